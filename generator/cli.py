@@ -1,0 +1,162 @@
+"""The ``kb`` command: only decorators and argument handling; the work lives in the stages."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from generator.errors import ContentErrors
+from generator.validate import load_project
+
+class _ChineseHelp:
+    """Help screens with Chinese headings; click's own are English."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]  # type: ignore[attr-defined]
+        if rows:
+            with formatter.section("选项"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            commands = [
+                (name, cmd.get_short_help_str(limit=60))
+                for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None
+            ]
+            with formatter.section("命令"):
+                formatter.write_dl(commands)
+
+
+class _Command(_ChineseHelp, click.Command):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(_ChineseHelp, click.Group):
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+_HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def _help_option(func):  # type: ignore[no-untyped-def]
+    return click.help_option("-h", "--help", help="显示本帮助并退出。")(func)
+
+
+@click.group(cls=_Group, context_settings=_HELP)
+@_help_option
+def main() -> None:
+    """学习型党组织建设知识库：检查内容、生成网站、本地预览。"""
+
+
+@main.command(context_settings=_HELP)
+@_help_option
+@click.option(
+    "--content", "content_dir", default="content", metavar="目录",
+    type=click.Path(file_okay=False, path_type=Path), help="内容目录（默认 content）。",
+)
+def check(content_dir: Path) -> None:
+    """只检查内容（YAML 格式、必填字段、分类与引用），不生成网站。有问题时以非零状态退出。"""
+    if not content_dir.is_dir():
+        raise click.ClickException(f"找不到内容目录：{content_dir}")
+    try:
+        project = load_project(content_dir, root=Path.cwd())
+    except ContentErrors as problems:
+        click.echo(problems.report(), err=True)
+        sys.exit(1)
+    click.echo(f"检查通过：共 {len(project.entries)} 个条目，未发现问题。")
+
+
+@main.command(context_settings=_HELP)
+@_help_option
+@click.option(
+    "-f", "--config-file", default="mkdocs.yml", metavar="文件",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="MkDocs 配置文件（默认 mkdocs.yml）。",
+)
+@click.option(
+    "-d", "--site-dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path),
+    help="网站输出目录（默认取配置文件中的 site_dir）。",
+)
+@click.option("--strict", is_flag=True, help="严格模式：出现任何警告都视为失败。")
+def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
+    """检查内容并生成静态网站。内容有错误时不生成，原有网站保持不变。"""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging()
+    config = load_config(str(config_file), strict=strict)
+    try:
+        load_project(Path(config.docs_dir), root=config_file.resolve().parent)
+    except ContentErrors as problems:
+        click.echo(problems.report(), err=True)
+        click.echo("内容有错误，未生成网站。", err=True)
+        sys.exit(1)
+    final = (site_dir or Path(config.site_dir)).resolve()
+    staging = final.with_name(final.name + ".kb-building")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+    try:
+        mkdocs_build(config)
+    except MkDocsException as failure:
+        shutil.rmtree(staging, ignore_errors=True)
+        click.echo(f"生成失败，原有网站保持不变：{failure}", err=True)
+        sys.exit(1)
+    _replace_dir(staging, final)
+    click.echo(f"网站已生成：{final}")
+
+
+@main.command(context_settings=_HELP)
+@_help_option
+@click.option(
+    "-f", "--config-file", default="mkdocs.yml", metavar="文件",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="MkDocs 配置文件（默认 mkdocs.yml）。",
+)
+@click.option(
+    "-a", "--dev-addr", default="127.0.0.1:8000", metavar="地址:端口",
+    help="预览服务器的地址和端口（默认 127.0.0.1:8000）。",
+)
+def serve(config_file: Path, dev_addr: str) -> None:
+    """启动本地预览服务器，修改内容后页面自动刷新。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging()
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as failure:
+        raise click.ClickException(str(failure)) from None
+
+
+def _replace_dir(staging: Path, final: Path) -> None:
+    """Swap the freshly built site in, so a failed build never leaves a half-written site."""
+    retired = final.with_name(final.name + ".kb-old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if final.exists():
+        final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    if not mkdocs_log.handlers:
+        mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)

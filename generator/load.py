@@ -1,0 +1,178 @@
+"""Stage 1: read the YAML files under ``content/`` and remember where every value sits.
+
+Each file becomes a :class:`Document` holding plain Python data plus a map from
+key paths to source positions, so later stages can name the exact line of a
+problem. Files that cannot be read or parsed become :class:`ContentError` s;
+loading never stops at the first bad file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import ContentError
+
+KeyPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+TAXONOMY_FILE = "taxonomy.yml"
+
+
+@dataclass
+class Document:
+    """One parsed YAML file."""
+
+    path: str
+    """Repository-relative path, used in every message about this file."""
+    content_path: str
+    """Path relative to the content folder, such as ``cases/wangcun-community.yml``."""
+    data: Any
+    """The parsed value: plain dicts, lists and scalars."""
+    positions: dict[KeyPath, Position] = field(default_factory=dict)
+    """1-based (line, column) of each value, keyed by its path from the document root."""
+
+    def position(self, key_path: KeyPath) -> Position:
+        """Position of ``key_path``, or of its nearest ancestor that exists in the file."""
+        for end in range(len(key_path), -1, -1):
+            found = self.positions.get(tuple(key_path[:end]))
+            if found:
+                return found
+        return (1, 1)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Path as editors see it in the repository: relative to ``root``, forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_documents(content_dir: Path, *, root: Path) -> tuple[list[Document], list[ContentError]]:
+    """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures."""
+    documents: list[Document] = []
+    errors: list[ContentError] = []
+    paths = sorted(
+        p for p in content_dir.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file()
+    )
+    for path in paths:
+        shown = display_path(path, root)
+        content_path = path.relative_to(content_dir).as_posix()
+        document, problems = parse_document(path.read_bytes(), path=shown, content_path=content_path)
+        errors.extend(problems)
+        if document is not None:
+            documents.append(document)
+    return documents, errors
+
+
+def parse_document(
+    raw: bytes, *, path: str, content_path: str
+) -> tuple[Document | None, list[ContentError]]:
+    """Parse one file's bytes; on failure return no document and Chinese messages."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        return None, [ContentError(
+            path, line, 1, "",
+            "文件不是 UTF-8 编码，无法读取。",
+            "请在编辑器中以 UTF-8 编码重新保存该文件（例如记事本“另存为”时选择 UTF-8）。",
+        )]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [ContentError(
+            path, line, column, "",
+            f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
+            _yaml_hint(text, line),
+        )]
+    except yaml.YAMLError as problem:
+        return None, [ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")]
+    document = Document(path=path, content_path=content_path, data=None)
+    if node is None:
+        return document, []
+    builder = _Builder(document)
+    document.data = builder.build(node, ())
+    return (None, builder.errors) if builder.errors else (document, [])
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data while recording positions."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.errors: list[ContentError] = []
+        self.constructor = SafeConstructor()
+
+    def build(self, node: Node, key_path: KeyPath) -> Any:
+        self.document.positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, MappingNode):
+            return self._build_mapping(node, key_path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*key_path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, ScalarNode):
+            return self.constructor.construct_object(node, deep=True)
+        return None
+
+    def _build_mapping(self, node: MappingNode, key_path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.constructor.construct_object(key_node, deep=True)
+            key = str(key)
+            if key in result:
+                self.errors.append(ContentError(
+                    self.document.path,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    format_key_path((*key_path, key)),
+                    f"字段“{key}”重复出现。",
+                    "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
+                ))
+                continue
+            result[key] = self.build(value_node, (*key_path, key))
+        return result
+
+
+def format_key_path(key_path: KeyPath) -> str:
+    """Key path as editors read it: ``sections[2].title``."""
+    text = ""
+    for part in key_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”，常见原因是值里含有英文冒号却没有加引号，或缩进不对",
+    "could not find expected ':'": "找不到应有的英文冒号“:”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只允许用空格缩进",
+    "found undefined alias": "使用了未定义的别名（*）",
+    "found unexpected end of stream": "文件意外结束，可能缺少右引号",
+    "found unexpected ':'": "出现了多余的冒号",
+    "did not find expected key": "缩进不一致，找不到应有的字段名",
+    "did not find expected '-' indicator": "列表项缩进不一致，找不到应有的“- ”",
+    "expected <block end>, but found '-'": "列表项“- ”的缩进与上一行不一致",
+    "expected <block end>, but found '<block mapping start>'": "这一行的缩进与同级字段不一致",
+    "expected <block end>, but found '<scalar>'": "这一行的缩进与同级字段不一致",
+}
+
+
+def _describe_yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return chinese
+    return problem or "无法解析"
+
+
+def _yaml_hint(text: str, line: int) -> str:
+    lines = text.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    return f"请检查第 {line} 行：{shown.strip()!r}" if shown.strip() else f"请检查第 {line} 行附近的缩进和引号。"

@@ -1,0 +1,193 @@
+"""The content model, declared once.
+
+Every field's docstring is the editor-facing description: it feeds the JSON
+Schema, the scaffolds and the wording of validation errors. A docstring starts
+with the field's Chinese label, then a full-width colon and the explanation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TITLE_PATTERN = r"^[^<>\n]+$"
+ONE_LINE_PATTERN = r"^[^\n]+$"
+SUMMARY_MAX = 80
+
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=TITLE_PATTERN)
+]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE_PATTERN)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        coerce_numbers_to_str=True,
+    )
+
+
+class Taxon(_Model):
+    """One theme or organization type."""
+
+    id: Slug
+    """编号：小写英文单词加连字符，用于网址和条目引用，定下后请勿改动。"""
+    name: Line
+    """名称：页面上显示的中文名称。"""
+    description: Text
+    """说明：一两句话说明这一类包含什么。"""
+    order: int
+    """顺序：列表中的先后位置，数字小的在前。"""
+
+
+class Taxonomy(_Model):
+    """The two taxonomies that group every entry."""
+
+    themes: list[Taxon] = Field(min_length=1)
+    """主题：读者按什么问题查找，例如学习理念、激励与考核。"""
+    org_types: list[Taxon] = Field(min_length=1)
+    """组织类型：与全国基层党建案例征集的分类一致，例如农村、机关、国有企业。"""
+
+
+class Source(_Model):
+    """A source document an entry is based on."""
+
+    document: Line
+    """来源文件：原始资料的文件名。"""
+    title: Line
+    """来源标题：原始资料自己的标题。"""
+    note: Line | None = None
+    """备注：作者、发布单位等补充说明，可省略。"""
+
+
+class Step(_Model):
+    """A titled paragraph: one thing that was done, or one step of a practice."""
+
+    title: Title
+    """小标题：一句话概括这一步。"""
+    text: Text
+    """内容：具体说明，可分多段，段与段之间空一行。"""
+
+
+class Figure(_Model):
+    """One figure from the source, kept exactly."""
+
+    label: Line
+    """指标：数字说明的是什么。"""
+    value: Line
+    """数值：与原始资料完全一致的数字和单位。"""
+
+
+class Results(_Model):
+    """成效与反响."""
+
+    summary: Text
+    """成效概述：取得了哪些成效、得到什么反响。"""
+    figures: list[Figure] = Field(default_factory=list)
+    """数据：原始资料中的各项数字，逐条列出。"""
+
+
+class Section(_Model):
+    """A titled part of a study material."""
+
+    title: Title
+    """小标题：这一部分讲什么。"""
+    text: Text
+    """内容：正文，可分多段，段与段之间空一行。"""
+    points: list[Text] = Field(default_factory=list)
+    """要点：可选的分条要点。"""
+
+
+class _Entry(_Model):
+    id: Slug
+    """编号：小写英文单词加连字符，与文件名一致，用于网址，定下后请勿改动。"""
+    title: Title
+    """标题：条目的中文标题，不超过 60 字，不含尖括号。"""
+    summary: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX, pattern=ONE_LINE_PATTERN
+        ),
+    ]
+    """摘要：一句话概括，不超过 80 字，显示在列表和搜索结果中。"""
+    org_type: Slug
+    """组织类型：taxonomy.yml 中 org_types 的一个编号。"""
+    themes: list[Slug] = Field(min_length=1, max_length=5)
+    """主题：taxonomy.yml 中 themes 的编号，1 至 5 个，最相关的放在最前。"""
+    keywords: list[Line] = Field(default_factory=list)
+    """关键词：读者可能搜索的专有名词，例如“中心组”“三会一课”，可省略。"""
+    sources: list[Source] = Field(min_length=1)
+    """来源：条目依据的原始资料，至少一项。"""
+
+
+class CaseStudy(_Entry):
+    """典型案例: one organization's practice, in the parts national case calls ask for."""
+
+    kind: Literal["case"]
+    """类型：固定为 case（典型案例）。"""
+    unit: Line
+    """单位：案例所属组织的名称，以原始资料为准。"""
+    region: Line
+    """地区：所在省市县；原始资料未写明时写“原文未写明”。"""
+    period: Line
+    """时间：做法开展的时间段；原始资料未写明时如实说明。"""
+    background: Text
+    """背景与起因：为什么这样做，面临什么问题。"""
+    actions: list[Step] = Field(min_length=1)
+    """做法与经过：分条写出具体做法。"""
+    results: Results
+    """成效与反响：取得的成效和数据。"""
+    lessons: list[Text] = Field(min_length=1)
+    """经验启示：可供其他组织借鉴的体会，分条写。"""
+
+
+class BestPractice(_Entry):
+    """经验做法: a reusable practice distilled from one or more entries."""
+
+    kind: Literal["practice"]
+    """类型：固定为 practice（经验做法）。"""
+    steps: list[Step] = Field(min_length=1)
+    """步骤：分条写出如何开展。"""
+    fits: Text
+    """适用场景：适合哪些组织、什么情况。"""
+    cases: list[Slug] = Field(min_length=1)
+    """实例：体现这一做法的典型案例或学习资料的编号，至少一个。"""
+    cautions: list[Text] = Field(default_factory=list)
+    """注意事项：容易出现的偏差，可省略。"""
+
+
+class StudyMaterial(_Entry):
+    """学习资料: guidance and theory."""
+
+    kind: Literal["material"]
+    """类型：固定为 material（学习资料）。"""
+    sections: list[Section] = Field(min_length=1)
+    """正文：分部分写，每部分有小标题。"""
+    key_points: list[Text] = Field(min_length=1)
+    """要点：读者应当记住的几条，分条写。"""
+
+
+Entry = CaseStudy | BestPractice | StudyMaterial
+
+ENTRY_MODELS: dict[str, type[CaseStudy] | type[BestPractice] | type[StudyMaterial]] = {
+    "case": CaseStudy,
+    "practice": BestPractice,
+    "material": StudyMaterial,
+}
+KIND_LABELS = {"case": "典型案例", "practice": "经验做法", "material": "学习资料"}
+KIND_FOLDERS = {"case": "cases", "practice": "practices", "material": "materials"}
+
+
+def field_label(model: type[BaseModel], name: str) -> str:
+    """Chinese label of a field: the part of its docstring before the full-width colon."""
+    info = model.model_fields.get(name)
+    description = (info.description if info else None) or ""
+    return description.split("：", 1)[0] if "：" in description else name

@@ -1,0 +1,207 @@
+"""Stage 4: plan the site's pages and render each through a Jinja template from ``theme/kb/``.
+
+Templates run with ``StrictUndefined`` (a missing field is an error, never a
+blank) and autoescaping (content text can never become markup). Links are
+relative so the site works under any path prefix.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.index import SiteIndex
+from generator.model import KIND_FOLDERS, KIND_LABELS, Entry
+
+SITE_TITLE = "学习型党组织建设知识库"
+
+
+class Routes:
+    """Source URI (``*.md``, as MkDocs sees it) of every generated page."""
+
+    home = "index.md"
+    themes = "themes/index.md"
+    org_types = "org-types/index.md"
+    matrix = "matrix.md"
+
+    @staticmethod
+    def theme(theme_id: str) -> str:
+        return f"themes/{theme_id}.md"
+
+    @staticmethod
+    def org_type(org_type_id: str) -> str:
+        return f"org-types/{org_type_id}.md"
+
+    @staticmethod
+    def kind(kind: str) -> str:
+        return f"{KIND_FOLDERS[kind]}/index.md"
+
+    @staticmethod
+    def entry(entry: Entry) -> str:
+        return f"{KIND_FOLDERS[entry.kind]}/{entry.id}.md"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: where it goes, its title, its template and what the template needs."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of a rendered page, for the table of contents."""
+
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    src_uri: str
+    title: str
+    html: str
+    headings: list[Heading]
+
+
+def page_url(src_uri: str, *, directory_urls: bool) -> str:
+    """Site-relative URL of a page, following MkDocs' ``use_directory_urls`` convention."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        folder = stem[: -len("index")]
+        return folder if directory_urls else f"{folder}index.html"
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from the page at ``from_url`` to ``to_url``, both site-relative."""
+    from_dir = from_url.rsplit("/", 1)[0] if "/" in from_url else ""
+    target = to_url.rstrip("/")
+    rel = posixpath.relpath(target or ".", from_dir or ".")
+    if to_url.endswith("/") or not to_url:
+        return "./" if rel == "." else f"{rel}/"
+    return rel
+
+
+def plan_pages(index: SiteIndex) -> list[Page]:
+    """Every page of the site, with the context its template needs."""
+    pages = [
+        Page(Routes.home, SITE_TITLE, "home.html"),
+        Page(Routes.themes, "按主题浏览", "theme_index.html"),
+        Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
+        Page(Routes.matrix, "主题 × 组织类型", "matrix.html"),
+    ]
+    pages += [
+        Page(Routes.kind(kind), KIND_LABELS[kind], "kind.html", {"kind": kind})
+        for kind in KIND_FOLDERS
+    ]
+    pages += [Page(Routes.theme(t.id), t.name, "theme.html", {"theme": t}) for t in index.themes]
+    pages += [
+        Page(Routes.org_type(t.id), t.name, "org_type.html", {"org_type": t})
+        for t in index.org_types
+    ]
+    pages += [
+        Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
+        for e in index.project.entries.values()
+    ]
+    return pages
+
+
+class Renderer:
+    """Renders planned pages with the project's templates; templates are compiled once."""
+
+    def __init__(self, template_dir: Path, index: SiteIndex, *, directory_urls: bool = True) -> None:
+        self.index = index
+        self.directory_urls = directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["paragraphs"] = paragraphs
+        self.env.globals.update(
+            routes=Routes,
+            index=index,
+            kind_labels=KIND_LABELS,
+            site_title=SITE_TITLE,
+        )
+
+    def render(self, page: Page) -> RenderedPage:
+        here = page_url(page.src_uri, directory_urls=self.directory_urls)
+        href: Callable[[str], str] = lambda src_uri: relative_url(  # noqa: E731
+            here, page_url(src_uri, directory_urls=self.directory_urls)
+        )
+        template = self.env.get_template(page.template)
+        html = template.render(page=page, href=href, **page.context)
+        # MkDocs receives the page as Markdown; a raw HTML block without blank
+        # lines passes through Python-Markdown untouched.
+        html = "\n".join(line for line in html.splitlines() if line.strip())
+        return RenderedPage(page.src_uri, page.title, html, extract_headings(html))
+
+    def render_all(self, pages: Iterable[Page]) -> list[RenderedPage]:
+        return [self.render(page) for page in pages]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines; join wrapped lines inside one."""
+    result = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            result.append(_join_wrapped(lines))
+    return result
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    # Chinese text wraps without spaces; only Latin words need a space between lines.
+    joined = lines[0]
+    for line in lines[1:]:
+        if joined[-1].isascii() and line[0].isascii():
+            joined += " "
+        joined += line
+    return joined
+
+
+class _HeadingParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[Heading] = []
+        self._open: tuple[int, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"h2", "h3"}:
+            anchor = dict(attrs).get("id")
+            if anchor:
+                self._open, self._text = (int(tag[1]), anchor), []
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag == f"h{self._open[0]}":
+            level, anchor = self._open
+            self.headings.append(Heading(level, anchor, "".join(self._text).strip()))
+            self._open = None
+
+
+def extract_headings(html: str) -> list[Heading]:
+    """The h2/h3 headings with ids, in order, as the table of contents lists them."""
+    parser = _HeadingParser()
+    parser.feed(html)
+    parser.close()
+    return parser.headings
