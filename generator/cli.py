@@ -12,6 +12,7 @@ import click
 from generator.errors import ContentErrors
 from generator.validate import load_project
 
+
 class _ChineseHelp:
     """Help screens with Chinese headings; click's own are English."""
 
@@ -65,8 +66,12 @@ def main() -> None:
 @main.command(context_settings=_HELP)
 @_help_option
 @click.option(
-    "--content", "content_dir", default="content", metavar="目录",
-    type=click.Path(file_okay=False, path_type=Path), help="内容目录（默认 content）。",
+    "--content",
+    "content_dir",
+    default="content",
+    metavar="目录",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="内容目录（默认 content）。",
 )
 def check(content_dir: Path) -> None:
     """只检查内容（YAML 格式、必填字段、分类与引用），不生成网站。有问题时以非零状态退出。"""
@@ -83,12 +88,18 @@ def check(content_dir: Path) -> None:
 @main.command(context_settings=_HELP)
 @_help_option
 @click.option(
-    "-f", "--config-file", default="mkdocs.yml", metavar="文件",
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    metavar="文件",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="MkDocs 配置文件（默认 mkdocs.yml）。",
 )
 @click.option(
-    "-d", "--site-dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path),
+    "-d",
+    "--site-dir",
+    metavar="目录",
+    type=click.Path(file_okay=False, path_type=Path),
     help="网站输出目录（默认取配置文件中的 site_dir）。",
 )
 @click.option("--strict", is_flag=True, help="严格模式：出现任何警告都视为失败。")
@@ -123,12 +134,18 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
 @main.command(context_settings=_HELP)
 @_help_option
 @click.option(
-    "-f", "--config-file", default="mkdocs.yml", metavar="文件",
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    metavar="文件",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="MkDocs 配置文件（默认 mkdocs.yml）。",
 )
 @click.option(
-    "-a", "--dev-addr", default="127.0.0.1:8000", metavar="地址:端口",
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    metavar="地址:端口",
     help="预览服务器的地址和端口（默认 127.0.0.1:8000）。",
 )
 def serve(config_file: Path, dev_addr: str) -> None:

@@ -25,7 +25,9 @@ class ContentError:
 
     def format(self) -> str:
         location = f"{self.path}:{self.line}:{self.column}"
-        head = f"{location}: {self.key}: {self.message}" if self.key else f"{location}: {self.message}"
+        head = (
+            f"{location}: {self.key}: {self.message}" if self.key else f"{location}: {self.message}"
+        )
         return f"{head}\n    修改建议：{self.hint}" if self.hint else head
 
 

@@ -64,7 +64,9 @@ def read_documents(content_dir: Path, *, root: Path) -> tuple[list[Document], li
     for path in paths:
         shown = display_path(path, root)
         content_path = path.relative_to(content_dir).as_posix()
-        document, problems = parse_document(path.read_bytes(), path=shown, content_path=content_path)
+        document, problems = parse_document(
+            path.read_bytes(), path=shown, content_path=content_path
+        )
         errors.extend(problems)
         if document is not None:
             documents.append(document)
@@ -79,21 +81,31 @@ def parse_document(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as problem:
         line = raw[: problem.start].count(b"\n") + 1
-        return None, [ContentError(
-            path, line, 1, "",
-            "文件不是 UTF-8 编码，无法读取。",
-            "请在编辑器中以 UTF-8 编码重新保存该文件（例如记事本“另存为”时选择 UTF-8）。",
-        )]
+        return None, [
+            ContentError(
+                path,
+                line,
+                1,
+                "",
+                "文件不是 UTF-8 编码，无法读取。",
+                "请在编辑器中以 UTF-8 编码重新保存该文件（例如记事本“另存为”时选择 UTF-8）。",
+            )
+        ]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [ContentError(
-            path, line, column, "",
-            f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
-            _yaml_hint(text, line),
-        )]
+        return None, [
+            ContentError(
+                path,
+                line,
+                column,
+                "",
+                f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
+                _yaml_hint(text, line),
+            )
+        ]
     except yaml.YAMLError as problem:
         return None, [ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")]
     document = Document(path=path, content_path=content_path, data=None)
@@ -128,14 +140,16 @@ class _Builder:
             key = self.constructor.construct_object(key_node, deep=True)
             key = str(key)
             if key in result:
-                self.errors.append(ContentError(
-                    self.document.path,
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                    format_key_path((*key_path, key)),
-                    f"字段“{key}”重复出现。",
-                    "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
-                ))
+                self.errors.append(
+                    ContentError(
+                        self.document.path,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        format_key_path((*key_path, key)),
+                        f"字段“{key}”重复出现。",
+                        "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
+                    )
+                )
                 continue
             result[key] = self.build(value_node, (*key_path, key))
         return result
@@ -149,7 +163,6 @@ def format_key_path(key_path: KeyPath) -> str:
     return text
 
 
-
 _YAML_PROBLEMS = {
     "mapping values are not allowed here": "此处不能出现“键: 值”，常见原因是值里含有英文冒号却没有加引号，或缩进不对",
     "could not find expected ':'": "找不到应有的英文冒号“:”",
@@ -160,8 +173,10 @@ _YAML_PROBLEMS = {
     "did not find expected key": "缩进不一致，找不到应有的字段名",
     "did not find expected '-' indicator": "列表项缩进不一致，找不到应有的“- ”",
     "expected <block end>, but found '-'": "列表项“- ”的缩进与上一行不一致",
-    "expected <block end>, but found '<block mapping start>'": "这一行的缩进与同级字段不一致",
-    "expected <block end>, but found '<scalar>'": "这一行的缩进与同级字段不一致",
+    "expected <block end>, but found '<block sequence start>'": "列表项“- ”的缩进与同级内容不一致",
+    "expected <block end>, but found": "这一行的缩进与同级字段不一致",
+    "expected a comment or a line break": "值后面多出了内容，常见原因是引号没有成对",
+    "while scanning a quoted scalar": "引号没有成对",
 }
 
 
@@ -175,4 +190,8 @@ def _describe_yaml_problem(problem: str) -> str:
 def _yaml_hint(text: str, line: int) -> str:
     lines = text.splitlines()
     shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    return f"请检查第 {line} 行：{shown.strip()!r}" if shown.strip() else f"请检查第 {line} 行附近的缩进和引号。"
+    return (
+        f"请检查第 {line} 行：{shown.strip()!r}"
+        if shown.strip()
+        else f"请检查第 {line} 行附近的缩进和引号。"
+    )

@@ -18,10 +18,14 @@ SUMMARY_MAX = 80
 
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60)]
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=TITLE_PATTERN)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=TITLE_PATTERN),
 ]
 Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE_PATTERN)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE_PATTERN
+    ),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 

@@ -44,7 +44,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         elif config.theme.custom_dir:
             self.template_dir = Path(config.theme.custom_dir) / "kb"
         else:
-            raise PluginError("kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。")
+            raise PluginError(
+                "kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。"
+            )
         # Search indexing segments text with jieba; the terms must be known before any page.
         register_search_terms(read_search_terms(self.content_dir))
         return config
@@ -74,17 +76,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         log.info("知识库：%d 个条目，%d 个页面。", len(site.index.project.entries), len(site.pages))
         return files
 
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         rendered = self.pages.get(page.file.src_uri)
         if rendered is not None:
             # The body is raw HTML, so Markdown found no headings; give MkDocs ours.
-            page.toc = get_toc([
-                {"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []}
-                for h in rendered.headings
-                if h.level == 2
-            ])
+            page.toc = get_toc(
+                [
+                    {"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []}
+                    for h in rendered.headings
+                    if h.level == 2
+                ]
+            )
         return html
 
 

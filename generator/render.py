@@ -121,7 +121,9 @@ def plan_pages(index: SiteIndex) -> list[Page]:
 class Renderer:
     """Renders planned pages with the project's templates; templates are compiled once."""
 
-    def __init__(self, template_dir: Path, index: SiteIndex, *, directory_urls: bool = True) -> None:
+    def __init__(
+        self, template_dir: Path, index: SiteIndex, *, directory_urls: bool = True
+    ) -> None:
         self.index = index
         self.directory_urls = directory_urls
         self.env = jinja2.Environment(

@@ -72,18 +72,27 @@ def validate_documents(
     entries: dict[str, Entry] = {}
     files: dict[str, str] = {}
     entry_docs: dict[str, Document] = {}
+    # Ids of entries that exist but failed validation: references to them are not
+    # reported again as "does not exist", which would send editors to the wrong file.
+    invalid_ids: set[str] = set()
     for document in documents:
         if document is taxonomy_doc:
             continue
         entry = _validate_entry(document, errors)
         if entry is None:
+            if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
+                invalid_ids.add(document.data["id"])
+            invalid_ids.add(Path(document.content_path).stem)
             continue
         if entry.id in entries:
-            errors.append(_error(
-                document, ("id",),
-                f"编号“{entry.id}”已被 {files[entry.id]} 使用。",
-                "每个条目的编号必须唯一，请换一个编号，并同时修改文件名。",
-            ))
+            errors.append(
+                _error(
+                    document,
+                    ("id",),
+                    f"编号“{entry.id}”已被 {files[entry.id]} 使用。",
+                    "每个条目的编号必须唯一，请换一个编号，并同时修改文件名。",
+                )
+            )
             continue
         entries[entry.id] = entry
         files[entry.id] = document.path
@@ -94,7 +103,7 @@ def validate_documents(
             _check_taxonomy_refs(entry, entry_docs[entry_id], taxonomy, errors)
     for entry_id, entry in entries.items():
         if isinstance(entry, BestPractice):
-            _check_practice_refs(entry, entry_docs[entry_id], entries, errors)
+            _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
 
     if errors:
         raise ContentErrors(errors)
@@ -115,11 +124,16 @@ def _validate_taxonomy(
     document: Document | None, errors: list[ContentError], *, content_dir: Path, root: Path
 ) -> Taxonomy | None:
     if document is None:
-        errors.append(ContentError(
-            display_path(content_dir / TAXONOMY_FILE, root), 1, 1, "",
-            "找不到分类体系文件。",
-            f"请在内容目录中建立 {TAXONOMY_FILE}，写明 themes（主题）和 org_types（组织类型）。",
-        ))
+        errors.append(
+            ContentError(
+                display_path(content_dir / TAXONOMY_FILE, root),
+                1,
+                1,
+                "",
+                "找不到分类体系文件。",
+                f"请在内容目录中建立 {TAXONOMY_FILE}，写明 themes（主题）和 org_types（组织类型）。",
+            )
+        )
         return None
     taxonomy = _validate_model(Taxonomy, document, errors)
     if taxonomy is None:
@@ -130,11 +144,14 @@ def _validate_taxonomy(
         for i, taxon in enumerate(getattr(taxonomy, group)):
             if taxon.id in seen:
                 clean = False
-                errors.append(_error(
-                    document, (group, i, "id"),
-                    f"编号“{taxon.id}”重复出现。",
-                    "同一分类中的编号必须唯一。",
-                ))
+                errors.append(
+                    _error(
+                        document,
+                        (group, i, "id"),
+                        f"编号“{taxon.id}”重复出现。",
+                        "同一分类中的编号必须唯一。",
+                    )
+                )
             seen.add(taxon.id)
     return taxonomy if clean else None
 
@@ -147,39 +164,55 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
     kind = next((k for k, f in KIND_FOLDERS.items() if f == folder), None)
     if kind is None or "/" in name:
         folders = "、".join(f"{f}/（{KIND_LABELS[k]}）" for k, f in KIND_FOLDERS.items())
-        errors.append(ContentError(
-            document.path, 1, 1, "",
-            "无法识别的内容文件：条目文件必须直接放在规定的文件夹中。",
-            f"请把文件移到 {folders} 之一。",
-        ))
+        errors.append(
+            ContentError(
+                document.path,
+                1,
+                1,
+                "",
+                "无法识别的内容文件：条目文件必须直接放在规定的文件夹中。",
+                f"请把文件移到 {folders} 之一。",
+            )
+        )
         return None
     data = document.data
     if not isinstance(data, dict):
-        errors.append(ContentError(
-            document.path, 1, 1, "",
-            f"文件内容应为若干“字段: 值”，实际是{_describe_value(data)}。",
-            "请参照同一文件夹中的其他条目填写。",
-        ))
+        errors.append(
+            ContentError(
+                document.path,
+                1,
+                1,
+                "",
+                f"文件内容应为若干“字段: 值”，实际是{_describe_value(data)}。",
+                "请参照同一文件夹中的其他条目填写。",
+            )
+        )
         return None
     declared = data.get("kind")
     if isinstance(declared, str) and declared in KIND_FOLDERS and declared != kind:
-        errors.append(_error(
-            document, ("kind",),
-            f"文件放错了文件夹：类型是“{declared}”（{KIND_LABELS[declared]}），"
-            f"却放在 {folder}/（{KIND_LABELS[kind]}）中。",
-            f"请把文件移到 {KIND_FOLDERS[declared]}/，或把 kind 改为 {kind}。",
-        ))
+        errors.append(
+            _error(
+                document,
+                ("kind",),
+                f"文件放错了文件夹：类型是“{declared}”（{KIND_LABELS[declared]}），"
+                f"却放在 {folder}/（{KIND_LABELS[kind]}）中。",
+                f"请把文件移到 {KIND_FOLDERS[declared]}/，或把 kind 改为 {kind}。",
+            )
+        )
         return None
     entry = _validate_model(ENTRY_MODELS[kind], document, errors)
     if entry is None:
         return None
     stem = Path(name).stem
     if stem != entry.id:
-        errors.append(_error(
-            document, ("id",),
-            f"文件名“{name}”与编号“{entry.id}”不一致。",
-            f"请把文件改名为 {entry.id}.yml，或把 id 改为 {stem}。",
-        ))
+        errors.append(
+            _error(
+                document,
+                ("id",),
+                f"文件名“{name}”与编号“{entry.id}”不一致。",
+                f"请把文件改名为 {entry.id}.yml，或把 id 改为 {stem}。",
+            )
+        )
         return None
     return entry
 
@@ -196,25 +229,34 @@ def _check_taxonomy_refs(
             errors.append(_unknown_ref(document, ("themes", i), theme, theme_ids, "主题"))
     for i, theme in enumerate(entry.themes):
         if theme in entry.themes[:i]:
-            errors.append(_error(
-                document, ("themes", i), f"主题“{theme}”重复列出。", "每个主题只写一次。"
-            ))
+            errors.append(
+                _error(document, ("themes", i), f"主题“{theme}”重复列出。", "每个主题只写一次。")
+            )
 
 
 def _check_practice_refs(
-    practice: BestPractice, document: Document, entries: dict[str, Entry], errors: list[ContentError]
+    practice: BestPractice,
+    document: Document,
+    entries: dict[str, Entry],
+    invalid_ids: set[str],
+    errors: list[ContentError],
 ) -> None:
     citable = [e.id for e in entries.values() if e.kind != "practice"]
     for i, target in enumerate(practice.cases):
         found = entries.get(target)
+        if found is None and target in invalid_ids:
+            continue
         if found is None:
             errors.append(_unknown_ref(document, ("cases", i), target, citable, "条目"))
         elif found.kind == "practice":
-            errors.append(_error(
-                document, ("cases", i),
-                f"“{target}”是一条经验做法，这里只能引用典型案例或学习资料。",
-                "请改为体现这一做法的案例或资料的编号。",
-            ))
+            errors.append(
+                _error(
+                    document,
+                    ("cases", i),
+                    f"“{target}”是一条经验做法，这里只能引用典型案例或学习资料。",
+                    "请改为体现这一做法的案例或资料的编号。",
+                )
+            )
 
 
 def _unknown_ref(
@@ -222,25 +264,27 @@ def _unknown_ref(
 ) -> ContentError:
     close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
     hint = f"是否想写“{'”或“'.join(close)}”？" if close else ""
-    listed = "、".join(valid) if len(valid) <= 12 else "、".join(valid[:12]) + " 等"
-    return _error(
-        document, key_path,
-        f"不存在编号为“{value}”的{what}。",
-        f"{hint}可用的编号有：{listed}。",
-    )
+    if not valid:
+        listed = f"目前还没有可用的{what}。"
+    elif len(valid) <= 12:
+        listed = f"可用的编号有：{'、'.join(valid)}。"
+    else:
+        listed = f"可用的编号有：{'、'.join(valid[:12])} 等。"
+    return _error(document, key_path, f"不存在编号为“{value}”的{what}。", hint + listed)
 
 
 # --- translating schema errors --------------------------------------------------
 
 _PATTERN_MESSAGES = {
-    SLUG_PATTERN: ("只能由小写英文字母、数字和连字符组成", "例如 wangcun-community；不要用中文、空格或大写字母。"),
+    SLUG_PATTERN: (
+        "只能由小写英文字母、数字和连字符组成",
+        "例如 wangcun-community；不要用中文、空格或大写字母。",
+    ),
     TITLE_PATTERN: ("不能包含尖括号 < > 或换行", "书名请用书名号《》，并写在一行内。"),
 }
 
 
-def _validate_model(
-    model: type[BaseModel], document: Document, errors: list[ContentError]
-) -> Any:
+def _validate_model(model: type[BaseModel], document: Document, errors: list[ContentError]) -> Any:
     try:
         return model.model_validate(document.data)
     except ValidationError as invalid:
@@ -262,7 +306,9 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
 
     if kind == "missing":
         return _error(
-            document, loc, f"缺少必填字段“{name}”（{label}）。",
+            document,
+            loc,
+            f"缺少必填字段“{name}”（{label}）。",
             f"请添加“{name}:”并填写{description or '内容'}",
         )
     if kind == "extra_forbidden":
@@ -270,22 +316,36 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"是否想写“{close[0]}”？" if close else ""
         return _error(
-            document, loc, f"不认识的字段“{loc[-1]}”。",
+            document,
+            loc,
+            f"不认识的字段“{loc[-1]}”。",
             f"{hint}这里允许的字段有：{'、'.join(allowed)}。",
         )
-    if value is None and kind in {"string_type", "list_type", "model_type", "dict_type", "int_type"}:
+    if value is None and kind in {
+        "string_type",
+        "list_type",
+        "model_type",
+        "dict_type",
+        "int_type",
+    }:
         return _error(document, loc, f"“{label}”没有填写。", f"请填写{description or '内容'}")
     if kind == "string_type":
         message = f"“{label}”应为文本，实际是{_describe_value(value)}。"
-        return _error(document, loc, message, "文本中含有冒号等符号时，请用英文双引号把整段括起来。")
+        return _error(
+            document, loc, message, "文本中含有冒号等符号时，请用英文双引号把整段括起来。"
+        )
     if kind == "list_type":
         return _error(
-            document, loc, f"“{label}”应为列表，实际是{_describe_value(value)}。",
+            document,
+            loc,
+            f"“{label}”应为列表，实际是{_describe_value(value)}。",
             "列表的每一项单独一行，以“- ”开头。",
         )
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return _error(
-            document, loc, f"“{label}”应为包含若干字段的映射，实际是{_describe_value(value)}。",
+            document,
+            loc,
+            f"“{label}”应为包含若干字段的映射，实际是{_describe_value(value)}。",
             "请在下一行缩进两个空格，逐个写“字段: 值”。",
         )
     if kind == "string_too_short":
@@ -293,7 +353,9 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
     if kind == "string_too_long":
         actual = len(str(value).strip())
         return _error(
-            document, loc, f"“{label}”最多 {ctx.get('max_length')} 字，实际有 {actual} 字。",
+            document,
+            loc,
+            f"“{label}”最多 {ctx.get('max_length')} 字，实际有 {actual} 字。",
             "请精简文字。",
         )
     if kind == "string_pattern_mismatch":
@@ -301,24 +363,31 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         return _error(document, loc, f"“{label}”{what}，实际是“{value}”。", hint)
     if kind == "too_short":
         return _error(
-            document, loc,
+            document,
+            loc,
             f"“{label}”至少需要 {ctx.get('min_length')} 项，实际有 {ctx.get('actual_length', 0)} 项。",
             "请补充。",
         )
     if kind == "too_long":
         return _error(
-            document, loc,
+            document,
+            loc,
             f"“{label}”最多 {ctx.get('max_length')} 项，实际有 {ctx.get('actual_length')} 项。",
             "请只保留最相关的几项。",
         )
     if kind == "literal_error":
         return _error(
-            document, loc,
-            f"“{label}”应为 {ctx.get('expected')}，实际是“{value}”。", "请改为规定的值。",
+            document,
+            loc,
+            f"“{label}”应为 {ctx.get('expected')}，实际是“{value}”。",
+            "请改为规定的值。",
         )
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return _error(
-            document, loc, f"“{label}”应为整数，实际是{_describe_value(value)}。", "请填写阿拉伯数字。"
+            document,
+            loc,
+            f"“{label}”应为整数，实际是{_describe_value(value)}。",
+            "请填写阿拉伯数字。",
         )
     return _error(document, loc, f"“{label}”的值不符合要求（{detail['msg']}）。", "请按说明填写。")
 

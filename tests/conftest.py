@@ -1,0 +1,108 @@
+"""Shared fixtures: small projects written to tmp_path, one build of the real site, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "tests" / "fixtures" / "sample"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def build_with_mkdocs(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
+    """Build a site the way `mkdocs build` does, into ``site_dir``."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+    build(config)
+    return site_dir
+
+
+@pytest.fixture
+def write_project(tmp_path: Path) -> Callable[[dict[str, object]], Path]:
+    """Write a project from {relative path: YAML data or raw text/bytes}, on top of the sample."""
+
+    def write(files: dict[str, object], *, base: Path | None = SAMPLE) -> Path:
+        root = tmp_path / "project"
+        if base is not None:
+            shutil.copytree(base / "content", root / "content")
+        else:
+            (root / "content").mkdir(parents=True)
+        for relative, data in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            elif isinstance(data, str):
+                path.write_text(data, encoding="utf-8")
+            else:
+                path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return root
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled content built once, in strict mode, shared by many assertions."""
+    return build_with_mkdocs(REPO / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site: Path) -> Iterator[str]:
+    """The real site served on localhost, as an intranet web server would."""
+    handler = functools.partial(_QuietHandler, directory=str(real_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright; no browser is ever downloaded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object, site_url: str) -> Iterator[object]:
+    """A fresh tab that records every request it makes."""
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.requests = []  # type: ignore[attr-defined]
+    tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
+    yield tab
+    context.close()

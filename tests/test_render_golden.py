@@ -1,0 +1,63 @@
+"""Rendered output of every page template, compared with committed golden files.
+
+Regenerate with ``KB_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render_golden.py``
+and review ``git diff tests/golden`` before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.index import build_index
+from generator.render import Renderer, plan_pages
+from generator.validate import load_project
+from tests.conftest import REPO, SAMPLE
+from tests.golden import assert_matches_golden
+
+GOLDEN = Path(__file__).parent / "golden" / "render"
+
+
+def _sample_pages() -> dict[str, tuple[str, str]]:
+    """One rendered page per template: {template: (src_uri, html)}."""
+    index = build_index(load_project(SAMPLE / "content", root=SAMPLE))
+    renderer = Renderer(REPO / "theme" / "kb", index)
+    chosen: dict[str, tuple[str, str]] = {}
+    for page in plan_pages(index):
+        if page.template not in chosen:
+            chosen[page.template] = (page.src_uri, renderer.render(page).html)
+    return chosen
+
+
+PAGES = _sample_pages()
+
+
+@pytest.mark.parametrize("template", sorted(PAGES))
+def test_template_output(template: str) -> None:
+    """Each template renders the sample project exactly as the golden file records."""
+    src_uri, html = PAGES[template]
+    name = src_uri.removesuffix(".md").replace("/", "__")
+    assert_matches_golden(html + "\n", GOLDEN / f"{name}.html")
+
+
+def test_every_template_is_covered() -> None:
+    """No page template in theme/kb escapes the golden tests."""
+    templates = {
+        p.name for p in (REPO / "theme" / "kb").glob("*.html") if not p.name.startswith("_")
+    }
+    assert templates == set(PAGES)
+
+
+def test_content_text_cannot_become_markup() -> None:
+    """Angle brackets and quotes typed in YAML reach the page escaped, never as tags."""
+    _, html = PAGES["case.html"]
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;不是标签&lt;/b&gt;" in html
+
+
+def test_wrapped_lines_join_without_spaces() -> None:
+    """A Chinese paragraph wrapped over two YAML lines reads as one unbroken paragraph."""
+    _, html = PAGES["case.html"]
+    assert "这样的文字，换行后继续。</p>" in html

@@ -1,0 +1,188 @@
+"""Full builds: the real content in strict mode, the kb command, and what reaches the site."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.model import KIND_FOLDERS
+from generator.validate import load_project
+from tests.conftest import REPO
+
+KB = [sys.executable, "-m", "generator"]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_real_site_has_a_page_per_entry_and_listing(real_site: Path) -> None:
+    """Every entry, theme, organization type and kind has its page in the built site."""
+    project = load_project(REPO / "content", root=REPO)
+    for entry in project.entries.values():
+        assert (real_site / KIND_FOLDERS[entry.kind] / entry.id / "index.html").is_file()
+    for taxon in project.taxonomy.themes:
+        assert (real_site / "themes" / taxon.id / "index.html").is_file()
+    for taxon in project.taxonomy.org_types:
+        assert (real_site / "org-types" / taxon.id / "index.html").is_file()
+    for folder in ["", "themes", "org-types", "matrix", *KIND_FOLDERS.values()]:
+        assert (real_site / folder / "index.html").is_file()
+
+
+def test_content_sources_are_not_published(real_site: Path) -> None:
+    """YAML sources and the search dictionary stay out of the published site."""
+    published = {p.suffix for p in real_site.rglob("*") if p.is_file()}
+    assert not published & {".yml", ".yaml", ".txt"}
+
+
+def test_real_content_covers_every_seed_document() -> None:
+    """Each source document is represented, and every entry names a real source document."""
+    project = load_project(REPO / "content", root=REPO)
+    cited = {s.document for e in project.entries.values() for s in e.sources}
+    seeds = {p.name for p in SEEDS.glob("*.txt")} if SEEDS.is_dir() else cited
+    assert cited == seeds
+    kinds = [e.kind for e in project.entries.values()]
+    assert (
+        kinds.count("case") >= 2 and kinds.count("material") >= 3 and kinds.count("practice") >= 6
+    )
+
+
+_EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.I
+)
+
+
+def test_no_page_loads_anything_from_outside(real_site: Path) -> None:
+    """No page or stylesheet refers to a web font, CDN or any other outside resource."""
+    for html in real_site.rglob("*.html"):
+        assert not _EXTERNAL.search(html.read_text(encoding="utf-8")), html
+    for css in real_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert not re.search(r"(?:@import|url\()\s*[\"']?(?:https?:)?//", text), css
+
+
+def test_search_index_keeps_domain_terms_whole(real_site: Path) -> None:
+    """The search index is segmented so that the project's terms are whole tokens."""
+    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens: set[str] = set()
+    for doc in index["docs"]:
+        tokens.update(separator.split(doc["title"] + " " + re.sub(r"<[^>]+>", " ", doc["text"])))
+    for term in ["中心组", "零秒停播", "终身学习", "导学", "学习型党组织"]:
+        assert term in tokens, term
+    assert index["config"]["lang"] == ["zh"]
+
+
+def test_kb_check_passes_on_bundled_content() -> None:
+    """`kb check` accepts the bundled content and says so in Chinese."""
+    result = _run([*KB, "check"], REPO)
+    assert result.returncode == 0, result.stderr
+    assert "检查通过" in result.stdout
+
+
+def test_kb_check_fails_with_positions(write_project) -> None:
+    """`kb check` exits non-zero and lists each problem with file, line and key path."""
+    root = write_project(
+        {
+            "content/cases/river-community.yml": (
+                (REPO / "tests/fixtures/errors/unknown-theme.yml").read_bytes()
+            ),
+        }
+    )
+    result = _run([*KB, "check"], root)
+    assert result.returncode == 1
+    assert (
+        "content/cases/river-community.yml:7:10: themes[0]: 不存在编号为“learning-form”的主题。"
+        in (result.stderr)
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def sample_project(write_project) -> Path:
+    root = write_project({})
+    (root / "mkdocs.yml").write_text(
+        (REPO / "tests/fixtures/sample/mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("../../../theme", str(REPO / "theme")),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_kb_build_matches_mkdocs_build(sample_project: Path) -> None:
+    """`kb build` and plain `mkdocs build` on the same config give the same pages."""
+    kb = _run([*KB, "build", "-d", "kb-site", "--strict"], sample_project)
+    assert kb.returncode == 0, kb.stderr
+    mk = _run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", "mk-site", "--strict"], sample_project
+    )
+    assert mk.returncode == 0, mk.stderr
+    kb_pages = {
+        p.relative_to(sample_project / "kb-site")
+        for p in (sample_project / "kb-site").rglob("*.html")
+    }
+    mk_pages = {
+        p.relative_to(sample_project / "mk-site")
+        for p in (sample_project / "mk-site").rglob("*.html")
+    }
+    assert kb_pages == mk_pages and len(kb_pages) > 10
+    for page in kb_pages:
+        assert (sample_project / "kb-site" / page).read_bytes() == (
+            sample_project / "mk-site" / page
+        ).read_bytes(), page
+
+
+def test_failed_build_leaves_previous_site_and_content_untouched(sample_project: Path) -> None:
+    """Bad content stops the build with a Chinese report; the old site and content/ stay as they were."""
+    assert _run([*KB, "build", "-d", "out"], sample_project).returncode == 0
+    marker = sample_project / "out" / "index.html"
+    before = marker.read_bytes()
+    content_before = sorted(
+        p.relative_to(sample_project) for p in (sample_project / "content").rglob("*")
+    )
+    broken = sample_project / "content" / "cases" / "river-community.yml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("org_type: urban-community", "org_type: town"),
+        encoding="utf-8",
+    )
+    result = _run([*KB, "build", "-d", "out"], sample_project)
+    assert result.returncode == 1
+    assert "不存在编号为“town”的组织类型" in result.stderr
+    assert "内容有错误，未生成网站。" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert marker.read_bytes() == before
+    assert (
+        sorted(p.relative_to(sample_project) for p in (sample_project / "content").rglob("*"))
+        == content_before
+    )
+
+
+def test_plain_mkdocs_build_reports_content_errors_without_traceback(sample_project: Path) -> None:
+    """Through plain `mkdocs build`, bad content is a plugin error with the same report."""
+    broken = sample_project / "content" / "materials" / "hill-school.yml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("key_points:", "keypoints:"), encoding="utf-8"
+    )
+    result = _run([sys.executable, "-m", "mkdocs", "build", "-d", "out"], sample_project)
+    assert result.returncode == 1
+    assert "content/materials/hill-school.yml" in result.stderr
+    assert "不认识的字段“keypoints”" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_texts_are_chinese() -> None:
+    """Editors read `kb --help` and each command's help in Chinese."""
+    result = _run([*KB, "--help"], REPO)
+    assert result.returncode == 0
+    assert "用法：" in result.stdout and "命令" in result.stdout
+    for command in ["check", "build", "serve"]:
+        sub = _run([*KB, command, "--help"], REPO)
+        assert sub.returncode == 0 and "用法：" in sub.stdout and "显示本帮助并退出" in sub.stdout
+        assert "Show this message" not in sub.stdout

@@ -1,0 +1,121 @@
+"""Loading with positions, indexing, and URLs: the pipeline stages on small projects."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.index import build_index, relatedness
+from generator.load import parse_document
+from generator.render import page_url, paragraphs, relative_url
+from generator.validate import load_project
+
+
+def test_positions_point_at_values() -> None:
+    """Every value's line and column are remembered, including list items in nested maps."""
+    raw = "id: x\nsections:\n  - title: 一\n    points:\n      - 甲\n      - 乙\n".encode()
+    document, errors = parse_document(
+        raw, path="content/materials/x.yml", content_path="materials/x.yml"
+    )
+    assert errors == [] and document is not None
+    assert document.positions[("id",)] == (1, 5)
+    assert document.positions[("sections", 0, "points", 1)] == (6, 9)
+    assert document.position(("sections", 0, "missing_field")) == (3, 5)
+
+
+def test_empty_file_is_a_document_without_data() -> None:
+    """An empty file parses to no data, so validation can say what is missing."""
+    document, errors = parse_document(b"", path="content/cases/a.yml", content_path="cases/a.yml")
+    assert errors == [] and document is not None and document.data is None
+
+
+def test_index_groups_by_theme_type_kind_and_both(write_project) -> None:
+    """Listings and matrix cells hold exactly the entries tagged with them."""
+    root = write_project({})
+    index = build_index(load_project(root / "content", root=root))
+    assert [t.id for t in index.themes] == ["learning-philosophy", "learning-forms", "results"]
+    assert [e.id for e in index.by_theme["learning-forms"]] == [
+        "river-community",
+        "twice-monthly-study",
+    ]
+    assert [e.id for e in index.by_org_type["school"]] == ["hill-school"]
+    assert {k: [e.id for e in v] for k, v in index.by_kind.items()} == {
+        "case": ["river-community"],
+        "practice": ["twice-monthly-study"],
+        "material": ["hill-school"],
+    }
+    assert {k: len(v) for k, v in index.matrix.items()} == {
+        ("learning-forms", "urban-community"): 2,
+        ("results", "urban-community"): 1,
+        ("learning-philosophy", "school"): 1,
+    }
+    assert [p.id for p in index.cited_by["river-community"]] == ["twice-monthly-study"]
+    assert [p.id for p in index.cited_by["hill-school"]] == ["twice-monthly-study"]
+
+
+def test_related_entries_rank_shared_themes_first(write_project) -> None:
+    """Entries sharing more themes rank higher; citations are listed elsewhere, not as related."""
+    case = {
+        "id": "other-case",
+        "kind": "case",
+        "title": "另一个社区",
+        "summary": "摘要",
+        "org_type": "school",
+        "themes": ["learning-forms", "results"],
+        "sources": [{"document": "s.txt", "title": "来源"}],
+        "unit": "单位",
+        "region": "地区",
+        "period": "时间",
+        "background": "背景",
+        "actions": [{"title": "做法", "text": "内容"}],
+        "results": {"summary": "成效"},
+        "lessons": ["启示"],
+    }
+    root = write_project({"content/cases/other-case.yml": case})
+    index = build_index(load_project(root / "content", root=root))
+    entries = index.project.entries
+    assert relatedness(entries["river-community"], entries["other-case"]) == 6
+    assert relatedness(entries["river-community"], entries["hill-school"]) == 0
+    assert [e.id for e in index.related["river-community"]] == ["other-case"]
+    assert [e.id for e in index.related["other-case"]] == [
+        "river-community",
+        "twice-monthly-study",
+        "hill-school",
+    ]
+    assert "river-community" not in [e.id for e in index.related["twice-monthly-study"]]
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "directory", "flat"),
+    [
+        ("index.md", "", "index.html"),
+        ("themes/index.md", "themes/", "themes/index.html"),
+        ("themes/results.md", "themes/results/", "themes/results.html"),
+        ("matrix.md", "matrix/", "matrix.html"),
+    ],
+)
+def test_page_urls_are_readable(src_uri: str, directory: str, flat: str) -> None:
+    """URLs are short ASCII slugs in both MkDocs URL styles, never percent-encoded Chinese."""
+    assert page_url(src_uri, directory_urls=True) == directory
+    assert page_url(src_uri, directory_urls=False) == flat
+
+
+@pytest.mark.parametrize(
+    ("here", "there", "link"),
+    [
+        ("", "themes/results/", "themes/results/"),
+        ("themes/results/", "", "../../"),
+        ("cases/a/", "cases/", "../"),
+        ("cases/a/", "cases/a/", "./"),
+        ("cases/a.html", "themes/b.html", "../themes/b.html"),
+        ("index.html", "cases/index.html", "cases/index.html"),
+    ],
+)
+def test_relative_links(here: str, there: str, link: str) -> None:
+    """Links are relative so the site works under any path prefix and from disk."""
+    assert relative_url(here, there) == link
+
+
+def test_paragraphs_split_on_blank_lines() -> None:
+    """Blank lines separate paragraphs; Latin words wrapped across lines keep a space."""
+    assert paragraphs("甲\n乙\n\n  丙  \n") == ["甲乙", "丙"]
+    assert paragraphs("learning\norganization") == ["learning organization"]
