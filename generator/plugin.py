@@ -91,5 +91,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
 
 def _markdown_source(page: RenderedPage) -> str:
-    front_matter = yaml.safe_dump({"title": page.title}, allow_unicode=True)
+    meta: dict[str, object] = {"title": page.title}
+    if page.hide:
+        meta["hide"] = list(page.hide)
+    front_matter = yaml.safe_dump(meta, allow_unicode=True)
     return f"---\n{front_matter}---\n\n{page.html}\n"

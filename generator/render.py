@@ -56,6 +56,8 @@ class Page:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    hide: tuple[str, ...] = ()
+    """Material page parts to hide, such as ``toc`` on the wide matrix page."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class RenderedPage:
     title: str
     html: str
     headings: list[Heading]
+    hide: tuple[str, ...] = ()
 
 
 def page_url(src_uri: str, *, directory_urls: bool) -> str:
@@ -100,7 +103,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.home, SITE_TITLE, "home.html"),
         Page(Routes.themes, "按主题浏览", "theme_index.html"),
         Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
-        Page(Routes.matrix, "主题 × 组织类型", "matrix.html"),
+        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", hide=("toc",)),
     ]
     pages += [
         Page(Routes.kind(kind), KIND_LABELS[kind], "kind.html", {"kind": kind})
@@ -151,7 +154,7 @@ class Renderer:
         # MkDocs receives the page as Markdown; a raw HTML block without blank
         # lines passes through Python-Markdown untouched.
         html = "\n".join(line for line in html.splitlines() if line.strip())
-        return RenderedPage(page.src_uri, page.title, html, extract_headings(html))
+        return RenderedPage(page.src_uri, page.title, html, extract_headings(html), page.hide)
 
     def render_all(self, pages: Iterable[Page]) -> list[RenderedPage]:
         return [self.render(page) for page in pages]
