@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from generator.errors import ContentErrors
+from generator.report import FORMATS, render_report
 from generator.validate import load_project
 
 
@@ -73,16 +74,37 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="内容目录（默认 content）。",
 )
-def check(content_dir: Path) -> None:
-    """只检查内容（YAML 格式、必填字段、分类与引用），不生成网站。有问题时以非零状态退出。"""
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    help="输出格式：text 供人阅读（默认）；json 供脚本处理；github、gitlab 供持续集成在合并请求中标注。",
+)
+def check(content_dir: Path, output_format: str) -> None:
+    """只检查内容（YAML 格式、必填字段、分类与引用、疑似重复），不生成网站。有错误时以非零状态退出，只有警告时退出码为 0。"""
     if not content_dir.is_dir():
         raise click.ClickException(f"找不到内容目录：{content_dir}")
     try:
         project = load_project(content_dir, root=Path.cwd())
     except ContentErrors as problems:
-        click.echo(problems.report(), err=True)
+        click.echo(
+            render_report(problems.errors, output_format=output_format, entries=0),
+            err=output_format == "text",
+        )
         sys.exit(1)
-    click.echo(f"检查通过：共 {len(project.entries)} 个条目，未发现问题。")
+    report = render_report(
+        project.warnings, output_format=output_format, entries=len(project.entries)
+    )
+    if report:
+        click.echo(report, err=output_format == "text")
+    if output_format == "text":
+        note = (
+            f"（有 {len(project.warnings)} 个警告，请看上文）"
+            if project.warnings
+            else "，未发现问题"
+        )
+        click.echo(f"检查通过：共 {len(project.entries)} 个条目{note}。")
 
 
 @main.command(context_settings=_HELP)

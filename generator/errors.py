@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -22,24 +22,40 @@ class ContentError:
     """What is wrong, in Chinese, including what was expected and what was found."""
     hint: str = ""
     """What to do about it, in Chinese."""
+    severity: str = "error"
+    """``error`` stops the build; ``warning`` is reported but does not."""
 
     def format(self) -> str:
         location = f"{self.path}:{self.line}:{self.column}"
-        head = (
-            f"{location}: {self.key}: {self.message}" if self.key else f"{location}: {self.message}"
-        )
+        message = f"警告：{self.message}" if self.severity == "warning" else self.message
+        head = f"{location}: {self.key}: {message}" if self.key else f"{location}: {message}"
         return f"{head}\n    修改建议：{self.hint}" if self.hint else head
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def summarize(problems: list[ContentError]) -> str:
+    """Closing line of a report: how many problems and warnings, in how many files."""
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    counted = f"{len(problems) - warnings} 个问题" + (f"、{warnings} 个警告" if warnings else "")
+    return f"共发现 {counted}，涉及 {len({p.path for p in problems})} 个文件。"
+
+
+def format_report(problems: list[ContentError]) -> str:
+    """Every problem with its position and hint, then the summary line."""
+    return "\n".join([*(problem.format() for problem in problems), summarize(problems)])
 
 
 class ContentErrors(Exception):
-    """All content problems found in one run, collected rather than stopping at the first."""
+    """All content problems found in one run, collected rather than stopping at the first.
+
+    Warnings found in the same run travel along, so one report shows everything.
+    """
 
     def __init__(self, errors: Iterable[ContentError]) -> None:
         self.errors = sorted(errors, key=lambda e: (e.path, e.line, e.column, e.key))
         super().__init__(self.report())
 
     def report(self) -> str:
-        lines = [error.format() for error in self.errors]
-        files = len({error.path for error in self.errors})
-        lines.append(f"共发现 {len(self.errors)} 个问题，涉及 {files} 个文件。")
-        return "\n".join(lines)
+        return format_report(self.errors)

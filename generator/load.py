@@ -77,20 +77,9 @@ def parse_document(
     raw: bytes, *, path: str, content_path: str
 ) -> tuple[Document | None, list[ContentError]]:
     """Parse one file's bytes; on failure return no document and Chinese messages."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        line = raw[: problem.start].count(b"\n") + 1
-        return None, [
-            ContentError(
-                path,
-                line,
-                1,
-                "",
-                "文件不是 UTF-8 编码，无法读取。",
-                "请在编辑器中以 UTF-8 编码重新保存该文件（例如记事本“另存为”时选择 UTF-8）。",
-            )
-        ]
+    text, problems = _decode(raw, path=path)
+    if text is None or problems:
+        return None, problems
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as problem:
@@ -114,6 +103,73 @@ def parse_document(
     builder = _Builder(document)
     document.data = builder.build(node, ())
     return (None, builder.errors) if builder.errors else (document, [])
+
+
+_RESAVE_HINT = (
+    "请用编辑器以“UTF-8”编码重新保存：VS Code 点击右下角的编码名称，选择“通过编码保存”→“UTF-8”；"
+    "记事本“另存为”时编码选“UTF-8”。"
+)
+_LIKELY_ENCODINGS = (
+    ("utf-16", "UTF-16"),
+    ("gb18030", "GBK/GB18030"),
+    ("big5", "Big5"),
+)
+
+
+def _decode(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
+    """Text of a content file, or messages saying why it is not clean UTF-8.
+
+    A byte-order mark and tab characters are reported here: YAML would accept the
+    first silently and choke on the second with a confusing message.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or not raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as problem:
+            line = raw[: problem.start].count(b"\n") + 1
+            guess = _guess_encoding(raw)
+            found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
+            return None, [
+                ContentError(
+                    path, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
+                )
+            ]
+    else:
+        return None, [
+            ContentError(
+                path,
+                1,
+                1,
+                "",
+                "文件开头有字节顺序标记（BOM）。",
+                "请以“UTF-8”（不带 BOM）编码重新保存；VS Code 中选择“通过编码保存”→“UTF-8”。",
+            )
+        ]
+    problems = [
+        ContentError(
+            path,
+            number,
+            line.index("\t") + 1,
+            "",
+            "这一行含有制表符（Tab），YAML 只能用空格缩进和对齐。",
+            "请把 Tab 换成空格（缩进每级两个空格）；VS Code 可在右下角把“制表符”改为“空格”。",
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "\t" in line
+    ]
+    return text, problems
+
+
+def _guess_encoding(raw: bytes) -> str:
+    for codec, name in _LIKELY_ENCODINGS:
+        if codec == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return ""
 
 
 class _Builder:

@@ -7,6 +7,7 @@ with the field's Chinese label, then a full-width colon and the explanation.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,6 +16,8 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TITLE_PATTERN = r"^[^<>\n]+$"
 ONE_LINE_PATTERN = r"^[^\n]+$"
 SUMMARY_MAX = 80
+PLACEHOLDER = "【待填写】"
+"""Marks every value in a new entry's scaffold; validation rejects text that still has it."""
 
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60)]
 Title = Annotated[
@@ -68,6 +71,8 @@ class Source(_Model):
     """来源文件：原始资料的文件名。"""
     title: Line
     """来源标题：原始资料自己的标题。"""
+    published: datetime.date | None = None
+    """发布日期：原始资料的发布日期，写成 2022-07-20 的形式；不知道时省略。"""
     note: Line | None = None
     """备注：作者、发布单位等补充说明，可省略。"""
 

@@ -31,6 +31,7 @@ from generator.model import (
     ENTRY_MODELS,
     KIND_FOLDERS,
     KIND_LABELS,
+    PLACEHOLDER,
     SLUG_PATTERN,
     TITLE_PATTERN,
     BestPractice,
@@ -38,6 +39,7 @@ from generator.model import (
     Taxonomy,
     field_label,
 )
+from generator.similar import find_similar
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Project:
     """Entries by id, in a stable order (by kind, then id)."""
     files: dict[str, str]
     """Repository-relative file of each entry id."""
+    warnings: list[ContentError]
+    """Problems worth telling editors that do not stop the build."""
 
 
 def load_project(content_dir: Path, *, root: Path) -> Project:
@@ -74,7 +78,7 @@ def validate_documents(
     entry_docs: dict[str, Document] = {}
     # Ids of entries that exist but failed validation: references to them are not
     # reported again as "does not exist", which would send editors to the wrong file.
-    invalid_ids: set[str] = set()
+    invalid_ids = {Path(error.path).stem for error in errors}
     for document in documents:
         if document is taxonomy_doc:
             continue
@@ -104,9 +108,10 @@ def validate_documents(
     for entry_id, entry in entries.items():
         if isinstance(entry, BestPractice):
             _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
+    warnings = _similar_entries(entries, entry_docs)
 
     if errors:
-        raise ContentErrors(errors)
+        raise ContentErrors(errors + warnings)
     assert taxonomy is not None  # a missing taxonomy is reported as an error above
     order = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
     ordered = sorted(entries.values(), key=lambda e: (order[e.kind], e.id))
@@ -114,6 +119,7 @@ def validate_documents(
         taxonomy=taxonomy,
         entries={e.id: e for e in ordered},
         files={e.id: files[e.id] for e in ordered},
+        warnings=warnings,
     )
 
 
@@ -200,8 +206,10 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
             )
         )
         return None
+    placeholders = _placeholders(document)
+    errors.extend(placeholders)
     entry = _validate_model(ENTRY_MODELS[kind], document, errors)
-    if entry is None:
+    if entry is None or placeholders:
         return None
     stem = Path(name).stem
     if stem != entry.id:
@@ -215,6 +223,48 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
         )
         return None
     return entry
+
+
+def _placeholders(document: Document) -> list[ContentError]:
+    """Values still holding the scaffold's placeholder text."""
+    found = []
+    for key_path, value in _walk(document.data, ()):
+        if isinstance(value, str) and PLACEHOLDER in value:
+            found.append(
+                _error(
+                    document,
+                    key_path,
+                    f"这里还是模板中的占位文字：“{value.strip()[:30]}”。",
+                    f"请把带“{PLACEHOLDER}”的文字换成实际内容；可省略的字段也可以整行删除。",
+                )
+            )
+    return found
+
+
+def _walk(value: Any, key_path: KeyPath) -> Any:
+    yield key_path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, (*key_path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, (*key_path, i))
+
+
+def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
+    ordered = sorted(entries.values(), key=lambda e: docs[e.id].path)
+    warnings = []
+    for pair in find_similar(ordered):
+        warnings.append(
+            _error(
+                docs[pair.second],
+                ("title",),
+                f"内容与 {docs[pair.first].path} 高度相似（约 {pair.similarity:.0%} 相同），可能是同一条目提交了两次。",
+                "如果是同一个案例，请合并为一个条目；如果确实是不同的条目，可以忽略本提示。",
+                severity="warning",
+            )
+        )
+    return warnings
 
 
 def _check_taxonomy_refs(
@@ -382,6 +432,13 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
             f"“{label}”应为 {ctx.get('expected')}，实际是“{value}”。",
             "请改为规定的值。",
         )
+    if kind.startswith("date_"):
+        return _error(
+            document,
+            loc,
+            f"“{label}”应为日期，实际是{_describe_value(value)}。",
+            "请写成“年-月-日”的形式，例如 2022-07-20（不加引号）；不知道日期时删除这一行。",
+        )
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return _error(
             document,
@@ -442,6 +499,10 @@ def _describe_value(value: Any) -> str:
     return type(value).__name__
 
 
-def _error(document: Document, key_path: KeyPath, message: str, hint: str = "") -> ContentError:
+def _error(
+    document: Document, key_path: KeyPath, message: str, hint: str = "", *, severity: str = "error"
+) -> ContentError:
     line, column = document.position(key_path)
-    return ContentError(document.path, line, column, format_key_path(key_path), message, hint)
+    return ContentError(
+        document.path, line, column, format_key_path(key_path), message, hint, severity
+    )
