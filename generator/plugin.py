@@ -16,15 +16,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.errors import ContentErrors
-from generator.pipeline import compile_site
-from generator.render import RenderedPage
+from generator.docs import GUIDE_FILE
+from generator.errors import ContentError, ContentErrors
+from generator.pipeline import CompiledSite, compile_site
+from generator.render import RenderedPage, render_problems
 from generator.segment import read_search_terms, register_search_terms
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 _SOURCE_SUFFIXES = {".yml", ".yaml", ".txt"}
 """Content sources that feed generated pages and must not be published as they are."""
+GUIDE_PAGE = "guide.md"
 
 
 class KnowledgeBaseConfig(base.Config):
@@ -33,8 +35,17 @@ class KnowledgeBaseConfig(base.Config):
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
+    supports_multiple_instances = False
+
     def __init__(self) -> None:
+        self.serving = False
+        self.site: CompiledSite | None = None
+        """The last site compiled without errors; a preview keeps showing it while content is broken."""
+        self.problems: list[ContentError] = []
         self.pages: dict[str, RenderedPage] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent
@@ -54,26 +65,22 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     # Runs before other plugins see the file list, so they find the generated pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        try:
-            site = compile_site(
-                self.content_dir,
-                self.template_dir,
-                root=self.root,
-                directory_urls=config.use_directory_urls,
-            )
-        except ContentErrors as problems:
-            raise PluginError("内容检查未通过：\n" + problems.report()) from None
+        self._compile(config)
         for file in list(files):
             if Path(file.src_uri).suffix in _SOURCE_SUFFIXES:
                 files.remove(file)
-        self.pages = {page.src_uri: page for page in site.pages}
-        for page in site.pages:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                log.warning("内容目录中的 %s 与生成的页面同名，已被生成的页面替代。", page.src_uri)
-                files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=_markdown_source(page)))
-        log.info("知识库：%d 个条目，%d 个页面。", len(site.index.project.entries), len(site.pages))
+        pages = self.site.pages if self.site else []
+        self.pages = {page.src_uri: page for page in pages}
+        for page in pages:
+            self._add(files, File.generated(config, page.src_uri, content=_markdown_source(page)))
+        guide = self.root / GUIDE_FILE
+        if guide.is_file():
+            self._add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
+        if self.site is None:
+            # A preview started on broken content: one page that lists the problems.
+            self._add(
+                files, File.generated(config, "index.md", content="---\ntitle: 内容有错误\n---\n")
+            )
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -87,7 +94,44 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     if h.level == 2
                 ]
             )
+        if self.serving and self.problems:
+            html = render_problems(self.template_dir, self.problems) + html
         return html
+
+    def _compile(self, config: MkDocsConfig) -> None:
+        try:
+            self.site = compile_site(
+                self.content_dir,
+                self.template_dir,
+                root=self.root,
+                directory_urls=config.use_directory_urls,
+            )
+        except ContentErrors as problems:
+            if not self.serving:
+                raise PluginError("内容检查未通过：\n" + problems.report()) from None
+            # A preview must survive a bad edit: report, keep the last good pages.
+            self.problems = problems.errors
+            for problem in problems.errors:
+                log.error(problem.format())
+            log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
+            return
+        self.problems = self.site.index.project.warnings
+        for warning in self.problems:
+            # Info, not warning: a possible duplicate must not fail a --strict build.
+            log.info(warning.format())
+        log.info(
+            "知识库：%d 个条目，%d 个页面。",
+            len(self.site.index.project.entries),
+            len(self.site.pages),
+        )
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            log.warning("内容目录中的 %s 与生成的页面同名，已被生成的页面替代。", file.src_uri)
+            files.remove(existing)
+        files.append(file)
 
 
 def _markdown_source(page: RenderedPage) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from generator.errors import ContentError
 from generator.index import SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, Entry
 
@@ -121,6 +122,25 @@ def plan_pages(index: SiteIndex) -> list[Page]:
     return pages
 
 
+def make_environment(template_dir: Path) -> jinja2.Environment:
+    """The one Jinja configuration: strict about missing values, escaping all content text."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def render_problems(template_dir: Path, problems: list[ContentError]) -> str:
+    """The banner a preview shows above every page while the content has problems."""
+    html = make_environment(template_dir).get_template("problems.html").render(problems=problems)
+    return _without_blank_lines(html)
+
+
 class Renderer:
     """Renders planned pages with the project's templates; templates are compiled once."""
 
@@ -129,14 +149,7 @@ class Renderer:
     ) -> None:
         self.index = index
         self.directory_urls = directory_urls
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dir),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["paragraphs"] = paragraphs
+        self.env = make_environment(template_dir)
         self.env.globals.update(
             routes=Routes,
             index=index,
@@ -151,13 +164,17 @@ class Renderer:
         )
         template = self.env.get_template(page.template)
         html = template.render(page=page, href=href, **page.context)
-        # MkDocs receives the page as Markdown; a raw HTML block without blank
-        # lines passes through Python-Markdown untouched.
-        html = "\n".join(line for line in html.splitlines() if line.strip())
+        html = _without_blank_lines(html)
         return RenderedPage(page.src_uri, page.title, html, extract_headings(html), page.hide)
 
     def render_all(self, pages: Iterable[Page]) -> list[RenderedPage]:
         return [self.render(page) for page in pages]
+
+
+def _without_blank_lines(html: str) -> str:
+    # MkDocs receives a page as Markdown; a raw HTML block without blank lines
+    # passes through Python-Markdown untouched.
+    return "\n".join(line for line in html.splitlines() if line.strip())
 
 
 def paragraphs(text: str) -> list[str]:

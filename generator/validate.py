@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from generator.load import (
     KeyPath,
     display_path,
     format_key_path,
+    parse_document,
     read_documents,
 )
 from generator.model import (
@@ -38,6 +37,7 @@ from generator.model import (
     Entry,
     Taxonomy,
     field_label,
+    nested_model,
 )
 from generator.similar import find_similar
 
@@ -59,6 +59,21 @@ def load_project(content_dir: Path, *, root: Path) -> Project:
     """Read and validate everything under ``content_dir``; raise :class:`ContentErrors` if any."""
     documents, errors = read_documents(content_dir, root=root)
     return validate_documents(documents, errors, content_dir=content_dir, root=root)
+
+
+def load_taxonomy(content_dir: Path, *, root: Path) -> Taxonomy:
+    """Only the taxonomy, for tools that need it while entries may still have problems."""
+    path = content_dir / TAXONOMY_FILE
+    errors: list[ContentError] = []
+    document = None
+    if path.is_file():
+        document, errors = parse_document(
+            path.read_bytes(), path=display_path(path, root), content_path=TAXONOMY_FILE
+        )
+    taxonomy = _validate_taxonomy(document, errors, content_dir=content_dir, root=root)
+    if taxonomy is None:
+        raise ContentErrors(errors)
+    return taxonomy
 
 
 def validate_documents(
@@ -458,20 +473,8 @@ def _field_at(model: type[BaseModel], loc: KeyPath) -> tuple[type[BaseModel], st
             continue
         found = (owner, str(part))
         info = owner.model_fields.get(str(part))
-        owner = _nested_model(info.annotation) if info else None
+        owner = nested_model(info.annotation) if info else None
     return found
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _nested_model(arg)
-            if found is not None:
-                return found
-    return None
 
 
 def _field_description(owner: type[BaseModel], name: str) -> str:

@@ -48,7 +48,9 @@ def seed_texts() -> dict[str, str]:
         pytest.fail(f"source documents not found at {SEEDS}")
     to_simplified = opencc.OpenCC("t2s")
     return {
-        path.name: _normalise(to_simplified.convert(_GLOSS.sub("", path.read_text(encoding="utf-8"))))
+        path.name: _normalise(
+            to_simplified.convert(_GLOSS.sub("", path.read_text(encoding="utf-8")))
+        )
         for path in sorted(SEEDS.glob("*.txt"))
     }
 

@@ -1,0 +1,96 @@
+"""New-entry scaffolds, written from the content model so they never drift from it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+from pypinyin import lazy_pinyin
+
+from generator.model import (
+    ENTRY_MODELS,
+    KIND_FOLDERS,
+    KIND_LABELS,
+    PLACEHOLDER,
+    FieldSpec,
+    field_specs,
+)
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+_MAX_SLUG_SYLLABLES = 8
+
+
+def slug_from_title(title: str) -> str:
+    """A readable ASCII id from a Chinese title: pinyin of the part before any colon."""
+    head = re.split(r"[：:]", title, maxsplit=1)[0].strip()
+    if len(head) < 2:
+        head = title
+    words: list[str] = []
+    for chunk in lazy_pinyin(head):
+        words.extend(w for w in re.split(r"[^a-z0-9]+", chunk.lower()) if w)
+    return "-".join(words[:_MAX_SLUG_SYLLABLES]) or "entry"
+
+
+def entry_path(content_dir: Path, kind: str, entry_id: str) -> Path:
+    return content_dir / KIND_FOLDERS[kind] / f"{entry_id}.yml"
+
+
+def render_scaffold(
+    kind: str, *, entry_id: str, title: str, org_type: str, themes: list[str]
+) -> str:
+    """The YAML text of a new entry: every field present, each with its Chinese explanation."""
+    given = {"id": entry_id, "kind": kind, "title": title, "org_type": org_type, "themes": themes}
+    lines = [
+        SCHEMA_COMMENT.format(kind=kind),
+        f"# 新的{KIND_LABELS[kind]}。请把每个“{PLACEHOLDER}”换成实际内容；标注“可省略”的字段不需要时可以删除。",
+        "# 正文是纯文本，段与段之间空一行；写完后运行 kb check 检查。",
+    ]
+    lines += _render_fields(ENTRY_MODELS[kind], given, indent="")
+    return "\n".join(lines) + "\n"
+
+
+def _render_fields(model: type[BaseModel], given: dict[str, object], *, indent: str) -> list[str]:
+    lines: list[str] = []
+    for spec in field_specs(model):
+        lines.append(f"{indent}# {_comment(spec)}")
+        lines += _render_value(spec, given.get(spec.name), indent=indent)
+    return lines
+
+
+def _comment(spec: FieldSpec) -> str:
+    note = "" if spec.required or "可省略" in spec.help else "（可省略）"
+    return f"{spec.label}{note}：{spec.help}" if spec.help else f"{spec.label}{note}"
+
+
+def _render_value(spec: FieldSpec, value: object, *, indent: str) -> list[str]:
+    key = f"{indent}{spec.name}:"
+    if value is not None:
+        if isinstance(value, list):
+            return [f"{key} [{', '.join(map(str, value))}]"]
+        return [f"{key} {_quote(str(value))}"]
+    if spec.shape == "model" and spec.model is not None:
+        return [key, *_render_fields(spec.model, {}, indent=indent + "  ")]
+    if spec.shape == "list":
+        if not spec.required:
+            return [f"{key} []"]
+        item_indent = indent + "  "
+        if spec.item_shape == "model" and spec.model is not None:
+            body = _render_fields(spec.model, {}, indent=item_indent + "  ")
+            first = body.index(next(line for line in body if not line.lstrip().startswith("#")))
+            leading = [f"{item_indent}{line.lstrip()}" for line in body[:first]]
+            body[first] = f"{item_indent}- {body[first].lstrip()}"
+            return [key, *leading, *body[first:]]
+        return [key, f"{item_indent}- {PLACEHOLDER}{spec.label}"]
+    if not spec.required:
+        return [key]
+    if spec.shape == "text":
+        return [f"{key} |", f"{indent}  {PLACEHOLDER}{spec.help or spec.label}"]
+    return [f"{key} {PLACEHOLDER}{spec.label}"]
+
+
+def _quote(text: str) -> str:
+    """Plain YAML scalars cannot start with some characters or contain ': '."""
+    if re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`“]|: | #|\s$", text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text

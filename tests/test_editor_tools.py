@@ -1,0 +1,266 @@
+"""What editors work with: JSON Schemas, scaffolds from `kb new`, the guide, report formats."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import cli
+from generator.docs import GUIDE_FILE, guide_with_reference
+from generator.model import ENTRY_MODELS, PLACEHOLDER, field_specs
+from generator.schema import SCHEMA_DIR, schema_texts
+from generator.validate import load_project, load_taxonomy
+from tests.conftest import REPO
+
+
+def _json_ready(value: Any) -> Any:
+    """YAML values as an editor's schema validator sees them (dates are strings there)."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def test_committed_schemas_are_up_to_date() -> None:
+    """The schemas in schemas/ match the model and taxonomy; run `kb schema` when this fails."""
+    taxonomy = load_taxonomy(REPO / "content", root=REPO)
+    for name, text in schema_texts(taxonomy).items():
+        committed = REPO / SCHEMA_DIR / name
+        assert committed.is_file() and committed.read_text(encoding="utf-8") == text, (
+            f"{committed} is out of date: run `kb schema`"
+        )
+
+
+def test_guide_field_reference_is_up_to_date() -> None:
+    """The field reference in CONTRIBUTING.md is what the model says; run `kb schema` when this fails."""
+    guide = (REPO / GUIDE_FILE).read_text(encoding="utf-8")
+    assert guide_with_reference(guide) == guide, "run `kb schema`"
+    for kind, model in ENTRY_MODELS.items():
+        for spec in field_specs(model):
+            assert f"| `{spec.name}` | {spec.label} |" in guide, (kind, spec.name)
+
+
+CONTENT_FILES = [*sorted((REPO / "content").glob("*/*.yml")), REPO / "content" / "taxonomy.yml"]
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=[p.stem for p in CONTENT_FILES])
+def test_content_file_points_at_a_schema_that_accepts_it(path: Path) -> None:
+    """Each file's first line names its schema, and that schema accepts the file."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, f"{path} must start with a yaml-language-server schema line"
+    schema_path = (path.parent / match.group(1)).resolve()
+    assert schema_path.is_file()
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(
+        _json_ready(yaml.safe_load(path.read_text(encoding="utf-8")))
+    )
+
+
+def test_schema_offers_taxonomy_ids_as_a_pick_list() -> None:
+    """Editors pick themes and organization types from a list; other values are flagged."""
+    schema = json.loads((REPO / SCHEMA_DIR / "case.schema.json").read_text(encoding="utf-8"))
+    assert "urban-community" in schema["properties"]["org_type"]["enum"]
+    assert "learning-forms" in schema["properties"]["themes"]["items"]["enum"]
+    data = yaml.safe_load(
+        (REPO / "content/cases/wangcun-community.yml").read_text(encoding="utf-8")
+    )
+    data["themes"] = ["learning-form"]
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(_json_ready(data)))
+    assert [list(e.absolute_path) for e in errors] == [["themes", 0]]
+
+
+@pytest.fixture
+def project(write_project, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_project({})
+    monkeypatch.chdir(root)
+    return root
+
+
+def _new(args: list[str], *, tty: bool = False, answers: str = "", monkeypatch=None):
+    if monkeypatch is not None:
+        monkeypatch.setattr(cli, "_interactive", lambda: tty)
+    return CliRunner().invoke(cli.main, ["new", *args], input=answers)
+
+
+def test_kb_new_writes_every_field_with_chinese_comments(project: Path, monkeypatch) -> None:
+    """`kb new case` with options asks nothing and writes a scaffold with every model field."""
+    result = _new(
+        ["case", "--title", "河谷村：夜校学习", "--org-type", "school", "--theme", "results"],
+        monkeypatch=monkeypatch,
+    )
+    assert result.exit_code == 0, result.output
+    path = project / "content/cases/he-gu-cun.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/case.schema.json\n")
+    data = yaml.safe_load(text)
+    assert list(data) == [spec.name for spec in field_specs(ENTRY_MODELS["case"])]
+    assert data["title"] == "河谷村：夜校学习" and data["themes"] == ["results"]
+    for spec in field_specs(ENTRY_MODELS["case"]):
+        assert f"# {spec.label}" in text
+    assert "# 背景与起因：为什么这样做，面临什么问题。" in text
+
+
+def test_scaffold_is_rejected_until_placeholders_are_replaced(project: Path, monkeypatch) -> None:
+    """A fresh scaffold fails `kb check` at each placeholder; filled in, it passes."""
+    for kind in ENTRY_MODELS:
+        result = _new(
+            [
+                kind,
+                "--title",
+                f"新条目{kind}",
+                "--id",
+                f"new-{kind}",
+                "--org-type",
+                "school",
+                "--theme",
+                "results",
+            ],
+            monkeypatch=monkeypatch,
+        )
+        assert result.exit_code == 0, result.output
+    check = CliRunner().invoke(cli.main, ["check"])
+    assert check.exit_code == 1
+    assert "这里还是模板中的占位文字" in check.output
+    for path in (project / "content").glob("*/new-*.yml"):
+        filled = path.read_text(encoding="utf-8").replace(PLACEHOLDER, "实际内容")
+        filled = filled.replace("cases: \n", "").replace(f"{PLACEHOLDER}", "")
+        path.write_text(filled, encoding="utf-8")
+    practice = project / "content/practices/new-practice.yml"
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace("- 实际内容实例", "- river-community"),
+        encoding="utf-8",
+    )
+    check = CliRunner().invoke(cli.main, ["check"])
+    assert check.exit_code == 0, check.output
+
+
+def test_kb_new_refuses_to_overwrite(project: Path, monkeypatch) -> None:
+    """An existing entry is never overwritten by a scaffold."""
+    existing = project / "content/cases/river-community.yml"
+    before = existing.read_bytes()
+    result = _new(
+        [
+            "case",
+            "--title",
+            "河畔社区",
+            "--id",
+            "river-community",
+            "--org-type",
+            "school",
+            "--theme",
+            "results",
+        ],
+        monkeypatch=monkeypatch,
+    )
+    assert result.exit_code == 1
+    assert "已经存在，不会覆盖" in result.output
+    assert existing.read_bytes() == before
+
+
+def test_kb_new_without_terminal_names_the_missing_option(project: Path, monkeypatch) -> None:
+    """Without a terminal, missing options are an error that says which option to give."""
+    result = _new(["practice", "--title", "某做法"], monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert "缺少组织类型：请用 --org-type 提供编号。" in result.output
+    assert not list((project / "content/practices").glob("mou-*.yml"))
+
+
+def test_kb_new_asks_in_a_terminal(project: Path, monkeypatch) -> None:
+    """In a terminal, `kb new` asks for title, organization type and themes, by number or id."""
+    result = _new(
+        ["material"],
+        tty=True,
+        answers="山村小学：读书会\n2\n3, learning-forms\n",
+        monkeypatch=monkeypatch,
+    )
+    assert result.exit_code == 0, result.output
+    assert "1. 城市社区（urban-community）" in result.output
+    data = yaml.safe_load(
+        (project / "content/materials/shan-cun-xiao-xue.yml").read_text(encoding="utf-8")
+    )
+    assert data["org_type"] == "school"
+    assert data["themes"] == ["results", "learning-forms"]
+
+
+def test_kb_new_rejects_unknown_taxonomy_ids(project: Path, monkeypatch) -> None:
+    """A mistyped organization type is refused with the closest valid id."""
+    result = _new(
+        ["case", "--title", "某社区", "--org-type", "urban-comunity", "--theme", "results"],
+        monkeypatch=monkeypatch,
+    )
+    assert result.exit_code == 2
+    assert "是否想写“urban-community”" in result.output
+
+
+def test_check_json_output_is_machine_readable(project: Path) -> None:
+    """`kb check --format json` gives each problem with position, key, severity and hints."""
+    path = project / "content/cases/river-community.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("org_type: urban-community", "org_type: town"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli.main, ["check", "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["problems"] == [
+        {
+            "path": "content/cases/river-community.yml",
+            "line": 5,
+            "column": 11,
+            "key": "org_type",
+            "message": "不存在编号为“town”的组织类型。",
+            "hint": "可用的编号有：urban-community、school。",
+            "severity": "error",
+        }
+    ]
+
+
+def test_check_github_format_annotates_lines(project: Path) -> None:
+    """`kb check --format github` prints workflow commands that annotate the PR line."""
+    path = project / "content/materials/hill-school.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("org_type: school", "org_type: town"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli.main, ["check", "--format", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "::error file=content/materials/hill-school.yml,line=5,col=11,title=内容检查：org_type::"
+        "不存在编号为“town”的组织类型。%0A修改建议："
+    )
+
+
+def test_load_project_warnings_do_not_fail_check(project: Path) -> None:
+    """A near-duplicate entry is a warning: reported, exit code 0."""
+    original = project / "content/cases/river-community.yml"
+    copy = project / "content/cases/river-community-again.yml"
+    copy.write_text(
+        original.read_text(encoding="utf-8").replace(
+            "id: river-community", "id: river-community-again"
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli.main, ["check"])
+    assert result.exit_code == 0
+    assert "警告：内容与" in result.output and "检查通过" in result.output
+    assert len(load_project(project / "content", root=project).warnings) == 1
+
+
+def test_guide_is_a_page_of_the_site(real_site: Path) -> None:
+    """The editors' guide, with its field reference, is published as a site page."""
+    html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
+    assert "审核要点" in html and "真实性" in html
+    assert "<code>actions[].title</code>" in html
