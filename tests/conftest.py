@@ -51,6 +51,17 @@ def write_project(tmp_path: Path) -> Callable[[dict[str, object]], Path]:
     return write
 
 
+@pytest.fixture
+def sample_project(write_project) -> Path:
+    """A copy of the sample project with a mkdocs.yml that uses the repository's theme."""
+    root = write_project({})
+    config = (SAMPLE / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("../../../theme", str(REPO / "theme")), encoding="utf-8"
+    )
+    return root
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled content built once, in strict mode, shared by many assertions."""

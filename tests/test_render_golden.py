@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import ContentError
 from generator.index import build_index
-from generator.render import Renderer, plan_pages
+from generator.render import Renderer, plan_pages, render_problems
 from generator.validate import load_project
 from tests.conftest import REPO, SAMPLE
 from tests.golden import assert_matches_golden
@@ -31,6 +32,8 @@ def _sample_pages() -> dict[str, tuple[str, str]]:
 
 
 PAGES = _sample_pages()
+BANNERS = {"problems.html"}
+"""Templates shown above pages rather than as pages; golden-tested on their own below."""
 
 
 @pytest.mark.parametrize("template", sorted(PAGES))
@@ -46,7 +49,24 @@ def test_every_template_is_covered() -> None:
     templates = {
         p.name for p in (REPO / "theme" / "kb").glob("*.html") if not p.name.startswith("_")
     }
-    assert templates == set(PAGES)
+    assert templates == set(PAGES) | BANNERS
+
+
+def test_preview_problem_banner() -> None:
+    """The preview's problem banner lists each problem with position, key and hint, escaped."""
+    problems = [
+        ContentError(
+            "content/cases/a.yml", 3, 8, "themes[0]", "不存在编号为“x”的主题。", "可用的编号有：y。"
+        ),
+        ContentError("content/cases/b.yml", 1, 1, "", "文件开头有 <BOM>。"),
+        ContentError(
+            "content/cases/c.yml", 2, 1, "title", "内容相似。", "可忽略。", severity="warning"
+        ),
+    ]
+    html = render_problems(REPO / "theme" / "kb", problems)
+    assert_matches_golden(html + "\n", GOLDEN / "problems__errors.html")
+    warnings_only = render_problems(REPO / "theme" / "kb", problems[2:])
+    assert_matches_golden(warnings_only + "\n", GOLDEN / "problems__warnings.html")
 
 
 def test_content_text_cannot_become_markup() -> None:

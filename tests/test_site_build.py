@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from generator.model import KIND_FOLDERS
 from generator.validate import load_project
 from tests.conftest import REPO
@@ -102,18 +100,6 @@ def test_kb_check_fails_with_positions(write_project) -> None:
         in (result.stderr)
     )
     assert "Traceback" not in result.stderr
-
-
-@pytest.fixture
-def sample_project(write_project) -> Path:
-    root = write_project({})
-    (root / "mkdocs.yml").write_text(
-        (REPO / "tests/fixtures/sample/mkdocs.yml")
-        .read_text(encoding="utf-8")
-        .replace("../../../theme", str(REPO / "theme")),
-        encoding="utf-8",
-    )
-    return root
 
 
 def test_kb_build_matches_mkdocs_build(sample_project: Path) -> None:
