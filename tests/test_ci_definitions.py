@@ -1,0 +1,97 @@
+"""The checks every pull request gets: GitHub Actions, GitLab CI, pre-commit, PR template."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+from generator import cli
+from tests.conftest import REPO
+
+GITHUB = REPO / ".github" / "workflows" / "check.yml"
+GITLAB = REPO / ".gitlab-ci.yml"
+PRE_COMMIT = REPO / ".pre-commit-config.yaml"
+TEMPLATES = [
+    REPO / ".github" / "pull_request_template.md",
+    REPO / ".gitlab" / "merge_request_templates" / "Default.md",
+]
+
+
+def _github_steps() -> list[dict[str, object]]:
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def _gitlab_jobs() -> dict[str, dict[str, object]]:
+    pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    return {
+        name: job for name, job in pipeline.items() if isinstance(job, dict) and "script" in job
+    }
+
+
+def _kb_commands() -> list[list[str]]:
+    """Every `kb ...` invocation in the CI definitions and the pre-commit hook, as argv."""
+    lines = [str(step.get("run", "")) for step in _github_steps()]
+    lines += [line for job in _gitlab_jobs().values() for line in job["script"]]  # type: ignore[union-attr]
+    hooks = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))["repos"][0]["hooks"]
+    lines += [hook["entry"] for hook in hooks]
+    commands = []
+    for line in lines:
+        words = shlex.split(line.split("||")[0].split(">")[0])
+        for marker in (".venv/bin/kb", "scripts/site.sh"):
+            if marker in words:
+                commands.append(words[words.index(marker) + 1 :])
+    return commands
+
+
+def test_github_runs_check_build_tests_and_publishes_the_site() -> None:
+    """Pull requests get annotated check results, a strict build, the tests and the site to download."""
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
+    runs = [str(step.get("run", "")) for step in _github_steps()]
+    assert any("kb check --format github" in run for run in runs)
+    assert any("kb build --strict" in run for run in runs)
+    assert any(run == "bash scripts/test.sh" for run in runs)
+    upload = next(
+        s for s in _github_steps() if str(s.get("uses", "")).startswith("actions/upload-artifact")
+    )
+    assert upload["with"]["path"] == "site/"  # type: ignore[index]
+
+
+def test_gitlab_reports_code_quality_and_exposes_the_site() -> None:
+    """Merge requests show check results as Code Quality and link the built site."""
+    jobs = _gitlab_jobs()
+    check = next(job for job in jobs.values() if "codequality" in str(job.get("artifacts")))
+    assert any("--format gitlab" in line for line in check["script"])  # type: ignore[union-attr]
+    build = next(job for job in jobs.values() if "site/" in str(job.get("artifacts")))
+    assert build["artifacts"]["expose_as"]  # type: ignore[index]
+    assert any(job["script"] == ["bash scripts/test.sh"] for job in jobs.values())
+
+
+@pytest.mark.parametrize("argv", _kb_commands(), ids=lambda argv: " ".join(argv))
+def test_ci_commands_are_valid_kb_invocations(argv: list[str]) -> None:
+    """Each command the CI files and the pre-commit hook run parses as a real `kb` command line."""
+    name, *rest = argv
+    command = cli.main.get_command(click.Context(cli.main), name)
+    assert command is not None, name
+    command.make_context(name, rest)
+
+
+def test_pre_commit_checks_content_changes() -> None:
+    """The pre-commit hook runs the content check whenever content or schemas change."""
+    hook = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))["repos"][0]["hooks"][0]
+    assert hook["entry"].endswith("check") and hook["pass_filenames"] is False
+    assert "content/" in hook["files"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.parent.name)
+def test_pull_request_template_lists_the_review_checklist(template: Path) -> None:
+    """Editors see the reviewers' criteria as a checklist when opening a pull request."""
+    text = template.read_text(encoding="utf-8")
+    for criterion in ["真实性", "创新性", "实效性", "典型性", "来源", "数字核对", "检查通过"]:
+        assert criterion in text, criterion
+    assert text.count("- [ ]") >= 5
