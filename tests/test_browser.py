@@ -137,3 +137,27 @@ def test_chinese_typography_uses_system_fonts(page, site_url: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "case-page.png"), full_page=False)
     _assert_stayed_local(page, site_url)
+
+
+@pytest.mark.parametrize(
+    "path", ["", "cases/anhui-broadcast-network/", "matrix/", "themes/institutions/"]
+)
+def test_pages_fit_a_phone_screen(page, site_url: str, path: str) -> None:
+    """On a 390-pixel phone screen no page scrolls sideways; wide tables scroll inside themselves."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site_url + path)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+
+
+def test_figures_table_keeps_labels_readable(page, site_url: str) -> None:
+    """Figure labels keep at least a third of the table's width instead of one character a line."""
+    page.goto(site_url + "cases/wangcun-community/")
+    ratios = page.eval_on_selector_all(
+        "table.kb-figures tbody tr",
+        """rows => rows.map(r => r.cells[0].getBoundingClientRect().width /
+                               r.getBoundingClientRect().width)""",
+    )
+    assert ratios and min(ratios) >= 1 / 3, ratios
