@@ -1,4 +1,8 @@
-"""Runs the stages in order: load -> validate -> index -> render. Knows nothing of MkDocs."""
+"""Runs the stages in order: load -> validate -> index -> plan. Knows nothing of MkDocs.
+
+Rendering is left to the caller, page by page, so that it can be spread over
+processes and so that a preview can re-render only the pages an edit touches.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.index import SiteIndex, build_index
-from generator.render import RenderedPage, Renderer, plan_pages
+from generator.render import Page, Renderer, plan_pages
 from generator.validate import load_project
 
 
 @dataclass(frozen=True)
 class CompiledSite:
-    """Everything a writer needs: the index and every rendered page body."""
+    """Everything a writer needs: the index, every planned page, and the renderer for them."""
 
     index: SiteIndex
-    pages: list[RenderedPage]
+    pages: list[Page]
+    renderer: Renderer
 
 
 def compile_site(
     content_dir: Path, template_dir: Path, *, root: Path, directory_urls: bool = True
 ) -> CompiledSite:
-    """Load, validate, index and render; raises ``ContentErrors`` before rendering anything."""
+    """Load, validate, index and plan; raises ``ContentErrors`` before anything is rendered."""
     index = build_index(load_project(content_dir, root=root))
     renderer = Renderer(template_dir, index, directory_urls=directory_urls)
-    return CompiledSite(index, renderer.render_all(plan_pages(index)))
+    return CompiledSite(index, plan_pages(index), renderer)

@@ -1,26 +1,35 @@
-"""MkDocs adapter: feeds the pipeline's rendered pages to MkDocs as virtual files."""
+"""MkDocs adapter: hands the pipeline's pages to MkDocs and writes them into its site.
+
+MkDocs itself builds only what it is good at: the theme's assets, the pages
+listed in the navigation and the editors' guide (Markdown). Every page of the
+knowledge base is rendered by the pipeline and framed with the theme's
+``main.html`` in :mod:`generator.frame`, after MkDocs has built the rest.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
-import yaml
-from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
+from generator.frame import Framer, write_site_pages
 from generator.pipeline import CompiledSite, compile_site
-from generator.render import RenderedPage, render_problems
+from generator.progress import Progress
+from generator.render import render_problems
 from generator.segment import read_search_terms, register_search_terms
+from generator.write import worker_count
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -42,7 +51,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.site: CompiledSite | None = None
         """The last site compiled without errors; a preview keeps showing it while content is broken."""
         self.problems: list[ContentError] = []
-        self.pages: dict[str, RenderedPage] = {}
+        self.progress = Progress(log)
+        """How stages report; ``kb build`` swaps in a display suited to its terminal."""
+        self.workers = worker_count()
+        self.framer: Framer | None = None
+        """After a build: what it takes to re-render single pages (used by the preview)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -62,17 +75,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         register_search_terms(read_search_terms(self.content_dir))
         return config
 
-    # Runs before other plugins see the file list, so they find the generated pages.
+    # Runs before other plugins see the file list, so they find the navigation's pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._compile(config)
         for file in list(files):
             if Path(file.src_uri).suffix in _SOURCE_SUFFIXES:
                 files.remove(file)
-        pages = self.site.pages if self.site else []
-        self.pages = {page.src_uri: page for page in pages}
-        for page in pages:
-            self._add(files, File.generated(config, page.src_uri, content=_markdown_source(page)))
+        planned = {page.src_uri for page in self.site.pages} if self.site else set()
+        # Only the navigation's pages become MkDocs files; the rest are written after the
+        # build, so MkDocs never walks thousands of entry pages.
+        for src_uri in sorted(_nav_sources(config.nav) & planned):
+            self._add(files, File.generated(config, src_uri, content=""))
         guide = self.root / GUIDE_FILE
         if guide.is_file():
             self._add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
@@ -83,29 +97,51 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env = env
+        self.files = files
+        return env
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        rendered = self.pages.get(page.file.src_uri)
-        if rendered is not None:
-            # The body is raw HTML, so Markdown found no headings; give MkDocs ours.
-            page.toc = get_toc(
-                [
-                    {"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []}
-                    for h in rendered.headings
-                    if h.level == 2
-                ]
+        return self._banner() + html
+
+    # Before other plugins finish, so those that collect pages (search) see ours too.
+    @event_priority(50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is None:
+            return
+        self.framer = Framer(config, self.env, self.nav, self.files)
+        started = time.monotonic()
+        total = len(self.site.pages)
+        with self.progress.stage("生成页面", total=total) as stage:
+            changed = write_site_pages(
+                self.site,
+                self.framer,
+                site_dir=Path(config.site_dir),
+                banner=self._banner(),
+                workers=self.workers,
+                on_progress=stage.advance,
             )
+        log.debug("%d of %d pages written in %.2fs", changed, total, time.monotonic() - started)
+
+    def _banner(self) -> str:
         if self.serving and self.problems:
-            html = render_problems(self.template_dir, self.problems) + html
-        return html
+            return render_problems(self.template_dir, self.problems)
+        return ""
 
     def _compile(self, config: MkDocsConfig) -> None:
         try:
-            self.site = compile_site(
-                self.content_dir,
-                self.template_dir,
-                root=self.root,
-                directory_urls=config.use_directory_urls,
-            )
+            with self.progress.stage("读取并检查内容"):
+                self.site = compile_site(
+                    self.content_dir,
+                    self.template_dir,
+                    root=self.root,
+                    directory_urls=config.use_directory_urls,
+                )
         except ContentErrors as problems:
             if not self.serving:
                 raise PluginError("内容检查未通过：\n" + problems.report()) from None
@@ -119,10 +155,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for warning in self.problems:
             # Info, not warning: a possible duplicate must not fail a --strict build.
             log.info(warning.format())
-        log.info(
-            "知识库：%d 个条目，%d 个页面。",
-            len(self.site.index.project.entries),
-            len(self.site.pages),
+        self.progress.note(
+            f"知识库：{len(self.site.index.project.entries)} 个条目，{len(self.site.pages)} 个页面。"
         )
 
     @staticmethod
@@ -134,9 +168,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         files.append(file)
 
 
-def _markdown_source(page: RenderedPage) -> str:
-    meta: dict[str, object] = {"title": page.title}
-    if page.hide:
-        meta["hide"] = list(page.hide)
-    front_matter = yaml.safe_dump(meta, allow_unicode=True)
-    return f"---\n{front_matter}---\n\n{page.html}\n"
+def _nav_sources(nav: Any) -> set[str]:
+    """Every page source named in the ``nav`` setting."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_sources(v) for v in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(_nav_sources(v) for v in nav)) if nav else set()
+    return set()

@@ -1,0 +1,1 @@
+"""Benchmarks for the site generator: synthetic corpora and reference builds."""
