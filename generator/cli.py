@@ -142,7 +142,12 @@ def check(content_dir: Path, output_format: str) -> None:
     help="网站输出目录（默认取配置文件中的 site_dir）。",
 )
 @click.option("--strict", is_flag=True, help="严格模式：出现任何警告都视为失败。")
-def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="离线版：生成的文件夹不需要 Web 服务器，双击 index.html 即可浏览和检索（链接指向 .html 文件）。",
+)
+def build(config_file: Path, site_dir: Path | None, strict: bool, offline: bool) -> None:
     """检查内容并生成静态网站。内容有错误时不生成，原有网站保持不变。"""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -159,7 +164,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     final = (site_dir or Path(config.site_dir)).resolve()
     staging = final.with_name(final.name + ".kb-building")
     shutil.rmtree(staging, ignore_errors=True)
-    config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+    overrides: dict[str, object] = {"use_directory_urls": False} if offline else {}
+    config = load_config(str(config_file), strict=strict, site_dir=str(staging), **overrides)
     try:
         mkdocs_build(config)
     except MkDocsException as failure:

@@ -28,14 +28,17 @@ from generator.frame import Framer, write_site_pages
 from generator.pipeline import CompiledSite, compile_site
 from generator.progress import Progress
 from generator.render import render_problems
+from generator.search_index import build_search_index
 from generator.segment import read_search_terms, register_search_terms
-from generator.write import worker_count
+from generator.write import worker_count, write_files
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 _SOURCE_SUFFIXES = {".yml", ".yaml", ".txt"}
 """Content sources that feed generated pages and must not be published as they are."""
 GUIDE_PAGE = "guide.md"
+_UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
+"""Material's own search engine; the header uses the knowledge base's search instead."""
 
 
 class KnowledgeBaseConfig(base.Config):
@@ -71,7 +74,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(
                 "kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。"
             )
-        # Search indexing segments text with jieba; the terms must be known before any page.
+        # The search index segments text; the project's terms must be known before any entry.
         register_search_terms(read_search_terms(self.content_dir))
         return config
 
@@ -80,7 +83,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._compile(config)
         for file in list(files):
-            if Path(file.src_uri).suffix in _SOURCE_SUFFIXES:
+            if Path(file.src_uri).suffix in _SOURCE_SUFFIXES or file.src_uri.startswith(
+                _UNUSED_THEME_FILES
+            ):
                 files.remove(file)
         planned = {page.src_uri for page in self.site.pages} if self.site else set()
         # Only the navigation's pages become MkDocs files; the rest are written after the
@@ -117,6 +122,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.framer = Framer(config, self.env, self.nav, self.files)
         started = time.monotonic()
         total = len(self.site.pages)
+        total_entries = len(self.site.index.project.entries)
         with self.progress.stage("生成页面", total=total) as stage:
             changed = write_site_pages(
                 self.site,
@@ -127,6 +133,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 on_progress=stage.advance,
             )
         log.debug("%d of %d pages written in %.2fs", changed, total, time.monotonic() - started)
+        with self.progress.stage("建立检索索引", total=total_entries) as stage:
+            search = build_search_index(
+                self.site.index,
+                directory_urls=config.use_directory_urls,
+                workers=self.workers,
+                on_progress=stage.advance,
+            )
+            write_files(search.files, Path(config.site_dir))
 
     def _banner(self) -> str:
         if self.serving and self.problems:

@@ -31,6 +31,7 @@ class Routes:
     themes = "themes/index.md"
     org_types = "org-types/index.md"
     matrix = "matrix.md"
+    explorer = "explorer.md"
 
     @staticmethod
     def theme(theme_id: str) -> str:
@@ -105,6 +106,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.themes, "按主题浏览", "theme_index.html"),
         Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
         Page(Routes.matrix, "主题 × 组织类型", "matrix.html", hide=("toc",)),
+        Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
     ]
     pages += [
         Page(Routes.kind(kind), KIND_LABELS[kind], "kind.html", {"kind": kind})

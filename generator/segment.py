@@ -1,22 +1,34 @@
-"""Chinese word segmentation shared by every stage that indexes text.
+"""Chinese text into search tokens, the same way at build time and (in spirit) in the browser.
 
-The project dictionary (``content/search-terms.txt``) lists domain terms such
-as 中心组 or 零秒停播 so the segmenter keeps them whole: a reader who searches
-for a term must find the pages that contain it.
+Matching never depends on a word splitter agreeing between build and browser:
+every run of Chinese characters is indexed as overlapping character pairs, so a
+query finds every entry that contains the exact phrase, whatever words it
+spans. Dictionary words of three or more characters (from rjieba, taught the
+project's terms in ``content/search-terms.txt``) are indexed as well, so that an
+entry holding a whole term such as 学习型党组织 ranks above one that only holds
+its characters apart. Single characters are indexed for titles and summaries
+only, where a one-character query is worth answering.
 """
 
 from __future__ import annotations
 
-import logging
+import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
-import jieba
+import rjieba
 
 SEARCH_TERMS_FILE = "search-terms.txt"
 _TERM_FREQUENCY = 100_000
-"""High enough that jieba prefers the whole term over any split of it."""
+"""High enough that the segmenter prefers the whole term over any split of it."""
 
-jieba.setLogLevel(logging.WARNING)
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+LATIN_WORD = re.compile(r"[a-z0-9]+")
+MIN_WORD = 3
+"""Dictionary words shorter than this are already covered by character pairs."""
+
+_registered: set[str] = set()
 
 
 def read_search_terms(content_dir: Path) -> list[str]:
@@ -33,11 +45,42 @@ def read_search_terms(content_dir: Path) -> list[str]:
 
 
 def register_search_terms(terms: list[str]) -> None:
-    """Teach the segmenter the project's terms (jieba's dictionary is process-wide)."""
+    """Teach the segmenter the project's terms (its dictionary is process-wide)."""
     for term in terms:
-        jieba.add_word(term, freq=_TERM_FREQUENCY)
+        if term not in _registered:
+            rjieba.add_word(term, _TERM_FREQUENCY, None)
+            _registered.add(term)
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits to ASCII, lower case: what readers type varies."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def segment(text: str) -> list[str]:
-    """Split Chinese text into words, keeping the project's terms whole."""
-    return [word for word in jieba.cut(text) if word.strip()]
+    """Split Chinese text into dictionary words, keeping the project's terms whole."""
+    return [word for word in rjieba.cut(text) if word.strip()]
+
+
+def pair_tokens(text: str) -> Counter[str]:
+    """Overlapping character pairs of every Chinese run, lone characters, and Latin words."""
+    tokens: Counter[str] = Counter()
+    for run in CJK_RUN.findall(text):
+        if len(run) == 1:
+            tokens[run] += 1
+        else:
+            tokens.update(run[i : i + 2] for i in range(len(run) - 1))
+    tokens.update(LATIN_WORD.findall(text))
+    return tokens
+
+
+def word_tokens(text: str) -> Counter[str]:
+    """Dictionary words of :data:`MIN_WORD` or more Chinese characters."""
+    return Counter(
+        word for word in segment(text) if len(word) >= MIN_WORD and CJK_RUN.fullmatch(word)
+    )
+
+
+def char_tokens(text: str) -> set[str]:
+    """Every single Chinese character."""
+    return {char for run in CJK_RUN.findall(text) for char in run}

@@ -28,12 +28,11 @@ def _assert_stayed_local(page, site_url: str) -> None:
 
 
 def _search(page, site_url: str, query: str) -> list[str]:
+    """Type into the header's search box; the site paths of the results it lists."""
     page.goto(site_url)
-    page.fill("input.md-search__input", query)
-    page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=15_000)
-    links = page.eval_on_selector_all(
-        ".md-search-result__item a.md-search-result__link", "els => els.map(a => a.href)"
-    )
+    page.fill("header input[type=search]", query)
+    page.wait_for_selector("[data-search-result]", timeout=15_000)
+    links = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
     return [urlsplit(link).path.lstrip("/") for link in links]
 
 
@@ -111,7 +110,7 @@ def test_search_for_lifelong_learning_finds_several_entries(page, site_url: str)
 def test_search_result_opens_the_entry(page, site_url: str) -> None:
     """Clicking a search result opens the matching entry page."""
     _search(page, site_url, "零秒停播")
-    page.click(".md-search-result__item a.md-search-result__link >> nth=0")
+    page.click("[data-search-result] >> nth=0")
     page.wait_for_load_state()
     assert urlsplit(page.url).path.startswith("/cases/anhui-broadcast-network/")
     assert "零秒停播" in page.inner_text("article")
