@@ -171,3 +171,30 @@ def test_help_texts_are_chinese() -> None:
         sub = _run([*KB, command, "--help"], REPO)
         assert sub.returncode == 0 and "用法：" in sub.stdout and "显示本帮助并退出" in sub.stdout
         assert "Show this message" not in sub.stdout
+
+
+def test_internal_links_lead_to_pages(real_site: Path) -> None:
+    """Every relative link on every page leads to a file of the built site."""
+    broken = []
+    for html in real_site.rglob("*.html"):
+        if html.name == "404.html":
+            continue  # served by web servers at any path, so its links are site-absolute
+        for href in re.findall(r'href="([^"#?]+)', html.read_text(encoding="utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "data:", "/")):
+                continue
+            target = (html.parent / href).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append((html.relative_to(real_site).as_posix(), href))
+    assert broken == []
+
+
+def test_kb_build_offline_links_to_html_files(sample_project: Path) -> None:
+    """`kb build --offline` writes pages that link to .html files, for opening from disk."""
+    result = _run([*KB, "build", "--offline", "-d", "offline"], sample_project)
+    assert result.returncode == 0, result.stderr
+    cases = (sample_project / "offline" / "cases" / "index.html").read_text(encoding="utf-8")
+    assert 'href="river-community.html"' in cases
+    assert (sample_project / "offline" / "explorer.html").is_file()
+    assert (sample_project / "offline" / "search" / "manifest.js").is_file()

@@ -116,6 +116,13 @@
     return text.normalize("NFKC").toLowerCase();
   }
 
+  /** Like normalize, but keeps every character in place, so positions stay valid. */
+  function fold(text) {
+    return text
+      .replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .toLowerCase();
+  }
+
   /** Terms of a query: pieces between spaces and punctuation, each with its tokens. */
   function parseQuery(query) {
     const terms = [];
@@ -292,7 +299,7 @@
   /* ------------------------------------------------------------ highlighting */
 
   function occurrences(text, terms) {
-    const lower = normalize(text);
+    const lower = fold(text);
     const marks = [];
     for (const term of terms) {
       let from = 0;
@@ -569,6 +576,8 @@
         ? (total ? "找到 " + total + " 个条目" : "没有找到包含“" + self.query.trim() + "”的条目")
         : "共 " + total + " 个条目";
       self.more.hidden = total <= self.shown;
+      // Marks which query the list answers, for integrations waiting on a result.
+      self.results.dataset.query = self.query;
     });
   };
 
