@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from generator.report import FORMATS, render_report
 from generator.scaffold import entry_path, render_scaffold, slug_from_title
 from generator.schema import write_schemas
 from generator.validate import load_project, load_taxonomy
+from generator.write import worker_count
 
 
 class _ChineseHelp:
@@ -103,7 +103,7 @@ def check(content_dir: Path, output_format: str) -> None:
     if not content_dir.is_dir():
         raise Problem(f"找不到内容目录：{content_dir}")
     try:
-        project = load_project(content_dir, root=Path.cwd())
+        project = load_project(content_dir, root=Path.cwd(), workers=worker_count())
     except ContentErrors as problems:
         click.echo(
             render_report(problems.errors, output_format=output_format, entries=0),
@@ -147,33 +147,28 @@ def check(content_dir: Path, output_format: str) -> None:
     is_flag=True,
     help="离线版：生成的文件夹不需要 Web 服务器，双击 index.html 即可浏览和检索（链接指向 .html 文件）。",
 )
-def build(config_file: Path, site_dir: Path | None, strict: bool, offline: bool) -> None:
+@click.option(
+    "-q", "--quiet", is_flag=True, help="安静模式：只输出警告、错误和最后的结果（适合持续集成）。"
+)
+def build(
+    config_file: Path, site_dir: Path | None, strict: bool, offline: bool, quiet: bool
+) -> None:
     """检查内容并生成静态网站。内容有错误时不生成，原有网站保持不变。"""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from generator.commands.build import BuildFailed, build_site
 
-    _setup_logging()
-    config = load_config(str(config_file), strict=strict)
+    _setup_logging(quiet=quiet)
     try:
-        load_project(Path(config.docs_dir), root=config_file.resolve().parent)
-    except ContentErrors as problems:
-        click.echo(problems.report(), err=True)
-        click.echo("内容有错误，未生成网站。", err=True)
+        summary = build_site(
+            config_file,
+            site_dir=site_dir,
+            strict=strict,
+            offline=offline,
+            live=not quiet and sys.stderr.isatty(),
+        )
+    except BuildFailed as failure:
+        click.echo(str(failure), err=True)
         sys.exit(1)
-    final = (site_dir or Path(config.site_dir)).resolve()
-    staging = final.with_name(final.name + ".kb-building")
-    shutil.rmtree(staging, ignore_errors=True)
-    overrides: dict[str, object] = {"use_directory_urls": False} if offline else {}
-    config = load_config(str(config_file), strict=strict, site_dir=str(staging), **overrides)
-    try:
-        mkdocs_build(config)
-    except MkDocsException as failure:
-        shutil.rmtree(staging, ignore_errors=True)
-        click.echo(f"生成失败，原有网站保持不变：{failure}", err=True)
-        sys.exit(1)
-    _replace_dir(staging, final)
-    click.echo(f"网站已生成：{final}")
+    click.echo(summary.describe())
 
 
 @main.command(context_settings=_HELP)
@@ -331,20 +326,18 @@ def _check_choice(value: str, valid: list[str], label: str) -> None:
         )
 
 
-def _replace_dir(staging: Path, final: Path) -> None:
-    """Swap the freshly built site in, so a failed build never leaves a half-written site."""
-    retired = final.with_name(final.name + ".kb-old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if final.exists():
-        final.rename(retired)
-    staging.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+class _MkDocsChatter(logging.Filter):
+    """MkDocs's own progress lines are English and name the staging folder; ours replace them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or not record.name.startswith("mkdocs.commands")
 
 
-def _setup_logging() -> None:
+def _setup_logging(*, quiet: bool = False) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(_MkDocsChatter())
     mkdocs_log = logging.getLogger("mkdocs")
     if not mkdocs_log.handlers:
         mkdocs_log.addHandler(handler)
-    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.setLevel(logging.WARNING if quiet else logging.INFO)

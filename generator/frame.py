@@ -10,7 +10,9 @@ re-render a single page without a whole MkDocs build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -23,13 +25,46 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.pipeline import CompiledSite
+from generator.render import Heading, RenderedPage
 from generator.render import Page as PlannedPage
-from generator.render import RenderedPage
 from generator.write import map_in_workers, write_if_changed
+
+_TITLE = "kbsentineltitle0"
+_CONTENT = "<h1>kbsentinelcontent0</h1>"
+"""Holds an h1 like every body of ours, so the theme adds no heading of its own."""
+_SLUG = "kbsentinelslug0"
+_TOC_ID = "kbsentineltocid0"
+_TOC_TITLE = "kbsentineltoctitle0"
+_TOC_ITEMS = "kbsentineltocitems0"
+_SAMPLE_TOC = [
+    ("kbsentineltocida", "kbsentineltoctitlea"),
+    ("kbsentineltocidb", "kbsentineltoctitleb"),
+]
+"""Two headings in the sample page, so the shell learns what separates table-of-contents items."""
+
+
+def _toc_item(anchor: str) -> re.Pattern[str]:
+    return re.compile(r"<li\b(?:(?!<li\b).)*?" + anchor + r".*?</li>", re.S)
+
+
+_PLAIN = re.compile(r"^[^&<>\"'\s]+(?: [^&<>\"'\s]+)*$")
+"""Text the theme shows exactly as given: nothing that escaping or tag-stripping would touch."""
 
 
 class Framer:
-    """Renders finished pages with the theme; holds what every page shares."""
+    """Renders finished pages with the theme; holds what every page shares.
+
+    Pages outside the navigation that share a folder look alike except for their
+    title, body, table of contents and the last part of their address. For those,
+    the theme is rendered once per folder with placeholders (a *shell*), and each
+    page is the shell with its own parts filled in. A shell is only used after it
+    has produced, for a real page, exactly the bytes a full render gives; a page
+    whose text the theme would transform (escaping, spacing) is always rendered in
+    full. Other plugins that change pages turn shells off altogether.
+    """
+
+    shells_enabled = True
+    """Switch for comparing shell-filled pages with full renders (tests do)."""
 
     def __init__(
         self, config: MkDocsConfig, env: jinja2.Environment, nav: Navigation, files: Files
@@ -40,6 +75,10 @@ class Framer:
         self.template = env.get_template("main.html")
         self.nav_pages = {page.file.src_uri: page for page in nav.pages}
         """Pages listed in the navigation keep their own objects: the nav marks them active."""
+        self.shells: dict[tuple[object, ...], _Shell | None] = {}
+        self.use_shells = self.shells_enabled and not any(
+            config.plugins.events[event] for event in ("page_context", "post_page")
+        )
 
     def page_for(self, src_uri: str, title: str) -> Page:
         """The MkDocs page object for ``src_uri``: the navigation's own, or a standalone one.
@@ -54,6 +93,15 @@ class Framer:
 
     def frame(self, rendered: RenderedPage, *, banner: str = "") -> tuple[str, bytes]:
         """Destination path and bytes of one finished page, as MkDocs would write it."""
+        shell = self._shell(rendered, banner)
+        if shell is not None:
+            dest, html = shell.fill(rendered, banner)
+        else:
+            dest, html = self.render(rendered, banner=banner)
+        return dest, html.encode("utf-8", errors="xmlcharrefreplace")
+
+    def render(self, rendered: RenderedPage, *, banner: str = "") -> tuple[str, str]:
+        """The page rendered in full with the theme's ``main.html``."""
         page = self.page_for(rendered.src_uri, rendered.title)
         page.content = banner + rendered.html
         page.toc = get_toc(
@@ -74,7 +122,102 @@ class Framer:
             html = self.config.plugins.on_post_page(html, page=page, config=self.config)
         finally:
             page.active = False
-        return page.file.dest_path, html.encode("utf-8", errors="xmlcharrefreplace")
+        return page.file.dest_path, html
+
+    def _shell(self, rendered: RenderedPage, banner: str) -> _Shell | None:
+        if not self.use_shells or rendered.src_uri in self.nav_pages:
+            return None
+        folder, _, name = rendered.src_uri.rpartition("/")
+        toc = [h for h in rendered.headings if h.level == 2]
+        if (
+            name == "index.md"
+            or "<h1" not in rendered.html
+            or not all(_PLAIN.match(t) for t in [rendered.title, *(h.title for h in toc)])
+        ):
+            return None
+        key = (folder, bool(toc), rendered.hide)
+        if key not in self.shells:
+            sample = RenderedPage(
+                f"{folder}/{_SLUG}.md",
+                _TITLE,
+                _CONTENT,
+                [Heading(2, anchor, title) for anchor, title in _SAMPLE_TOC] if toc else [],
+                rendered.hide,
+            )
+            shell = _Shell.parse(*self.render(sample))
+            # Trust the shell only once it reproduces a full render of a real page.
+            if shell is not None and shell.fill(rendered, banner) != self.render(
+                rendered, banner=banner
+            ):
+                shell = None
+            self.shells[key] = shell
+        return self.shells[key]
+
+
+@dataclass(frozen=True)
+class _Shell:
+    """A rendered page cut at its placeholders."""
+
+    dest: tuple[str, str]
+    """Destination path before and after the placeholder name."""
+    parts: tuple[str, ...]
+    """Literal text, with a placeholder marker between every two parts."""
+    slots: tuple[str, ...]
+    toc_item: str
+    """One table-of-contents item with anchor and title placeholders."""
+    separator: str
+    """What the theme puts between two items."""
+
+    @classmethod
+    def parse(cls, dest: str, html: str) -> _Shell | None:
+        if dest.count(_SLUG) != 1:
+            return None
+        toc_item = separator = ""
+        (first_id, first_title), (second_id, second_title) = _SAMPLE_TOC
+        first = list(_toc_item(first_id).finditer(html))
+        second = list(_toc_item(second_id).finditer(html))
+        if len(first) != len(second) or len(first) > 1:
+            return None
+        if first:
+            one, two = first[0], second[0]
+            if one.end() > two.start():
+                return None
+            toc_item = one.group().replace(first_id, _TOC_ID).replace(first_title, _TOC_TITLE)
+            separator = html[one.end() : two.start()]
+            html = html[: one.start()] + _TOC_ITEMS + html[two.end() :]
+            if second_id in html or second_title in html:
+                return None
+            # What is left of the first heading's anchor is the theme's "skip to
+            # content" link, which points at the first heading.
+            html = html.replace(first_id, _TOC_ID)
+        markers = (_TITLE, _CONTENT, _SLUG, _TOC_ITEMS, _TOC_ID, _TOC_TITLE)
+        pieces = re.split("(" + "|".join(map(re.escape, markers)) + ")", html)
+        parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
+        if _TOC_TITLE in slots:
+            return None
+        before, _, after = dest.partition(_SLUG)
+        return cls((before, after), parts, slots, toc_item, separator)
+
+    def fill(self, rendered: RenderedPage, banner: str) -> tuple[str, str]:
+        name = rendered.src_uri.rpartition("/")[2].removesuffix(".md")
+        toc = self.separator.join(
+            self.toc_item.replace(_TOC_ID, h.id).replace(_TOC_TITLE, str(escape(h.title)))
+            for h in rendered.headings
+            if h.level == 2
+        )
+        first = next((h.id for h in rendered.headings if h.level == 2), "")
+        values = {
+            _TITLE: rendered.title,
+            _CONTENT: banner + rendered.html,
+            _SLUG: name,
+            _TOC_ITEMS: toc,
+            _TOC_ID: first,
+        }
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(values[slot])
+            out.append(part)
+        return f"{self.dest[0]}{name}{self.dest[1]}", "".join(out)
 
 
 def write_site_pages(

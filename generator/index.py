@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
@@ -49,7 +51,13 @@ class SiteIndex:
 
 def entry_sort_key(entry: Entry) -> tuple[int, list[str], str]:
     """Kind first, then the title in pinyin order, which is how Chinese readers scan a list."""
-    return (_KIND_ORDER[entry.kind], lazy_pinyin(entry.title), entry.id)
+    return (_KIND_ORDER[entry.kind], [_pinyin(char) for char in entry.title], entry.id)
+
+
+@functools.cache
+def _pinyin(char: str) -> str:
+    # Character by character, cached: thousands of titles share a few thousand characters.
+    return lazy_pinyin(char)[0]
 
 
 def build_index(project: Project) -> SiteIndex:
@@ -81,7 +89,7 @@ def build_index(project: Project) -> SiteIndex:
         by_org_type=by_org_type,
         by_kind=by_kind,
         matrix=matrix,
-        related={e.id: resolve_related(e, entries) for e in entries},
+        related=resolve_related(entries),
         cited_by=cited_by,
     )
 
@@ -94,20 +102,79 @@ def relatedness(a: Entry, b: Entry) -> int:
     return score
 
 
-def resolve_related(entry: Entry, entries: list[Entry]) -> list[Entry]:
-    """The best-ranked other entries; ties go to a different kind, then to list order.
+def resolve_related(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """For each entry, the best-ranked others by :func:`relatedness`, at most :data:`RELATED_LIMIT`.
 
-    Entries linked by a citation are left out: their pages already list each
-    other under 实例 / 体现的经验做法.
+    Ties go to an entry of a different kind, then to list order. Entries linked by a
+    citation are left out: their pages already list each other under 实例 / 体现的经验做法.
+
+    Scoring every pair would grow with the square of the number of entries. Instead
+    each theme, organization type and kind is a set of entries held as the bits of
+    one integer, and an entry's candidates are read off, best score first, from a
+    few set operations; only the handful of entries shown are ever visited.
     """
-    scored = [
-        (relatedness(entry, other), other.kind != entry.kind, i, other)
-        for i, other in enumerate(entries)
-        if other.id != entry.id and not _cites(entry, other) and not _cites(other, entry)
-    ]
-    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], not s[1], s[2]))
-    return [other for *_, other in ranked[:RELATED_LIMIT]]
+    by_theme: dict[str, int] = {}
+    by_org: dict[str, int] = {}
+    by_kind: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        bit = 1 << i
+        for theme in entry.themes:
+            by_theme[theme] = by_theme.get(theme, 0) | bit
+        by_org[entry.org_type] = by_org.get(entry.org_type, 0) | bit
+        by_kind[entry.kind] = by_kind.get(entry.kind, 0) | bit
+    everyone = (1 << len(entries)) - 1
+    position = {entry.id: i for i, entry in enumerate(entries)}
+    linked: dict[int, set[int]] = {}
+    for i, entry in enumerate(entries):
+        if isinstance(entry, BestPractice):
+            for target in entry.cases:
+                if target in position:
+                    linked.setdefault(i, set()).add(position[target])
+                    linked.setdefault(position[target], set()).add(i)
+
+    related = {}
+    for i, entry in enumerate(entries):
+        excluded = linked.get(i, set()) | {i}
+        chosen: list[Entry] = []
+        for level in _score_levels(entry, by_theme, by_org, everyone):
+            for group in (level & ~by_kind[entry.kind], level & by_kind[entry.kind]):
+                for j in _members(group):
+                    if j not in excluded:
+                        chosen.append(entries[j])
+                        if len(chosen) == RELATED_LIMIT:
+                            break
+                if len(chosen) == RELATED_LIMIT:
+                    break
+            if len(chosen) == RELATED_LIMIT:
+                break
+        related[entry.id] = chosen
+    return related
 
 
-def _cites(a: Entry, b: Entry) -> bool:
-    return isinstance(a, BestPractice) and b.id in a.cases
+def _score_levels(
+    entry: Entry, by_theme: dict[str, int], by_org: dict[str, int], everyone: int
+) -> Iterator[int]:
+    """Sets of entries with equal relatedness to ``entry``, highest score first, zero left out."""
+    # exact[c]: entries sharing exactly c of this entry's themes.
+    exact = [everyone]
+    for theme in entry.themes:
+        holders = by_theme[theme]
+        exact = [
+            (exact[c] if c < len(exact) else 0) & ~holders
+            | (exact[c - 1] & holders if c > 0 else 0)
+            for c in range(len(exact) + 1)
+        ]
+    same_org = by_org[entry.org_type]
+    # Scores 3c + 2 and 3c interleave strictly downwards: 3c > 3(c - 1) + 2.
+    for shared in range(len(exact) - 1, 0, -1):
+        yield exact[shared] & same_org
+        yield exact[shared] & ~same_org
+    yield exact[0] & same_org
+
+
+def _members(bits: int) -> Iterator[int]:
+    """Positions of the set bits, lowest first."""
+    while bits:
+        lowest = bits & -bits
+        yield lowest.bit_length() - 1
+        bits ^= lowest

@@ -17,11 +17,16 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import ContentError
+from generator.write import map_in_workers
 
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
 TAXONOMY_FILE = "taxonomy.yml"
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it: over ten times faster on thousands of files."""
 
 
 @dataclass
@@ -54,23 +59,34 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_documents(content_dir: Path, *, root: Path) -> tuple[list[Document], list[ContentError]]:
-    """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures."""
-    documents: list[Document] = []
-    errors: list[ContentError] = []
+def read_documents(
+    content_dir: Path, *, root: Path, workers: int = 1
+) -> tuple[list[Document], list[ContentError]]:
+    """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures.
+
+    With several ``workers``, files are parsed in parallel; the result is the same.
+    """
     paths = sorted(
         p for p in content_dir.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file()
     )
+    shown_dir = display_path(content_dir, root)
+    jobs = []
     for path in paths:
-        shown = display_path(path, root)
         content_path = path.relative_to(content_dir).as_posix()
-        document, problems = parse_document(
-            path.read_bytes(), path=shown, content_path=content_path
-        )
+        shown = f"{shown_dir}/{content_path}" if shown_dir != "." else content_path
+        jobs.append((path, shown, content_path))
+    documents: list[Document] = []
+    errors: list[ContentError] = []
+    for document, problems in map_in_workers(_read_one, jobs, workers=workers):
         errors.extend(problems)
         if document is not None:
             documents.append(document)
     return documents, errors
+
+
+def _read_one(job: tuple[Path, str, str]) -> tuple[Document | None, list[ContentError]]:
+    path, shown, content_path = job
+    return parse_document(path.read_bytes(), path=shown, content_path=content_path)
 
 
 def parse_document(
@@ -81,28 +97,40 @@ def parse_document(
     if text is None or problems:
         return None, problems
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as problem:
-        mark = problem.problem_mark or problem.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [
-            ContentError(
-                path,
-                line,
-                column,
-                "",
-                f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
-                _yaml_hint(text, line),
-            )
-        ]
-    except yaml.YAMLError as problem:
-        return None, [ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")]
+        node = yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        node = None
+        failed = True
+    else:
+        failed = False
+    if failed:
+        return None, [_syntax_error(text, path=path)]
     document = Document(path=path, content_path=content_path, data=None)
     if node is None:
         return document, []
     builder = _Builder(document)
     document.data = builder.build(node, ())
     return (None, builder.errors) if builder.errors else (document, [])
+
+
+def _syntax_error(text: str, *, path: str) -> ContentError:
+    """Describe a YAML syntax error; the pure-Python parser words and places it most clearly."""
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return ContentError(
+            path,
+            line,
+            column,
+            "",
+            f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
+            _yaml_hint(text, line),
+        )
+    except yaml.YAMLError as problem:
+        return ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")
+    return ContentError(path, 1, 1, "", "YAML 语法错误：无法解析", "请检查文件格式。")
 
 
 _RESAVE_HINT = (
@@ -187,6 +215,8 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*key_path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
+            if node.tag == _STR_TAG:  # nearly every value: no conversion needed
+                return node.value
             return self.constructor.construct_object(node, deep=True)
         return None
 

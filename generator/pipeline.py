@@ -24,9 +24,16 @@ class CompiledSite:
 
 
 def compile_site(
-    content_dir: Path, template_dir: Path, *, root: Path, directory_urls: bool = True
+    content_dir: Path,
+    template_dir: Path,
+    *,
+    root: Path,
+    directory_urls: bool = True,
+    workers: int = 1,
+    find_duplicates: bool = True,
 ) -> CompiledSite:
     """Load, validate, index and plan; raises ``ContentErrors`` before anything is rendered."""
-    index = build_index(load_project(content_dir, root=root))
+    project = load_project(content_dir, root=root, workers=workers, find_duplicates=find_duplicates)
+    index = build_index(project)
     renderer = Renderer(template_dir, index, directory_urls=directory_urls)
     return CompiledSite(index, plan_pages(index), renderer)

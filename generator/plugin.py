@@ -30,7 +30,7 @@ from generator.progress import Progress
 from generator.render import render_problems
 from generator.search_index import build_search_index
 from generator.segment import read_search_terms, register_search_terms
-from generator.write import worker_count, write_files
+from generator.write import worker_count, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -57,6 +57,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.progress = Progress(log)
         """How stages report; ``kb build`` swaps in a display suited to its terminal."""
         self.workers = worker_count()
+        self.raise_content_errors = False
+        """``kb build`` reports content errors itself, so they pass through MkDocs untouched."""
         self.framer: Framer | None = None
         """After a build: what it takes to re-render single pages (used by the preview)."""
 
@@ -134,13 +136,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         log.debug("%d of %d pages written in %.2fs", changed, total, time.monotonic() - started)
         with self.progress.stage("建立检索索引", total=total_entries) as stage:
-            search = build_search_index(
+            site_dir = Path(config.site_dir)
+            build_search_index(
                 self.site.index,
                 directory_urls=config.use_directory_urls,
+                emit=lambda path, data: write_if_changed(site_dir / path, data),
                 workers=self.workers,
                 on_progress=stage.advance,
             )
-            write_files(search.files, Path(config.site_dir))
 
     def _banner(self) -> str:
         if self.serving and self.problems:
@@ -155,8 +158,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     self.template_dir,
                     root=self.root,
                     directory_urls=config.use_directory_urls,
+                    workers=self.workers,
+                    # Possible duplicates are for editors: kb check and the preview report them.
+                    find_duplicates=self.serving,
                 )
         except ContentErrors as problems:
+            if self.raise_content_errors:
+                raise
             if not self.serving:
                 raise PluginError("内容检查未通过：\n" + problems.report()) from None
             # A preview must survive a bad edit: report, keep the last good pages.

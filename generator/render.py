@@ -11,7 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -199,33 +199,17 @@ def _join_wrapped(lines: list[str]) -> str:
     return joined
 
 
-class _HeadingParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.headings: list[Heading] = []
-        self._open: tuple[int, str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"h2", "h3"}:
-            anchor = dict(attrs).get("id")
-            if anchor:
-                self._open, self._text = (int(tag[1]), anchor), []
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag == f"h{self._open[0]}":
-            level, anchor = self._open
-            self.headings.append(Heading(level, anchor, "".join(self._text).strip()))
-            self._open = None
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def extract_headings(html: str) -> list[Heading]:
-    """The h2/h3 headings with ids, in order, as the table of contents lists them."""
-    parser = _HeadingParser()
-    parser.feed(html)
-    parser.close()
-    return parser.headings
+    """The h2/h3 headings with ids, in order, as the table of contents lists them.
+
+    The HTML comes from our own templates, where a heading is one element with an
+    id and plain text or inline spans inside, so a pattern reads it reliably.
+    """
+    return [
+        Heading(int(level), anchor, unescape(_TAG.sub("", inner)).strip())
+        for level, anchor, inner in _HEADING.findall(html)
+    ]

@@ -52,9 +52,16 @@ def register_search_terms(terms: list[str]) -> None:
             _registered.add(term)
 
 
+_NEEDS_FOLDING = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uf900-\ufaff]")
+"""Characters NFKC changes that matter to tokens: full-width letters and digits, and
+compatibility ideographs. Punctuation is left alone; it never becomes a token."""
+
+
 def normalize(text: str) -> str:
     """Full-width letters and digits to ASCII, lower case: what readers type varies."""
-    return unicodedata.normalize("NFKC", text).lower()
+    if _NEEDS_FOLDING.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def segment(text: str) -> list[str]:
@@ -62,25 +69,21 @@ def segment(text: str) -> list[str]:
     return [word for word in rjieba.cut(text) if word.strip()]
 
 
-def pair_tokens(text: str) -> Counter[str]:
-    """Overlapping character pairs of every Chinese run, lone characters, and Latin words."""
-    tokens: Counter[str] = Counter()
-    for run in CJK_RUN.findall(text):
-        if len(run) == 1:
-            tokens[run] += 1
-        else:
-            tokens.update(run[i : i + 2] for i in range(len(run) - 1))
+def single_tokens(text: str, runs: list[str] | None = None) -> Counter[str]:
+    """Chinese characters standing alone between non-Chinese ones, and Latin words.
+
+    Runs of two or more Chinese characters are indexed as character pairs, which
+    the search index packs separately (see :mod:`generator.search_index`).
+    ``runs`` are the text's Chinese runs when the caller has them already.
+    """
+    if runs is None:
+        runs = CJK_RUN.findall(text)
+    tokens: Counter[str] = Counter(run for run in runs if len(run) == 1)
     tokens.update(LATIN_WORD.findall(text))
     return tokens
 
 
 def word_tokens(text: str) -> Counter[str]:
     """Dictionary words of :data:`MIN_WORD` or more Chinese characters."""
-    return Counter(
-        word for word in segment(text) if len(word) >= MIN_WORD and CJK_RUN.fullmatch(word)
-    )
-
-
-def char_tokens(text: str) -> set[str]:
-    """Every single Chinese character."""
-    return {char for run in CJK_RUN.findall(text) for char in run}
+    long_words = [word for word in rjieba.cut(text) if len(word) >= MIN_WORD]
+    return Counter(word for word in long_words if CJK_RUN.fullmatch(word))

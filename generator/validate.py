@@ -55,10 +55,18 @@ class Project:
     """Problems worth telling editors that do not stop the build."""
 
 
-def load_project(content_dir: Path, *, root: Path) -> Project:
-    """Read and validate everything under ``content_dir``; raise :class:`ContentErrors` if any."""
-    documents, errors = read_documents(content_dir, root=root)
-    return validate_documents(documents, errors, content_dir=content_dir, root=root)
+def load_project(
+    content_dir: Path, *, root: Path, workers: int = 1, find_duplicates: bool = True
+) -> Project:
+    """Read and validate everything under ``content_dir``; raise :class:`ContentErrors` if any.
+
+    ``find_duplicates`` also looks for entries that read almost the same (a warning
+    for editors, so ``kb check`` and the preview do it; a build can skip it).
+    """
+    documents, errors = read_documents(content_dir, root=root, workers=workers)
+    return validate_documents(
+        documents, errors, content_dir=content_dir, root=root, find_duplicates=find_duplicates
+    )
 
 
 def load_taxonomy(content_dir: Path, *, root: Path) -> Taxonomy:
@@ -82,6 +90,7 @@ def validate_documents(
     *,
     content_dir: Path,
     root: Path,
+    find_duplicates: bool = True,
 ) -> Project:
     """Validate parsed documents; raise one :class:`ContentErrors` listing every problem."""
     errors = list(errors)
@@ -123,7 +132,7 @@ def validate_documents(
     for entry_id, entry in entries.items():
         if isinstance(entry, BestPractice):
             _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
-    warnings = _similar_entries(entries, entry_docs)
+    warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
 
     if errors:
         raise ContentErrors(errors + warnings)
@@ -242,6 +251,8 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
 
 def _placeholders(document: Document) -> list[ContentError]:
     """Values still holding the scaffold's placeholder text."""
+    if not _mentions(document.data, PLACEHOLDER):
+        return []
     found = []
     for key_path, value in _walk(document.data, ()):
         if isinstance(value, str) and PLACEHOLDER in value:
@@ -256,6 +267,17 @@ def _placeholders(document: Document) -> list[ContentError]:
     return found
 
 
+def _mentions(value: Any, text: str) -> bool:
+    """Whether any string inside ``value`` contains ``text`` (a quick test before a walk)."""
+    if isinstance(value, str):
+        return text in value
+    if isinstance(value, dict):
+        return any(_mentions(item, text) for item in value.values())
+    if isinstance(value, list):
+        return any(_mentions(item, text) for item in value)
+    return False
+
+
 def _walk(value: Any, key_path: KeyPath) -> Any:
     yield key_path, value
     if isinstance(value, dict):
@@ -267,9 +289,9 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
 
 
 def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
-    ordered = sorted(entries.values(), key=lambda e: docs[e.id].path)
+    ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
-    for pair in find_similar(ordered):
+    for pair in find_similar([(entry_id, docs[entry_id].data) for entry_id in ordered]):
         warnings.append(
             _error(
                 docs[pair.second],
@@ -306,12 +328,12 @@ def _check_practice_refs(
     invalid_ids: set[str],
     errors: list[ContentError],
 ) -> None:
-    citable = [e.id for e in entries.values() if e.kind != "practice"]
     for i, target in enumerate(practice.cases):
         found = entries.get(target)
         if found is None and target in invalid_ids:
             continue
         if found is None:
+            citable = [e.id for e in entries.values() if e.kind != "practice"]
             errors.append(_unknown_ref(document, ("cases", i), target, citable, "条目"))
         elif found.kind == "practice":
             errors.append(

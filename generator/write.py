@@ -59,25 +59,39 @@ def map_in_workers(
 
     ``on_progress`` is called with the number of items finished so far.
     """
+    return list(iter_in_workers(work, items, workers=workers, on_progress=on_progress))
+
+
+def iter_in_workers(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    workers: int,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Result]:
+    """Like :func:`map_in_workers`, but yields results in order as they arrive.
+
+    The caller can fold results into something compact while workers go on,
+    instead of holding every result at once.
+    """
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
-        results = []
         for done, item in enumerate(items, start=1):
-            results.append(work(item))
+            yield work(item)
             if on_progress and (done % _CHUNK == 0 or done == len(items)):
                 on_progress(done)
-        return results
+        return
     global _work
     _work = work
     try:
         chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
         context = multiprocessing.get_context("fork")
-        gathered: list[Result] = []
+        done = 0
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for batch in pool.map(_run_chunk, chunks):
-                gathered.extend(batch)
+                yield from batch
+                done += len(batch)
                 if on_progress:
-                    on_progress(len(gathered))
-        return gathered
+                    on_progress(done)
     finally:
         _work = None
 

@@ -19,9 +19,9 @@ from generator.search_index import (
     SEARCH_DIR,
     TITLE,
     build_search_index,
-    document_tokens,
     search_documents,
     token_bucket,
+    token_weights,
 )
 from generator.segment import CJK_RUN, normalize, register_search_terms
 from generator.validate import load_project
@@ -62,20 +62,21 @@ def real_index():
         (REPO / "content" / "search-terms.txt").read_text(encoding="utf-8").split()
     )
     index = build_index(project)
-    built = build_search_index(index, directory_urls=True)
-    return index, search_documents(index, directory_urls=True), built
+    files: dict[str, bytes] = {}
+    stats = build_search_index(index, directory_urls=True, emit=files.__setitem__)
+    return index, search_documents(index, directory_urls=True), (files, stats)
 
 
 def test_postings_list_exactly_the_entries_holding_each_token(real_index) -> None:
     """Every token's postings name exactly the entries whose text yields it, with its weight."""
-    _, docs, built = real_index
+    _, docs, (files, stats) = real_index
     expected: dict[str, list[tuple[int, int]]] = {}
     for number, doc in enumerate(docs):
-        for token, weight in sorted(document_tokens(doc).items()):
+        for token, weight in sorted(token_weights(doc).items()):
             expected.setdefault(token, []).append((number, weight))
-    buckets = _payload(built.files[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
+    buckets = _payload(files[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
     seen = 0
-    for path, data in built.files.items():
+    for path, data in files.items():
         if not path.startswith(f"{SEARCH_DIR}/p/"):
             continue
         bucket = int(Path(path).stem)
@@ -83,22 +84,23 @@ def test_postings_list_exactly_the_entries_holding_each_token(real_index) -> Non
             assert token_bucket(token, buckets) == bucket, token
             assert _decode_postings(postings) == expected[token], token
             seen += 1
-    assert seen == len(expected) == built.tokens
+    assert seen == len(expected) == stats.tokens
 
 
 def test_title_tokens_carry_the_title_weight(real_index) -> None:
     """A token from an entry's title is marked as such, so title matches rank first."""
     _, docs, _ = real_index
     broadcast = next(d for d in docs if d.url == "cases/anhui-broadcast-network/")
-    weights = document_tokens(broadcast)
+    weights = token_weights(broadcast)
     assert weights["总台"] & TITLE and not weights["停播"] & TITLE
 
 
 def test_index_is_reproducible(real_index) -> None:
     """Building the index twice from the same content gives the same bytes."""
-    index, _, built = real_index
-    again = build_search_index(index, directory_urls=True, workers=2)
-    assert again.files == built.files
+    index, _, (files, _) = real_index
+    again: dict[str, bytes] = {}
+    build_search_index(index, directory_urls=True, emit=again.__setitem__, workers=2)
+    assert again == files
 
 
 def test_first_query_downloads_little(real_site: Path) -> None:

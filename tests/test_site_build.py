@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.model import KIND_FOLDERS
 from generator.search_index import iter_bucket_tokens
 from generator.validate import load_project
-from tests.conftest import REPO
+from tests.conftest import REPO, build_with_mkdocs
 
 KB = [sys.executable, "-m", "generator"]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -140,7 +140,8 @@ def test_failed_build_leaves_previous_site_and_content_untouched(sample_project:
     result = _run([*KB, "build", "-d", "out"], sample_project)
     assert result.returncode == 1
     assert "不存在编号为“town”的组织类型" in result.stderr
-    assert "内容有错误，未生成网站。" in result.stderr
+    assert "内容有错误，未生成网站，原有网站保持不变。" in result.stderr
+    assert result.stderr.count("不存在编号为“town”的组织类型") == 1
     assert "Traceback" not in result.stderr
     assert marker.read_bytes() == before
     assert (
@@ -198,3 +199,77 @@ def test_kb_build_offline_links_to_html_files(sample_project: Path) -> None:
     assert 'href="river-community.html"' in cases
     assert (sample_project / "offline" / "explorer.html").is_file()
     assert (sample_project / "offline" / "search" / "manifest.js").is_file()
+
+
+def test_shell_filled_pages_equal_full_renders(tmp_path: Path, monkeypatch) -> None:
+    """Pages filled into a cached theme shell are byte for byte what a full theme render gives."""
+    from generator.frame import Framer
+
+    fast = build_with_mkdocs(REPO / "mkdocs.yml", tmp_path / "fast")
+    monkeypatch.setattr(Framer, "shells_enabled", False)
+    full = build_with_mkdocs(REPO / "mkdocs.yml", tmp_path / "full")
+    pages = sorted(p.relative_to(full) for p in full.rglob("*.html"))
+    assert pages == sorted(p.relative_to(fast) for p in fast.rglob("*.html"))
+    for page in pages:
+        assert (fast / page).read_bytes() == (full / page).read_bytes(), page
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_builds_are_reproducible(tmp_path: Path) -> None:
+    """Two builds of the same content, in processes with different hash seeds, are identical."""
+    import os
+
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [*KB, "build", "-q", "-d", str(tmp_path / seed)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+    assert _tree(tmp_path / "1") == _tree(tmp_path / "2")
+
+
+def test_rebuild_leaves_unchanged_files_alone(sample_project: Path) -> None:
+    """After one entry changes, files whose bytes are the same keep their inode and mtime."""
+    assert _run([*KB, "build", "-q", "-d", "out"], sample_project).returncode == 0
+    site = sample_project / "out"
+    untouched = site / "materials" / "hill-school" / "index.html"
+    edited = site / "cases" / "river-community" / "index.html"
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (untouched, edited)}
+    old_bytes = edited.read_bytes()
+    entry = sample_project / "content" / "cases" / "river-community.yml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "background: |", "background: |\n  补充一句背景。\n"
+        ),
+        encoding="utf-8",
+    )
+    result = _run([*KB, "build", "-q", "-d", "out"], sample_project)
+    assert result.returncode == 0, result.stderr
+    assert (untouched.stat().st_ino, untouched.stat().st_mtime_ns) == before[untouched]
+    assert edited.read_bytes() != old_bytes and "补充一句背景。" in edited.read_text(
+        encoding="utf-8"
+    )
+    assert edited.stat().st_ino != before[edited][0]
+
+
+def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
+    """A build names each stage with its time and ends with a summary; --quiet keeps only that."""
+    loud = _run([*KB, "build", "-d", "out"], sample_project)
+    assert loud.returncode == 0, loud.stderr
+    for stage in ["读取并检查内容：完成", "生成页面：完成", "建立检索索引：完成"]:
+        assert stage in loud.stderr, loud.stderr
+    assert "Documentation built" not in loud.stderr
+    assert re.search(r"生成完毕：3 个条目，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout)
+    quiet = _run([*KB, "build", "-q", "-d", "out"], sample_project)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout.startswith("生成完毕：")

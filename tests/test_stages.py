@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.index import build_index, relatedness
+from generator.index import RELATED_LIMIT, build_index, relatedness, resolve_related
 from generator.load import parse_document
 from generator.render import page_url, paragraphs, relative_url
 from generator.validate import load_project
@@ -119,3 +119,68 @@ def test_paragraphs_split_on_blank_lines() -> None:
     """Blank lines separate paragraphs; Latin words wrapped across lines keep a space."""
     assert paragraphs("甲\n乙\n\n  丙  \n") == ["甲乙", "丙"]
     assert paragraphs("learning\norganization") == ["learning organization"]
+
+
+def _brute_force_related(entry, entries):
+    """The ranking rule spelled out pair by pair, as the reference for the fast version."""
+    from generator.model import BestPractice
+
+    def cites(a, b):
+        return isinstance(a, BestPractice) and b.id in a.cases
+
+    scored = [
+        (relatedness(entry, other), other.kind != entry.kind, i, other)
+        for i, other in enumerate(entries)
+        if other.id != entry.id and not cites(entry, other) and not cites(other, entry)
+    ]
+    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], not s[1], s[2]))
+    return [other.id for *_, other in ranked[:RELATED_LIMIT]]
+
+
+def test_related_entries_match_the_pairwise_rule() -> None:
+    """The set-based ranking gives exactly what scoring every pair would, citations excluded."""
+    import random
+
+    from generator.model import BestPractice, CaseStudy
+
+    rng = random.Random(7)
+    themes = [f"t{i}" for i in range(9)]
+    orgs = [f"o{i}" for i in range(5)]
+    common = {"summary": "摘要", "sources": [{"document": "s.txt", "title": "来源"}]}
+    entries = []
+    for i in range(150):
+        fields = {
+            "id": f"e{i:03d}",
+            "title": f"条目{i}",
+            "org_type": rng.choice(orgs),
+            "themes": rng.sample(themes, rng.randint(1, 5)),
+            **common,
+        }
+        if i % 4 == 3:
+            cited = [f"e{j:03d}" for j in rng.sample(range(0, i, 4), min(3, i // 4 + 1))]
+            entries.append(
+                BestPractice(
+                    kind="practice",
+                    steps=[{"title": "步", "text": "文"}],
+                    fits="场景",
+                    cases=cited,
+                    **fields,
+                )
+            )
+        else:
+            entries.append(
+                CaseStudy(
+                    kind="case",
+                    unit="单位",
+                    region="地区",
+                    period="时间",
+                    background="背景",
+                    actions=[{"title": "做法", "text": "内容"}],
+                    results={"summary": "成效"},
+                    lessons=["启示"],
+                    **fields,
+                )
+            )
+    fast = resolve_related(entries)
+    for entry in entries:
+        assert [e.id for e in fast[entry.id]] == _brute_force_related(entry, entries), entry.id

@@ -1,0 +1,101 @@
+"""``kb build``: check the content, build the site into a staging folder, then swap it in."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from generator.errors import ContentErrors
+from generator.progress import Progress
+from generator.publish import keep_unchanged, replace_site, staging_dir
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+
+class BuildFailed(Exception):
+    """The build stopped; the message says why, in Chinese, and the old site is untouched."""
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    site_dir: Path
+    entries: int
+    pages: int
+    warnings: int
+    unchanged: int
+    """Files identical to the previous build's, left in place."""
+    seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"生成完毕：{self.entries} 个条目，{self.pages} 个页面，{self.warnings} 个警告，"
+            f"用时 {self.seconds:.1f} 秒（{self.unchanged} 个文件与上次相同，未改动）。"
+            f"网站在 {self.site_dir}"
+        )
+
+
+def build_site(
+    config_file: Path,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    offline: bool = False,
+    live: bool = False,
+) -> BuildSummary:
+    """Build the site of ``config_file``; raise :class:`BuildFailed` and keep the old site on failure.
+
+    ``offline`` links pages as ``.html`` files so the folder works opened from disk;
+    ``live`` draws progress counters on standard error (a terminal).
+    """
+    started = time.monotonic()
+    overrides: dict[str, object] = {"use_directory_urls": False} if offline else {}
+    config = load_config(str(config_file), strict=strict, **overrides)
+    final = (site_dir or Path(config.site_dir)).resolve()
+    staging = staging_dir(final)
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
+    plugin = config.plugins["kb"]
+    plugin.progress = Progress(log, live=sys.stderr if live else None)
+    plugin.raise_content_errors = True
+    warnings = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        mkdocs_build(config)
+    except ContentErrors as problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(
+            f"{problems.report()}\n内容有错误，未生成网站，原有网站保持不变。"
+        ) from None
+    except MkDocsException as failure:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"生成失败，原有网站保持不变：{failure}") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    unchanged = keep_unchanged(staging, final)
+    replace_site(staging, final)
+    site = plugin.site
+    return BuildSummary(
+        site_dir=final,
+        entries=len(site.index.project.entries) if site else 0,
+        pages=len(site.pages) if site else 0,
+        warnings=warnings.count,
+        unchanged=unchanged,
+        seconds=time.monotonic() - started,
+    )
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
