@@ -49,6 +49,77 @@ class Routes:
     def entry(entry: Entry) -> str:
         return f"{KIND_FOLDERS[entry.kind]}/{entry.id}.md"
 
+    @staticmethod
+    def listing_page(first: str, number: int) -> str:
+        """Page ``number`` of the listing whose first page is ``first``.
+
+        Later pages live under ``page/``, a name no entry id can take (ids have no
+        slash), so they never collide with entries in the same folder.
+        """
+        if number == 1:
+            return first
+        folder = first.removesuffix("index.md").removesuffix(".md").rstrip("/")
+        return f"{folder}/page/{number}.md"
+
+
+LISTING_PAGE_SIZE = 100
+"""Entries per listing page: long lists are split so pages stay quick to load and print."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Entries under one heading of a listing page."""
+
+    key: str
+    """Taxon id or kind, for the heading's anchor."""
+    label: str
+    entries: list[Entry]
+    total: int
+    """Entries of the group in the whole listing, across pages."""
+    starts_here: bool
+    """False when the group began on an earlier page and continues on this one."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list of entries, split into groups, with links to its sibling pages."""
+
+    groups: list[Group]
+    number: int
+    pages: list[str]
+    """Source URI of every page of the listing, first to last."""
+    total: int
+
+
+def paginate(first: str, groups: list[tuple[str, str, list[Entry]]]) -> list[tuple[str, Listing]]:
+    """Split grouped entries into pages of :data:`LISTING_PAGE_SIZE`, keeping group order."""
+    flat = [(key, label, entry) for key, label, entries in groups for entry in entries]
+    totals = {key: len(entries) for key, _, entries in groups}
+    count = max(1, -(-len(flat) // LISTING_PAGE_SIZE))
+    uris = [Routes.listing_page(first, n) for n in range(1, count + 1)]
+    pages = []
+    seen: set[str] = set()
+    for number in range(1, count + 1):
+        chunk = flat[(number - 1) * LISTING_PAGE_SIZE : number * LISTING_PAGE_SIZE]
+        page_groups: list[Group] = []
+        for key, label, entry in chunk:
+            if not page_groups or page_groups[-1].key != key:
+                page_groups.append(Group(key, label, [], totals[key], key not in seen))
+                seen.add(key)
+            page_groups[-1].entries.append(entry)
+        pages.append((uris[number - 1], Listing(page_groups, number, uris, len(flat))))
+    return pages
+
+
+def group_starts(pages: list[tuple[str, Listing]]) -> dict[str, str]:
+    """For each group key, the source URI of the page where the group begins."""
+    return {
+        group.key: src_uri
+        for src_uri, listing in pages
+        for group in listing.groups
+        if group.starts_here
+    }
+
 
 @dataclass(frozen=True)
 class Page:
@@ -101,27 +172,84 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
+    kind_pages = {
+        kind: paginate(Routes.kind(kind), [(kind, KIND_LABELS[kind], index.by_kind[kind])])
+        for kind in KIND_FOLDERS
+    }
+    theme_pages = {
+        theme.id: paginate(
+            Routes.theme(theme.id),
+            [
+                (org.id, org.name, index.matrix[(theme.id, org.id)])
+                for org in index.org_types
+                if (theme.id, org.id) in index.matrix
+            ],
+        )
+        for theme in index.themes
+    }
+    org_pages = {
+        org.id: paginate(
+            Routes.org_type(org.id),
+            [
+                (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
+                for kind, label in KIND_LABELS.items()
+                if any(e.kind == kind for e in index.by_org_type[org.id])
+            ],
+        )
+        for org in index.org_types
+    }
+    # Where each matrix cell's entries begin: a theme page, at its organization type's heading.
+    cells = {
+        (theme_id, org_id): src_uri
+        for theme_id, pages in theme_pages.items()
+        for org_id, src_uri in group_starts(pages).items()
+    }
     pages = [
         Page(Routes.home, SITE_TITLE, "home.html"),
         Page(Routes.themes, "按主题浏览", "theme_index.html"),
         Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
-        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", hide=("toc",)),
+        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
         Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
     ]
-    pages += [
-        Page(Routes.kind(kind), KIND_LABELS[kind], "kind.html", {"kind": kind})
-        for kind in KIND_FOLDERS
-    ]
-    pages += [Page(Routes.theme(t.id), t.name, "theme.html", {"theme": t}) for t in index.themes]
-    pages += [
-        Page(Routes.org_type(t.id), t.name, "org_type.html", {"org_type": t})
-        for t in index.org_types
-    ]
+    for kind, listing_pages in kind_pages.items():
+        pages += [
+            Page(
+                src,
+                _numbered(KIND_LABELS[kind], listing),
+                "kind.html",
+                {"kind": kind, "listing": listing},
+            )
+            for src, listing in listing_pages
+        ]
+    for theme in index.themes:
+        pages += [
+            Page(
+                src,
+                _numbered(theme.name, listing),
+                "theme.html",
+                {"theme": theme, "listing": listing},
+            )
+            for src, listing in theme_pages[theme.id]
+        ]
+    for org in index.org_types:
+        pages += [
+            Page(
+                src,
+                _numbered(org.name, listing),
+                "org_type.html",
+                {"org_type": org, "listing": listing, "cells": cells},
+            )
+            for src, listing in org_pages[org.id]
+        ]
     pages += [
         Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
         for e in index.project.entries.values()
     ]
     return pages
+
+
+def _numbered(title: str, listing: Listing) -> str:
+    return title if listing.number == 1 else f"{title}（第 {listing.number} 页）"
 
 
 def make_environment(template_dir: Path) -> jinja2.Environment:
