@@ -189,15 +189,23 @@ def build(
     help="预览服务器的地址和端口（默认 127.0.0.1:8000）。",
 )
 def serve(config_file: Path, dev_addr: str) -> None:
-    """启动本地预览服务器，修改内容后页面自动刷新。"""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """启动本地预览服务器，修改内容后页面自动刷新；内容有错误时在页面顶部列出。"""
     from mkdocs.exceptions import MkDocsException
 
+    from generator.commands.serve import serve as serve_preview
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise Problem(
+            f"地址“{dev_addr}”的格式不对，应为“地址:端口”，例如 127.0.0.1:8000。", exit_code=2
+        )
     _setup_logging()
     try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        serve_preview(config_file, host=host, port=int(port))
     except MkDocsException as failure:
         raise Problem(str(failure)) from None
+    except OSError as failure:
+        raise Problem(f"无法启动预览服务器：{failure}") from None
 
 
 @main.command(context_settings=_HELP)

@@ -8,6 +8,7 @@ loading never stops at the first bad file.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,21 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
+class ContentCache:
+    """What earlier loads worked out, reused for files that have not changed.
+
+    The preview keeps one between edits, so saving one file re-reads one file.
+    """
+
+    parsed: dict[Path, tuple[tuple[int, int], Document | None, list[ContentError]]] = field(
+        default_factory=dict
+    )
+    """By file: its (modification time, size) when read, and what parsing gave."""
+    derived: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Later stages' results per (kind of result, document digest)."""
+
+
+@dataclass
 class Document:
     """One parsed YAML file."""
 
@@ -41,6 +57,8 @@ class Document:
     """The parsed value: plain dicts, lists and scalars."""
     positions: dict[KeyPath, Position] = field(default_factory=dict)
     """1-based (line, column) of each value, keyed by its path from the document root."""
+    digest: str = ""
+    """Checksum of the file's bytes: the same digest means the same document."""
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of ``key_path``, or of its nearest ancestor that exists in the file."""
@@ -60,24 +78,38 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def read_documents(
-    content_dir: Path, *, root: Path, workers: int = 1
+    content_dir: Path, *, root: Path, workers: int = 1, cache: ContentCache | None = None
 ) -> tuple[list[Document], list[ContentError]]:
     """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures.
 
     With several ``workers``, files are parsed in parallel; the result is the same.
+    With a ``cache``, files unchanged since the last call are not parsed again.
     """
     paths = sorted(
         p for p in content_dir.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file()
     )
     shown_dir = display_path(content_dir, root)
+    results: dict[Path, tuple[Document | None, list[ContentError]]] = {}
+    stamps: dict[Path, tuple[int, int]] = {}
     jobs = []
     for path in paths:
+        status = path.stat()
+        stamps[path] = (status.st_mtime_ns, status.st_size)
+        known = cache.parsed.get(path) if cache else None
+        if known and known[0] == stamps[path]:
+            results[path] = (known[1], known[2])
+            continue
         content_path = path.relative_to(content_dir).as_posix()
         shown = f"{shown_dir}/{content_path}" if shown_dir != "." else content_path
         jobs.append((path, shown, content_path))
+    for job, result in zip(jobs, map_in_workers(_read_one, jobs, workers=workers), strict=True):
+        results[job[0]] = result
+    if cache is not None:
+        cache.parsed = {path: (stamps[path], *results[path]) for path in paths}
     documents: list[Document] = []
     errors: list[ContentError] = []
-    for document, problems in map_in_workers(_read_one, jobs, workers=workers):
+    for path in paths:
+        document, problems = results[path]
         errors.extend(problems)
         if document is not None:
             documents.append(document)
@@ -105,7 +137,9 @@ def parse_document(
         failed = False
     if failed:
         return None, [_syntax_error(text, path=path)]
-    document = Document(path=path, content_path=content_path, data=None)
+    document = Document(
+        path=path, content_path=content_path, data=None, digest=hashlib.sha1(raw).hexdigest()
+    )
     if node is None:
         return document, []
     builder = _Builder(document)

@@ -25,10 +25,11 @@ from mkdocs.structure.pages import Page
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.frame import Framer, write_site_pages
+from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site
 from generator.progress import Progress
 from generator.render import render_problems
-from generator.search_index import build_search_index
+from generator.search_index import DocTokens, SearchDoc, build_search_index
 from generator.segment import read_search_terms, register_search_terms
 from generator.write import worker_count, write_if_changed
 
@@ -57,6 +58,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.progress = Progress(log)
         """How stages report; ``kb build`` swaps in a display suited to its terminal."""
         self.workers = worker_count()
+        self.content_cache: ContentCache | None = None
+        """Given by the preview, so its first update after this build starts warm."""
+        self.token_cache: dict[SearchDoc, DocTokens] | None = None
+        """Given by the preview: the search tokens of entries, kept between updates."""
+        self.banner_in_pages = True
+        """Under ``mkdocs serve`` problems are written into pages; ``kb serve`` adds them as served."""
         self.raise_content_errors = False
         """``kb build`` reports content errors itself, so they pass through MkDocs untouched."""
         self.framer: Framer | None = None
@@ -119,6 +126,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     # Before other plugins finish, so those that collect pages (search) see ours too.
     @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # MkDocs's sitemap lists only the pages it built itself, so it would leave out
+        # every entry; and its compressed copy is stamped with the build time.
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(config.site_dir) / name).unlink(missing_ok=True)
         if self.site is None:
             return
         self.framer = Framer(config, self.env, self.nav, self.files)
@@ -143,10 +154,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 emit=lambda path, data: write_if_changed(site_dir / path, data),
                 workers=self.workers,
                 on_progress=stage.advance,
+                token_cache=self.token_cache,
             )
 
     def _banner(self) -> str:
-        if self.serving and self.problems:
+        if self.serving and self.problems and self.banner_in_pages:
             return render_problems(self.template_dir, self.problems)
         return ""
 
@@ -161,6 +173,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     workers=self.workers,
                     # Possible duplicates are for editors: kb check and the preview report them.
                     find_duplicates=self.serving,
+                    cache=self.content_cache,
                 )
         except ContentErrors as problems:
             if self.raise_content_errors:

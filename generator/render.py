@@ -7,7 +7,6 @@ relative so the site works under any path prefix.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -151,6 +150,12 @@ class RenderedPage:
     hide: tuple[str, ...] = ()
 
 
+def page_dest(src_uri: str, *, directory_urls: bool) -> str:
+    """Path of the page's HTML file inside the site folder."""
+    url = page_url(src_uri, directory_urls=directory_urls)
+    return f"{url}index.html" if url.endswith("/") or not url else url
+
+
 def page_url(src_uri: str, *, directory_urls: bool) -> str:
     """Site-relative URL of a page, following MkDocs' ``use_directory_urls`` convention."""
     stem = src_uri.removesuffix(".md")
@@ -162,9 +167,14 @@ def page_url(src_uri: str, *, directory_urls: bool) -> str:
 
 def relative_url(from_url: str, to_url: str) -> str:
     """Link from the page at ``from_url`` to ``to_url``, both site-relative."""
-    from_dir = from_url.rsplit("/", 1)[0] if "/" in from_url else ""
-    target = to_url.rstrip("/")
-    rel = posixpath.relpath(target or ".", from_dir or ".")
+    # Plain string work: called for every link of every page, and URLs here are
+    # already normalised (no "." or ".." parts, no leading slash).
+    here = from_url.split("/")[:-1]
+    there = to_url.rstrip("/").split("/") if to_url.rstrip("/") else []
+    shared = 0
+    while shared < min(len(here), len(there)) and here[shared] == there[shared]:
+        shared += 1
+    rel = "/".join([".."] * (len(here) - shared) + there[shared:]) or "."
     if to_url.endswith("/") or not to_url:
         return "./" if rel == "." else f"{rel}/"
     return rel
@@ -275,11 +285,17 @@ class Renderer:
     """Renders planned pages with the project's templates; templates are compiled once."""
 
     def __init__(
-        self, template_dir: Path, index: SiteIndex, *, directory_urls: bool = True
+        self,
+        template_dir: Path,
+        index: SiteIndex,
+        *,
+        directory_urls: bool = True,
+        environment: jinja2.Environment | None = None,
     ) -> None:
         self.index = index
         self.directory_urls = directory_urls
-        self.env = make_environment(template_dir)
+        # A reused environment keeps its compiled templates; only the globals change.
+        self.env = environment or make_environment(template_dir)
         self.env.globals.update(
             routes=Routes,
             index=index,

@@ -287,13 +287,26 @@ def build_search_index(
     emit: Emit,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    token_cache: dict[SearchDoc, DocTokens] | None = None,
 ) -> SearchIndexStats:
-    """Tokenize every entry (in parallel where it pays) and hand every index file to ``emit``."""
+    """Tokenize every entry (in parallel where it pays) and hand every index file to ``emit``.
+
+    With a ``token_cache`` (the preview keeps one), entries whose text did not
+    change are not tokenized again; afterwards the cache holds exactly the current
+    entries' tokens.
+    """
     docs = search_documents(index, directory_urls=directory_urls)
+    known = token_cache if token_cache is not None else {}
+    todo = [doc for doc in docs if doc not in known]
+    fresh = iter(iter_in_workers(document_tokens, todo, workers=workers, on_progress=on_progress))
     packer = PostingPacker(len(docs))
-    tokens = iter_in_workers(document_tokens, docs, workers=workers, on_progress=on_progress)
-    for number, doc_tokens in enumerate(tokens):
-        packer.add(number, doc_tokens)
+    current: dict[SearchDoc, DocTokens] = {}
+    for number, doc in enumerate(docs):
+        current[doc] = known[doc] if doc in known else next(fresh)
+        packer.add(number, current[doc])
+    if token_cache is not None:
+        token_cache.clear()
+        token_cache.update(current)
     return encode_index(index, docs, packer, emit)
 
 

@@ -72,9 +72,23 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def find_similar(entries: list[tuple[str, Any]]) -> list[SimilarPair]:
-    """Pairs of ``(id, parsed YAML)`` entries whose clauses overlap enough to report."""
-    sets = [clauses(data) for _, data in entries]
+def find_similar(
+    entries: list[tuple[str, Any, str]], *, cache: dict[Any, Any] | None = None
+) -> list[SimilarPair]:
+    """Pairs of ``(id, parsed YAML, digest)`` entries whose clauses overlap enough to report.
+
+    ``cache`` keeps each document's clauses by its digest between calls.
+    """
+    sets = []
+    for _, data, digest in entries:
+        key = ("clauses", digest)
+        if cache is None or key not in cache:
+            found = clauses(data)
+            if cache is None:
+                sets.append(found)
+                continue
+            cache[key] = found
+        sets.append(cache[key])
     holders: dict[int, list[int]] = {}
     for i, found in enumerate(sets):
         for value in sketch(found):

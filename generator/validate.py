@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import ContentError, ContentErrors
 from generator.load import (
     TAXONOMY_FILE,
+    ContentCache,
     Document,
     KeyPath,
     display_path,
@@ -56,16 +57,27 @@ class Project:
 
 
 def load_project(
-    content_dir: Path, *, root: Path, workers: int = 1, find_duplicates: bool = True
+    content_dir: Path,
+    *,
+    root: Path,
+    workers: int = 1,
+    find_duplicates: bool = True,
+    cache: ContentCache | None = None,
 ) -> Project:
     """Read and validate everything under ``content_dir``; raise :class:`ContentErrors` if any.
 
     ``find_duplicates`` also looks for entries that read almost the same (a warning
     for editors, so ``kb check`` and the preview do it; a build can skip it).
+    ``cache`` carries work over from an earlier call, for files that did not change.
     """
-    documents, errors = read_documents(content_dir, root=root, workers=workers)
+    documents, errors = read_documents(content_dir, root=root, workers=workers, cache=cache)
     return validate_documents(
-        documents, errors, content_dir=content_dir, root=root, find_duplicates=find_duplicates
+        documents,
+        errors,
+        content_dir=content_dir,
+        root=root,
+        find_duplicates=find_duplicates,
+        cache=cache,
     )
 
 
@@ -91,6 +103,7 @@ def validate_documents(
     content_dir: Path,
     root: Path,
     find_duplicates: bool = True,
+    cache: ContentCache | None = None,
 ) -> Project:
     """Validate parsed documents; raise one :class:`ContentErrors` listing every problem."""
     errors = list(errors)
@@ -106,7 +119,7 @@ def validate_documents(
     for document in documents:
         if document is taxonomy_doc:
             continue
-        entry = _validate_entry(document, errors)
+        entry = _validate_entry_cached(document, errors, cache)
         if entry is None:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 invalid_ids.add(document.data["id"])
@@ -132,7 +145,7 @@ def validate_documents(
     for entry_id, entry in entries.items():
         if isinstance(entry, BestPractice):
             _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
-    warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
+    warnings = _similar_entries(entries, entry_docs, cache) if find_duplicates else []
 
     if errors:
         raise ContentErrors(errors + warnings)
@@ -187,6 +200,21 @@ def _validate_taxonomy(
 
 
 # --- entries ------------------------------------------------------------------
+
+
+def _validate_entry_cached(
+    document: Document, errors: list[ContentError], cache: ContentCache | None
+) -> Entry | None:
+    """:func:`_validate_entry`, remembered per document when there is a cache."""
+    if cache is None:
+        return _validate_entry(document, errors)
+    key = (f"entry:{document.content_path}", document.digest)
+    if key not in cache.derived:
+        found: list[ContentError] = []
+        cache.derived[key] = (_validate_entry(document, found), found)
+    entry, found = cache.derived[key]
+    errors.extend(found)
+    return entry
 
 
 def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | None:
@@ -288,10 +316,14 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
             yield from _walk(item, (*key_path, i))
 
 
-def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
+def _similar_entries(
+    entries: dict[str, Entry], docs: dict[str, Document], cache: ContentCache | None
+) -> list[ContentError]:
     ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
-    for pair in find_similar([(entry_id, docs[entry_id].data) for entry_id in ordered]):
+    clause_cache = cache.derived if cache is not None else None
+    items = [(entry_id, docs[entry_id].data, docs[entry_id].digest) for entry_id in ordered]
+    for pair in find_similar(items, cache=clause_cache):
         warnings.append(
             _error(
                 docs[pair.second],

@@ -35,6 +35,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "xb") as new:  # a new file: no reader can have it open
+                new.write(data)
+            return True
+        except FileExistsError:
+            pass  # appeared meanwhile: replace it as below
     temporary = path.with_name(f".{path.name}.kb-tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)  # a reader never sees a half-written page

@@ -1,0 +1,154 @@
+"""``kb serve``: the live preview on a local web server.
+
+Pages come from a :class:`~generator.preview.Preview` kept in a temporary folder.
+As each HTML page is served, the current content problems (if any) are put at
+the top of its article and a small script is added that waits for the next
+change and reloads the page. Saving a file triggers an update of the preview.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from generator.preview import Preview, environment_says_poll, run_safely
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+WAIT_PATH = "/.kb-preview/wait"
+_QUIET_SECONDS = 0.05
+"""Editors save in bursts (temporary file, rename); wait this long for the burst to end."""
+_RELOAD = """<script>(function () {
+  var seen = %d;
+  function wait() {
+    fetch("%s?since=" + seen, {cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (text) { if (+text > seen) location.reload(); else wait(); })
+      .catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
+})();</script>"""
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+_CHANGES = {"created", "modified", "deleted", "moved", "closed"}
+
+
+def serve(config_file: Path, *, host: str, port: int) -> None:
+    """Build, serve and keep updating the preview until interrupted."""
+    folder = Path(tempfile.mkdtemp(prefix="kb-preview-"))  # the preview's own, removed at the end
+    try:
+        preview = Preview(config_file, folder)
+        outcome = preview.build()
+        for problem in outcome.problems:
+            (log.warning if problem.severity == "warning" else log.error)(problem.format())
+        server = http.server.ThreadingHTTPServer(
+            (host, port), functools.partial(_Handler, preview=preview)
+        )
+        watcher = _watch(preview)
+        log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            log.info("预览已停止。")
+        finally:
+            watcher.stop()
+            server.server_close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
+        self.preview = preview
+        super().__init__(*args, directory=str(preview.site_dir), **kwargs)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == WAIT_PATH:
+            since = int(parse_qs(url.query).get("since", ["0"])[0] or 0)
+            self._send(str(self.preview.wait_for_change(since, timeout=25)).encode(), "text/plain")
+            return
+        target = Path(self.translate_path(url.path))
+        if target.is_dir() and url.path.endswith("/"):
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            self._send(
+                self._decorate(target.read_text(encoding="utf-8")), "text/html; charset=utf-8"
+            )
+            return
+        super().do_GET()
+
+    def _decorate(self, html: str) -> bytes:
+        banner = self.preview.banner()
+        if banner:
+            html = html.replace(_ARTICLE, _ARTICLE + banner, 1)
+        script = _RELOAD % (self.preview.version, WAIT_PATH)
+        return html.replace("</body>", script + "</body>", 1).encode("utf-8")
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a preview is never stale
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Changes(FileSystemEventHandler):
+    """Collects changed paths; a worker thread applies them once a burst of saves ends."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        self.pending: set[Path] = set()
+        self.arrived = threading.Event()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._apply_forever, daemon=True).start()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        # Reading a file (as every build does) must not count as a change.
+        if event.event_type not in _CHANGES or event.is_directory:
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        found = {Path(str(p)).resolve() for p in paths if p}
+        relevant = {p for p in found if self.preview.relevant(p)}
+        if relevant:
+            with self.lock:
+                self.pending |= relevant
+            self.arrived.set()
+
+    def _apply_forever(self) -> None:
+        while True:
+            self.arrived.wait()
+            while self.arrived.is_set():
+                self.arrived.clear()
+                time.sleep(_QUIET_SECONDS)
+            with self.lock:
+                changed, self.pending = self.pending, set()
+            if changed:
+                run_safely(self.preview, changed)
+
+
+def _watch(preview: Preview) -> Observer:
+    observer = PollingObserver(timeout=0.5) if environment_says_poll() else Observer()
+    handler = _Changes(preview)
+    for path in preview.watched_paths():
+        folder = path if path.is_dir() else path.parent
+        observer.schedule(handler, str(folder), recursive=path.is_dir())
+    observer.start()
+    return observer

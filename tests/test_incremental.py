@@ -1,0 +1,141 @@
+"""The preview's incremental updates give exactly the site a clean build gives."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.preview import Preview
+from tests.conftest import build_with_mkdocs
+
+Edit = Callable[[Path], set[Path]]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _yaml_edit(relative: str, change: Callable[[dict], None]) -> Edit:
+    def edit(project: Path) -> set[Path]:
+        path = project / relative
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return {path.resolve()}
+
+    return edit
+
+
+def _add_case(project: Path) -> set[Path]:
+    source = project / "content/cases/river-community.yml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data.update(
+        id="hill-village",
+        title="山村党支部：农家书屋里的学习日",
+        summary="村党支部把每月的学习日放在农家书屋，党员轮流领学。",
+        org_type="school",
+        themes=["learning-philosophy", "learning-forms"],
+        background="村里党员居住分散，集中学习难以坚持。",
+    )
+    path = project / "content/cases/hill-village.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return {path.resolve()}
+
+
+def _remove_case(project: Path) -> set[Path]:
+    path = project / "content/cases/hill-village.yml"
+    path.unlink()
+    return {path.resolve()}
+
+
+EDITS: dict[str, Edit] = {
+    "summary": _yaml_edit(
+        "content/cases/river-community.yml",
+        lambda d: d.update(summary="改写后的摘要，列表中可见。"),
+    ),
+    "title reorders lists": _yaml_edit(
+        "content/materials/hill-school.yml", lambda d: d.update(title="阿山学校：学习型党支部")
+    ),
+    "themes move entries": _yaml_edit(
+        "content/cases/river-community.yml",
+        lambda d: d.update(themes=["learning-philosophy", "results"]),
+    ),
+    "citations change": _yaml_edit(
+        "content/practices/twice-monthly-study.yml", lambda d: d.update(cases=["river-community"])
+    ),
+    "entry added": _add_case,
+    "entry removed": _remove_case,
+}
+
+
+@pytest.fixture
+def preview(sample_project: Path, tmp_path: Path):
+    """A preview of a copy of the sample project, built once."""
+    built = Preview(sample_project / "mkdocs.yml", tmp_path / "preview")
+    built.build()
+    return built
+
+
+def test_each_edit_updates_only_what_it_touches_and_equals_a_clean_build(
+    preview: Preview, sample_project: Path, tmp_path: Path
+) -> None:
+    """After each kind of edit, the preview's files equal a fresh build's, byte for byte."""
+    for number, (name, edit) in enumerate(EDITS.items()):
+        outcome = preview.update(edit(sample_project))
+        assert not outcome.full, name
+        assert not [p for p in outcome.problems if p.severity == "error"], name
+        clean = build_with_mkdocs(sample_project / "mkdocs.yml", tmp_path / f"clean-{number}")
+        assert _tree(preview.site_dir) == _tree(clean), name
+        shutil.rmtree(clean)
+
+
+def test_a_bad_edit_keeps_the_last_good_site_and_recovers(
+    preview: Preview, sample_project: Path
+) -> None:
+    """Invalid content leaves the pages alone and lists the errors; fixing it updates again."""
+    before = _tree(preview.site_dir)
+    entry = sample_project / "content/cases/river-community.yml"
+    good = entry.read_text(encoding="utf-8")
+    entry.write_text(good.replace("org_type: urban-community", "org_type: town"), "utf-8")
+    outcome = preview.update({entry.resolve()})
+    assert [p.key for p in outcome.problems] == ["org_type"]
+    assert "不存在编号为“town”的组织类型" in preview.banner()
+    assert _tree(preview.site_dir) == before
+    entry.write_text(good.replace("每月两次集中学习。", "每月两次集中学习，改过了。"), "utf-8")
+    outcome = preview.update({entry.resolve()})
+    assert outcome.problems == [] and preview.banner() == ""
+    page = preview.site_dir / "cases/river-community/index.html"
+    assert "改过了" in page.read_text(encoding="utf-8")
+
+
+def test_only_pages_showing_the_edited_entry_are_rewritten(
+    preview: Preview, sample_project: Path
+) -> None:
+    """A change to one entry's text rewrites its page and lists, not unrelated pages."""
+    untouched = preview.site_dir / "themes/learning-philosophy/index.html"
+    stamp = untouched.stat().st_mtime_ns
+    outcome = preview.update(
+        _yaml_edit(
+            "content/cases/river-community.yml",
+            lambda d: d.update(background="只改背景，不改列表里显示的内容。"),
+        )(sample_project)
+    )
+    assert 0 < outcome.pages < 10
+    assert untouched.stat().st_mtime_ns == stamp
+
+
+def test_a_theme_change_rebuilds_everything(preview: Preview, sample_project: Path) -> None:
+    """Changing the configuration is not an incremental update: the whole site is rebuilt."""
+    config = sample_project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("样例知识库", "改名的知识库"), "utf-8"
+    )
+    outcome = preview.update({config.resolve()})
+    assert outcome.full
+    assert "改名的知识库" in (preview.site_dir / "index.html").read_text(encoding="utf-8")
