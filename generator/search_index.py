@@ -40,7 +40,7 @@ from generator.segment import CJK_RUN, normalize, single_tokens, word_tokens
 from generator.write import iter_in_workers
 
 SEARCH_DIR = "search"
-META_CHUNK = 50
+META_CHUNK = 20
 """Entries per metadata file: one file covers a screen of results in listing order."""
 FORMAT_VERSION = 1
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

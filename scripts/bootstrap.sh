@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: a virtualenv in .venv with the
 # package and its test tools; with --browser also Debian's Chromium and CJK fonts
-# (the browser tests drive the system Chromium; no browser is ever downloaded).
+# (the browser tests drive the system Chromium; no browser is ever downloaded);
+# with --bench also what the benchmark needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=".venv/.kb-installed-$(sha256sum pyproject.toml | cut -c1-16)"
+extras="test"
+for option in "$@"; do
+  if [ "$option" = "--bench" ]; then extras="test,bench"; fi
+done
+stamp=".venv/.kb-installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras/,/-}"
 if [ ! -f "$stamp" ]; then
   echo "正在安装 Python 依赖……" >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
   rm -f .venv/.kb-installed-*
   touch "$stamp"
 fi
 
-if [ "${1:-}" = "--browser" ]; then
+if [[ " $* " == *" --browser "* ]]; then
   if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     echo "正在安装 Chromium 和中文字体（Debian 软件包）……" >&2
     sudo=""

@@ -385,6 +385,8 @@
   }
 
   const PAGE = 10;
+  const DEBOUNCE = 60;
+  /* Milliseconds of quiet typing before a query runs: no flicker, no wasted work. */
 
   /**
    * One search view: a query box, facets with counts, and ranked results.
@@ -602,6 +604,21 @@
       explorerUrl: form.action.split("?")[0].split("#")[0],
     };
 
+    /**
+     * For integrations and checks. search(query) gives every matching entry's
+     * number, best first; entries(numbers) gives their URL, title and summary.
+     */
+    window.kbSearch.search = function (query) {
+      return engine().ready.then(function (ready) {
+        return ready.match(parseQuery(query)).then(function (ranked) {
+          return ranked.map(function (r) { return r[0]; });
+        });
+      });
+    };
+    window.kbSearch.entries = function (numbers) {
+      return engine().ready.then(function (ready) { return ready.metaOf(numbers); });
+    };
+
     const page = document.querySelector("[data-kb-explorer]");
     if (page) {
       const input = page.querySelector("input[type=search]");
@@ -621,7 +638,7 @@
       let timer = 0;
       input.addEventListener("input", function () {
         clearTimeout(timer);
-        timer = setTimeout(function () { view.query = input.value; view.update(); }, 120);
+        timer = setTimeout(function () { view.query = input.value; view.update(); }, DEBOUNCE);
       });
       page.querySelector("form").addEventListener("submit", function (event) {
         event.preventDefault();
@@ -669,7 +686,7 @@
         if (input.value.trim()) open();
         else close();
         view.update();
-      }, 120);
+      }, DEBOUNCE);
     });
     input.addEventListener("focus", function () {
       engine();
