@@ -9,6 +9,7 @@ loading never stops at the first bad file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,7 @@ class ContentCache:
     parsed: dict[Path, tuple[tuple[int, int], Document | None, list[ContentError]]] = field(
         default_factory=dict
     )
-    """By file: its (modification time, size) when read, and what parsing gave."""
-    derived: dict[tuple[str, str], Any] = field(default_factory=dict)
-    """Later stages' results per (kind of result, document digest)."""
+    """By file: its (modification time, size) when read, and what reading it gave."""
 
 
 @dataclass
@@ -59,6 +58,8 @@ class Document:
     """1-based (line, column) of each value, keyed by its path from the document root."""
     digest: str = ""
     """Checksum of the file's bytes: the same digest means the same document."""
+    prepared: Any = None
+    """What a later stage worked out from this document alone, while it was being read."""
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of ``key_path``, or of its nearest ancestor that exists in the file."""
@@ -78,12 +79,20 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def read_documents(
-    content_dir: Path, *, root: Path, workers: int = 1, cache: ContentCache | None = None
+    content_dir: Path,
+    *,
+    root: Path,
+    workers: int = 1,
+    cache: ContentCache | None = None,
+    prepare: Callable[[Document], None] | None = None,
 ) -> tuple[list[Document], list[ContentError]]:
     """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures.
 
     With several ``workers``, files are parsed in parallel; the result is the same.
     With a ``cache``, files unchanged since the last call are not parsed again.
+    ``prepare`` runs on each parsed document right where it was parsed, so work
+    that needs one document only is parallel too, and it may slim the document
+    down before it travels back (thousands of full documents take much memory).
     """
     paths = sorted(
         p for p in content_dir.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file()
@@ -102,7 +111,17 @@ def read_documents(
         content_path = path.relative_to(content_dir).as_posix()
         shown = f"{shown_dir}/{content_path}" if shown_dir != "." else content_path
         jobs.append((path, shown, content_path))
-    for job, result in zip(jobs, map_in_workers(_read_one, jobs, workers=workers), strict=True):
+
+    def read_one(job: tuple[Path, str, str]) -> tuple[Document | None, list[ContentError]]:
+        path, shown, content_path = job
+        document, problems = parse_document(
+            path.read_bytes(), path=shown, content_path=content_path
+        )
+        if document is not None and prepare is not None:
+            prepare(document)
+        return document, problems
+
+    for job, result in zip(jobs, map_in_workers(read_one, jobs, workers=workers), strict=True):
         results[job[0]] = result
     if cache is not None:
         cache.parsed = {path: (stamps[path], *results[path]) for path in paths}
@@ -114,11 +133,6 @@ def read_documents(
         if document is not None:
             documents.append(document)
     return documents, errors
-
-
-def _read_one(job: tuple[Path, str, str]) -> tuple[Document | None, list[ContentError]]:
-    path, shown, content_path = job
-    return parse_document(path.read_bytes(), path=shown, content_path=content_path)
 
 
 def parse_document(

@@ -10,9 +10,10 @@ not allowed).
 File layout under ``search/``:
 
 - ``manifest.js``: counts, the bucket count, facet labels;
-- ``facets.js``: per entry, its kind, organization type, themes, region and year;
+- ``facets.js``: per entry, its kind, organization type, themes, region and year (loaded
+  only for filtering);
 - ``p/<bucket>.js``: ``{token: postings}`` for the tokens hashed to that bucket;
-- ``m/<chunk>.js``: url, title and summary of :data:`META_CHUNK` entries;
+- ``m/<chunk>.js``: url, title, summary, kind, type and themes of :data:`META_CHUNK` entries;
 - ``t/<doc>.js``: the plain text of one entry, for result snippets.
 
 Postings are a compact string per token: for each entry holding the token, the
@@ -302,8 +303,10 @@ def build_search_index(
     packer = PostingPacker(len(docs))
     current: dict[SearchDoc, DocTokens] = {}
     for number, doc in enumerate(docs):
-        current[doc] = known[doc] if doc in known else next(fresh)
-        packer.add(number, current[doc])
+        tokens = known[doc] if doc in known else next(fresh)
+        packer.add(number, tokens)
+        if token_cache is not None:  # without a cache, let each entry's tokens go at once
+            current[doc] = tokens
     if token_cache is not None:
         token_cache.clear()
         token_cache.update(current)
@@ -429,8 +432,22 @@ def encode_index(
             + "}"
         )
         emit(f"{SEARCH_DIR}/p/{number}.js", f'kbSearch.add("p/{number}",{body});\n'.encode())
+    values = _facet_values(index, docs)
+    kinds = {value: i for i, value in enumerate(values["kind"])}
+    orgs = {value: i for i, value in enumerate(values["org"])}
+    themes = {value: i for i, value in enumerate(values["theme"])}
     for first in range(0, len(docs), META_CHUNK):
-        chunk = [[d.url, d.title, d.summary] for d in docs[first : first + META_CHUNK]]
+        chunk = [
+            [
+                d.url,
+                d.title,
+                d.summary,
+                kinds[d.kind],
+                orgs[d.org_type],
+                [themes[t] for t in d.themes],
+            ]
+            for d in docs[first : first + META_CHUNK]
+        ]
         emit(f"{SEARCH_DIR}/m/{first // META_CHUNK}.js", _script(f"m/{first // META_CHUNK}", chunk))
     for number, doc in enumerate(docs):
         emit(f"{SEARCH_DIR}/t/{number}.js", _script(f"t/{number}", doc.body))

@@ -72,23 +72,9 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def find_similar(
-    entries: list[tuple[str, Any, str]], *, cache: dict[Any, Any] | None = None
-) -> list[SimilarPair]:
-    """Pairs of ``(id, parsed YAML, digest)`` entries whose clauses overlap enough to report.
-
-    ``cache`` keeps each document's clauses by its digest between calls.
-    """
-    sets = []
-    for _, data, digest in entries:
-        key = ("clauses", digest)
-        if cache is None or key not in cache:
-            found = clauses(data)
-            if cache is None:
-                sets.append(found)
-                continue
-            cache[key] = found
-        sets.append(cache[key])
+def find_similar(entries: list[tuple[str, frozenset[str]]]) -> list[SimilarPair]:
+    """Pairs of ``(id, clauses)`` entries whose clauses overlap enough to report."""
+    sets = [found for _, found in entries]
     holders: dict[int, list[int]] = {}
     for i, found in enumerate(sets):
         for value in sketch(found):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from generator.model import (
     field_label,
     nested_model,
 )
-from generator.similar import find_similar
+from generator.similar import clauses, find_similar
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,47 @@ def load_project(
     for editors, so ``kb check`` and the preview do it; a build can skip it).
     ``cache`` carries work over from an earlier call, for files that did not change.
     """
-    documents, errors = read_documents(content_dir, root=root, workers=workers, cache=cache)
-    return validate_documents(
-        documents,
-        errors,
-        content_dir=content_dir,
+    documents, errors = read_documents(
+        content_dir,
         root=root,
-        find_duplicates=find_duplicates,
+        workers=workers,
         cache=cache,
+        prepare=functools.partial(prepare_document, find_duplicates=find_duplicates),
     )
+    return validate_documents(
+        documents, errors, content_dir=content_dir, root=root, find_duplicates=find_duplicates
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What validation works out from one entry file alone."""
+
+    entry: Entry | None
+    errors: list[ContentError]
+    clauses: frozenset[str] | None
+    """For the near-duplicate check, when asked for."""
+
+
+_KEPT_POSITIONS = {"id", "kind", "title", "org_type", "themes", "cases"}
+"""Fields whose positions checks across files still need, once one file is validated."""
+
+
+def prepare_document(document: Document, *, find_duplicates: bool) -> None:
+    """Validate one entry file on its own, then keep only what checks across files need."""
+    if document.content_path == TAXONOMY_FILE:
+        return
+    errors: list[ContentError] = []
+    entry = _validate_entry(document, errors)
+    found = clauses(document.data) if find_duplicates and entry is not None else None
+    document.prepared = Prepared(entry, errors, found)
+    document.positions = {
+        key: value
+        for key, value in document.positions.items()
+        if not key or key[0] in _KEPT_POSITIONS
+    }
+    if isinstance(document.data, dict):
+        document.data = {"id": document.data.get("id")}
 
 
 def load_taxonomy(content_dir: Path, *, root: Path) -> Taxonomy:
@@ -103,7 +136,6 @@ def validate_documents(
     content_dir: Path,
     root: Path,
     find_duplicates: bool = True,
-    cache: ContentCache | None = None,
 ) -> Project:
     """Validate parsed documents; raise one :class:`ContentErrors` listing every problem."""
     errors = list(errors)
@@ -119,7 +151,11 @@ def validate_documents(
     for document in documents:
         if document is taxonomy_doc:
             continue
-        entry = _validate_entry_cached(document, errors, cache)
+        if document.prepared is None:
+            prepare_document(document, find_duplicates=find_duplicates)
+        prepared: Prepared = document.prepared
+        errors.extend(prepared.errors)
+        entry = prepared.entry
         if entry is None:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 invalid_ids.add(document.data["id"])
@@ -145,7 +181,7 @@ def validate_documents(
     for entry_id, entry in entries.items():
         if isinstance(entry, BestPractice):
             _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
-    warnings = _similar_entries(entries, entry_docs, cache) if find_duplicates else []
+    warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
 
     if errors:
         raise ContentErrors(errors + warnings)
@@ -200,21 +236,6 @@ def _validate_taxonomy(
 
 
 # --- entries ------------------------------------------------------------------
-
-
-def _validate_entry_cached(
-    document: Document, errors: list[ContentError], cache: ContentCache | None
-) -> Entry | None:
-    """:func:`_validate_entry`, remembered per document when there is a cache."""
-    if cache is None:
-        return _validate_entry(document, errors)
-    key = (f"entry:{document.content_path}", document.digest)
-    if key not in cache.derived:
-        found: list[ContentError] = []
-        cache.derived[key] = (_validate_entry(document, found), found)
-    entry, found = cache.derived[key]
-    errors.extend(found)
-    return entry
 
 
 def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | None:
@@ -316,14 +337,10 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
             yield from _walk(item, (*key_path, i))
 
 
-def _similar_entries(
-    entries: dict[str, Entry], docs: dict[str, Document], cache: ContentCache | None
-) -> list[ContentError]:
+def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
     ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
-    clause_cache = cache.derived if cache is not None else None
-    items = [(entry_id, docs[entry_id].data, docs[entry_id].digest) for entry_id in ordered]
-    for pair in find_similar(items, cache=clause_cache):
+    for pair in find_similar([(i, docs[i].prepared.clauses or frozenset()) for i in ordered]):
         warnings.append(
             _error(
                 docs[pair.second],

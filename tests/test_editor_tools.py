@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.commands import new as new_command
 from generator.docs import GUIDE_FILE, guide_with_reference
 from generator.model import ENTRY_MODELS, PLACEHOLDER, field_specs
 from generator.schema import SCHEMA_DIR, schema_texts
@@ -90,7 +91,7 @@ def project(write_project, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _new(args: list[str], *, tty: bool = False, answers: str = "", monkeypatch=None):
     if monkeypatch is not None:
-        monkeypatch.setattr(cli, "_interactive", lambda: tty)
+        monkeypatch.setattr(new_command, "_interactive", lambda: tty)
     return CliRunner().invoke(cli.main, ["new", *args], input=answers)
 
 

@@ -304,3 +304,17 @@ def test_offline_links_open_html_files(offline_site: str) -> None:
             if not target.is_file():
                 broken.append((html.relative_to(root).as_posix(), href))
     assert broken == []
+
+
+def test_search_api_for_integrations(page, site_url: str) -> None:
+    """kbSearch.search gives matching entry numbers, best first; kbSearch.entries their pages."""
+    page.goto(site_url)
+    urls = page.evaluate(
+        """async () => {
+            const numbers = await kbSearch.search("零秒停播");
+            const entries = await kbSearch.entries(numbers);
+            return entries.map(e => e.url);
+        }"""
+    )
+    assert urls == ["cases/anhui-broadcast-network/"]
+    assert page.evaluate("() => kbSearch.search('不存在的词语组合甲乙丙')") == []

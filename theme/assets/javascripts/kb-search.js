@@ -146,15 +146,12 @@
 
   function Engine(root) {
     this.root = root;
-    this.ready = Promise.all([load(root, "manifest"), load(root, "facets")]).then(
-      this.prepare.bind(this)
-    );
+    this.ready = load(root, "manifest").then(this.prepare.bind(this));
     this.meta = new Map();
+    this.facetsLoaded = null;
   }
 
-  Engine.prototype.prepare = function (parts) {
-    const manifest = parts[0];
-    const facets = parts[1];
+  Engine.prototype.prepare = function (manifest) {
     this.manifest = manifest;
     this.digits = new Int8Array(128).fill(-1);
     for (let i = 0; i < manifest.alphabet.length; i++) {
@@ -162,16 +159,30 @@
     }
     this.count = manifest.docs;
     this.facets = manifest.facets.map(function (facet) {
-      const column = facets[facet.key];
-      const values =
-        facet.key === "theme"
-          ? decodeBitColumn(column, this.digits, this.count, facet.values.length)
-          : decodeColumn(column, this.digits, this.count).map(function (v) {
-              return [v];
-            });
-      return { key: facet.key, label: facet.label, ids: facet.values, labels: facet.labels, of: values };
-    }, this);
+      return { key: facet.key, label: facet.label, ids: facet.values, labels: facet.labels, of: null };
+    });
     return this;
+  };
+
+  /**
+   * The facet table (every entry's kind, type, themes, region, year), loaded only when
+   * filtering or counting needs it: a plain query does not pay for it.
+   */
+  Engine.prototype.withFacets = function () {
+    const self = this;
+    if (!this.facetsLoaded) {
+      this.facetsLoaded = load(this.root, "facets").then(function (columns) {
+        self.facets.forEach(function (facet) {
+          const column = columns[facet.key];
+          facet.of =
+            facet.key === "theme"
+              ? decodeBitColumn(column, self.digits, self.count, facet.ids.length)
+              : decodeColumn(column, self.digits, self.count).map(function (v) { return [v]; });
+        });
+        return self;
+      });
+    }
+    return this.facetsLoaded;
   };
 
   Engine.prototype.postings = function (token) {
@@ -260,7 +271,9 @@
       wanted.map(function (n) {
         return load(self.root, "m/" + n).then(function (rows) {
           rows.forEach(function (row, i) {
-            self.meta.set(n * chunk + i, { url: row[0], title: row[1], summary: row[2] });
+            self.meta.set(n * chunk + i, {
+              url: row[0], title: row[1], summary: row[2], kind: row[3], org: row[4], themes: row[5],
+            });
           });
         });
       })
@@ -275,6 +288,7 @@
 
   /** Facet filter: within a facet any chosen value, across facets all of them. */
   Engine.prototype.passes = function (doc, filters, except) {
+    if (this.facets[0].of === null) return true; // nothing chosen yet, nothing loaded
     for (const facet of this.facets) {
       if (facet.key === except) continue;
       const chosen = filters[facet.key];
@@ -407,6 +421,7 @@
   }
 
   SearchView.prototype.build = function () {
+    const self = this;
     this.container.textContent = "";
     this.status = element("p", "kb-search__status");
     this.status.setAttribute("role", "status");
@@ -421,6 +436,10 @@
       // In the drop-down, results come first; the facets fold away until asked for.
       const fold = element("details", "kb-search__filters");
       fold.append(element("summary", "", "筛选：类型、组织类型、主题、地区、年份"), this.facetBox);
+      fold.addEventListener("toggle", function () {
+        if (fold.open && self.found) self.update();
+      });
+      this.fold = fold;
       this.share = element("a", "kb-search__share", "在检索页打开（可复制链接分享）");
       main.append(this.status, fold, this.results, this.more, this.share);
       this.container.append(main);
@@ -468,6 +487,10 @@
         });
       })
       .then(function (found) {
+        if (found === null || !self.needsFacets()) return found;
+        return self.engine.withFacets().then(function () { return found; });
+      })
+      .then(function (found) {
         if (generation !== self.generation) return;
         if (found === null) {
           self.clear();
@@ -481,6 +504,16 @@
         if (generation !== self.generation) return;
         self.status.textContent = "检索暂时不可用：" + error.message;
       });
+  };
+
+  /** Facets are loaded for the explorer, once filters are shown, or when any is chosen. */
+  SearchView.prototype.needsFacets = function () {
+    const filters = this.filters;
+    return (
+      this.mode === "page" ||
+      (this.fold && this.fold.open) ||
+      FACET_KEYS.some(function (key) { return filters[key].size > 0; })
+    );
   };
 
   SearchView.prototype.clear = function () {
@@ -500,8 +533,9 @@
   SearchView.prototype.renderFacets = function () {
     const self = this;
     const engine = this.engine;
-    const counts = engine.counts(this.found.matched, this.filters);
     this.facetBox.textContent = "";
+    if (engine.facets[0].of === null) return;
+    const counts = engine.counts(this.found.matched, this.filters);
     engine.facets.forEach(function (facet, f) {
       const group = element("fieldset", "kb-facet");
       group.dataset.facet = facet.key;
@@ -556,10 +590,10 @@
         const title = element("span", "kb-result__title");
         title.append(highlighted(r.meta.title, terms));
         const meta = element("span", "kb-result__meta");
-        const k = kind.of[r.doc][0];
+        const k = r.meta.kind;
         meta.append(element("span", "kb-badge kb-badge--" + kind.ids[k], kind.labels[k]));
-        meta.append(element("span", "kb-result__org", org.labels[org.of[r.doc][0]]));
-        meta.append(element("span", "kb-result__themes", theme.of[r.doc].map(function (t) { return theme.labels[t]; }).join("、")));
+        meta.append(element("span", "kb-result__org", org.labels[r.meta.org]));
+        meta.append(element("span", "kb-result__themes", r.meta.themes.map(function (t) { return theme.labels[t]; }).join("、")));
         const summary = element("span", "kb-result__summary");
         summary.append(highlighted(r.meta.summary, terms));
         const snip = element("span", "kb-result__snippet");

@@ -1,0 +1,39 @@
+"""``kb check``: validate the content only, and report every problem in the chosen format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.commands import Problem
+from generator.errors import ContentErrors
+from generator.report import render_report
+from generator.validate import load_project
+from generator.write import worker_count
+
+
+def check_content(content_dir: Path, *, output_format: str) -> int:
+    """Print the report for ``content_dir``; return the exit code (1 when there are errors)."""
+    if not content_dir.is_dir():
+        raise Problem(f"找不到内容目录：{content_dir}")
+    to_stderr = output_format == "text"
+    try:
+        project = load_project(content_dir, root=Path.cwd(), workers=worker_count())
+    except ContentErrors as problems:
+        report = render_report(problems.errors, output_format=output_format, entries=0)
+        click.echo(report, err=to_stderr)
+        return 1
+    report = render_report(
+        project.warnings, output_format=output_format, entries=len(project.entries)
+    )
+    if report:
+        click.echo(report, err=to_stderr)
+    if output_format == "text":
+        note = (
+            f"（有 {len(project.warnings)} 个警告，请看上文）"
+            if project.warnings
+            else "，未发现问题"
+        )
+        click.echo(f"检查通过：共 {len(project.entries)} 个条目{note}。")
+    return 0
