@@ -327,6 +327,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "search_bytes_median": int(statistics.median([r["search_bytes"] for r in rows]))
         if rows
         else None,
+        "search_bytes_worst": max(r["search_bytes"] for r in rows) if rows else None,
+        "page_bytes": rows[0].get("page_bytes") if rows else None,
         "rows": rows,
     }
 
@@ -456,51 +458,64 @@ def _edit_latencies(
     return latencies
 
 
+def _time_preview(
+    command: list[str],
+    cwd: Path,
+    page: str,
+    edited: Path,
+    replace: tuple[str, str],
+    *,
+    edits: int,
+    start_limit: float,
+    edit_limit: float,
+) -> list[float]:
+    """Start a preview server on a free port, then time ``edits`` saves of ``edited``."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [*command, "-a", f"127.0.0.1:{port}"],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/{page}"
+        _wait_until_served(url, server, start_limit)
+        return _edit_latencies(url, edited, replace, "预览改动", edits, edit_limit)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def preview_latency(
     ours_project: Path, reference_project: Path, entries: list[dict[str, Any]]
 ) -> dict[str, Any]:
+    """Saving one entry: ``kb serve`` on our project against ``mkdocs serve`` on the reference."""
     case = next(e for e in entries if e["kind"] == "case")
-    result: dict[str, Any] = {}
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=ours_project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        page = f"http://127.0.0.1:{port}/cases/{case['id']}/"
-        _wait_until_served(page, server, 300)
-        result["ours"] = _edit_latencies(
+    page = f"cases/{case['id']}/"
+    markdown = reference_project / "docs" / "cases" / f"{case['id']}.md"
+    first_line = markdown.read_text(encoding="utf-8").splitlines()[0]
+    return {
+        "ours": _time_preview(
+            [sys.executable, "-m", "generator", "serve"],
+            ours_project,
             page,
             ours_project / "content" / "cases" / f"{case['id']}.yml",
             (f"summary: {case['summary']}", "summary: {}"),
-            "预览改动",
-            PREVIEW_EDITS,
-            60,
-        )
-    finally:
-        server.terminate()
-        server.wait(30)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
-        cwd=reference_project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        page = f"http://127.0.0.1:{port}/cases/{case['id']}/"
-        _wait_until_served(page, server, 600)
-        markdown = reference_project / "docs" / "cases" / f"{case['id']}.md"
-        first_line = markdown.read_text(encoding="utf-8").splitlines()[0]
-        result["mkdocs_serve"] = _edit_latencies(
-            page, markdown, (first_line, first_line + " {}"), "预览改动", 2, 600
-        )
-    finally:
-        server.terminate()
-        server.wait(30)
-    return result
+            edits=PREVIEW_EDITS,
+            start_limit=300,
+            edit_limit=60,
+        ),
+        "mkdocs_serve": _time_preview(
+            [sys.executable, "-m", "mkdocs", "serve", "--livereload"],
+            reference_project,
+            page,
+            markdown,
+            (first_line, first_line + " {}"),
+            edits=2,
+            start_limit=600,
+            edit_limit=600,
+        ),
+    }
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -551,17 +566,22 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
         "",
         "## 检索",
         "",
-        "“首个结果前下载”指从打开首页到出现第一个检索结果，浏览器（无缓存）共下载的字节数，包括页面本身；"
-        "括号中是其中检索数据的部分。“首个结果用时”从输入查询词算起，包括下载所需的检索数据。",
+        "“下载”是从页面加载完成到出现第一个检索结果之间，浏览器（无缓存）下载的字节数，即检索所需的数据；"
+        "页面本身（HTML、样式、脚本）两边都要下载，另列。“用时”从输入查询词算起到第一个结果出现，"
+        "包括下载检索数据。Material 要先下载并载入整个索引才能给出结果。",
         "",
-        "| 条目数 | 本项目：索引生成 | 索引大小 | 首个结果前下载（中位 / 最多） | 首个结果用时（中位 / 最慢） | "
-        "Material：索引生成 | 索引大小 | 首个结果前下载 | 首个结果用时 | 下载量之比 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 条目数 | 本项目：索引生成 | 索引大小 | 下载（中位 / 最多） | 用时（中位 / 最慢） | "
+        "Material：索引生成 | 索引大小 | 下载（中位） | 用时（中位 / 最慢） | 下载量之比 | 页面本身（本项目 / Material） |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         o, m = r["ours"], r["reference"]
         so, sm = r["search"]["ours"], r["search"]["material"]
-        ratio = (sm["bytes_median"] / so["bytes_median"]) if so["bytes_median"] else 0
+        ratio = (
+            sm["search_bytes_median"] / so["search_bytes_median"]
+            if so["search_bytes_median"]
+            else 0
+        )
         note = (
             ""
             if sm["answered"] == sm["queries"]
@@ -569,9 +589,10 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
         )
         lines.append(
             f"| {r['size']:,} | {o['index_seconds']} s | {_mb(o['index_bytes'])}（{o['index_files']:,} 个文件） | "
-            f"{_kb(so['bytes_median'])} / {_kb(so['bytes_worst'])}（检索 {_kb(so['search_bytes_median'])}） | "
+            f"{_kb(so['search_bytes_median'])} / {_kb(so['search_bytes_worst'])} | "
             f"{_ms(so['ms_median'])} / {_ms(so['ms_worst'])} | {m['index_seconds']} s | {_mb(m['index_bytes'])} | "
-            f"{_kb(sm['bytes_median'])}{note} | {_ms(sm['ms_median'])} / {_ms(sm['ms_worst'])} | {ratio:,.0f}× |"
+            f"{_kb(sm['search_bytes_median'])}{note} | {_ms(sm['ms_median'])} / {_ms(sm['ms_worst'])} | "
+            f"{ratio:,.0f}× | {_kb(so['page_bytes'])} / {_kb(sm['page_bytes'])} |"
         )
     lines += ["", "查询词：" + "、".join(f"“{q}”" for q in QUERIES) + "。"]
     lines += ["", "## 召回", "", "| 条目数 | 短语数 | 找到原条目 | 举例 |", "|---:|---:|---:|---|"]

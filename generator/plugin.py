@@ -123,7 +123,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._banner() + html
 
-    # Before other plugins finish, so those that collect pages (search) see ours too.
+    # Ahead of other plugins' post-build steps, so any that work on the finished site
+    # folder (archiving it, for one) find every page in it.
     @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs's sitemap lists only the pages it built itself, so it would leave out

@@ -222,35 +222,11 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
     ]
     for kind, listing_pages in kind_pages.items():
-        pages += [
-            Page(
-                src,
-                _numbered(KIND_LABELS[kind], listing),
-                "kind.html",
-                {"kind": kind, "listing": listing},
-            )
-            for src, listing in listing_pages
-        ]
+        pages += _listing(KIND_LABELS[kind], "kind.html", listing_pages, kind=kind)
     for theme in index.themes:
-        pages += [
-            Page(
-                src,
-                _numbered(theme.name, listing),
-                "theme.html",
-                {"theme": theme, "listing": listing},
-            )
-            for src, listing in theme_pages[theme.id]
-        ]
+        pages += _listing(theme.name, "theme.html", theme_pages[theme.id], theme=theme)
     for org in index.org_types:
-        pages += [
-            Page(
-                src,
-                _numbered(org.name, listing),
-                "org_type.html",
-                {"org_type": org, "listing": listing, "cells": cells},
-            )
-            for src, listing in org_pages[org.id]
-        ]
+        pages += _listing(org.name, "org_type.html", org_pages[org.id], org_type=org, cells=cells)
     pages += [
         Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
         for e in index.project.entries.values()
@@ -258,8 +234,19 @@ def plan_pages(index: SiteIndex) -> list[Page]:
     return pages
 
 
-def _numbered(title: str, listing: Listing) -> str:
-    return title if listing.number == 1 else f"{title}（第 {listing.number} 页）"
+def _listing(
+    title: str, template: str, listing_pages: list[tuple[str, Listing]], **context: Any
+) -> list[Page]:
+    """The pages of one paginated listing; later pages say which page they are."""
+    return [
+        Page(
+            src_uri,
+            title if listing.number == 1 else f"{title}（第 {listing.number} 页）",
+            template,
+            {**context, "listing": listing},
+        )
+        for src_uri, listing in listing_pages
+    ]
 
 
 def make_environment(template_dir: Path) -> jinja2.Environment:

@@ -318,3 +318,26 @@ def test_search_api_for_integrations(page, site_url: str) -> None:
     )
     assert urls == ["cases/anhui-broadcast-network/"]
     assert page.evaluate("() => kbSearch.search('不存在的词语组合甲乙丙')") == []
+
+
+def test_header_search_filters_on_demand(page, site_url: str) -> None:
+    """A plain query loads no facet table; opening the filters loads it and narrows the list."""
+    page.goto(site_url)
+    page.fill("header input[type=search]", "学习")
+    page.wait_for_selector("[data-search-result]")
+    assert not any(url.endswith("/search/facets.js") for url in page.requests)
+    page.click(".kb-search__filters > summary")
+    page.click("button[data-facet=kind][data-value=case]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-search-result]')]"
+        ".every(a => a.getAttribute('href').includes('cases/'))"
+    )
+    assert any(url.endswith("/search/facets.js") for url in page.requests)
+    share = page.get_attribute(".kb-search__share", "href")
+    assert share.endswith("explorer/#q=%E5%AD%A6%E4%B9%A0&kind=case")
+    _assert_local(page, site_url)
+
+
+def _assert_local(page, site_url: str) -> None:
+    origin = urlsplit(site_url).netloc
+    assert all(urlsplit(url).netloc == origin for url in page.requests), page.requests

@@ -398,6 +398,24 @@
     return node;
   }
 
+  /** Runs fn as soon as typing starts, then once more after each pause of DEBOUNCE ms. */
+  function debounced(fn) {
+    let timer = 0;
+    let last = -Infinity;
+    return function () {
+      clearTimeout(timer);
+      if (performance.now() - last > DEBOUNCE) {
+        last = performance.now();
+        fn();
+      } else {
+        timer = setTimeout(function () {
+          last = performance.now();
+          fn();
+        }, DEBOUNCE);
+      }
+    };
+  }
+
   const PAGE = 10;
   const DEBOUNCE = 60;
   /* Milliseconds of quiet typing before a query runs: no flicker, no wasted work. */
@@ -637,6 +655,9 @@
       siteRoot: form.dataset.siteRoot,
       explorerUrl: form.action.split("?")[0].split("#")[0],
     };
+    // The manifest is a few kilobytes: fetch it while the reader is still reading, so
+    // the first query starts with the posting files it needs.
+    (window.requestIdleCallback || setTimeout)(function () { engine(); });
 
     /**
      * For integrations and checks. search(query) gives every matching entry's
@@ -669,11 +690,10 @@
           }
         }
       };
-      let timer = 0;
-      input.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { view.query = input.value; view.update(); }, DEBOUNCE);
-      });
+      input.addEventListener("input", debounced(function () {
+        view.query = input.value;
+        view.update();
+      }));
       page.querySelector("form").addEventListener("submit", function (event) {
         event.preventDefault();
         view.query = input.value;
@@ -699,7 +719,6 @@
       return;
     }
     let view = null;
-    let timer = 0;
     function open() {
       panel.hidden = false;
       form.classList.add("kb-search--open");
@@ -708,20 +727,17 @@
       panel.hidden = true;
       form.classList.remove("kb-search--open");
     }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        if (!view) {
-          view = new SearchView(Object.assign({}, options, {
-            engine: engine(), input: input, container: panel, mode: "panel",
-          }));
-        }
-        view.query = input.value;
-        if (input.value.trim()) open();
-        else close();
-        view.update();
-      }, DEBOUNCE);
-    });
+    input.addEventListener("input", debounced(function () {
+      if (!view) {
+        view = new SearchView(Object.assign({}, options, {
+          engine: engine(), input: input, container: panel, mode: "panel",
+        }));
+      }
+      view.query = input.value;
+      if (input.value.trim()) open();
+      else close();
+      view.update();
+    }));
     input.addEventListener("focus", function () {
       engine();
       if (input.value.trim() && view) open();
