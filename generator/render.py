@@ -8,7 +8,7 @@ relative so the site works under any path prefix.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -300,13 +300,9 @@ class Renderer:
         html = _without_blank_lines(html)
         return RenderedPage(page.src_uri, page.title, html, extract_headings(html), page.hide)
 
-    def render_all(self, pages: Iterable[Page]) -> list[RenderedPage]:
-        return [self.render(page) for page in pages]
-
 
 def _without_blank_lines(html: str) -> str:
-    # MkDocs receives a page as Markdown; a raw HTML block without blank lines
-    # passes through Python-Markdown untouched.
+    # Template blocks leave blank lines behind; dropping them keeps the pages compact.
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 

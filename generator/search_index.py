@@ -232,16 +232,6 @@ def _pair_buckets(codes: np.ndarray, buckets: int) -> np.ndarray:
     return (value % np.uint64(buckets)).astype(np.int64)
 
 
-def encode_varint(value: int) -> str:
-    """Five bits per character, low bits first; the 32 bit says another character follows."""
-    chars = []
-    while value >= 32:
-        chars.append(ALPHABET[32 | (value & 31)])
-        value >>= 5
-    chars.append(ALPHABET[value])
-    return "".join(chars)
-
-
 def bucket_count(total_bytes: int) -> int:
     """Buckets for postings of this size: a power of two near the target file size."""
     count = 1

@@ -64,11 +64,6 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-def segment(text: str) -> list[str]:
-    """Split Chinese text into dictionary words, keeping the project's terms whole."""
-    return [word for word in rjieba.cut(text) if word.strip()]
-
-
 def single_tokens(text: str, runs: list[str] | None = None) -> Counter[str]:
     """Chinese characters standing alone between non-Chinese ones, and Latin words.
 

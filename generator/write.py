@@ -113,8 +113,3 @@ def files_under(folder: Path) -> Iterator[Path]:
         dirs.sort()
         for name in sorted(files):
             yield Path(root, name)
-
-
-def write_files(files: dict[str, bytes], site_dir: Path) -> int:
-    """Write each ``{relative path: bytes}`` under ``site_dir``; return how many changed."""
-    return sum(write_if_changed(site_dir / path, data) for path, data in files.items())
