@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,7 +37,7 @@ class _ChineseHelp:
 
 
 class _Command(_ChineseHelp, click.Command):
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
 
@@ -43,7 +45,7 @@ class _Command(_ChineseHelp, click.Command):
 class _Group(_ChineseHelp, click.Group):
     command_class = _Command
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
@@ -52,7 +54,7 @@ class _Group(_ChineseHelp, click.Group):
 _HELP = {"help_option_names": ["-h", "--help"]}
 
 
-def _help_option(func):  # type: ignore[no-untyped-def]
+def _help_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.help_option("-h", "--help", help="显示本帮助并退出。")(func)
 
 

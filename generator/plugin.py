@@ -213,3 +213,11 @@ def _nav_sources(nav: Any) -> set[str]:
     if isinstance(nav, list):
         return set().union(*(_nav_sources(v) for v in nav)) if nav else set()
     return set()
+
+
+def kb_plugin(config: MkDocsConfig) -> KnowledgeBasePlugin:
+    """The knowledge-base plugin of a loaded configuration (``kb`` under ``plugins``)."""
+    plugin = config.plugins.get("kb")
+    if not isinstance(plugin, KnowledgeBasePlugin):
+        raise PluginError("mkdocs.yml 的 plugins 中没有启用 kb 插件。")
+    return plugin

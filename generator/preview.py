@@ -27,6 +27,7 @@ from generator.errors import ContentError, ContentErrors
 from generator.incremental import entry_digests, page_fingerprints
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site
+from generator.plugin import kb_plugin
 from generator.render import page_dest, render_problems
 from generator.search_index import SEARCH_DIR, DocTokens, SearchDoc, build_search_index
 from generator.segment import SEARCH_TERMS_FILE, read_search_terms, register_search_terms
@@ -81,7 +82,7 @@ class Preview:
         self._builds += 1
         target = self.base_dir / f"site-{self._builds}"
         config = load_config(str(self.config_file), site_dir=str(target))
-        plugin = config.plugins["kb"]
+        plugin = kb_plugin(config)
         plugin.serving = True
         plugin.banner_in_pages = False
         self._cache = ContentCache()
@@ -139,6 +140,7 @@ class Preview:
         digests = entry_digests(site.index)
         prints = page_fingerprints(site.pages, site.index, digests)
         framer = self.plugin.framer
+        assert framer is not None  # set by every build that had a site to write
         written = 0
         for page in site.pages:
             if prints[page.src_uri] == self._prints.get(page.src_uri):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -50,7 +51,9 @@ def render_scaffold(
     return "\n".join(lines) + "\n"
 
 
-def _render_fields(model: type[BaseModel], given: dict[str, object], *, indent: str) -> list[str]:
+def _render_fields(
+    model: type[BaseModel], given: Mapping[str, object], *, indent: str
+) -> list[str]:
     lines: list[str] = []
     for spec in field_specs(model):
         lines.append(f"{indent}# {_comment(spec)}")

@@ -15,7 +15,7 @@ class Problem(click.ClickException):
 
     def __init__(self, message: str, *, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it per class
 
     def show(self, file: object = None) -> None:
         click.echo(f"错误：{self.format_message()}", err=True)

@@ -8,12 +8,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from generator.errors import ContentErrors
+from generator.plugin import kb_plugin
 from generator.progress import Progress
 from generator.publish import keep_unchanged, replace_site, staging_dir
 
@@ -56,13 +58,13 @@ def build_site(
     ``live`` draws progress counters on standard error (a terminal).
     """
     started = time.monotonic()
-    overrides: dict[str, object] = {"use_directory_urls": False} if offline else {}
+    overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
     config = load_config(str(config_file), strict=strict, **overrides)
     final = (site_dir or Path(config.site_dir)).resolve()
     staging = staging_dir(final)
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)
-    plugin = config.plugins["kb"]
+    plugin = kb_plugin(config)
     plugin.progress = Progress(log, live=sys.stderr if live else None)
     plugin.raise_content_errors = True
     warnings = _WarningCounter()

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from generator.preview import Preview, environment_says_poll, run_safely
@@ -144,8 +145,8 @@ class _Changes(FileSystemEventHandler):
                 run_safely(self.preview, changed)
 
 
-def _watch(preview: Preview) -> Observer:
-    observer = PollingObserver(timeout=0.5) if environment_says_poll() else Observer()
+def _watch(preview: Preview) -> BaseObserver:
+    observer: BaseObserver = PollingObserver(timeout=0.5) if environment_says_poll() else Observer()
     handler = _Changes(preview)
     for path in preview.watched_paths():
         folder = path if path.is_dir() else path.parent
