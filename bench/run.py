@@ -45,18 +45,9 @@ from typing import Any
 import psutil
 
 from bench.corpus import body_text, write_corpus, write_markdown_corpus
+from tests.chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUERIES = [
     "学习 制度",
     "中心组 学习",
@@ -183,19 +174,8 @@ def build_ours(project: Path) -> dict[str, Any]:
     out = project / "site"
     run = run_measured([sys.executable, "-m", "generator", "build", "-d", str(out)], project)
     stages = {name: float(seconds) for name, seconds in _STAGE.findall(run.output)}
-    size, files = folder_size(out)
     index_size, index_files = folder_size(out / "search")
-    return {
-        "seconds": round(run.seconds, 1),
-        "peak_rss_mb": run.peak_rss_mb,
-        "peak_pss_mb": run.peak_pss_mb,
-        "site_bytes": size,
-        "site_files": files,
-        "index_seconds": stages.get("建立检索索引"),
-        "index_bytes": index_size,
-        "index_files": index_files,
-        "site": str(out),
-    }
+    return _built(run, out, stages.get("建立检索索引"), index_size, index_files)
 
 
 def build_reference(project: Path) -> dict[str, Any]:
@@ -204,17 +184,25 @@ def build_reference(project: Path) -> dict[str, Any]:
         [sys.executable, "-c", _REFERENCE_BUILD, str(project / "mkdocs.yml"), str(out)], project
     )
     found = re.search(r"SEARCH-SECONDS ([\d.]+)", run.output)
-    size, files = folder_size(out)
     index = out / "search" / "search_index.json"
+    index_size = index.stat().st_size if index.is_file() else 0
+    return _built(run, out, round(float(found.group(1)), 1) if found else None, index_size, 1)
+
+
+def _built(
+    run: Run, out: Path, index_seconds: float | None, index_bytes: int, index_files: int
+) -> dict[str, Any]:
+    """The figures of one measured build into ``out``."""
+    size, files = folder_size(out)
     return {
         "seconds": round(run.seconds, 1),
         "peak_rss_mb": run.peak_rss_mb,
         "peak_pss_mb": run.peak_pss_mb,
         "site_bytes": size,
         "site_files": files,
-        "index_seconds": round(float(found.group(1)), 1) if found else None,
-        "index_bytes": index.stat().st_size if index.is_file() else 0,
-        "index_files": 1,
+        "index_seconds": index_seconds,
+        "index_bytes": index_bytes,
+        "index_files": index_files,
         "site": str(out),
     }
 
@@ -384,7 +372,7 @@ def browser_measurements(
     ours_server = serve_folder(Path(ours["site"]))
     reference_server = serve_folder(Path(reference["site"]))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         mine = first_results(
             browser,
             ours_server,
