@@ -84,11 +84,13 @@ class Framer:
         """The MkDocs page object for ``src_uri``: the navigation's own, or a standalone one.
 
         A navigation page keeps the title the navigation gives it (such as 首页), since
-        every other page shows that title in its menu.
+        every other page shows that title in its menu. Themes print a page's title as
+        HTML, so the plain-text title from content is escaped first.
         """
         page = self.nav_pages.get(src_uri)
         if page is None:
-            page = Page(title, File.generated(self.config, src_uri, content=""), self.config)
+            file = File.generated(self.config, src_uri, content="")
+            page = Page(str(escape(title)), file, self.config)
         return page
 
     def frame(self, rendered: RenderedPage, *, banner: str = "") -> tuple[str, bytes]:

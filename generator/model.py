@@ -50,7 +50,7 @@ class Taxon(_Model):
 
     id: Slug
     """编号：小写英文单词加连字符，用于网址和条目引用，定下后请勿改动。"""
-    name: Line
+    name: Title
     """名称：页面上显示的中文名称。"""
     description: Text
     """说明：一两句话说明这一类包含什么。"""

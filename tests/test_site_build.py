@@ -273,3 +273,26 @@ def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
     quiet = _run([*KB, "build", "-q", "-d", "out"], sample_project)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert quiet.stdout.startswith("生成完毕：")
+
+
+def test_titles_from_content_cannot_inject_markup(sample_project: Path) -> None:
+    """Entity text in a title shows as text in the header and tab; it never becomes a tag."""
+    case = sample_project / "content" / "cases" / "river-community.yml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "title: 河畔社区：每月两次中心组学习",
+            "title: 河畔&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;社区",
+        ),
+        encoding="utf-8",
+    )
+    result = _run([*KB, "build", "-d", "out", "--strict"], sample_project)
+    assert result.returncode == 0, result.stderr
+    html = (sample_project / "out" / "cases" / "river-community" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<script>alert" not in html
+    assert "</title><script>" not in html
+    shown = "河畔&amp;lt;/title&amp;gt;&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;社区"
+    assert f'<span class="md-ellipsis">{shown}</span>' in html
+    tab = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert tab and tab.group(1).startswith("河畔&lt;/title&gt;&lt;script&gt;alert(1)")
