@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from generator import usage
 from generator.commands import Problem, setup_logging
 from generator.model import KIND_FOLDERS
 from generator.report import FORMATS
@@ -50,6 +51,23 @@ class _Group(_ChineseHelp, click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        """Run the command; mistakes on the command line are told in Chinese."""
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            click.echo(usage.report(error), err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"错误：{error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(1)
+        sys.exit(code or 0)
+
 
 _HELP = {"help_option_names": ["-h", "--help"]}
 
@@ -64,7 +82,7 @@ def main() -> None:
     """学习型党组织建设知识库：检查内容、生成网站、本地预览。"""
 
 
-@main.command(context_settings=_HELP)
+@main.command(context_settings=_HELP, short_help="只检查内容，不生成网站；有错误时以非零状态退出。")
 @_help_option
 @click.option(
     "--content",

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.model import KIND_FOLDERS
+from generator.publish import replace_site
 from generator.search_index import iter_bucket_tokens
 from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
@@ -172,6 +175,33 @@ def test_help_texts_are_chinese() -> None:
         sub = _run([*KB, command, "--help"], REPO)
         assert sub.returncode == 0 and "用法：" in sub.stdout and "显示本帮助并退出" in sub.stdout
         assert "Show this message" not in sub.stdout
+    assert "只检查内容，不生成网站" in result.stdout
+
+
+def test_command_line_mistakes_are_told_in_chinese(tmp_path: Path) -> None:
+    """A mistyped command, option or value gets a Chinese sentence, usage and exit code 2."""
+    (tmp_path / "说明.txt").write_text("", encoding="utf-8")
+    for args, told in [
+        (["bild"], "错误：没有“bild”这个命令。可用的命令：build、check、new、schema、serve。"),
+        (["build", "--bogus"], "错误：没有 --bogus 这个选项。"),
+        (["build", "--sit"], "是不是想用 --quiet、--site-dir、--strict？"),
+        (
+            ["new", "caze"],
+            "错误：“caze”不是可用的值；参数“类型”只能是 case、practice、material 之一。",
+        ),
+        (["new"], "错误：缺少参数“类型”。"),
+        (["check", "--format", "xml"], "选项 --format 只能是 text、json、github、gitlab 之一。"),
+        (["check", "extra"], "错误：多出了参数：extra。"),
+        (["build", "-d"], "错误：选项 -d 后面要写上它的值。"),
+        (["build", "-f", "无.yml"], "错误：选项 --config-file 给出的“无.yml”不存在。"),
+        (["build", "-d", "说明.txt"], "给出的“说明.txt”是一个文件，这里需要目录。"),
+    ]:
+        result = _run([*KB, *args], tmp_path)
+        assert result.returncode == 2, args
+        assert told in result.stderr, (args, result.stderr)
+        assert "Error" not in result.stderr and "Traceback" not in result.stderr
+    bare = _run(KB, tmp_path)
+    assert "用法：" in bare.stderr and "命令" in bare.stderr and "Error" not in bare.stderr
 
 
 def test_internal_links_lead_to_pages(real_site: Path) -> None:
@@ -296,3 +326,46 @@ def test_titles_from_content_cannot_inject_markup(sample_project: Path) -> None:
     assert f'<span class="md-ellipsis">{shown}</span>' in html
     tab = re.search(r"<title>(.*?)</title>", html, re.S)
     assert tab and tab.group(1).startswith("河畔&lt;/title&gt;&lt;script&gt;alert(1)")
+
+
+def test_build_refuses_a_folder_it_would_destroy(sample_project: Path) -> None:
+    """`-d` pointing at the project, the content or a folder of other files changes nothing."""
+    notes = sample_project / "notes"
+    notes.mkdir()
+    (notes / "会议记录.txt").write_text("保留", encoding="utf-8")
+    before = sorted(p.relative_to(sample_project) for p in sample_project.rglob("*"))
+    for target, reason in [
+        (".", "包含项目本身"),
+        ("..", "包含项目本身"),
+        ("content", "相互包含"),
+        ("content/site", "相互包含"),
+        ("notes", "看起来不是以前生成的网站"),
+    ]:
+        result = _run([*KB, "build", "-d", target], sample_project)
+        assert result.returncode == 1, target
+        assert reason in result.stderr, (target, result.stderr)
+        assert "未生成网站。请用 -d 另选一个目录" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert sorted(p.relative_to(sample_project) for p in sample_project.rglob("*")) == before
+    assert (notes / "会议记录.txt").read_text(encoding="utf-8") == "保留"
+
+
+def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypatch) -> None:
+    """If the new site cannot be moved into place, the old site is where it was."""
+    final, staging = tmp_path / "site", tmp_path / "site.kb-building"
+    final.mkdir()
+    (final / "index.html").write_text("旧", encoding="utf-8")
+    staging.mkdir()
+    (staging / "index.html").write_text("新", encoding="utf-8")
+    rename = Path.rename
+
+    def busy(self: Path, target: Path) -> Path:
+        if self == staging:
+            raise PermissionError(13, "文件正被占用")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", busy)
+    with pytest.raises(PermissionError):
+        replace_site(staging, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "旧"
+    assert not (tmp_path / "site.kb-old").exists()

@@ -17,7 +17,7 @@ from mkdocs.exceptions import MkDocsException
 from generator.errors import ContentErrors
 from generator.plugin import kb_plugin
 from generator.progress import Progress
-from generator.publish import keep_unchanged, replace_site, staging_dir
+from generator.publish import keep_unchanged, replace_site, staging_dir, unsafe_target
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -59,8 +59,16 @@ def build_site(
     """
     started = time.monotonic()
     overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
-    config = load_config(str(config_file), strict=strict, **overrides)
+    try:
+        config = load_config(str(config_file), strict=strict, **overrides)
+    except MkDocsException as failure:
+        raise BuildFailed(f"配置文件 {config_file} 有误，未生成网站：{failure}") from None
     final = (site_dir or Path(config.site_dir)).resolve()
+    unsafe = unsafe_target(
+        final, project=config_file.resolve().parent, content=Path(config.docs_dir).resolve()
+    )
+    if unsafe:
+        raise BuildFailed(f"{unsafe}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。")
     staging = staging_dir(final)
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)
@@ -82,7 +90,13 @@ def build_site(
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
     unchanged = keep_unchanged(staging, final)
-    replace_site(staging, final)
+    try:
+        replace_site(staging, final)
+    except OSError as failure:
+        raise BuildFailed(
+            f"新网站已生成在 {staging}，但无法放到 {final}（{failure.strerror}）；"
+            "原有网站保持不变。请关闭正在使用网站目录的程序后重试。"
+        ) from None
     site = plugin.site
     return BuildSummary(
         site_dir=final,
