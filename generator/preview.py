@@ -5,8 +5,9 @@ re-reads the changed file, re-validates, re-indexes (all fast), and re-renders
 just the pages whose inputs changed (see :mod:`generator.incremental`); the
 search index is rebuilt from cached tokens, and only changed files are written.
 An edit to the theme, the configuration or the editors' guide rebuilds
-everything. Content with errors keeps the last good pages; the errors are shown
-above every page as it is served, so showing them costs no rebuild.
+everything. Content with errors keeps the last good pages, also when the edit
+called for a full rebuild (which is then redone with the next edit); the errors
+are shown above every page as it is served, so showing them costs no rebuild.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ class Preview:
         self._tokens: dict[SearchDoc, DocTokens] = {}
         self._prints: dict[str, str] = {}
         self._site: CompiledSite | None = None
+        self._rebuild_pending = False
+        """A full build failed on content errors and kept the old pages; the next update redoes it."""
+        self.search_ready = threading.Event()
+        """Cleared while the search index is rewritten: a page reloaded meanwhile must not
+        mix the old index with the new one, so requests for it wait (see :mod:`serve`)."""
+        self.search_ready.set()
 
     # --- building ---------------------------------------------------------------------
 
@@ -83,6 +90,9 @@ class Preview:
         target = self.base_dir / f"site-{self._builds}"
         config = load_config(str(self.config_file), site_dir=str(target))
         plugin = kb_plugin(config)
+        # MkDocs hands back the previous build's plugin when its settings are unchanged;
+        # clear the site it remembers, so that only this build's content counts.
+        plugin.site = None
         plugin.serving = True
         plugin.banner_in_pages = False
         self._cache = ContentCache()
@@ -90,6 +100,13 @@ class Preview:
         plugin.content_cache = self._cache
         plugin.token_cache = self._tokens
         mkdocs_build(config)
+        if plugin.site is None and self._site is not None:
+            # Content errors: keep serving the last good pages, with the errors above them.
+            shutil.rmtree(target, ignore_errors=True)
+            self._rebuild_pending = True
+            self._publish(plugin.problems)
+            return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
+        self._rebuild_pending = False
         previous, self.site_dir = self.site_dir, target
         if previous != target:
             shutil.rmtree(previous, ignore_errors=True)
@@ -108,8 +125,10 @@ class Preview:
     def update(self, changed: set[Path]) -> Outcome:
         """Bring the site up to date after ``changed`` files were saved, created or removed."""
         content = self.content_dir.resolve()
-        only_content = self._site is not None and all(
-            _inside(path, content) and path.suffix in CONTENT_SUFFIXES for path in changed
+        only_content = (
+            self._site is not None
+            and not self._rebuild_pending
+            and all(_inside(path, content) and path.suffix in CONTENT_SUFFIXES for path in changed)
         )
         if not only_content:
             log.debug("full rebuild for %s", sorted(map(str, changed)))
@@ -131,9 +150,14 @@ class Preview:
             return Outcome(problems=self.problems, seconds=time.monotonic() - started)
         written = self._write_pages(site)
         self._site = plugin.site = site
-        # Readers see the new pages first; the search index follows in the same update.
-        self._publish(site.index.project.warnings)
-        self._write_search_index(site)
+        # Readers see the new pages first; the search index follows in the same update,
+        # and requests for it wait until it is whole again.
+        self.search_ready.clear()
+        try:
+            self._publish(site.index.project.warnings)
+            self._write_search_index(site)
+        finally:
+            self.search_ready.set()
         return Outcome(pages=written, problems=self.problems, seconds=time.monotonic() - started)
 
     def _write_pages(self, site: CompiledSite) -> int:

@@ -139,3 +139,48 @@ def test_a_theme_change_rebuilds_everything(preview: Preview, sample_project: Pa
     outcome = preview.update({config.resolve()})
     assert outcome.full
     assert "改名的知识库" in (preview.site_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_full_rebuild_on_broken_content_keeps_the_last_good_site(
+    preview: Preview, sample_project: Path
+) -> None:
+    """A configuration edit while content is broken keeps every page; the fix brings both in."""
+    before = _tree(preview.site_dir)
+    entry = sample_project / "content/cases/river-community.yml"
+    good = entry.read_text(encoding="utf-8")
+    entry.write_text(good.replace("org_type: urban-community", "org_type: town"), "utf-8")
+    preview.update({entry.resolve()})
+    config = sample_project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("样例知识库", "改名的知识库"), "utf-8"
+    )
+    outcome = preview.update({config.resolve()})
+    assert [p.key for p in outcome.problems] == ["org_type"]
+    assert _tree(preview.site_dir) == before
+    assert "不存在编号为“town”的组织类型" in preview.banner()
+
+    entry.write_text(good, "utf-8")
+    outcome = preview.update({entry.resolve()})
+    assert outcome.full and outcome.problems == []
+    assert "改名的知识库" in (preview.site_dir / "index.html").read_text(encoding="utf-8")
+    clean = build_with_mkdocs(config, sample_project / "clean-site", strict=False)
+    assert _tree(preview.site_dir) == _tree(clean)
+
+
+def test_search_index_requests_wait_while_it_is_rewritten(
+    preview: Preview, sample_project: Path, monkeypatch
+) -> None:
+    """Pages show first; the search index is marked unready until it is whole again."""
+    seen: list[tuple[int, bool]] = []
+    write = Preview._write_search_index
+
+    def observed(self: Preview, site: object) -> None:
+        seen.append((self.version, self.search_ready.is_set()))
+        write(self, site)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Preview, "_write_search_index", observed)
+    version = preview.version
+    EDITS["summary"](sample_project)
+    preview.update({(sample_project / "content/cases/river-community.yml").resolve()})
+    assert seen == [(version + 1, False)]
+    assert preview.search_ready.is_set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -19,8 +20,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_preview(project: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start `kb serve` as an editor does; its output goes to preview.log beside the project."""
+def _start_preview(
+    project: Path, *, temp: Path | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `kb serve` as an editor does; its output goes to preview.log beside the project.
+
+    ``temp``, if given, is where the preview keeps its site.
+    """
     port = _free_port()
     log = (project / "preview.log").open("wb")
     server = subprocess.Popen(
@@ -28,6 +34,7 @@ def _start_preview(project: Path) -> tuple[str, subprocess.Popen[bytes]]:
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, "TMPDIR": str(temp)} if temp else None,
     )
     log.close()
     url = f"http://127.0.0.1:{port}/"
@@ -115,3 +122,22 @@ def test_preview_started_on_broken_content_lists_the_errors(page, sample_project
     output = _output(sample_project)
     assert "content/materials/hill-school.yml" in output and "不认识的字段“keypoints”" in output
     assert "Traceback" not in output
+
+
+def test_stopping_the_preview_removes_its_files_and_odd_requests_do_no_harm(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    """A malformed reload poll gets an answer; a terminated preview leaves no folder behind."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    url, server = _start_preview(sample_project, temp=temp)
+    try:
+        assert [p.name.startswith("kb-preview-") for p in temp.iterdir()] == [True]
+        with urllib.request.urlopen(url + ".kb-preview/wait?since=abc", timeout=10) as answer:
+            assert answer.read().decode().isdigit()
+        with urllib.request.urlopen(url + "search/manifest.js", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        _stop(server)
+    assert list(temp.iterdir()) == []
+    assert "Traceback" not in _output(sample_project)

@@ -341,3 +341,48 @@ def test_header_search_filters_on_demand(page, site_url: str) -> None:
 def _assert_local(page, site_url: str) -> None:
     origin = urlsplit(site_url).netloc
     assert all(urlsplit(url).netloc == origin for url in page.requests), page.requests
+
+
+def test_a_slow_earlier_query_never_replaces_a_later_answer(page, site_url: str) -> None:
+    """Results of a query whose entries arrive late are dropped once the reader typed on."""
+    held: list = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route("**/search/m/*.js", hold)
+    page.goto(site_url)
+    box = "header input[type=search]"
+    page.fill(box, "零秒停播")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the entries of the first query were never requested"
+    later = "不存在的词语组合甲乙丙"
+    page.fill(box, later)
+    page.wait_for_function(
+        "q => document.querySelector('ol.kb-results')?.dataset.query === q", arg=later
+    )
+    for route in held:
+        route.continue_()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(r => r.name.includes('/search/m/'))"
+    )
+    page.evaluate("() => new Promise(done => setTimeout(done, 200))")  # let its callbacks run
+    assert page.evaluate("() => document.querySelector('ol.kb-results').dataset.query") == later
+    assert page.locator("[data-search-result]").count() == 0
+    assert "没有找到" in page.inner_text("header .kb-search__status")
+
+
+def test_a_broken_link_state_still_opens_the_explorer(page, site_url: str) -> None:
+    """A hand-edited link such as #q=100% shows its text as the query instead of a dead page."""
+    page.goto(site_url + "explorer/#q=100%&kind=case")
+    page.wait_for_function(
+        "() => document.querySelector('ol.kb-results')?.dataset.query === '100%'"
+    )
+    assert page.input_value("input.kb-explorer__input") == "100%"
+    page.evaluate("() => { location.hash = 'q=' + encodeURIComponent('零秒停播'); }")
+    page.wait_for_selector("[data-search-result]")
+    hrefs = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
+    assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]

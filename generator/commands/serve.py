@@ -12,6 +12,7 @@ import functools
 import http.server
 import logging
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -24,12 +25,15 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from generator.preview import Preview, environment_says_poll, run_safely
+from generator.search_index import SEARCH_DIR
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 WAIT_PATH = "/.kb-preview/wait"
 _QUIET_SECONDS = 0.05
 """Editors save in bursts (temporary file, rename); wait this long for the burst to end."""
+_SEARCH_WAIT_SECONDS = 60
+"""Longest a request for the search index waits for the index being rewritten."""
 _RELOAD = """<script>(function () {
   var seen = %d;
   function wait() {
@@ -47,6 +51,7 @@ _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 def serve(config_file: Path, *, host: str, port: int) -> None:
     """Build, serve and keep updating the preview until interrupted."""
     folder = Path(tempfile.mkdtemp(prefix="kb-preview-"))  # the preview's own, removed at the end
+    _stop_on_signals()
     try:
         preview = Preview(config_file, folder)
         outcome = preview.build()
@@ -68,6 +73,18 @@ def serve(config_file: Path, *, host: str, port: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _stop_on_signals() -> None:
+    """Being told to stop (a closed terminal, a service manager) ends the preview like Ctrl+C,
+    so its temporary folder is removed."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
         self.preview = preview
@@ -76,9 +93,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == WAIT_PATH:
-            since = int(parse_qs(url.query).get("since", ["0"])[0] or 0)
-            self._send(str(self.preview.wait_for_change(since, timeout=25)).encode(), "text/plain")
+            since = parse_qs(url.query).get("since", ["0"])[0]
+            seen = int(since) if since.isdigit() else 0
+            self._send(str(self.preview.wait_for_change(seen, timeout=25)).encode(), "text/plain")
             return
+        if url.path.startswith(f"/{SEARCH_DIR}/"):
+            self.preview.search_ready.wait(timeout=_SEARCH_WAIT_SECONDS)
         target = Path(self.translate_path(url.path))
         if target.is_dir() and url.path.endswith("/"):
             target = target / "index.html"

@@ -372,6 +372,15 @@
     return parts.join("&");
   }
 
+  /** A hand-edited or truncated link (say "#q=100%") keeps its text instead of breaking the page. */
+  function decoded(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (error) {
+      return text;
+    }
+  }
+
   function stateFromLocation() {
     const filters = emptyFilters();
     let query = "";
@@ -381,7 +390,7 @@
         const eq = part.indexOf("=");
         if (eq < 0) continue;
         const key = part.slice(0, eq);
-        const value = decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
+        const value = decoded(part.slice(eq + 1).replace(/\+/g, " "));
         if (key === "q") query = value;
         else if (filters[key]) value.split(",").filter(Boolean).forEach(function (v) { filters[key].add(v); });
       }
@@ -586,7 +595,11 @@
     const visible = this.visible();
     const terms = this.found.terms;
     const page = visible.slice(0, this.shown);
+    const generation = this.generation;
+    const found = this.found;
     return engine.metaOf(page).then(function (metas) {
+      // A newer query or filter may have answered while these entries were loading.
+      if (generation !== self.generation || found !== self.found) return;
       const ranked = page.map(function (doc, i) { return { doc: doc, meta: metas[i] }; });
       if (terms.length) {
         // Exact phrases in the title, then in the summary, come first among what is shown.
@@ -620,8 +633,8 @@
         self.results.append(item);
         if (terms.length && !occurrences(r.meta.summary, terms).length) {
           engine.text(r.doc).then(function (text) {
-            const found = snippet(text, terms);
-            if (found) snip.append(highlighted(found, terms));
+            const excerpt = snippet(text, terms);
+            if (excerpt) snip.append(highlighted(excerpt, terms));
           });
         }
       });
