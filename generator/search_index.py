@@ -242,6 +242,8 @@ def bucket_count(total_bytes: int) -> int:
 
 def _script(key: str, data: Any) -> bytes:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Line and paragraph separators end a string literal in JavaScript before ES2019.
+    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f'kbSearch.add("{key}",{payload});\n'.encode()
 
 

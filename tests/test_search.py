@@ -386,3 +386,12 @@ def test_a_broken_link_state_still_opens_the_explorer(page, site_url: str) -> No
     page.wait_for_selector("[data-search-result]")
     hrefs = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
     assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]
+
+
+def test_index_scripts_escape_line_separators() -> None:
+    """U+2028/U+2029 in entry text cannot end a string literal in older browsers' JavaScript."""
+    from generator.search_index import _script
+
+    script = _script("t/0", {"text": "第一段\u2028第二段\u2029第三段"}).decode()
+    assert "\u2028" not in script and "\u2029" not in script
+    assert _payload(script.encode()) == {"text": "第一段\u2028第二段\u2029第三段"}
