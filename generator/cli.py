@@ -55,6 +55,8 @@ class _Group(_ChineseHelp, click.Group):
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
         """Run the command; mistakes on the command line are told in Chinese."""
+        if extra.pop("standalone_mode", True) is False:  # the caller handles errors itself
+            return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.UsageError as error:

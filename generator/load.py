@@ -9,6 +9,7 @@ loading never stops at the first bad file.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,12 @@ Position = tuple[int, int]
 TAXONOMY_FILE = "taxonomy.yml"
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$")
+"""Whole numbers as people write them; YAML 1.1 would also read 0123, 1_000 or 20:30."""
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it: over ten times faster on thousands of files."""
 
@@ -114,9 +121,21 @@ def read_documents(
 
     def read_one(job: tuple[Path, str, str]) -> tuple[Document | None, list[ContentError]]:
         path, shown, content_path = job
-        document, problems = parse_document(
-            path.read_bytes(), path=shown, content_path=content_path
-        )
+        try:
+            raw = path.read_bytes()
+        except OSError as failure:
+            reason = failure.strerror or str(failure)
+            return None, [
+                ContentError(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"无法读取这个文件（{reason}）。",
+                    "请检查文件的读取权限，或确认它没有被其他程序锁定。",
+                )
+            ]
+        document, problems = parse_document(raw, path=shown, content_path=content_path)
         if document is not None and prepare is not None:
             prepare(document)
         return document, problems
@@ -144,6 +163,8 @@ def parse_document(
         return None, problems
     try:
         node = yaml.compose(text, Loader=_FAST_LOADER)
+    except RecursionError:
+        return None, [_too_deep(path)]
     except yaml.YAMLError:
         node = None
         failed = True
@@ -157,7 +178,10 @@ def parse_document(
     if node is None:
         return document, []
     builder = _Builder(document)
-    document.data = builder.build(node, ())
+    try:
+        document.data = builder.build(node, ())
+    except RecursionError:
+        return None, [_too_deep(path)]
     return (None, builder.errors) if builder.errors else (document, [])
 
 
@@ -165,9 +189,31 @@ def _syntax_error(text: str, *, path: str) -> ContentError:
     """Describe a YAML syntax error; the pure-Python parser words and places it most clearly."""
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as problem:
+        line, column = _line_column(text, problem.position)
+        return ContentError(
+            path,
+            line,
+            column,
+            "",
+            f"这一行含有不可见的控制字符（U+{problem.character:04X}）。",
+            "请删除这个字符；它常随从网页、Word 或 PDF 复制来的文字混入。",
+        )
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
+        if problem.context in _OPENED_AT and problem.context_mark:
+            mark = problem.context_mark  # where the unclosed quote or bracket opens
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        wide = _full_width_colon(text, line)
+        if wide:
+            return ContentError(
+                path,
+                wide,
+                text.splitlines()[wide - 1].index("：") + 1,
+                "",
+                "YAML 语法错误：字段名后面用了中文冒号“：”。",
+                "请改成英文冒号再加一个空格，例如“unit: 某某社区党委”。",
+            )
         return ContentError(
             path,
             line,
@@ -176,9 +222,45 @@ def _syntax_error(text: str, *, path: str) -> ContentError:
             f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
             _yaml_hint(text, line),
         )
+    except RecursionError:
+        return _too_deep(path)
     except yaml.YAMLError as problem:
         return ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")
     return ContentError(path, 1, 1, "", "YAML 语法错误：无法解析", "请检查文件格式。")
+
+
+_OPENED_AT = {
+    "while scanning a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+}
+"""Errors found far from their cause: they are placed where the quote or bracket opens."""
+_WIDE_COLON_KEY = re.compile(r"^\s*(?:- )?[A-Za-z_][A-Za-z0-9_]*\s*：")
+
+
+def _full_width_colon(text: str, line: int) -> int:
+    """The line (at or just above ``line``) whose field name ends in "：", or 0."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), max(line - 3, 0), -1):
+        if _WIDE_COLON_KEY.match(lines[number - 1]):
+            return number
+    return 0
+
+
+def _line_column(text: str, offset: int) -> Position:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _too_deep(path: str) -> ContentError:
+    return ContentError(
+        path,
+        1,
+        1,
+        "",
+        "内容嵌套的层数过多，无法读取。",
+        "条目只需要几层缩进；请检查是否误写了大量括号或缩进。",
+    )
 
 
 _RESAVE_HINT = (
@@ -236,6 +318,34 @@ def _decode(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
     return text, problems
 
 
+def check_text_file(path: Path, *, root: Path) -> list[ContentError]:
+    """Problems of a plain text file editors keep beside the entries (it must be UTF-8)."""
+    if not path.is_file():
+        return []
+    shown = display_path(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as failure:
+        reason = failure.strerror or str(failure)
+        return [
+            ContentError(
+                shown, 1, 1, "", f"无法读取这个文件（{reason}）。", "请检查文件的读取权限。"
+            )
+        ]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        guess = _guess_encoding(raw)
+        found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
+        line = raw[: problem.start].count(b"\n") + 1
+        return [
+            ContentError(
+                shown, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
+            )
+        ]
+    return []
+
+
 def _guess_encoding(raw: bytes) -> str:
     for codec, name in _LIKELY_ENCODINGS:
         if codec == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -249,30 +359,94 @@ def _guess_encoding(raw: bytes) -> str:
 
 
 class _Builder:
-    """Turns a composed YAML node tree into plain data while recording positions."""
+    """Turns a composed YAML node tree into plain data while recording positions.
+
+    Values become what editors wrote: numbers only when written as plain whole
+    numbers, so a title like ``0123`` or a period like ``2019.10`` keeps its text
+    (YAML 1.1 would read them as 83 and 2019.1). Anchors and aliases are refused:
+    content never needs them, and a few lines of nested aliases could expand
+    into gigabytes.
+    """
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.errors: list[ContentError] = []
         self.constructor = SafeConstructor()
+        self.seen: set[int] = set()
+        self.alias_reported = False
 
     def build(self, node: Node, key_path: KeyPath) -> Any:
         self.document.positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:
+            # An alias; libyaml places it at its anchor, so name the field holding it.
+            if not self.alias_reported:
+                self.alias_reported = True
+                line, column = self.document.position(key_path[:-1])
+                self.errors.append(
+                    ContentError(
+                        self.document.path,
+                        line,
+                        column,
+                        format_key_path(key_path),
+                        "使用了别名（*）；内容文件不支持锚点（&）和别名（*）。",
+                        "请把要重复的内容直接写出来。",
+                    )
+                )
+            return None
+        self.seen.add(id(node))
         if isinstance(node, MappingNode):
             return self._build_mapping(node, key_path)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*key_path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
-            if node.tag == _STR_TAG:  # nearly every value: no conversion needed
-                return node.value
-            return self.constructor.construct_object(node, deep=True)
+            return self._scalar(node, key_path)
         return None
+
+    def _scalar(self, node: ScalarNode, key_path: KeyPath) -> Any:
+        if node.tag == _STR_TAG:  # nearly every value: no conversion needed
+            return node.value
+        if node.tag == _INT_TAG:
+            return int(node.value) if _PLAIN_INT.match(node.value) else node.value
+        if node.tag == _FLOAT_TAG:
+            return node.value  # as written; a number field still reads it as a number
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            pass
+        if node.tag == _TIMESTAMP_TAG:
+            return node.value  # not a real date: the model says so where a date is wanted
+        if node.tag == _MERGE_TAG:
+            self._fail(node, key_path, "不支持“<<”合并写法。", "请把要合并的字段直接写出来。")
+        else:
+            self._fail(
+                node,
+                key_path,
+                f"不支持“{node.tag.replace('tag:yaml.org,2002:', '!!')}”这类标记。",
+                "请删除值前面以“!”开头的标记；如果值本身以“!”开头，请给整个值加上引号。",
+            )
+        return None
+
+    def _fail(self, node: Node, key_path: KeyPath, message: str, hint: str) -> None:
+        self.errors.append(
+            ContentError(
+                self.document.path,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                format_key_path(key_path),
+                message,
+                hint,
+            )
+        )
 
     def _build_mapping(self, node: MappingNode, key_path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.constructor.construct_object(key_node, deep=True)
-            key = str(key)
+            if key_node.tag == _MERGE_TAG:
+                self._fail(
+                    key_node, key_path, "不支持“<<”合并写法。", "请把要合并的字段直接写出来。"
+                )
+                continue
+            key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
             if key in result:
                 self.errors.append(
                     ContentError(
@@ -302,7 +476,7 @@ _YAML_PROBLEMS = {
     "could not find expected ':'": "找不到应有的英文冒号“:”",
     "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只允许用空格缩进",
     "found undefined alias": "使用了未定义的别名（*）",
-    "found unexpected end of stream": "文件意外结束，可能缺少右引号",
+    "found unexpected end of stream": "从这里开始的引号直到文件末尾都没有结束，可能缺少右引号",
     "found unexpected ':'": "出现了多余的冒号",
     "did not find expected key": "缩进不一致，找不到应有的字段名",
     "did not find expected '-' indicator": "列表项缩进不一致，找不到应有的“- ”",
@@ -311,13 +485,27 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found": "这一行的缩进与同级字段不一致",
     "expected a comment or a line break": "值后面多出了内容，常见原因是引号没有成对",
     "while scanning a quoted scalar": "引号没有成对",
+    "expected ',' or ']'": "方括号“[ ]”里的列表没有正确结束，缺少逗号或右方括号“]”",
+    "expected ',' or '}'": "花括号“{ }”里的内容没有正确结束，缺少逗号或右花括号“}”",
+    "expected alphabetic or numeric character": (
+        "以“*”或“&”开头的值会被当作别名或锚点，请给整个值加上引号"
+    ),
+    "but found another document": "文件里出现了第二个“---”，一个文件只能写一个条目",
+    "expected the node content, but found '<stream end>'": (
+        "文件在值写完之前就结束了，可能缺少右括号或右引号"
+    ),
 }
+
+
+_CANNOT_START = re.compile(r"^found character '(.+)' that cannot start any token")
 
 
 def _describe_yaml_problem(problem: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return chinese
+    if found := _CANNOT_START.match(problem):
+        return f"值不能直接以“{found[1]}”开头，请给整个值加上引号"
     return problem or "无法解析"
 
 

@@ -22,6 +22,10 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{kind}.schema.js
 _MAX_SLUG_SYLLABLES = 8
 
 
+FALLBACK_SLUG = "entry"
+"""The id of a title with nothing to spell in pinyin or Latin letters."""
+
+
 def slug_from_title(title: str) -> str:
     """A readable ASCII id from a Chinese title: pinyin of the part before any colon."""
     head = re.split(r"[：:]", title, maxsplit=1)[0].strip()
@@ -30,7 +34,7 @@ def slug_from_title(title: str) -> str:
     words: list[str] = []
     for chunk in lazy_pinyin(head):
         words.extend(w for w in re.split(r"[^a-z0-9]+", chunk.lower()) if w)
-    return "-".join(words[:_MAX_SLUG_SYLLABLES]) or "entry"
+    return "-".join(words[:_MAX_SLUG_SYLLABLES]) or FALLBACK_SLUG
 
 
 def entry_path(content_dir: Path, kind: str, entry_id: str) -> Path:

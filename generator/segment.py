@@ -37,7 +37,8 @@ def read_search_terms(content_dir: Path) -> list[str]:
     if not path.is_file():
         return []
     terms = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # Undecodable bytes are the content check's to report, with the file and line.
+    for line in path.read_text(encoding="utf-8-sig", errors="replace").splitlines():
         term = line.split("#", 1)[0].strip()
         if term:
             terms.append(term)

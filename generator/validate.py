@@ -23,6 +23,7 @@ from generator.load import (
     ContentCache,
     Document,
     KeyPath,
+    check_text_file,
     display_path,
     format_key_path,
     parse_document,
@@ -41,6 +42,7 @@ from generator.model import (
     field_label,
     nested_model,
 )
+from generator.segment import SEARCH_TERMS_FILE
 from generator.similar import clauses, find_similar
 
 
@@ -78,6 +80,7 @@ def load_project(
         cache=cache,
         prepare=functools.partial(prepare_document, find_duplicates=find_duplicates),
     )
+    errors += check_text_file(content_dir / SEARCH_TERMS_FILE, root=root)
     return validate_documents(
         documents, errors, content_dir=content_dir, root=root, find_duplicates=find_duplicates
     )
@@ -203,6 +206,8 @@ def _validate_taxonomy(
     document: Document | None, errors: list[ContentError], *, content_dir: Path, root: Path
 ) -> Taxonomy | None:
     if document is None:
+        if (content_dir / TAXONOMY_FILE).is_file():
+            return None  # it could not be read; that is already reported
         errors.append(
             ContentError(
                 display_path(content_dir / TAXONOMY_FILE, root),
@@ -561,7 +566,9 @@ def _describe_value(value: Any) -> str:
         return f"是非值 {str(value).lower()}"
     if isinstance(value, (int, float)):
         return f"数字 {value}"
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):
+        return f"带时刻的日期时间 {value.isoformat(sep=' ')}"
+    if isinstance(value, datetime.date):
         return f"日期 {value.isoformat()}"
     if isinstance(value, str):
         shown = re.sub(r"\s+", " ", value)

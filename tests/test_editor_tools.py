@@ -205,6 +205,29 @@ def test_kb_new_rejects_unknown_taxonomy_ids(project: Path, monkeypatch) -> None
     assert "是否想写“urban-community”" in result.output
 
 
+@pytest.mark.parametrize(
+    ("options", "told"),
+    [
+        (["--title", "   "], "标题不能为空"),
+        (["--title", "<河畔>"], "不能包含尖括号"),
+        (["--title", "！！！"], "无法由标题生成编号，请用 --id 指定"),
+        (["--title", "某社区", "--id", "../../../outside"], "编号“../../../outside”不合要求"),
+        (["--title", "某社区", "--id", "Bad ID"], "编号“Bad ID”不合要求"),
+    ],
+)
+def test_kb_new_refuses_titles_and_ids_the_model_rejects(
+    project: Path, monkeypatch, options: list[str], told: str
+) -> None:
+    """A scaffold is only written under a valid id and title, inside its kind's folder."""
+    before = sorted(p for p in project.rglob("*"))
+    result = _new(
+        ["case", *options, "--org-type", "school", "--theme", "results"], monkeypatch=monkeypatch
+    )
+    assert result.exit_code == 2
+    assert told in result.output
+    assert sorted(p for p in project.rglob("*")) == before
+
+
 def test_check_json_output_is_machine_readable(project: Path) -> None:
     """`kb check --format json` gives each problem with position, key, severity and hints."""
     path = project / "content/cases/river-community.yml"
@@ -216,6 +239,7 @@ def test_check_json_output_is_machine_readable(project: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["ok"] is False
+    assert data["entries"] is None  # not known while the content has errors
     assert data["problems"] == [
         {
             "path": "content/cases/river-community.yml",

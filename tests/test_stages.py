@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+from generator.errors import ContentErrors
 from generator.index import RELATED_LIMIT, build_index, relatedness, resolve_related
 from generator.load import parse_document
 from generator.render import page_url, paragraphs, relative_url
@@ -184,3 +187,76 @@ def test_related_entries_match_the_pairwise_rule() -> None:
     fast = resolve_related(entries)
     for entry in entries:
         assert [e.id for e in fast[entry.id]] == _brute_force_related(entry, entries), entry.id
+
+
+def _parse(text: str):
+    return parse_document(text.encode(), path="content/cases/x.yml", content_path="cases/x.yml")
+
+
+def test_values_keep_the_text_editors_wrote() -> None:
+    """YAML 1.1 would read 0123 as 83, 2019.10 as 2019.1 and 20:30 as 1230; text stays text."""
+    document, problems = _parse(
+        "title: 0123\nperiod: 2019.10\nregion: 20:30\norder: 3\npublished: 2024-01-02\n"
+    )
+    assert problems == []
+    assert document.data == {
+        "title": "0123",
+        "period": "2019.10",
+        "region": "20:30",
+        "order": 3,
+        "published": datetime.date(2024, 1, 2),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "不支持锚点（&）和别名（*）"),
+        ("base: &b {x: 1}\nother:\n  <<: *b\n", "不支持“<<”合并写法"),
+        ("unit: !!python/object:os.system x\n", "不支持“!!python/object:os.system”这类标记"),
+        ("a: " + "[" * 3000 + "]" * 3000 + "\n", "嵌套的层数过多"),
+        (
+            "".join("  " * i + f"k{i}:\n" for i in range(1500)) + "  " * 1500 + "v\n",
+            "嵌套的层数过多",
+        ),
+    ],
+)
+def test_unsupported_yaml_is_reported_not_raised(text: str, message: str) -> None:
+    """Aliases, merge keys, tags and absurd nesting give one plain message, never a traceback."""
+    document, problems = _parse(text)
+    assert document is None
+    assert len(problems) == 1 and message in problems[0].message
+
+
+def test_an_unreadable_file_is_reported_with_the_others(tmp_path, monkeypatch) -> None:
+    """A file that cannot be read is one problem in the report; other files still load."""
+    from pathlib import Path
+
+    from generator.load import read_documents
+
+    (tmp_path / "cases").mkdir()
+    locked = tmp_path / "cases" / "locked.yml"
+    locked.write_text("id: locked\n", encoding="utf-8")
+    (tmp_path / "cases" / "open.yml").write_text("id: open\n", encoding="utf-8")
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == locked:
+            raise PermissionError(13, "权限不够")
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    documents, problems = read_documents(tmp_path, root=tmp_path)
+    assert [d.content_path for d in documents] == ["cases/open.yml"]
+    assert [(p.path, p.message) for p in problems] == [
+        ("cases/locked.yml", "无法读取这个文件（权限不够）。")
+    ]
+
+
+def test_a_broken_taxonomy_is_not_also_called_missing(write_project) -> None:
+    """A taxonomy with a syntax error is reported once, for what it is."""
+    root = write_project({"content/taxonomy.yml": "themes: [a\n"})
+    with pytest.raises(ContentErrors) as caught:
+        load_project(root / "content", root=root)
+    taxonomy = [e for e in caught.value.errors if e.path == "content/taxonomy.yml"]
+    assert len(taxonomy) == 1 and "YAML 语法错误" in taxonomy[0].message

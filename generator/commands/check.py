@@ -21,7 +21,7 @@ def check_content(content_dir: Path, *, output_format: str) -> int:
     try:
         project = load_project(content_dir, root=Path.cwd(), workers=worker_count())
     except ContentErrors as problems:
-        report = render_report(problems.errors, output_format=output_format, entries=0)
+        report = render_report(problems.errors, output_format=output_format, entries=None)
         click.echo(report, err=to_stderr)
         return 1
     report = render_report(

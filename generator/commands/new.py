@@ -6,13 +6,15 @@ import difflib
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from pydantic import TypeAdapter, ValidationError
 
 from generator.commands import Problem
 from generator.errors import ContentErrors
-from generator.model import Taxon, Taxonomy
-from generator.scaffold import entry_path, render_scaffold, slug_from_title
+from generator.model import Slug, Taxon, Taxonomy, Title
+from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
 from generator.validate import load_taxonomy
 
 
@@ -37,7 +39,18 @@ def create_entry(
     _check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
     for theme in themes:
         _check_choice(theme, [t.id for t in taxonomy.themes], "主题")
-    entry_id = entry_id or slug_from_title(title)
+    title = _checked(title, Title, "标题不能为空、不能包含尖括号 < > 或换行，且不超过 60 个字。")
+    if entry_id is None:
+        entry_id = slug_from_title(title)
+        if entry_id == FALLBACK_SLUG:
+            raise Problem(
+                "无法由标题生成编号，请用 --id 指定，例如 --id wangcun-community。", exit_code=2
+            )
+    entry_id = _checked(
+        entry_id,
+        Slug,
+        f"编号“{entry_id}”不合要求：只能用小写英文字母、数字和连字符，例如 wangcun-community。",
+    )
     path = entry_path(content_dir, kind, entry_id)
     if path.exists():
         raise Problem(f"{path} 已经存在，不会覆盖。请用 --id 换一个编号，或直接编辑这个文件。")
@@ -47,6 +60,14 @@ def create_entry(
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _checked(value: str, rule: Any, message: str) -> str:
+    """``value`` as the content model cleans it, or a :class:`Problem` saying ``message``."""
+    try:
+        return str(TypeAdapter(rule).validate_python(value))
+    except ValidationError:
+        raise Problem(message, exit_code=2) from None
 
 
 def read_taxonomy(content_dir: Path) -> Taxonomy:
