@@ -95,14 +95,20 @@ def test_each_edit_updates_only_what_it_touches_and_equals_a_clean_build(
         shutil.rmtree(clean)
 
 
+def _break_case(project: Path) -> tuple[Path, str]:
+    """Give the sample case an unknown organization type; return its path and good text."""
+    entry = project / "content/cases/river-community.yml"
+    good = entry.read_text(encoding="utf-8")
+    entry.write_text(good.replace("org_type: urban-community", "org_type: town"), "utf-8")
+    return entry, good
+
+
 def test_a_bad_edit_keeps_the_last_good_site_and_recovers(
     preview: Preview, sample_project: Path
 ) -> None:
     """Invalid content leaves the pages alone and lists the errors; fixing it updates again."""
     before = _tree(preview.site_dir)
-    entry = sample_project / "content/cases/river-community.yml"
-    good = entry.read_text(encoding="utf-8")
-    entry.write_text(good.replace("org_type: urban-community", "org_type: town"), "utf-8")
+    entry, good = _break_case(sample_project)
     outcome = preview.update({entry.resolve()})
     assert [p.key for p in outcome.problems] == ["org_type"]
     assert "不存在编号为“town”的组织类型" in preview.banner()
@@ -146,9 +152,7 @@ def test_a_full_rebuild_on_broken_content_keeps_the_last_good_site(
 ) -> None:
     """A configuration edit while content is broken keeps every page; the fix brings both in."""
     before = _tree(preview.site_dir)
-    entry = sample_project / "content/cases/river-community.yml"
-    good = entry.read_text(encoding="utf-8")
-    entry.write_text(good.replace("org_type: urban-community", "org_type: town"), "utf-8")
+    entry, good = _break_case(sample_project)
     preview.update({entry.resolve()})
     config = sample_project / "mkdocs.yml"
     config.write_text(
