@@ -124,17 +124,7 @@ def read_documents(
         try:
             raw = path.read_bytes()
         except OSError as failure:
-            reason = failure.strerror or str(failure)
-            return None, [
-                ContentError(
-                    shown,
-                    1,
-                    1,
-                    "",
-                    f"无法读取这个文件（{reason}）。",
-                    "请检查文件的读取权限，或确认它没有被其他程序锁定。",
-                )
-            ]
+            return None, [_unreadable(shown, failure)]
         document, problems = parse_document(raw, path=shown, content_path=content_path)
         if document is not None and prepare is not None:
             prepare(document)
@@ -284,14 +274,7 @@ def _decode(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as problem:
-            line = raw[: problem.start].count(b"\n") + 1
-            guess = _guess_encoding(raw)
-            found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
-            return None, [
-                ContentError(
-                    path, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
-                )
-            ]
+            return None, [_not_utf8(path, raw, problem)]
     else:
         return None, [
             ContentError(
@@ -325,25 +308,33 @@ def check_text_file(path: Path, *, root: Path) -> list[ContentError]:
     shown = display_path(path, root)
     try:
         raw = path.read_bytes()
-    except OSError as failure:
-        reason = failure.strerror or str(failure)
-        return [
-            ContentError(
-                shown, 1, 1, "", f"无法读取这个文件（{reason}）。", "请检查文件的读取权限。"
-            )
-        ]
-    try:
         raw.decode("utf-8")
+    except OSError as failure:
+        return [_unreadable(shown, failure)]
     except UnicodeDecodeError as problem:
-        guess = _guess_encoding(raw)
-        found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
-        line = raw[: problem.start].count(b"\n") + 1
-        return [
-            ContentError(
-                shown, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
-            )
-        ]
+        return [_not_utf8(shown, raw, problem)]
     return []
+
+
+def _unreadable(path: str, failure: OSError) -> ContentError:
+    reason = failure.strerror or str(failure)
+    return ContentError(
+        path,
+        1,
+        1,
+        "",
+        f"无法读取这个文件（{reason}）。",
+        "请检查文件的读取权限，或确认它没有被其他程序锁定。",
+    )
+
+
+def _not_utf8(path: str, raw: bytes, problem: UnicodeDecodeError) -> ContentError:
+    line = raw[: problem.start].count(b"\n") + 1
+    guess = _guess_encoding(raw)
+    found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
+    return ContentError(
+        path, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
+    )
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -376,21 +367,16 @@ class _Builder:
         self.alias_reported = False
 
     def build(self, node: Node, key_path: KeyPath) -> Any:
-        self.document.positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.document.positions[key_path] = _start(node)
         if id(node) in self.seen:
             # An alias; libyaml places it at its anchor, so name the field holding it.
             if not self.alias_reported:
                 self.alias_reported = True
-                line, column = self.document.position(key_path[:-1])
-                self.errors.append(
-                    ContentError(
-                        self.document.path,
-                        line,
-                        column,
-                        format_key_path(key_path),
-                        "使用了别名（*）；内容文件不支持锚点（&）和别名（*）。",
-                        "请把要重复的内容直接写出来。",
-                    )
+                self._fail(
+                    self.document.position(key_path[:-1]),
+                    key_path,
+                    "使用了别名（*）；内容文件不支持锚点（&）和别名（*）。",
+                    "请把要重复的内容直接写出来。",
                 )
             return None
         self.seen.add(id(node))
@@ -407,35 +393,26 @@ class _Builder:
             return node.value
         if node.tag == _INT_TAG:
             return int(node.value) if _PLAIN_INT.match(node.value) else node.value
-        if node.tag == _FLOAT_TAG:
-            return node.value  # as written; a number field still reads it as a number
+        if node.tag in (_FLOAT_TAG, _MERGE_TAG):
+            # As written: a number field still reads it as a number; "<<" as a value is text.
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):
             pass
         if node.tag == _TIMESTAMP_TAG:
             return node.value  # not a real date: the model says so where a date is wanted
-        if node.tag == _MERGE_TAG:
-            self._fail(node, key_path, "不支持“<<”合并写法。", "请把要合并的字段直接写出来。")
-        else:
-            self._fail(
-                node,
-                key_path,
-                f"不支持“{node.tag.replace('tag:yaml.org,2002:', '!!')}”这类标记。",
-                "请删除值前面以“!”开头的标记；如果值本身以“!”开头，请给整个值加上引号。",
-            )
+        self._fail(
+            _start(node),
+            key_path,
+            f"不支持“{node.tag.replace('tag:yaml.org,2002:', '!!')}”这类标记。",
+            "请删除值前面以“!”开头的标记；如果值本身以“!”开头，请给整个值加上引号。",
+        )
         return None
 
-    def _fail(self, node: Node, key_path: KeyPath, message: str, hint: str) -> None:
+    def _fail(self, position: Position, key_path: KeyPath, message: str, hint: str) -> None:
         self.errors.append(
-            ContentError(
-                self.document.path,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                format_key_path(key_path),
-                message,
-                hint,
-            )
+            ContentError(self.document.path, *position, format_key_path(key_path), message, hint)
         )
 
     def _build_mapping(self, node: MappingNode, key_path: KeyPath) -> dict[str, Any]:
@@ -443,24 +420,28 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 self._fail(
-                    key_node, key_path, "不支持“<<”合并写法。", "请把要合并的字段直接写出来。"
+                    _start(key_node),
+                    key_path,
+                    "不支持“<<”合并写法。",
+                    "请把要合并的字段直接写出来。",
                 )
                 continue
             key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
             if key in result:
-                self.errors.append(
-                    ContentError(
-                        self.document.path,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        format_key_path((*key_path, key)),
-                        f"字段“{key}”重复出现。",
-                        "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
-                    )
+                self._fail(
+                    _start(key_node),
+                    (*key_path, key),
+                    f"字段“{key}”重复出现。",
+                    "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
                 )
                 continue
             result[key] = self.build(value_node, (*key_path, key))
         return result
+
+
+def _start(node: Node) -> Position:
+    """1-based line and column where ``node`` starts."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def format_key_path(key_path: KeyPath) -> str:

@@ -196,7 +196,7 @@ def _parse(text: str):
 def test_values_keep_the_text_editors_wrote() -> None:
     """YAML 1.1 would read 0123 as 83, 2019.10 as 2019.1 and 20:30 as 1230; text stays text."""
     document, problems = _parse(
-        "title: 0123\nperiod: 2019.10\nregion: 20:30\norder: 3\npublished: 2024-01-02\n"
+        "title: 0123\nperiod: 2019.10\nregion: 20:30\norder: 3\npublished: 2024-01-02\nnote: <<\n"
     )
     assert problems == []
     assert document.data == {
@@ -205,6 +205,7 @@ def test_values_keep_the_text_editors_wrote() -> None:
         "region": "20:30",
         "order": 3,
         "published": datetime.date(2024, 1, 2),
+        "note": "<<",
     }
 
 
