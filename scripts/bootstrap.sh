@@ -1,18 +1,45 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: a virtualenv in .venv with the
-# package and its test tools; with --browser also Debian's Chromium and CJK fonts
-# (the browser tests drive the system Chromium; no browser is ever downloaded);
-# with --bench also what the benchmark needs.
+# package and its test tools; with --browser also CJK fonts and, on Debian when no
+# usable Chromium or Chrome is found, Debian's chromium (the browser tests drive a
+# system browser; none is ever downloaded); with --bench also what the benchmark needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/system-packages.sh
+
+browser=""
+extras="test"
+for option in "$@"; do
+  case "$option" in
+    --browser) browser=1 ;;
+    --bench) extras="test,bench" ;;
+  esac
+done
+
+# pip on an interpreter older than the package allows searches for a matching release
+# for a very long time; refuse at once instead.
+python="python3"
+if [ -x .venv/bin/python ]; then python=".venv/bin/python"; fi
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "错误：没有找到 python3。请先安装 Python 3.10 或以上版本。" >&2
+  exit 1
+fi
+version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)"
+if [[ ! "$version" =~ ^([0-9]+)\.([0-9]+)$ ]] \
+  || [ "${BASH_REMATCH[1]}" -lt 3 ] \
+  || { [ "${BASH_REMATCH[1]}" -eq 3 ] && [ "${BASH_REMATCH[2]}" -lt 10 ]; }; then
+  echo "错误：需要 Python 3.10 或以上版本，而 ${python} 的版本是 ${version:-未知}。" >&2
+  if [ "$python" = "python3" ]; then
+    echo "  请安装较新的 Python，并让 python3 指向它，然后重新运行。" >&2
+  else
+    echo "  .venv 是用旧版本的 Python 建立的：请删除 .venv 文件夹，换用 Python 3.10 或以上版本后重新运行。" >&2
+  fi
+  exit 1
+fi
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-extras="test"
-for option in "$@"; do
-  if [ "$option" = "--bench" ]; then extras="test,bench"; fi
-done
 stamp=".venv/.kb-installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras/,/-}"
 if [ ! -f "$stamp" ]; then
   echo "正在安装 Python 依赖……" >&2
@@ -21,12 +48,6 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [[ " $* " == *" --browser "* ]]; then
-  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
-    echo "正在安装 Chromium 和中文字体（Debian 软件包）……" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
-  fi
+if [ -n "$browser" ]; then
+  kb_ensure_browser_packages || exit 1
 fi
