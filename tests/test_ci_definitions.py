@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 
@@ -54,12 +55,25 @@ def test_github_runs_check_build_tests_and_publishes_the_site() -> None:
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
     runs = [str(step.get("run", "")) for step in _github_steps()]
     assert any("kb check --format github" in run for run in runs)
-    assert any("kb build --strict" in run for run in runs)
+    assert any("kb build --strict -d site" in run for run in runs)
     assert any(run == "bash scripts/test.sh" for run in runs)
-    upload = next(
-        s for s in _github_steps() if str(s.get("uses", "")).startswith("actions/upload-artifact")
-    )
-    assert upload["with"]["path"] == "site/"  # type: ignore[index]
+
+
+def test_github_preview_is_the_offline_site_that_opens_from_disk() -> None:
+    """The downloadable preview is the offline build, named for how to open it; the server build is separate."""
+    runs = [str(step.get("run", "")) for step in _github_steps()]
+    assert ".venv/bin/kb build --strict --offline -d site-offline" in runs
+    uploads = {
+        str(step["with"]["name"]): step["with"]["path"]  # type: ignore[index]
+        for step in _github_steps()
+        if str(step.get("uses", "")).startswith("actions/upload-artifact")
+    }
+    assert uploads == {
+        "网站预览（解压后双击 index.html）": "site-offline/",
+        "网站（上传到服务器用）": "site/",
+    }
+    for name in uploads:  # characters upload-artifact refuses in a name
+        assert not set(name) & set('":<>|*?\\/\r\n'), name
 
 
 def test_gitlab_reports_code_quality_and_exposes_the_site() -> None:
@@ -67,9 +81,41 @@ def test_gitlab_reports_code_quality_and_exposes_the_site() -> None:
     jobs = _gitlab_jobs()
     check = next(job for job in jobs.values() if "codequality" in str(job.get("artifacts")))
     assert any("--format gitlab" in line for line in check["script"])  # type: ignore[union-attr]
-    build = next(job for job in jobs.values() if "site/" in str(job.get("artifacts")))
+    build = next(job for job in jobs.values() if job.get("artifacts", {}).get("paths") == ["site/"])  # type: ignore[union-attr]
+    assert ".venv/bin/kb build --strict -d site" in build["script"]  # type: ignore[operator]
     assert build["artifacts"]["expose_as"]  # type: ignore[index]
     assert any(job["script"] == ["bash scripts/test.sh"] for job in jobs.values())
+
+
+def test_gitlab_preview_is_the_offline_site_that_opens_from_disk() -> None:
+    """The merge request links the offline build as the preview, named for how to open it."""
+    jobs = _gitlab_jobs()
+    preview = next(
+        job
+        for job in jobs.values()
+        if job.get("artifacts", {}).get("paths") == ["site-offline/"]  # type: ignore[union-attr]
+    )
+    assert ".venv/bin/kb build --strict --offline -d site-offline" in preview["script"]  # type: ignore[operator]
+    assert preview["artifacts"]["name"] == "网站预览（解压后双击 index.html）"  # type: ignore[index]
+    assert preview["artifacts"]["expose_as"]  # type: ignore[index]
+
+
+def test_gitlab_accepts_every_expose_as_name() -> None:
+    """Each expose_as matches GitLab's rule (ASCII letters, digits, '-', '_', spaces), or the pipeline is rejected."""
+    names = [
+        job["artifacts"]["expose_as"]  # type: ignore[index]
+        for job in _gitlab_jobs().values()
+        if "expose_as" in job.get("artifacts", {})  # type: ignore[operator]
+    ]
+    assert len(names) == 2
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z0-9_][-A-Za-z0-9_ ]*", str(name)), name
+
+
+def test_build_outputs_are_ignored_by_git() -> None:
+    """Neither the server build nor the offline build shows up as new files to commit."""
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert {"site/", "site-offline/"} <= set(ignored)
 
 
 @pytest.mark.parametrize("argv", _kb_commands(), ids=lambda argv: " ".join(argv))
