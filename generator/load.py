@@ -3,11 +3,18 @@
 Each file becomes a :class:`Document` holding plain Python data plus a map from
 key paths to source positions, so later stages can name the exact line of a
 problem. Files that cannot be read or parsed become :class:`ContentError` s;
-loading never stops at the first bad file.
+loading never stops at the first bad file, nor at the first problem of a file:
+lines YAML cannot read are set aside and the rest is read, so one run reports
+what an editor has to fix (see :mod:`generator.syntax`).
+
+Values are read as YAML 1.2 reads them, which is also how editors' schema checkers
+read them: ``yes`` and ``no`` are text, numbers are numbers, dates stay text until
+the content model reads them as dates.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -16,26 +23,45 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.content_files import TAXONOMY_FILE, find_content_files
 from generator.errors import ContentError
+from generator.syntax import (
+    LineIndex,
+    char_name,
+    explain_syntax_error,
+    lint_text,
+    top_level_key,
+    visible,
+)
 from generator.write import map_in_workers
+
+__all__ = ["TAXONOMY_FILE", "ContentCache", "Document", "parse_document", "read_documents"]
 
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
-TAXONOMY_FILE = "taxonomy.yml"
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_INT_TAG = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$")
-"""Whole numbers as people write them; YAML 1.1 would also read 0123, 1_000 or 20:30."""
+MAX_DEPTH = 64
+"""Deepest nesting read; entries need five or six levels."""
+MAX_SYNTAX_PROBLEMS = 12
+"""Syntax problems reported per file before giving up on the rest of it."""
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it: over ten times faster on thousands of files."""
+
+_IMPLICIT_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value")
+}
+"""Tags PyYAML gives plain scalars by itself (YAML 1.1); their values are resolved again."""
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_COMMENT_AFTER = re.compile(r"[ ]+#")
 
 
 @dataclass
@@ -65,6 +91,12 @@ class Document:
     """1-based (line, column) of each value, keyed by its path from the document root."""
     digest: str = ""
     """Checksum of the file's bytes: the same digest means the same document."""
+    broken: bool = False
+    """Reading found errors: ``data`` is only what could be read around them."""
+    unreadable: set[KeyPath] = field(default_factory=set)
+    """Fields that could not be read; checks say nothing more about them."""
+    written: dict[KeyPath, str] = field(default_factory=dict)
+    """How values that YAML reads as numbers or yes/no were written, for messages."""
     prepared: Any = None
     """What a later stage worked out from this document alone, while it was being read."""
 
@@ -76,11 +108,15 @@ class Document:
                 return found
         return (1, 1)
 
+    def is_unreadable(self, key_path: KeyPath) -> bool:
+        """Whether ``key_path`` lies in a field that could not be read."""
+        return any(key_path[: len(gone)] == gone for gone in self.unreadable)
+
 
 def display_path(path: Path, root: Path) -> str:
     """Path as editors see it in the repository: relative to ``root``, forward slashes."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -93,190 +129,189 @@ def read_documents(
     cache: ContentCache | None = None,
     prepare: Callable[[Document], None] | None = None,
 ) -> tuple[list[Document], list[ContentError]]:
-    """Parse every ``.yml``/``.yaml`` file under ``content_dir``; collect all failures.
+    """Parse every YAML file under ``content_dir``; collect all failures.
 
+    Files the model does not know, and links leaving the project, are reported
+    (see :mod:`generator.content_files`) and never read.
     With several ``workers``, files are parsed in parallel; the result is the same.
     With a ``cache``, files unchanged since the last call are not parsed again.
     ``prepare`` runs on each parsed document right where it was parsed, so work
     that needs one document only is parallel too, and it may slim the document
     down before it travels back (thousands of full documents take much memory).
     """
-    paths = sorted(
-        p for p in content_dir.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file()
-    )
+    found = find_content_files(content_dir, root=root)
     shown_dir = display_path(content_dir, root)
     results: dict[Path, tuple[Document | None, list[ContentError]]] = {}
     stamps: dict[Path, tuple[int, int]] = {}
     jobs = []
-    for path in paths:
-        status = path.stat()
+    for path, content_path in found.yaml:
+        try:
+            status = path.stat()
+        except OSError as failure:
+            results[path] = (None, [_unreadable(f"{shown_dir}/{content_path}", failure)])
+            continue
         stamps[path] = (status.st_mtime_ns, status.st_size)
         known = cache.parsed.get(path) if cache else None
         if known and known[0] == stamps[path]:
             results[path] = (known[1], known[2])
             continue
-        content_path = path.relative_to(content_dir).as_posix()
         shown = f"{shown_dir}/{content_path}" if shown_dir != "." else content_path
         jobs.append((path, shown, content_path))
 
-    def read_one(job: tuple[Path, str, str]) -> tuple[Document | None, list[ContentError]]:
-        path, shown, content_path = job
-        try:
-            raw = path.read_bytes()
-        except OSError as failure:
-            return None, [_unreadable(shown, failure)]
-        document, problems = parse_document(raw, path=shown, content_path=content_path)
-        if document is not None and prepare is not None:
-            prepare(document)
-        return document, problems
-
+    read_one = functools.partial(_read_one, prepare=prepare)
     for job, result in zip(jobs, map_in_workers(read_one, jobs, workers=workers), strict=True):
         results[job[0]] = result
     if cache is not None:
-        cache.parsed = {path: (stamps[path], *results[path]) for path in paths}
+        cache.parsed = {path: (stamps[path], *results[path]) for path in stamps}
     documents: list[Document] = []
-    errors: list[ContentError] = []
-    for path in paths:
+    errors: list[ContentError] = list(found.problems)
+    for path, _ in found.yaml:
         document, problems = results[path]
         errors.extend(problems)
         if document is not None:
             documents.append(document)
+    if found.search_terms is not None:
+        errors += check_text_file(
+            found.search_terms, shown=f"{shown_dir}/{found.search_terms.name}"
+        )
     return documents, errors
+
+
+def _read_one(
+    job: tuple[Path, str, str], *, prepare: Callable[[Document], None] | None
+) -> tuple[Document | None, list[ContentError]]:
+    path, shown, content_path = job
+    try:
+        raw = path.read_bytes()
+    except OSError as failure:
+        return None, [_unreadable(shown, failure)]
+    document, problems = parse_document(raw, path=shown, content_path=content_path)
+    if document is not None and prepare is not None:
+        prepare(document)
+    return document, problems
 
 
 def parse_document(
     raw: bytes, *, path: str, content_path: str
 ) -> tuple[Document | None, list[ContentError]]:
-    """Parse one file's bytes; on failure return no document and Chinese messages."""
-    text, problems = _decode(raw, path=path)
-    if text is None or problems:
+    """Parse one file's bytes; return what could be read and every problem, in Chinese.
+
+    The document is ``None`` only when the file is not text at all; with other
+    problems it is marked ``broken`` and holds what could be read around them.
+    """
+    text, problems = decode_text(raw, path=path)
+    if text is None:
         return None, problems
-    try:
-        node = yaml.compose(text, Loader=_FAST_LOADER)
-    except RecursionError:
-        return None, [_too_deep(path)]
-    except yaml.YAMLError:
-        node = None
-        failed = True
-    else:
-        failed = False
-    if failed:
-        return None, [_syntax_error(text, path=path)]
+    linted = lint_text(text, path=path)
+    problems += linted.problems
+    node, syntax_problems, set_aside = _compose(
+        linted.text, path=path, explained={p.line for p in linted.problems}
+    )
+    problems += syntax_problems
     document = Document(
         path=path, content_path=content_path, data=None, digest=hashlib.sha1(raw).hexdigest()
     )
-    if node is None:
-        return document, []
-    builder = _Builder(document)
+    if node is not None:
+        builder = _Builder(document, linted.text)
+        document.data = builder.build(node, (), depth=0)
+        problems += builder.problems
+    index = LineIndex(linted.text)
+    for line in set_aside:
+        key = top_level_key(index, line)
+        if key:
+            document.unreadable.add((key,))
+    document.broken = any(p.severity == "error" for p in problems)
+    return document, problems
+
+
+def _compose(
+    text: str, *, path: str, explained: set[int]
+) -> tuple[Node | None, list[ContentError], set[int]]:
+    """The node tree of ``text``, setting aside lines the parser cannot read, one at a time.
+
+    Lines in ``explained`` are already reported: the parser's complaint about them would
+    only repeat the cause in vaguer words.
+    """
     try:
-        document.data = builder.build(node, ())
-    except RecursionError:
-        return None, [_too_deep(path)]
-    return (None, builder.errors) if builder.errors else (document, [])
+        return yaml.compose(text, Loader=_FAST_LOADER), [], set()
+    except yaml.YAMLError:
+        pass
+    index = LineIndex(text)
+    problems: list[ContentError] = []
+    set_aside: set[int] = set()
+    current = text
+    for _ in range(MAX_SYNTAX_PROBLEMS):
+        try:
+            # The pure-Python parser words and places errors most clearly; libyaml
+            # speaks up where Python would recurse too deep.
+            return yaml.compose(current, Loader=yaml.SafeLoader), problems, set_aside
+        except RecursionError:
+            failure = _libyaml_error(current)
+        except yaml.YAMLError as error:
+            failure = error
+        if failure is None:
+            break
+        syntax = explain_syntax_error(failure, index, path=path)
+        if syntax.error not in problems and syntax.error.line not in explained:
+            problems.append(syntax.error)
+        fresh = set(syntax.set_aside) - set_aside
+        if not fresh:
+            break
+        set_aside |= fresh
+        current = _blank_lines(current, fresh)
+    return None, problems, set_aside
 
 
-def _syntax_error(text: str, *, path: str) -> ContentError:
-    """Describe a YAML syntax error; the pure-Python parser words and places it most clearly."""
+def _libyaml_error(text: str) -> yaml.YAMLError | None:
     try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.reader.ReaderError as problem:
-        line, column = _line_column(text, problem.position)
-        return ContentError(
-            path,
-            line,
-            column,
-            "",
-            f"这一行含有不可见的控制字符（U+{problem.character:04X}）。",
-            "请删除这个字符；它常随从网页、Word 或 PDF 复制来的文字混入。",
-        )
-    except yaml.MarkedYAMLError as problem:
-        mark = problem.problem_mark or problem.context_mark
-        if problem.context in _OPENED_AT and problem.context_mark:
-            mark = problem.context_mark  # where the unclosed quote or bracket opens
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        wide = _full_width_colon(text, line)
-        if wide:
-            return ContentError(
-                path,
-                wide,
-                text.splitlines()[wide - 1].index("：") + 1,
-                "",
-                "YAML 语法错误：字段名后面用了中文冒号“：”。",
-                "请改成英文冒号再加一个空格，例如“unit: 某某社区党委”。",
-            )
-        return ContentError(
-            path,
-            line,
-            column,
-            "",
-            f"YAML 语法错误：{_describe_yaml_problem(problem.problem or '')}",
-            _yaml_hint(text, line),
-        )
-    except RecursionError:
-        return _too_deep(path)
-    except yaml.YAMLError as problem:
-        return ContentError(path, 1, 1, "", f"YAML 语法错误：{problem}", "请检查文件格式。")
-    return ContentError(path, 1, 1, "", "YAML 语法错误：无法解析", "请检查文件格式。")
+        yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError as error:
+        return error
+    return None
 
 
-_OPENED_AT = {
-    "while scanning a quoted scalar",
-    "while parsing a flow sequence",
-    "while parsing a flow mapping",
-}
-"""Errors found far from their cause: they are placed where the quote or bracket opens."""
-_WIDE_COLON_KEY = re.compile(r"^\s*(?:- )?[A-Za-z_][A-Za-z0-9_]*\s*：")
+def _blank_lines(text: str, numbers: set[int]) -> str:
+    """``text`` with the given lines turned to spaces: every other position stays the same."""
+    lines = text.split("\n")
+    for number in numbers:
+        if 0 < number <= len(lines):
+            lines[number - 1] = " " * len(lines[number - 1])
+    return "\n".join(lines)
 
 
-def _full_width_colon(text: str, line: int) -> int:
-    """The line (at or just above ``line``) whose field name ends in "：", or 0."""
-    lines = text.splitlines()
-    for number in range(min(line, len(lines)), max(line - 3, 0), -1):
-        if _WIDE_COLON_KEY.match(lines[number - 1]):
-            return number
-    return 0
-
-
-def _line_column(text: str, offset: int) -> Position:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
-
-
-def _too_deep(path: str) -> ContentError:
-    return ContentError(
-        path,
-        1,
-        1,
-        "",
-        "内容嵌套的层数过多，无法读取。",
-        "条目只需要几层缩进；请检查是否误写了大量括号或缩进。",
-    )
-
+# --- bytes to text ---------------------------------------------------------------------
 
 _RESAVE_HINT = (
     "请用编辑器以“UTF-8”编码重新保存：VS Code 点击右下角的编码名称，选择“通过编码保存”→“UTF-8”；"
     "记事本“另存为”时编码选“UTF-8”。"
 )
-_LIKELY_ENCODINGS = (
-    ("utf-16", "UTF-16"),
-    ("gb18030", "GBK/GB18030"),
-    ("big5", "Big5"),
-)
+_ENCODING_NAMES = {
+    "gb18030": "简体中文的 GBK/GB18030 编码",
+    "gbk": "简体中文的 GBK/GB18030 编码",
+    "gb2312": "简体中文的 GBK/GB18030 编码",
+    "big5": "繁体中文的 Big5 编码",
+    "big5hkscs": "繁体中文的 Big5 编码",
+    "cp950": "繁体中文的 Big5 编码",
+    "utf_16": "UTF-16 编码",
+    "utf_16_le": "UTF-16 编码",
+    "utf_16_be": "UTF-16 编码",
+    "utf_32": "UTF-32 编码",
+    "utf_32_le": "UTF-32 编码",
+    "utf_32_be": "UTF-32 编码",
+}
 
 
-def _decode(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
+def decode_text(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
     """Text of a content file, or messages saying why it is not clean UTF-8.
 
-    A byte-order mark and tab characters are reported here: YAML would accept the
-    first silently and choke on the second with a confusing message.
+    A byte-order mark is reported but the text is still read, so the file's other
+    problems show in the same run.
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or not raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as problem:
-            return None, [_not_utf8(path, raw, problem)]
-    else:
-        return None, [
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [_not_utf8(path, 1, raw)]
+    problems = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(
             ContentError(
                 path,
                 1,
@@ -285,34 +320,64 @@ def _decode(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
                 "文件开头有字节顺序标记（BOM）。",
                 "请以“UTF-8”（不带 BOM）编码重新保存；VS Code 中选择“通过编码保存”→“UTF-8”。",
             )
-        ]
-    problems = [
-        ContentError(
-            path,
-            number,
-            line.index("\t") + 1,
-            "",
-            "这一行含有制表符（Tab），YAML 只能用空格缩进和对齐。",
-            "请把 Tab 换成空格（缩进每级两个空格）；VS Code 可在右下角把“制表符”改为“空格”。",
         )
-        for number, line in enumerate(text.splitlines(), start=1)
-        if "\t" in line
-    ]
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        return None, [*problems, _not_utf8(path, line, raw)]
+    if "\x00" in text:
+        return None, [*problems, _not_utf8(path, 1, raw)]
     return text, problems
 
 
-def check_text_file(path: Path, *, root: Path) -> list[ContentError]:
+def guess_encoding(raw: bytes) -> str:
+    """The Chinese or Unicode encoding a well-kept detector finds for ``raw``, or ""."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    return _ENCODING_NAMES.get(best.encoding, "") if best is not None else ""
+
+
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+
+
+def _not_utf8(path: str, line: int, raw: bytes) -> ContentError:
+    guess = guess_encoding(raw)
+    if guess:
+        found = f"看起来是{guess}"
+    elif len(_BINARY.findall(raw[:4096])) > 8:
+        return _not_text(path)
+    else:
+        found = "编码无法识别"
+    return ContentError(
+        path, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
+    )
+
+
+def _not_text(path: str) -> ContentError:
+    return ContentError(
+        path,
+        1,
+        1,
+        "",
+        "这个文件不是文本文件（也许是 Word、PDF 或图片改了扩展名），无法读取。",
+        "条目文件要用文本编辑器（如 VS Code、记事本）以 UTF-8 编码保存。",
+    )
+
+
+def check_text_file(path: Path, *, shown: str) -> list[ContentError]:
     """Problems of a plain text file editors keep beside the entries (it must be UTF-8)."""
-    if not path.is_file():
-        return []
-    shown = display_path(path, root)
     try:
         raw = path.read_bytes()
-        raw.decode("utf-8")
     except OSError as failure:
         return [_unreadable(shown, failure)]
+    try:
+        raw.decode("utf-8")
     except UnicodeDecodeError as problem:
-        return [_not_utf8(shown, raw, problem)]
+        line = raw[: problem.start].count(b"\n") + 1
+        return [_not_utf8(shown, line, raw)]
     return []
 
 
@@ -328,97 +393,121 @@ def _unreadable(path: str, failure: OSError) -> ContentError:
     )
 
 
-def _not_utf8(path: str, raw: bytes, problem: UnicodeDecodeError) -> ContentError:
-    line = raw[: problem.start].count(b"\n") + 1
-    guess = _guess_encoding(raw)
-    found = f"看起来是 {guess} 编码" if guess else "编码无法识别"
-    return ContentError(
-        path, line, 1, "", f"文件不是 UTF-8 编码（{found}），无法读取。", _RESAVE_HINT
-    )
-
-
-def _guess_encoding(raw: bytes) -> str:
-    for codec, name in _LIKELY_ENCODINGS:
-        if codec == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        return name
-    return ""
+# --- nodes to data ---------------------------------------------------------------------
 
 
 class _Builder:
     """Turns a composed YAML node tree into plain data while recording positions.
 
-    Values become what editors wrote: numbers only when written as plain whole
-    numbers, so a title like ``0123`` or a period like ``2019.10`` keeps its text
-    (YAML 1.1 would read them as 83 and 2019.1). Anchors and aliases are refused:
-    content never needs them, and a few lines of nested aliases could expand
-    into gigabytes.
+    Plain scalars are resolved as YAML 1.2 does (``yes`` stays text, ``0123`` is a
+    number); how numbers and yes/no were written is kept for messages. Anchors and
+    aliases are refused: content never needs them, and a few lines of nested
+    aliases could expand into gigabytes.
     """
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, text: str) -> None:
         self.document = document
-        self.errors: list[ContentError] = []
-        self.constructor = SafeConstructor()
+        self.text = text
+        self.problems: list[ContentError] = []
         self.seen: set[int] = set()
         self.alias_reported = False
 
-    def build(self, node: Node, key_path: KeyPath) -> Any:
-        self.document.positions[key_path] = _start(node)
+    def build(self, node: Node, key_path: KeyPath, *, depth: int) -> Any:
+        position = _start(node)
+        self.document.positions[key_path] = position
         if id(node) in self.seen:
-            # An alias; libyaml places it at its anchor, so name the field holding it.
-            if not self.alias_reported:
-                self.alias_reported = True
-                self._fail(
-                    self.document.position(key_path[:-1]),
-                    key_path,
-                    "使用了别名（*）；内容文件不支持锚点（&）和别名（*）。",
-                    "请把要重复的内容直接写出来。",
-                )
+            self._alias(key_path)
             return None
         self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self._fail(
+                position,
+                key_path,
+                "内容嵌套的层数过多，无法读取。",
+                "条目只需要几层缩进；请检查是否误写了大量括号或缩进。",
+            )
+            return None
         if isinstance(node, MappingNode):
-            return self._build_mapping(node, key_path)
+            return self._build_mapping(node, key_path, depth=depth)
         if isinstance(node, SequenceNode):
-            return [self.build(item, (*key_path, i)) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*key_path, i), depth=depth + 1)
+                for i, item in enumerate(node.value)
+            ]
         if isinstance(node, ScalarNode):
             return self._scalar(node, key_path)
         return None
 
-    def _scalar(self, node: ScalarNode, key_path: KeyPath) -> Any:
-        if node.tag == _STR_TAG:  # nearly every value: no conversion needed
-            return node.value
-        if node.tag == _INT_TAG:
-            return int(node.value) if _PLAIN_INT.match(node.value) else node.value
-        if node.tag in (_FLOAT_TAG, _MERGE_TAG):
-            # As written: a number field still reads it as a number; "<<" as a value is text.
-            return node.value
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
-            pass
-        if node.tag == _TIMESTAMP_TAG:
-            return node.value  # not a real date: the model says so where a date is wanted
+    def _alias(self, key_path: KeyPath) -> None:
+        # libyaml hands back the anchored node itself; the alias's own place is in the tokens.
+        if self.alias_reported:
+            return
+        self.alias_reported = True
+        position = self.document.position(key_path)
+        for token in yaml.scan(self.text, Loader=_FAST_LOADER):
+            if isinstance(token, yaml.AliasToken):
+                position = _start(token)
+                break
         self._fail(
-            _start(node),
+            position,
             key_path,
-            f"不支持“{node.tag.replace('tag:yaml.org,2002:', '!!')}”这类标记。",
-            "请删除值前面以“!”开头的标记；如果值本身以“!”开头，请给整个值加上引号。",
+            "使用了别名（*）；内容文件不支持锚点（&）和别名（*）。",
+            "请把要重复的内容直接写出来。",
         )
-        return None
+
+    def _scalar(self, node: ScalarNode, key_path: KeyPath) -> Any:
+        value = node.value
+        if node.tag not in _IMPLICIT_TAGS:
+            self._fail(
+                _start(node),
+                key_path,
+                f"不支持“{visible(node.tag.replace('tag:yaml.org,2002:', '!!'))}”这类标记。",
+                "请删除值前面以“!”开头的标记；如果值本身以“!”开头，请给整个值加上引号。",
+            )
+            return None
+        if _SURROGATE.search(value):
+            bad = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+            self._fail(
+                _start(node),
+                key_path,
+                f"引号里的“\\u”转义写出了一个无效的字符（{char_name(bad)}）。",
+                "请删除这个转义，直接写出要用的文字。",
+            )
+            return None
+        if node.style:  # quoted or a block (plain is None in Python, "" in libyaml): text
+            return value
+        if _COMMENT_AFTER.match(self.text, node.end_mark.index):
+            self._comment_cut(node, key_path)
+        resolved = _resolve_plain(value)
+        if resolved is not value:
+            self.document.written[key_path] = value
+        return resolved
+
+    def _comment_cut(self, node: ScalarNode, key_path: KeyPath) -> None:
+        line = _start(node)[0]
+        self.problems.append(
+            ContentError(
+                self.document.path,
+                line,
+                node.end_mark.column + 2,
+                format_key_path(key_path),
+                "“#”和它后面的文字被当作注释，不会出现在网站上。",
+                f'如果“#”是内容的一部分，请给整个值加上英文双引号，例如 "{visible(node.value, limit=12)} #…"；'
+                "如果是写给自己的备注，请把它移到单独的一行。",
+                "warning",
+            )
+        )
 
     def _fail(self, position: Position, key_path: KeyPath, message: str, hint: str) -> None:
-        self.errors.append(
+        self.problems.append(
             ContentError(self.document.path, *position, format_key_path(key_path), message, hint)
         )
+        self.document.unreadable.add(key_path)
 
-    def _build_mapping(self, node: MappingNode, key_path: KeyPath) -> dict[str, Any]:
+    def _build_mapping(self, node: MappingNode, key_path: KeyPath, *, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
                 self._fail(
                     _start(key_node),
                     key_path,
@@ -431,17 +520,32 @@ class _Builder:
                 self._fail(
                     _start(key_node),
                     (*key_path, key),
-                    f"字段“{key}”重复出现。",
+                    f"字段“{visible(key)}”重复出现。",
                     "同一层级中每个字段只能写一次，请删除或合并重复的字段。",
                 )
                 continue
-            result[key] = self.build(value_node, (*key_path, key))
+            result[key] = self.build(value_node, (*key_path, key), depth=depth + 1)
         return result
 
 
-def _start(node: Node) -> Position:
-    """1-based line and column where ``node`` starts."""
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _resolve_plain(value: str) -> Any:
+    """A plain scalar's value under YAML 1.2's core schema (``value`` itself when it is text)."""
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if _INT.fullmatch(value):
+        if value.startswith(("0o", "0x")):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    return value
+
+
+def _start(item: Node | yaml.Token) -> Position:
+    """1-based line and column where ``item`` starts."""
+    return item.start_mark.line + 1, item.start_mark.column + 1
 
 
 def format_key_path(key_path: KeyPath) -> str:
@@ -450,51 +554,3 @@ def format_key_path(key_path: KeyPath) -> str:
     for part in key_path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-_YAML_PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”，常见原因是值里含有英文冒号却没有加引号，或缩进不对",
-    "could not find expected ':'": "找不到应有的英文冒号“:”",
-    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只允许用空格缩进",
-    "found undefined alias": "使用了未定义的别名（*）",
-    "found unexpected end of stream": "从这里开始的引号直到文件末尾都没有结束，可能缺少右引号",
-    "found unexpected ':'": "出现了多余的冒号",
-    "did not find expected key": "缩进不一致，找不到应有的字段名",
-    "did not find expected '-' indicator": "列表项缩进不一致，找不到应有的“- ”",
-    "expected <block end>, but found '-'": "列表项“- ”的缩进与上一行不一致",
-    "expected <block end>, but found '<block sequence start>'": "列表项“- ”的缩进与同级内容不一致",
-    "expected <block end>, but found": "这一行的缩进与同级字段不一致",
-    "expected a comment or a line break": "值后面多出了内容，常见原因是引号没有成对",
-    "while scanning a quoted scalar": "引号没有成对",
-    "expected ',' or ']'": "方括号“[ ]”里的列表没有正确结束，缺少逗号或右方括号“]”",
-    "expected ',' or '}'": "花括号“{ }”里的内容没有正确结束，缺少逗号或右花括号“}”",
-    "expected alphabetic or numeric character": (
-        "以“*”或“&”开头的值会被当作别名或锚点，请给整个值加上引号"
-    ),
-    "but found another document": "文件里出现了第二个“---”，一个文件只能写一个条目",
-    "expected the node content, but found '<stream end>'": (
-        "文件在值写完之前就结束了，可能缺少右括号或右引号"
-    ),
-}
-
-
-_CANNOT_START = re.compile(r"^found character '(.+)' that cannot start any token")
-
-
-def _describe_yaml_problem(problem: str) -> str:
-    for english, chinese in _YAML_PROBLEMS.items():
-        if problem.startswith(english):
-            return chinese
-    if found := _CANNOT_START.match(problem):
-        return f"值不能直接以“{found[1]}”开头，请给整个值加上引号"
-    return problem or "无法解析"
-
-
-def _yaml_hint(text: str, line: int) -> str:
-    lines = text.splitlines()
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    return (
-        f"请检查第 {line} 行：{shown.strip()!r}"
-        if shown.strip()
-        else f"请检查第 {line} 行附近的缩进和引号。"
-    )

@@ -8,32 +8,161 @@ with the field's Chinese label, then a full-width colon and the explanation.
 from __future__ import annotations
 
 import datetime
+import re
 import types
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-TITLE_PATTERN = r"^[^<>\n]+$"
-ONE_LINE_PATTERN = r"^[^\n]+$"
+TITLE_PATTERN = r"^[^<>\n\r]+$"
+ONE_LINE_PATTERN = r"^[^\n\r]+$"
+PATTERN_RULES = {
+    SLUG_PATTERN: (
+        "只能由小写英文字母、数字和连字符组成",
+        "例如 wangcun-community；不要用中文、空格或大写字母。",
+    ),
+    TITLE_PATTERN: ("不能包含尖括号 < > 或换行", "书名请用书名号《》，并写在一行内。"),
+    ONE_LINE_PATTERN: ("只能写一行", "请把内容写在一行内。"),
+}
+"""What each pattern asks for, in editors' words: (what is wrong, what to do)."""
 SUMMARY_MAX = 80
 PLACEHOLDER = "【待填写】"
 """Marks every value in a new entry's scaffold; validation rejects text that still has it."""
+RESERVED_IDS = frozenset(
+    ["index", "con", "prn", "aux", "nul"]
+    + [f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)]
+)
+"""Ids that cannot name a page: ``index`` is each folder's listing, the rest are names
+Windows cannot store as files (a site copied onto a Windows host would lose them)."""
+INVISIBLE = (
+    r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+)
+"""Characters a reader cannot see or that change how the text around them displays:
+control characters, zero-width characters, line and paragraph separators, direction
+overrides, lone surrogates."""
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60)]
+
+class Visible:
+    """Refuses text holding :data:`INVISIBLE` characters; editors' schemas refuse it too,
+    along with the scaffold's placeholder."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_refuse_invisible, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        json_schema = handler(schema)
+        json_schema["not"] = {"pattern": f"[{INVISIBLE}]|{PLACEHOLDER}"}
+        return json_schema
+
+
+def _refuse_invisible(text: str) -> str:
+    found = _INVISIBLE.search(text)
+    if found:
+        raise PydanticCustomError(
+            "invisible_character",
+            "invisible character",
+            {"char": found.group(), "offset": found.start()},
+        )
+    return text
+
+
+def _refuse_reserved(slug: str) -> str:
+    if slug.lower() in RESERVED_IDS:
+        raise PydanticCustomError("reserved_id", "reserved id", {"value": slug})
+    return slug
+
+
+class _NotReserved:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_refuse_reserved, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        json_schema = handler(schema)
+        json_schema["not"] = {"enum": sorted(RESERVED_IDS)}
+        return json_schema
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE_AND_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d{2}.*")
+VALID_DATE_PATTERN = (
+    r"^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
+)
+"""Real calendar days written as 2022-07-20, for editors' schemas (leap years included)."""
+
+
+def _read_date(value: Any) -> Any:
+    """A date as editors write it, 2022-07-20; numbers and impossible days are refused."""
+    if isinstance(value, datetime.datetime):
+        raise PydanticCustomError("date_with_time", "date with time", {})
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        if _DATE_AND_TIME.fullmatch(value.strip()):
+            raise PydanticCustomError("date_with_time", "date with time", {})
+        written = _DATE.fullmatch(value.strip())
+        if written:
+            year, month, day = (int(part) for part in written.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                raise PydanticCustomError(
+                    "impossible_date", "impossible date", {"year": year, "month": month, "day": day}
+                ) from None
+    raise PydanticCustomError("not_a_date", "not a date", {})
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60),
+    _NotReserved(),
+]
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=TITLE_PATTERN),
+    Visible(),
 ]
 Line = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE_PATTERN
     ),
+    Visible(),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Visible()]
+TaxonRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Visible()]
+"""A theme or organization type, by id; which ids exist is the taxonomy's to say."""
+Order = Annotated[int, Strict()]
+Date = Annotated[
+    datetime.date,
+    BeforeValidator(_read_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": VALID_DATE_PATTERN}),
+]
 
 
 class _Model(BaseModel):
@@ -41,7 +170,6 @@ class _Model(BaseModel):
         extra="forbid",
         frozen=True,
         use_attribute_docstrings=True,
-        coerce_numbers_to_str=True,
     )
 
 
@@ -54,7 +182,7 @@ class Taxon(_Model):
     """名称：页面上显示的中文名称。"""
     description: Text
     """说明：一两句话说明这一类包含什么。"""
-    order: int
+    order: Order
     """顺序：列表中的先后位置，数字小的在前。"""
 
 
@@ -74,7 +202,7 @@ class Source(_Model):
     """来源文件：原始资料的文件名。"""
     title: Line
     """来源标题：原始资料自己的标题。"""
-    published: datetime.date | None = None
+    published: Date | None = None
     """发布日期：原始资料的发布日期，写成 2022-07-20 的形式；不知道时省略。"""
     note: Line | None = None
     """备注：作者、发布单位等补充说明，可省略。"""
@@ -130,14 +258,18 @@ class _Entry(_Model):
         ),
     ]
     """摘要：一句话概括，不超过 80 字，显示在列表和搜索结果中。"""
-    org_type: Slug
+    org_type: TaxonRef
     """组织类型：taxonomy.yml 中 org_types 的一个编号。"""
-    themes: list[Slug] = Field(min_length=1, max_length=5)
-    """主题：taxonomy.yml 中 themes 的编号，1 至 5 个，最相关的放在最前。"""
+    themes: list[TaxonRef] = Field(
+        min_length=1, max_length=5, json_schema_extra={"uniqueItems": True}
+    )
+    """主题：taxonomy.yml 中 themes 的编号，1 至 5 个，不要重复，最相关的放在最前。"""
     keywords: list[Line] = Field(default_factory=list)
     """关键词：读者可能搜索的专有名词，例如“中心组”“三会一课”，可省略。"""
     sources: list[Source] = Field(min_length=1)
     """来源：条目依据的原始资料，至少一项。"""
+    distinct_from: list[Slug] = Field(default_factory=list)
+    """并非重复：与本条目内容相近、但经核实确是不同条目的编号；写上后不再提示“高度相似”，可省略。"""
 
 
 class CaseStudy(_Entry):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.model import ENTRY_MODELS, Taxonomy
+from generator.model import ENTRY_MODELS, PATTERN_RULES, PLACEHOLDER, VALID_DATE_PATTERN, Taxonomy
 
 SCHEMA_DIR = "schemas"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -60,6 +60,8 @@ def _restrict(schema: dict[str, Any], taxa: list[Any]) -> None:
     schema["enum"] = [taxon.id for taxon in taxa]
     schema["enumDescriptions"] = [f"{taxon.name}：{taxon.description}" for taxon in taxa]
     schema["markdownEnumDescriptions"] = schema["enumDescriptions"]
+    listed = "、".join(f"{taxon.id}（{taxon.name}）" for taxon in taxa)
+    schema["errorMessage"] = f"只能填写分类体系（taxonomy.yml）中已有的编号：{listed}。"
     schema.pop("pattern", None)
 
 
@@ -75,8 +77,33 @@ def _model_schema(model: type[BaseModel], title: str) -> dict[str, Any]:
 
 
 def _label_properties(schema: dict[str, Any]) -> None:
-    """Show each field's Chinese label as its title, as editors' tooltips display it."""
+    """Show each field's Chinese label as its title, as editors' tooltips display it, and
+    word the editor's inline errors in Chinese (the YAML language server shows
+    ``errorMessage`` and ``patternErrorMessage`` instead of its English messages)."""
     for prop in schema.get("properties", {}).values():
         description = prop.get("description", "")
-        if "：" in description:
-            prop["title"] = description.split("：", 1)[0]
+        if "：" not in description:
+            continue
+        label, _, explanation = description.partition("：")
+        prop["title"] = label
+        _word_errors(prop, label, explanation)
+
+
+def _word_errors(node: dict[str, Any], label: str, explanation: str) -> None:
+    """Chinese messages on ``node`` and on the schemas inside it (list items, alternatives)."""
+    if "$ref" in node:
+        return  # a nested model: its own fields carry their messages
+    message = f"“{label}”不符合要求：{explanation}"
+    if node.get("type") == "string" and "not" in node and "pattern" in node["not"]:
+        message += f"文字中不能有看不见的字符，也不能留着“{PLACEHOLDER}”。"
+    if node.get("type") in {"string", "integer", "array"}:
+        node["errorMessage"] = message
+    pattern = node.get("pattern")
+    if pattern == VALID_DATE_PATTERN:
+        node["patternErrorMessage"] = f"“{label}”要写成 2022-07-20 的形式，并且是真实存在的日期。"
+    elif pattern in PATTERN_RULES:
+        what, hint = PATTERN_RULES[pattern]
+        node["patternErrorMessage"] = f"“{label}”{what}。{hint}"
+    for inner in [node.get("items"), *node.get("anyOf", [])]:
+        if isinstance(inner, dict):
+            _word_errors(inner, label, explanation)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import rjieba
 
-SEARCH_TERMS_FILE = "search-terms.txt"
+from generator.content_files import SEARCH_TERMS_FILE, inside_project
+
+__all__ = ["SEARCH_TERMS_FILE", "read_search_terms", "register_search_terms"]
 _TERM_FREQUENCY = 100_000
 """High enough that the segmenter prefers the whole term over any split of it."""
 
@@ -34,7 +36,8 @@ _registered: set[str] = set()
 def read_search_terms(content_dir: Path) -> list[str]:
     """Terms from the project dictionary, one per line; ``#`` starts a comment."""
     path = content_dir / SEARCH_TERMS_FILE
-    if not path.is_file():
+    # A link leading out of the project is refused (the content check says so).
+    if not path.is_file() or not inside_project(path, root=content_dir.parent):
         return []
     terms = []
     # Undecodable bytes are the content check's to report, with the file and line.

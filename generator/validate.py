@@ -7,6 +7,7 @@ schema cannot express: references between files, unique ids, file placement.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import functools
@@ -17,13 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.content_files import inside_project
 from generator.errors import ContentError, ContentErrors
 from generator.load import (
     TAXONOMY_FILE,
     ContentCache,
     Document,
     KeyPath,
-    check_text_file,
     display_path,
     format_key_path,
     parse_document,
@@ -33,17 +34,17 @@ from generator.model import (
     ENTRY_MODELS,
     KIND_FOLDERS,
     KIND_LABELS,
+    PATTERN_RULES,
     PLACEHOLDER,
-    SLUG_PATTERN,
-    TITLE_PATTERN,
     BestPractice,
     Entry,
+    Taxon,
     Taxonomy,
     field_label,
     nested_model,
 )
-from generator.segment import SEARCH_TERMS_FILE
 from generator.similar import clauses, find_similar
+from generator.syntax import char_name, visible
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,6 @@ def load_project(
         cache=cache,
         prepare=functools.partial(prepare_document, find_duplicates=find_duplicates),
     )
-    errors += check_text_file(content_dir / SEARCH_TERMS_FILE, root=root)
     return validate_documents(
         documents, errors, content_dir=content_dir, root=root, find_duplicates=find_duplicates
     )
@@ -96,8 +96,8 @@ class Prepared:
     """For the near-duplicate check, when asked for."""
 
 
-_KEPT_POSITIONS = {"id", "kind", "title", "org_type", "themes", "cases"}
-"""Fields whose positions checks across files still need, once one file is validated."""
+_CROSS_FILE_FIELDS = {"id", "kind", "title", "org_type", "themes", "cases", "distinct_from"}
+"""Fields that checks across files still need, once one file is validated on its own."""
 
 
 def prepare_document(document: Document, *, find_duplicates: bool) -> None:
@@ -111,10 +111,10 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
     document.positions = {
         key: value
         for key, value in document.positions.items()
-        if not key or key[0] in _KEPT_POSITIONS
+        if not key or key[0] in _CROSS_FILE_FIELDS
     }
     if isinstance(document.data, dict):
-        document.data = {"id": document.data.get("id")}
+        document.data = {k: v for k, v in document.data.items() if k in _CROSS_FILE_FIELDS}
 
 
 def load_taxonomy(content_dir: Path, *, root: Path) -> Taxonomy:
@@ -122,7 +122,7 @@ def load_taxonomy(content_dir: Path, *, root: Path) -> Taxonomy:
     path = content_dir / TAXONOMY_FILE
     errors: list[ContentError] = []
     document = None
-    if path.is_file():
+    if path.is_file() and inside_project(path, root=root):
         document, errors = parse_document(
             path.read_bytes(), path=display_path(path, root), content_path=TAXONOMY_FILE
         )
@@ -145,12 +145,10 @@ def validate_documents(
     taxonomy_doc = next((d for d in documents if d.content_path == TAXONOMY_FILE), None)
     taxonomy = _validate_taxonomy(taxonomy_doc, errors, content_dir=content_dir, root=root)
 
-    entries: dict[str, Entry] = {}
-    files: dict[str, str] = {}
-    entry_docs: dict[str, Document] = {}
     # Ids of entries that exist but failed validation: references to them are not
     # reported again as "does not exist", which would send editors to the wrong file.
     invalid_ids = {Path(error.path).stem for error in errors}
+    candidates: list[tuple[Entry, Document]] = []
     for document in documents:
         if document is taxonomy_doc:
             continue
@@ -158,36 +156,29 @@ def validate_documents(
             prepare_document(document, find_duplicates=find_duplicates)
         prepared: Prepared = document.prepared
         errors.extend(prepared.errors)
-        entry = prepared.entry
-        if entry is None:
+        if prepared.entry is None:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 invalid_ids.add(document.data["id"])
             invalid_ids.add(Path(document.content_path).stem)
-            continue
-        if entry.id in entries:
-            errors.append(
-                _error(
-                    document,
-                    ("id",),
-                    f"编号“{entry.id}”已被 {files[entry.id]} 使用。",
-                    "每个条目的编号必须唯一，请换一个编号，并同时修改文件名。",
-                )
-            )
-            continue
-        entries[entry.id] = entry
-        files[entry.id] = document.path
-        entry_docs[entry.id] = document
+        else:
+            candidates.append((prepared.entry, document))
+        if taxonomy is not None:
+            _check_taxonomy_refs(document, taxonomy, errors)
 
-    if taxonomy is not None:
-        for entry_id, entry in entries.items():
-            _check_taxonomy_refs(entry, entry_docs[entry_id], taxonomy, errors)
+    entries, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
     for entry_id, entry in entries.items():
+        document = entry_docs[entry_id]
         if isinstance(entry, BestPractice):
-            _check_practice_refs(entry, entry_docs[entry_id], entries, invalid_ids, errors)
+            _check_practice_refs(entry, document, entries, invalid_ids, errors)
+        _check_distinct_refs(entry, document, entries, invalid_ids, errors)
+    files = {entry_id: document.path for entry_id, document in entry_docs.items()}
     warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
+    problems = [*errors, *warnings]
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
 
     if errors:
-        raise ContentErrors(errors + warnings)
+        raise ContentErrors(problems)
     assert taxonomy is not None  # a missing taxonomy is reported as an error above
     order = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
     ordered = sorted(entries.values(), key=lambda e: (order[e.kind], e.id))
@@ -219,8 +210,23 @@ def _validate_taxonomy(
             )
         )
         return None
+    if document.broken and not isinstance(document.data, dict):
+        return None  # what could be read holds no fields; the reason is reported already
+    if document.data is None:
+        errors.append(
+            ContentError(
+                document.path,
+                1,
+                1,
+                "",
+                "分类体系文件是空的。",
+                "请在文件中写明 themes（主题）和 org_types（组织类型），每一项包括 id、name、"
+                "description、order；可参照编辑指南中的“分类体系”一节。",
+            )
+        )
+        return None
     taxonomy = _validate_model(Taxonomy, document, errors)
-    if taxonomy is None:
+    if taxonomy is None or document.broken:
         return None
     clean = True
     for group in ("themes", "org_types"):
@@ -244,6 +250,7 @@ def _validate_taxonomy(
 
 
 def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | None:
+    """The entry in ``document`` checked on its own (its file name is checked across files)."""
     folder, _, name = document.content_path.partition("/")
     kind = next((k for k, f in KIND_FOLDERS.items() if f == folder), None)
     if kind is None or "/" in name:
@@ -261,16 +268,17 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
         return None
     data = document.data
     if not isinstance(data, dict):
-        errors.append(
-            ContentError(
-                document.path,
-                1,
-                1,
-                "",
-                f"文件内容应为若干“字段: 值”，实际是{_describe_value(data)}。",
-                "请参照同一文件夹中的其他条目填写。",
+        if not document.broken:
+            errors.append(
+                ContentError(
+                    document.path,
+                    1,
+                    1,
+                    "",
+                    f"文件内容应为若干“字段: 值”，实际是{_describe_value(data)}。",
+                    "请参照同一文件夹中的其他条目填写。",
+                )
             )
-        )
         return None
     declared = data.get("kind")
     if isinstance(declared, str) and declared in KIND_FOLDERS and declared != kind:
@@ -287,20 +295,55 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
     placeholders = _placeholders(document)
     errors.extend(placeholders)
     entry = _validate_model(ENTRY_MODELS[kind], document, errors)
-    if entry is None or placeholders:
-        return None
-    stem = Path(name).stem
-    if stem != entry.id:
-        errors.append(
-            _error(
-                document,
-                ("id",),
-                f"文件名“{name}”与编号“{entry.id}”不一致。",
-                f"请把文件改名为 {entry.id}.yml，或把 id 改为 {stem}。",
-            )
-        )
+    if entry is None or placeholders or document.broken:
         return None
     return entry
+
+
+def _unique_entries(
+    candidates: list[tuple[Entry, Document]],
+    documents: list[Document],
+    errors: list[ContentError],
+    invalid_ids: set[str],
+) -> tuple[dict[str, Entry], dict[str, Document]]:
+    """Entries whose file is named after their id and whose id no other entry has.
+
+    The ids and file names of the others join ``invalid_ids``.
+    """
+    named = {Path(d.content_path).stem: d for d in documents if d.content_path != TAXONOMY_FILE}
+    entries: dict[str, Entry] = {}
+    docs: dict[str, Document] = {}
+    mismatched = []
+    for entry, document in candidates:
+        if Path(document.content_path).stem != entry.id:
+            mismatched.append((entry, document))
+            continue
+        if entry.id in entries:
+            errors.append(
+                _error(
+                    document,
+                    ("id",),
+                    f"编号“{entry.id}”已被 {docs[entry.id].path} 使用。",
+                    "每个条目的编号必须唯一，请换一个编号，并同时修改文件名。",
+                )
+            )
+            continue
+        entries[entry.id] = entry
+        docs[entry.id] = document
+    for entry, document in mismatched:
+        name = document.content_path.rpartition("/")[2]
+        stem = Path(name).stem
+        invalid_ids |= {stem, entry.id}
+        taken = named.get(entry.id)
+        if taken is not None:
+            hint = (
+                f"编号“{entry.id}”已被 {taken.path} 使用，这个文件多半是复制后忘了改编号："
+                f"请把 id 改为 {stem}。"
+            )
+        else:
+            hint = f"请把文件改名为 {entry.id}.yml，或把 id 改为 {stem}。"
+        errors.append(_error(document, ("id",), f"文件名“{name}”与编号“{entry.id}”不一致。", hint))
+    return entries, docs
 
 
 def _placeholders(document: Document) -> list[ContentError]:
@@ -314,7 +357,7 @@ def _placeholders(document: Document) -> list[ContentError]:
                 _error(
                     document,
                     key_path,
-                    f"这里还是模板中的占位文字：“{value.strip()[:30]}”。",
+                    f"这里还是模板中的占位文字：“{visible(value.strip(), limit=30)}”。",
                     f"请把带“{PLACEHOLDER}”的文字换成实际内容；可省略的字段也可以整行删除。",
                 )
             )
@@ -346,12 +389,16 @@ def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> li
     ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
     for pair in find_similar([(i, docs[i].prepared.clauses or frozenset()) for i in ordered]):
+        first, second = entries[pair.first], entries[pair.second]
+        if pair.first in second.distinct_from or pair.second in first.distinct_from:
+            continue
         warnings.append(
             _error(
                 docs[pair.second],
                 ("title",),
                 f"内容与 {docs[pair.first].path} 高度相似（约 {pair.similarity:.0%} 相同），可能是同一条目提交了两次。",
-                "如果是同一个案例，请合并为一个条目；如果确实是不同的条目，可以忽略本提示。",
+                "如果是同一个条目，请合并为一个；如果确实是不同的条目，请在本文件中加上"
+                f"“distinct_from: [{pair.first}]”，说明已经核实过。",
                 severity="warning",
             )
         )
@@ -359,20 +406,64 @@ def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> li
 
 
 def _check_taxonomy_refs(
-    entry: Entry, document: Document, taxonomy: Taxonomy, errors: list[ContentError]
+    document: Document, taxonomy: Taxonomy, errors: list[ContentError]
 ) -> None:
-    org_ids = [t.id for t in taxonomy.org_types]
-    if entry.org_type not in org_ids:
-        errors.append(_unknown_ref(document, ("org_type",), entry.org_type, org_ids, "组织类型"))
-    theme_ids = [t.id for t in taxonomy.themes]
-    for i, theme in enumerate(entry.themes):
+    """Organization type and themes name taxa that exist, each theme once.
+
+    Read from the file's data, so that an entry with other problems is checked too.
+    """
+    data = document.data if isinstance(document.data, dict) else {}
+    org_type = data.get("org_type")
+    if (
+        isinstance(org_type, str)
+        and org_type.strip()
+        and not document.is_unreadable(("org_type",))
+        and org_type.strip() not in {t.id for t in taxonomy.org_types}
+    ):
+        errors.append(
+            _unknown_taxon(
+                document, ("org_type",), org_type.strip(), taxonomy.org_types, "组织类型"
+            )
+        )
+    themes = data.get("themes")
+    if not isinstance(themes, list) or document.is_unreadable(("themes",)):
+        return
+    theme_ids = {t.id for t in taxonomy.themes}
+    seen: set[str] = set()
+    for i, theme in enumerate(themes):
+        if not isinstance(theme, str) or not theme.strip():
+            continue
+        theme = theme.strip()
         if theme not in theme_ids:
-            errors.append(_unknown_ref(document, ("themes", i), theme, theme_ids, "主题"))
-    for i, theme in enumerate(entry.themes):
-        if theme in entry.themes[:i]:
+            errors.append(_unknown_taxon(document, ("themes", i), theme, taxonomy.themes, "主题"))
+        elif theme in seen:
             errors.append(
                 _error(document, ("themes", i), f"主题“{theme}”重复列出。", "每个主题只写一次。")
             )
+        seen.add(theme)
+
+
+_SPACES = re.compile(r"[ \n]+")
+_LIST_SEPARATORS = re.compile(r"[，、；;\s]+")
+
+
+def _unknown_taxon(
+    document: Document, key_path: KeyPath, value: str, taxa: list[Taxon], what: str
+) -> ContentError:
+    """A theme or organization type that does not exist, with the most likely intended id."""
+    ids = [t.id for t in taxa]
+    listed = "可用的编号有：" + "、".join(f"{t.id}（{t.name}）" for t in taxa) + "。"
+    by_name = {t.name: t.id for t in taxa}
+    parts = [p for p in _LIST_SEPARATORS.split(value) if p]
+    if value in by_name:
+        hint = f"“{value}”是{what}的名称，这里要写它的编号：{by_name[value]}。"
+    elif len(parts) > 1 and all(p in ids or p in by_name for p in parts):
+        written = ", ".join(by_name.get(p, p) for p in parts)
+        hint = f"几个编号之间要用英文逗号“,”分开，写成 [{written}]。"
+    else:
+        close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
+        hint = f"是否想写“{'”或“'.join(close)}”？" if close else ""
+    return _error(document, key_path, f"不存在编号为“{visible(value)}”的{what}。", hint + listed)
 
 
 def _check_practice_refs(
@@ -400,6 +491,20 @@ def _check_practice_refs(
             )
 
 
+def _check_distinct_refs(
+    entry: Entry,
+    document: Document,
+    entries: dict[str, Entry],
+    invalid_ids: set[str],
+    errors: list[ContentError],
+) -> None:
+    for i, target in enumerate(entry.distinct_from):
+        if target not in entries and target not in invalid_ids:
+            errors.append(
+                _unknown_ref(document, ("distinct_from", i), target, list(entries), "条目")
+            )
+
+
 def _unknown_ref(
     document: Document, key_path: KeyPath, value: str, valid: list[str], what: str
 ) -> ContentError:
@@ -411,18 +516,10 @@ def _unknown_ref(
         listed = f"可用的编号有：{'、'.join(valid)}。"
     else:
         listed = f"可用的编号有：{'、'.join(valid[:12])} 等。"
-    return _error(document, key_path, f"不存在编号为“{value}”的{what}。", hint + listed)
+    return _error(document, key_path, f"不存在编号为“{visible(value)}”的{what}。", hint + listed)
 
 
 # --- translating schema errors --------------------------------------------------
-
-_PATTERN_MESSAGES = {
-    SLUG_PATTERN: (
-        "只能由小写英文字母、数字和连字符组成",
-        "例如 wangcun-community；不要用中文、空格或大写字母。",
-    ),
-    TITLE_PATTERN: ("不能包含尖括号 < > 或换行", "书名请用书名号《》，并写在一行内。"),
-}
 
 
 def _validate_model(model: type[BaseModel], document: Document, errors: list[ContentError]) -> Any:
@@ -430,8 +527,16 @@ def _validate_model(model: type[BaseModel], document: Document, errors: list[Con
         return model.model_validate(document.data)
     except ValidationError as invalid:
         for detail in invalid.errors(include_url=False):
+            loc: KeyPath = tuple(detail["loc"])
+            if document.is_unreadable(loc) or (
+                detail["type"] == "missing" and document.broken and not document.unreadable
+            ):
+                continue  # what could not be read is reported already, for what it is
             errors.append(_translate(detail, model, document))
         return None
+
+
+_QUOTE_HINT = '请给整个值加上英文双引号，例如 "{written}"，YAML 才会把它当作文字。'
 
 
 def _translate(detail: Any, model: type[BaseModel], document: Document) -> ContentError:
@@ -444,6 +549,7 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
     if loc and isinstance(loc[-1], int):
         label = f"{label}第 {loc[-1] + 1} 项"
     description = _field_description(owner, name)
+    written = document.written.get(loc)
 
     if kind == "missing":
         return _error(
@@ -459,7 +565,7 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         return _error(
             document,
             loc,
-            f"不认识的字段“{loc[-1]}”。",
+            f"不认识的字段“{visible(str(loc[-1]))}”。",
             f"{hint}这里允许的字段有：{'、'.join(allowed)}。",
         )
     if value is None and kind in {
@@ -468,26 +574,47 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         "model_type",
         "dict_type",
         "int_type",
+        "not_a_date",
     }:
         return _error(document, loc, f"“{label}”没有填写。", f"请填写{description or '内容'}")
     if kind == "string_type":
-        message = f"“{label}”应为文本，实际是{_describe_value(value)}。"
-        return _error(
-            document, loc, message, "文本中含有冒号等符号时，请用英文双引号把整段括起来。"
-        )
+        message = f"“{label}”应为文本，实际是{_describe_value(value, written)}。"
+        if written is not None:
+            hint = _QUOTE_HINT.format(written=written)
+            if name == "value":
+                hint = "数值要与原始资料完全一致，连同单位一起写，例如“120 人”；" + hint
+        else:
+            hint = "文本中含有冒号等符号时，请用英文双引号把整段括起来。"
+        return _error(document, loc, message, hint)
     if kind == "list_type":
         return _error(
             document,
             loc,
-            f"“{label}”应为列表，实际是{_describe_value(value)}。",
-            "列表的每一项单独一行，以“- ”开头。",
+            f"“{label}”应为列表，实际是{_describe_value(value, written)}。",
+            "列表的每一项单独一行，以“- ”开头；或写在一行的方括号里，用英文逗号分开，例如 [甲, 乙]。",
         )
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return _error(
             document,
             loc,
-            f"“{label}”应为包含若干字段的映射，实际是{_describe_value(value)}。",
+            f"“{label}”应为包含若干字段的映射，实际是{_describe_value(value, written)}。",
             "请在下一行缩进两个空格，逐个写“字段: 值”。",
+        )
+    if kind == "invisible_character":
+        char, offset = ctx["char"], ctx["offset"]
+        return _error(
+            document,
+            loc,
+            f"“{label}”含有看不见的字符{char_name(char)}（在第 {offset + 1} 个字处）。",
+            "这类字符常随从网页、Word 或 PDF 复制来的文字混入，会让文字显示错乱或变成空白；"
+            "请删除它（VS Code 会把它标出来），或把这段文字重新输入一遍。",
+        )
+    if kind == "reserved_id":
+        return _error(
+            document,
+            loc,
+            f"“{label}”不能用“{ctx['value']}”：这个名字是网站目录页的文件名，或 Windows 不允许的文件名。",
+            "请换一个编号，例如在后面加上地名或单位名。",
         )
     if kind == "string_too_short":
         return _error(document, loc, f"“{label}”不能为空。", f"请填写{description or '内容'}")
@@ -500,8 +627,8 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
             "请精简文字。",
         )
     if kind == "string_pattern_mismatch":
-        what, hint = _PATTERN_MESSAGES.get(ctx.get("pattern", ""), ("格式不对", "请按说明填写。"))
-        return _error(document, loc, f"“{label}”{what}，实际是“{value}”。", hint)
+        what, hint = PATTERN_RULES.get(ctx.get("pattern", ""), ("格式不对", "请按说明填写。"))
+        return _error(document, loc, f"“{label}”{what}，实际是“{visible(str(value))}”。", hint)
     if kind == "too_short":
         return _error(
             document,
@@ -520,24 +647,45 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         return _error(
             document,
             loc,
-            f"“{label}”应为 {ctx.get('expected')}，实际是“{value}”。",
+            f"“{label}”应为 {ctx.get('expected')}，实际是“{visible(str(value))}”。",
             "请改为规定的值。",
         )
-    if kind.startswith("date_"):
+    date_hint = "请写成“年-月-日”的形式，例如 2022-07-20；不知道日期时删除这一行。"
+    if kind == "impossible_date":
+        year, month, day = ctx["year"], ctx["month"], ctx["day"]
+        if not 1 <= month <= 12:
+            reason = f"没有 {month} 月"
+        else:
+            days = calendar.monthrange(year, month)[1]
+            reason = f"{year} 年 {month} 月只有 {days} 天，没有 {day} 日"
         return _error(
             document,
             loc,
-            f"“{label}”应为日期，实际是{_describe_value(value)}。",
-            "请写成“年-月-日”的形式，例如 2022-07-20（不加引号）；不知道日期时删除这一行。",
+            f"“{label}”不是真实存在的日期：{reason}。",
+            "请核对原始资料上的日期；" + date_hint,
+        )
+    if kind == "date_with_time":
+        return _error(
+            document,
+            loc,
+            f"“{label}”只写日期，不写时刻，实际是“{visible(str(value))}”。",
+            date_hint,
+        )
+    if kind == "not_a_date":
+        return _error(
+            document,
+            loc,
+            f"“{label}”应为日期，实际是{_describe_value(value, written)}。",
+            date_hint,
         )
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return _error(
             document,
             loc,
-            f"“{label}”应为整数，实际是{_describe_value(value)}。",
-            "请填写阿拉伯数字。",
+            f"“{label}”应为整数，实际是{_describe_value(value, written)}。",
+            "请填写阿拉伯数字，不加引号，例如 3。",
         )
-    return _error(document, loc, f"“{label}”的值不符合要求（{detail['msg']}）。", "请按说明填写。")
+    return _error(document, loc, f"“{label}”的值不符合要求。", f"请按说明填写：{description}")
 
 
 def _field_at(model: type[BaseModel], loc: KeyPath) -> tuple[type[BaseModel], str]:
@@ -559,20 +707,17 @@ def _field_description(owner: type[BaseModel], name: str) -> str:
     return description.split("：", 1)[1] if "：" in description else description
 
 
-def _describe_value(value: Any) -> str:
+def _describe_value(value: Any, written: str | None = None) -> str:
     if value is None:
         return "空值"
     if isinstance(value, bool):
-        return f"是非值 {str(value).lower()}"
+        return f"是非值 {written or str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"数字 {value}"
-    if isinstance(value, datetime.datetime):
-        return f"带时刻的日期时间 {value.isoformat(sep=' ')}"
+        return f"数字 {written or value}"
     if isinstance(value, datetime.date):
         return f"日期 {value.isoformat()}"
     if isinstance(value, str):
-        shown = re.sub(r"\s+", " ", value)
-        return f"文本“{shown[:20]}{'…' if len(shown) > 20 else ''}”"
+        return f"文本“{visible(_SPACES.sub(' ', value), limit=20)}”"
     if isinstance(value, list):
         return f"含 {len(value)} 项的列表"
     if isinstance(value, dict):

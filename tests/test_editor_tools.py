@@ -247,7 +247,7 @@ def test_check_json_output_is_machine_readable(project: Path) -> None:
             "column": 11,
             "key": "org_type",
             "message": "不存在编号为“town”的组织类型。",
-            "hint": "可用的编号有：urban-community、school。",
+            "hint": "可用的编号有：urban-community（城市社区）、school（院校（学校））。",
             "severity": "error",
         }
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from generator.errors import ContentErrors
@@ -193,20 +191,26 @@ def _parse(text: str):
     return parse_document(text.encode(), path="content/cases/x.yml", content_path="cases/x.yml")
 
 
-def test_values_keep_the_text_editors_wrote() -> None:
-    """YAML 1.1 would read 0123 as 83, 2019.10 as 2019.1 and 20:30 as 1230; text stays text."""
+def test_values_are_read_as_yaml_1_2_and_schema_checkers_read_them() -> None:
+    """yes stays text, numbers are numbers (their written form kept for messages), dates are text."""
     document, problems = _parse(
-        "title: 0123\nperiod: 2019.10\nregion: 20:30\norder: 3\npublished: 2024-01-02\nnote: <<\n"
+        "title: 0123\nperiod: 2019.10\nregion: 20:30\norder: 3\npublished: 2024-01-02\n"
+        "note: <<\nanswer: yes\nflag: true\nempty: ~\n"
     )
-    assert problems == []
+    assert problems == [] and document is not None
     assert document.data == {
-        "title": "0123",
-        "period": "2019.10",
+        "title": 123,
+        "period": 2019.1,
         "region": "20:30",
         "order": 3,
-        "published": datetime.date(2024, 1, 2),
+        "published": "2024-01-02",
         "note": "<<",
+        "answer": "yes",
+        "flag": True,
+        "empty": None,
     }
+    assert document.written[("title",)] == "0123"
+    assert document.written[("period",)] == "2019.10"
 
 
 @pytest.mark.parametrize(
@@ -225,7 +229,7 @@ def test_values_keep_the_text_editors_wrote() -> None:
 def test_unsupported_yaml_is_reported_not_raised(text: str, message: str) -> None:
     """Aliases, merge keys, tags and absurd nesting give one plain message, never a traceback."""
     document, problems = _parse(text)
-    assert document is None
+    assert document is not None and document.broken
     assert len(problems) == 1 and message in problems[0].message
 
 

@@ -1,0 +1,201 @@
+"""Which files under the content folder are content, and which must never reach the site.
+
+Only files the content model knows are read: entry files (``.yml``/``.yaml``), the
+taxonomy and the search terms. Everything else is reported, never published: a
+Markdown note or an HTML page dropped into ``content/`` could carry scripts, and a
+Word document is not meant for readers. Links (symbolic links) are followed only
+while they stay inside the project; one that leads outside it, loops or points at
+nothing is refused without reading what it points at.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import ContentError
+
+TAXONOMY_FILE = "taxonomy.yml"
+SEARCH_TERMS_FILE = "search-terms.txt"
+ENTRY_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass
+class ContentFiles:
+    """The files to read, and what is wrong with the rest of the folder."""
+
+    yaml: list[tuple[Path, str]] = field(default_factory=list)
+    """Each YAML file's path to open and its path relative to the content folder."""
+    search_terms: Path | None = None
+    problems: list[ContentError] = field(default_factory=list)
+
+
+def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
+    """Walk ``content_dir``; ``root`` is the project, which links must not leave."""
+    found = ContentFiles()
+    shown_dir = _shown_folder(content_dir, root)
+    allowed = Path(os.path.realpath(root))
+    real_content = Path(os.path.realpath(content_dir))
+    if not real_content.is_relative_to(allowed):
+        allowed = real_content
+    visited = {_identity(real_content)}
+    pending = [(content_dir, "")]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            children = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as failure:
+            found.problems.append(_problem(shown_dir, relative, _unreadable_folder(failure)))
+            continue
+        for child in children:
+            if child.name.startswith("."):
+                continue  # hidden files: editors' and systems' own (.gitkeep, .DS_Store)
+            inner = f"{relative}{child.name}"
+            target, refusal = _follow(child, allowed)
+            if refusal is not None:
+                found.problems.append(_problem(shown_dir, inner, refusal))
+                continue
+            if target.is_dir():
+                if _identity(target) in visited:
+                    found.problems.append(_problem(shown_dir, inner, _LOOP))
+                    continue
+                visited.add(_identity(target))
+                pending.append((Path(child.path), f"{inner}/"))
+            else:
+                _classify(found, Path(child.path), inner, shown_dir)
+    found.yaml.sort(key=lambda item: item[1])
+    found.problems += _case_collisions(found.yaml, shown_dir)
+    return found
+
+
+def _shown_folder(content_dir: Path, root: Path) -> str:
+    try:
+        shown = content_dir.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        shown = content_dir.as_posix()
+    return "" if shown == "." else f"{shown}/"
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+_OUTSIDE = (
+    "这是一个指向项目文件夹以外的链接（符号链接），为安全起见不会读取，也不会发布。",
+    "请删除这个链接；需要的文件请复制到项目中。",
+)
+_LOOP = (
+    "这个链接（符号链接）绕回了它所在的文件夹，形成循环，已跳过。",
+    "请删除这个链接。",
+)
+_BROKEN = (
+    "这个链接（符号链接）指向的文件不存在。",
+    "请删除这个链接，或把它换成真正的文件。",
+)
+
+
+def _follow(entry: os.DirEntry[str], allowed: Path) -> tuple[Path, tuple[str, str] | None]:
+    """Where ``entry`` really is, or why it is refused."""
+    path = Path(entry.path)
+    if not entry.is_symlink():
+        return path, None
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError as failure:
+        return path, _LOOP if failure.errno == errno.ELOOP else _BROKEN
+    if not target.is_relative_to(allowed):
+        return path, _OUTSIDE
+    return target, None
+
+
+def _classify(found: ContentFiles, path: Path, relative: str, shown_dir: str) -> None:
+    name = path.name
+    if relative == SEARCH_TERMS_FILE:
+        found.search_terms = path
+    elif name.endswith(ENTRY_SUFFIXES):
+        found.yaml.append((path, relative))
+    elif _looks_like_entry(name):
+        fixed = _fixed_name(name)
+        found.problems.append(
+            _problem(
+                shown_dir,
+                relative,
+                (
+                    f"文件名“{name}”看起来是一个条目文件，但扩展名不对，这个文件不会被读取。",
+                    f"请把文件改名为“{fixed}”（扩展名是小写的 .yml，末尾不要有空格或其他扩展名）。",
+                ),
+            )
+        )
+    else:
+        found.problems.append(
+            _problem(
+                shown_dir,
+                relative,
+                (
+                    "这不是条目文件，不会发布到网站上。",
+                    "内容目录里只放条目（.yml 文件）、taxonomy.yml 和 search-terms.txt；"
+                    "原始资料等其他文件请放到项目以外，或删除这个文件。",
+                ),
+                severity="warning",
+            )
+        )
+
+
+def _looks_like_entry(name: str) -> bool:
+    lowered = name.lower().rstrip(" .")
+    return lowered.endswith(ENTRY_SUFFIXES) or any(f"{s}." in lowered for s in ENTRY_SUFFIXES)
+
+
+def _fixed_name(name: str) -> str:
+    lowered = name.lower()
+    for suffix in ENTRY_SUFFIXES:
+        at = lowered.find(suffix)
+        if at > 0:
+            return name[:at] + ".yml"
+    return name.rstrip(" .") + ".yml"
+
+
+def _case_collisions(files: list[tuple[Path, str]], shown_dir: str) -> list[ContentError]:
+    """Files whose names differ only in upper and lower case overwrite each other on Windows."""
+    by_folded: dict[str, list[str]] = {}
+    for _, relative in files:
+        by_folded.setdefault(relative.casefold(), []).append(relative)
+    problems = []
+    for names in by_folded.values():
+        for name in names[1:]:
+            problems.append(
+                _problem(
+                    shown_dir,
+                    name,
+                    (
+                        f"文件名与 {shown_dir}{names[0]} 只有大小写不同，"
+                        "在 Windows 电脑和许多服务器上两者会互相覆盖。",
+                        "请给其中一个换一个编号和文件名（编号一律用小写字母）。",
+                    ),
+                )
+            )
+    return problems
+
+
+def _unreadable_folder(failure: OSError) -> tuple[str, str]:
+    reason = failure.strerror or str(failure)
+    return (f"无法打开这个文件夹（{reason}）。", "请检查文件夹的读取权限。")
+
+
+def _problem(
+    shown_dir: str, relative: str, text: tuple[str, str], *, severity: str = "error"
+) -> ContentError:
+    message, hint = text
+    return ContentError(f"{shown_dir}{relative}", 1, 1, "", message, hint, severity)
+
+
+def inside_project(path: Path, *, root: Path) -> bool:
+    """Whether ``path``, links followed, is inside the project (always true for plain files)."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except OSError:
+        return False
+    return not path.is_symlink() or real.is_relative_to(Path(os.path.realpath(root)))

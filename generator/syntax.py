@@ -1,0 +1,436 @@
+"""YAML as editors write it: the mistakes the parser misreads or words badly, told in Chinese.
+
+Two passes sit around the YAML parser:
+
+- :func:`lint_text` finds what editors paste or type that YAML misreads without a
+  clear complaint: tabs, invisible line separators, non-breaking or full-width spaces
+  used as indentation or after a colon, a dash look-alike used as a list marker. Each
+  is reported at its own line and neutralised character for character, so every
+  position stays true and the parser can go on to find the rest.
+- :func:`explain_syntax_error` rewords a parser error and names the lines to set aside,
+  so that the loader can parse the remainder and report the file's other problems in
+  the same run instead of one per round.
+
+Lines count only "\\n" as a line break, as editors' editors do (YAML also breaks
+lines at U+0085, U+2028 and U+2029, which would shift every later line number).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import yaml
+
+from generator.errors import ContentError
+
+Position = tuple[int, int]
+
+MAX_QUOTE = 40
+"""Characters of an editor's text that a message quotes before cutting it off."""
+
+_SEPARATORS = "\x85\u2028\u2029"
+_ODD_SPACES = "\u00a0\u3000\u2000-\u200a\u202f\u205f"
+_LOOKALIKE_DASHES = "–—−－•·●▪"
+_SUSPECT = re.compile(
+    rf"[\t{_SEPARATORS}]"
+    rf"|^ *[{_ODD_SPACES}]"
+    rf"|^ *(?:- )*[A-Za-z_][\w-]*:[{_ODD_SPACES}]"
+    rf"|^ *[{_LOOKALIKE_DASHES}][ {_ODD_SPACES}]",
+    re.M,
+)
+"""One quick look for everything :func:`lint_text` reports; most files have none of it."""
+_INDENT = re.compile(rf"^[ {_ODD_SPACES}]+")
+_AFTER_COLON = re.compile(rf"^( *(?:- )*[A-Za-z_][\w-]*:)([{_ODD_SPACES}]+)")
+_DASH = re.compile(rf"^( *)([{_LOOKALIKE_DASHES}])([ {_ODD_SPACES}])")
+_BLOCK_INDICATOR = re.compile(r":\s+[|>][0-9+-]*\s*(?:#.*)?$|^\s*-\s+[|>][0-9+-]*\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r"^( *)(?:- +)*([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+_WIDE_COLON_KEY = re.compile(r"^ *(?:- )*[A-Za-z_][\w-]*\s*：")
+_NO_SPACE_KEY = re.compile(r"^ *(?:- )*([A-Za-z_][\w-]*):(?=[^\s/])")
+
+
+def char_name(char: str) -> str:
+    """``U+200B`` and, where Unicode has one, the character's name in Chinese readers' terms."""
+    names = {
+        "\u00a0": "不间断空格",
+        "\u3000": "全角空格",
+        "\u2028": "行分隔符",
+        "\u2029": "段落分隔符",
+        "\x85": "下一行符",
+        "\t": "制表符",
+        "\u200b": "零宽空格",
+        "\ufeff": "字节顺序标记",
+        "\u202e": "从右到左覆盖符",
+    }
+    code = f"U+{ord(char):04X}"
+    return f"{names[char]}（{code}）" if char in names else code
+
+
+def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
+    """``text`` safe to quote in a message: invisible characters spelled out, long text cut."""
+    shown = []
+    for char in text[:limit]:
+        category = unicodedata.category(char)
+        if char == "\n":
+            shown.append("↵")
+        elif category in {"Cc", "Cf", "Cs", "Zl", "Zp"} or (category == "Zs" and char != " "):
+            shown.append(f"<U+{ord(char):04X}>")
+        else:
+            shown.append(char)
+    more = f"…（共 {len(text)} 字）" if len(text) > limit else ""
+    return "".join(shown) + more
+
+
+class LineIndex:
+    """Line and column of character offsets, counting only "\\n" as a line break."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        if len(self.lines) > 1 and self.lines[-1] == "":
+            self.lines.pop()  # the final newline ends the last line; it starts none
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def position(self, offset: int) -> Position:
+        """1-based (line, column) of ``offset``; past the end means the end of the last line."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset)
+        column = offset - self.starts[line - 1] + 1
+        return line, min(column, len(self.lines[line - 1]) + 1)
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+
+@dataclass
+class Linted:
+    """Text ready for the parser, and what was wrong with it."""
+
+    text: str
+    problems: list[ContentError] = field(default_factory=list)
+
+
+def lint_text(text: str, *, path: str) -> Linted:
+    """Report what YAML would misread in ``text``; return a same-length text it reads as meant."""
+    linted = Linted(text)
+    if not _SUSPECT.search(text):
+        return linted
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        lines[number - 1] = _lint_line(line, number, lines, linted, path=path)
+    linted.text = "\n".join(lines)
+    return linted
+
+
+def _lint_line(line: str, number: int, lines: list[str], linted: Linted, *, path: str) -> str:
+    def report(column: int, message: str, hint: str) -> None:
+        linted.problems.append(ContentError(path, number, column, "", message, hint))
+
+    if "\t" in line:
+        report(
+            line.index("\t") + 1,
+            "这一行含有制表符（Tab），YAML 只能用空格缩进和对齐。",
+            "请把 Tab 换成空格（缩进每级两个空格）；VS Code 可在右下角把“制表符”改为“空格”。",
+        )
+        line = line.replace("\t", " ")
+    separator = next((c for c in line if c in _SEPARATORS), None)
+    if separator is not None:
+        report(
+            line.index(separator) + 1,
+            f"这一行含有看不见的{char_name(separator)}，YAML 会把它当作换行。",
+            "请删除这个字符（VS Code 会把它标出来）；它常随从网页、Word 或 PDF 复制来的文字混入。"
+            "确实要分段时，请用普通的换行并空一行。",
+        )
+        line = re.sub(f"[{_SEPARATORS}]", " ", line)
+    if _in_block_scalar(lines, number - 1):
+        return line  # text of a "|" block: any character is content there
+    indent = _INDENT.match(line)
+    odd = next((c for c in indent.group() if c != " "), None) if indent else None
+    if indent and odd is not None:
+        report(
+            indent.group().index(odd) + 1,
+            f"这一行的缩进用了{char_name(odd)}，YAML 只认英文空格。",
+            "请删掉这一行开头的空白，重新用英文空格缩进（每级两个空格）。",
+        )
+        line = " " * len(indent.group()) + line[len(indent.group()) :]
+    colon = _AFTER_COLON.match(line)
+    if colon:
+        report(
+            len(colon.group(1)) + 1,
+            f"冒号后面用了{char_name(colon.group(2)[0])}，YAML 要求冒号后面是英文空格。",
+            f"请把“{colon.group(1)}”后面的空白换成一个英文空格。",
+        )
+        line = colon.group(1) + " " * len(colon.group(2)) + line[colon.end() :]
+    dash = _DASH.match(line)
+    if dash:
+        report(
+            len(dash.group(1)) + 1,
+            f"列表项以“{dash.group(2)}”（{char_name(dash.group(2))}）开头，YAML 只认英文减号。",
+            "列表的每一项要以英文减号加空格“- ”开头，请替换这个符号。",
+        )
+        line = dash.group(1) + "- " + line[dash.end() :]
+    return line
+
+
+def _in_block_scalar(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` (0-based) is text inside a ``key: |`` or ``key: >`` block.
+
+    Walking up, only lines less indented than everything seen so far can own this
+    one; the block indicator must be on one of them.
+    """
+    smallest = _indentation(lines[index])
+    for number in range(index - 1, -1, -1):
+        above = lines[number]
+        if not above.strip():
+            continue
+        depth = _indentation(above)
+        if depth < smallest:
+            if _BLOCK_INDICATOR.search(above):
+                return True
+            smallest = depth
+        if smallest == 0:
+            return False
+    return False
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+# --- parser errors ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A parser error in editors' terms, and the lines to set aside to read on."""
+
+    error: ContentError
+    set_aside: tuple[int, ...]
+
+
+_OPENED_AT = {
+    "while scanning a quoted scalar",
+    "while scanning a double-quoted scalar",
+    "while parsing a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+}
+"""Errors found far from their cause: they are placed where the quote or bracket opens."""
+
+_PROBLEMS = (
+    (
+        "mapping values are not allowed",
+        "此处不能出现“键: 值”，常见原因是值里含有英文冒号却没有加引号，或缩进不对",
+    ),
+    ("could not find expected ':'", "找不到应有的英文冒号“:”"),
+    ("found character '\\t'", "含有制表符（Tab），YAML 只允许用空格缩进"),
+    ("found a tab character", "含有制表符（Tab），YAML 只允许用空格缩进"),
+    ("found undefined alias", "使用了未定义的别名（*）"),
+    ("found duplicate anchor", "同一个锚点（&）定义了两次；内容文件不支持锚点和别名"),
+    ("found unexpected end of stream", "从这里开始的引号直到文件末尾都没有结束，可能缺少右引号"),
+    ("found unexpected ':'", "出现了多余的冒号"),
+    ("did not find expected key", "缩进不一致，找不到应有的字段名"),
+    ("did not find expected '-' indicator", "列表项缩进不一致，找不到应有的“- ”"),
+    ("expected <block end>, but found '-'", "列表项“- ”的缩进与上一行不一致"),
+    (
+        "expected <block end>, but found '<block sequence start>'",
+        "列表项“- ”的缩进与同级内容不一致",
+    ),
+    ("expected <block end>", "这一行的缩进与同级字段不一致"),
+    ("block sequence entries are not allowed", "此处不能开始列表项“- ”，请检查缩进"),
+    ("expected a comment or a line break", "值后面多出了内容，常见原因是引号没有成对"),
+    ("while scanning a quoted scalar", "引号没有成对"),
+    ("expected ',' or ']'", "方括号“[ ]”里的列表没有正确结束，缺少逗号或右方括号“]”"),
+    ("did not find expected ',' or ']'", "方括号“[ ]”里的列表没有正确结束，缺少逗号或右方括号“]”"),
+    ("expected ',' or '}'", "花括号“{ }”里的内容没有正确结束，缺少逗号或右花括号“}”"),
+    ("did not find expected ',' or '}'", "花括号“{ }”里的内容没有正确结束，缺少逗号或右花括号“}”"),
+    (
+        "expected alphabetic or numeric character",
+        "以“*”或“&”开头的值会被当作别名或锚点，请给整个值加上引号",
+    ),
+    (
+        "did not find expected alphabetic or numeric character",
+        "以“*”或“&”开头的值会被当作别名或锚点，请给整个值加上引号",
+    ),
+    ("but found another document", "文件里出现了第二个“---”，一个文件只能写一个条目"),
+    ("found unexpected document separator", "文件里出现了第二个“---”，一个文件只能写一个条目"),
+    (
+        "expected the node content, but found '<stream end>'",
+        "文件在值写完之前就结束了，可能缺少右括号或右引号",
+    ),
+    ("expected the node content", "这里应当写一个值"),
+    ("did not find expected node content", "这里应当写一个值"),
+    ("expected '<document start>'", "文件开头不是“字段: 值”的形式，或者这一行的缩进与上面不一致"),
+    (
+        "did not find expected <document start>",
+        "文件开头不是“字段: 值”的形式，或者这一行的缩进与上面不一致",
+    ),
+    (
+        "found unknown escape character",
+        "双引号里的反斜杠“\\”后面跟了无法识别的字符；要写反斜杠本身请写成“\\\\”，或改用单引号",
+    ),
+    ("found invalid Unicode character escape code", "双引号里的“\\u”转义不是有效的字符"),
+    ("expected escape sequence", "双引号里的“\\x”“\\u”转义后面的十六进制数字不完整"),
+    ("exceeded maximum nesting depth", "内容嵌套的层数过多"),
+    ("mapping keys are not allowed", "此处不能出现字段名，请检查缩进"),
+    (
+        "found undefined tag handle",
+        "值前面有无法识别的“!”标记；如果值本身以“!”开头，请给整个值加上引号",
+    ),
+    ("expected chomping or indentation indicators", "“|”或“>”后面只能写“-”“+”或数字"),
+    ("expected indentation indicator", "“|”或“>”后面的缩进数字只能是 1 到 9"),
+    ("found incompatible YAML document", "文件开头的“%YAML”声明不受支持，请删除这一行"),
+    ("found duplicate YAML directive", "文件开头的“%YAML”声明重复，请删除"),
+    ("while scanning a directive", "以“%”开头的行会被当作 YAML 指令，请删除或给整个值加上引号"),
+    ("while scanning a tag", "值前面有无法识别的“!”标记；如果值本身以“!”开头，请给整个值加上引号"),
+    ("control characters are not allowed", "含有不可见的控制字符"),
+)
+_CANNOT_START = re.compile(r"^found character '(.+)' that cannot start any token")
+
+
+def describe_problem(problem: str) -> str:
+    """The parser's English ``problem`` in Chinese; never the English itself."""
+    for english, chinese in _PROBLEMS:
+        if problem.startswith(english):
+            return chinese
+    if found := _CANNOT_START.match(problem):
+        return f"值不能直接以“{found[1]}”开头，请给整个值加上引号"
+    return "这里的写法无法识别"
+
+
+def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str) -> SyntaxProblem:
+    """The Chinese message for ``failure`` at the line an editor must look at."""
+    if isinstance(failure, yaml.reader.ReaderError):
+        line, column = index.position(failure.position)
+        error = ContentError(
+            path,
+            line,
+            column,
+            "",
+            f"这一行含有不可见的控制字符（U+{failure.character:04X}）。",
+            "请删除这个字符；它常随从网页、Word 或 PDF 复制来的文字混入。",
+        )
+        return SyntaxProblem(error, (line,))
+    if not isinstance(failure, yaml.MarkedYAMLError):
+        return SyntaxProblem(
+            ContentError(path, 1, 1, "", "YAML 语法错误：这里的写法无法识别", ""), ()
+        )
+    problem = failure.problem or ""
+    context = failure.context or ""
+    mark = failure.problem_mark or failure.context_mark
+    if context in _OPENED_AT and failure.context_mark is not None:
+        mark = failure.context_mark
+    line, column = index.position(mark.index) if mark is not None else (1, 1)
+    if context == "while scanning a simple key" and failure.context_mark is not None:
+        culprit = index.position(failure.context_mark.index)[0]
+        special = _simple_key_problem(index, culprit, path=path)
+        if special is not None:
+            return special
+    message = f"YAML 语法错误：{describe_problem(problem or context)}"
+    shown = index.line(line).strip()
+    hint = (
+        f"请检查第 {line} 行：“{visible(shown, limit=60)}”"
+        if shown
+        else f"请检查第 {line} 行附近的缩进和引号。"
+    )
+    return SyntaxProblem(
+        ContentError(path, line, column, "", message, hint), _with_block(index, line)
+    )
+
+
+def _with_block(index: LineIndex, line: int) -> tuple[int, ...]:
+    """``line`` and the lines below it that are more indented: what it holds goes with it."""
+    depth = _indentation(index.line(line))
+    last = line
+    for number in range(line + 1, len(index.lines) + 1):
+        text = index.line(number)
+        if text.strip() and _indentation(text) <= depth:
+            break
+        if text.strip():
+            last = number
+    return tuple(range(line, last + 1))
+
+
+def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
+    """A line YAML could not read as ``key: value``, when the reason is a typical slip."""
+    text = index.line(line)
+    if _WIDE_COLON_KEY.match(text):
+        return SyntaxProblem(
+            ContentError(
+                path,
+                line,
+                text.index("：") + 1,
+                "",
+                "YAML 语法错误：字段名后面用了中文冒号“：”。",
+                "请改成英文冒号再加一个空格，例如“unit: 某某社区党委”。",
+            ),
+            _with_block(index, line),
+        )
+    missing_space = _NO_SPACE_KEY.match(text)
+    if missing_space:
+        key = missing_space.group(1)
+        return SyntaxProblem(
+            ContentError(
+                path,
+                line,
+                missing_space.end(),
+                "",
+                f"YAML 语法错误：字段名“{key}”的冒号后面缺少空格。",
+                f"请在冒号后面加一个英文空格，写成“{key}: {visible(text[missing_space.end() :].strip(), limit=20)}”。",
+            ),
+            _with_block(index, line),
+        )
+    owner = _unindented_block_owner(index, line)
+    if owner is not None:
+        key_line, key = owner
+        stop = line
+        while stop + 1 <= len(index.lines) and not _ends_block(
+            index.line(stop + 1), key_line, index
+        ):
+            stop += 1
+        return SyntaxProblem(
+            ContentError(
+                path,
+                line,
+                1,
+                "",
+                f"YAML 语法错误：“{key}: |”下面的正文没有缩进。",
+                f"正文的每一行都要比“{key}”多缩进两个空格；请在第 {line} 行到第 {stop} 行的开头各加两个空格。",
+            ),
+            tuple(range(line, stop + 1)),
+        )
+    return None
+
+
+def _unindented_block_owner(index: LineIndex, line: int) -> tuple[int, str] | None:
+    """The ``key: |`` line just above ``line`` whose text was not indented, if that is the case."""
+    depth = _indentation(index.line(line))
+    for number in range(line - 1, 0, -1):
+        above = index.line(number)
+        if not above.strip():
+            continue
+        key = _KEY_LINE.match(above)
+        if key and _indentation(above) >= depth and _BLOCK_INDICATOR.search(above):
+            return number, key.group(2)
+        return None
+    return None
+
+
+def _ends_block(text: str, key_line: int, index: LineIndex) -> bool:
+    """Whether ``text`` is the next field after an unindented block (where to read on)."""
+    key = _KEY_LINE.match(text)
+    return bool(key) and _indentation(text) <= _indentation(index.line(key_line))
+
+
+def top_level_key(index: LineIndex, line: int) -> str | None:
+    """The top-level field that ``line`` belongs to, as far as the text shows."""
+    for number in range(line, 0, -1):
+        text = index.line(number)
+        if text.strip() and _indentation(text) == 0:
+            key = re.match(r"^(?:- +)?([A-Za-z_][\w-]*)\s*[:：]", text)
+            return key.group(1) if key else None
+    return None
