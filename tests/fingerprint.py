@@ -1,18 +1,43 @@
 """Fingerprint of the source documents, so the wording check needs no copy of them.
 
 The five source documents live outside the repository. What is committed instead is
-``tests/fixtures/source-fingerprint.json``: for each document, by file name, a sorted
-set of short hashes of every window of K consecutive characters of its normalised text
-(Traditional converted to Simplified with OpenCC, pinyin glosses such as ``(chuàng)``
-removed, punctuation and whitespace dropped). The file holds no characters of the
-documents, only hashes; an entry's run of 20 or more characters counts as copied when
-every K-window inside it is in one document's set, and the check reports the run from
-the entry's own text.
+``tests/fixtures/source-fingerprint.json``, made by winnowing (Schleimer, Wilkerson and
+Aiken, "Winnowing: local algorithms for document fingerprinting", SIGMOD 2003, the
+algorithm of MOSS). Each document is normalised (Traditional converted to Simplified
+with OpenCC, pinyin glosses such as ``(chuàng)`` removed, punctuation and whitespace
+dropped); every K-gram (K = 20 consecutive characters) is hashed (BLAKE2b, 40 bits);
+of every W = 5 consecutive K-gram hashes only the smallest is kept (the rightmost one
+on ties). The file holds, per document, that set of hashes and the number of K-grams.
 
-The hashes keep the sentences out of the repository as readable, searchable text; they
-are not encryption. Every window is hashed, so anyone who knows one K-character stretch
-of a document can try each possible next character against its set and so rebuild the
-normalised document, a character at a time, in seconds.
+What the check can promise, for an entry's unquoted text against one document:
+
+- a shared run of T = K + W - 1 = 24 or more characters is always found: its W
+  K-grams are one window of the document, whose smallest hash is stored;
+- a shared run of 20 to 23 characters is found only when one of its 1 to 4 K-grams
+  happens to be stored: on pastes from the sources, about 1 in 3 of 20 characters,
+  3 in 5 of 21, 4 in 5 of 22 and 9 in 10 of 23;
+- a run of 19 characters or fewer is never found: it contains no whole K-gram.
+
+A K-gram of the entry whose hash is stored marks K characters as copied; overlapping
+or touching marks are merged, and the check reports the run from the entry's own text.
+
+Why not keep every K-gram: the file must not let anyone rebuild the sources. With every
+K-gram stored, one known stretch and a try of each possible next character against the
+set gives the next character, and so the whole document, in seconds. Winnowing keeps
+about 2 / (W + 1) = 1/3 of the K-grams, and consecutive stored K-grams are 1 to W = 5
+characters apart, each gap about equally often. After a known K-gram the next one is
+stored only about one time in five, so the chain breaks within a few characters; to
+bridge a gap of g characters one has to try every string of g characters (with a few
+thousand possible characters, some 10^17 hashes for a gap of five, and gaps of four or
+five are about two in five), and that search also turns up wrong strings whose hash
+happens to be stored (for a gap of five, some 10^8 of them). A chaining attack on the
+committed file, from any true K-gram of a source, recovers at most 6 characters beyond
+it. The hashes are unkeyed, not encryption: whoever already has a text can still test
+whether it is in a source, which is what the check itself does.
+
+At 40 bits, an entry K-gram matches a stored hash by chance with probability about
+(stored hashes) / 2^40, some 5 * 10^-9 for the five documents: about one false report
+per 200 million unquoted characters checked.
 
 Regenerate after a source document changes (needs the documents and OpenCC, which is
 in the ``test`` extra); ``--check`` compares with the committed file instead of writing:
@@ -29,17 +54,21 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-K = 10
-"""Characters per window."""
+K = 20
+"""Characters per K-gram: the shortest shared run the check can find."""
+W = 5
+"""K-grams per winnowing window: of each W consecutive K-gram hashes, the least is stored."""
+GUARANTEED_RUN = K + W - 1
+"""Characters (punctuation and spaces ignored) of a shared run that is always found."""
+LONGEST_ALLOWED_RUN = K - 1
+"""Characters an unquoted run may share with a source; longer runs are copies."""
 DIGEST_SIZE = 5
-"""Bytes of BLAKE2b digest kept per window (40 bits)."""
+"""Bytes of BLAKE2b digest kept per K-gram (40 bits)."""
 FINGERPRINT = Path(__file__).resolve().parent / "fixtures" / "source-fingerprint.json"
-LONGEST_ALLOWED_RUN = 19
-"""Characters (punctuation and spaces ignored) an unquoted run may share with a source."""
 
 _GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|‘[^’]*’|\"[^\"]*\"")
@@ -58,8 +87,8 @@ def source_text(raw: str) -> str:
     return normalise(opencc.OpenCC("t2s").convert(_GLOSS.sub("", raw)))
 
 
-def window_hashes(text: str, k: int = K, digest_size: int = DIGEST_SIZE) -> list[int]:
-    """The hash of each K-character window of ``text``, in order."""
+def kgram_hashes(text: str, k: int = K, digest_size: int = DIGEST_SIZE) -> list[int]:
+    """The hash of each K-gram (K consecutive characters) of ``text``, in order."""
     return [
         int.from_bytes(
             hashlib.blake2b(text[i : i + k].encode("utf-8"), digest_size=digest_size).digest(),
@@ -69,24 +98,48 @@ def window_hashes(text: str, k: int = K, digest_size: int = DIGEST_SIZE) -> list
     ]
 
 
+def winnow(hashes: Sequence[int], w: int = W) -> list[int]:
+    """Positions of the least hash of each window of ``w`` hashes, rightmost on ties.
+
+    Each position is listed once, in order. A sequence shorter than ``w`` is one window.
+    """
+    w = min(w, len(hashes))
+    chosen: list[int] = []
+    for start in range(len(hashes) - w + 1) if w else ():
+        window = hashes[start : start + w]
+        least = min(window)
+        at = start + max(i for i, h in enumerate(window) if h == least)
+        if not chosen or chosen[-1] != at:
+            chosen.append(at)
+    return chosen
+
+
 @dataclass(frozen=True)
 class Fingerprint:
-    """Per document, the set of hashes of its K-character windows."""
+    """Per document, the winnowed set of its K-gram hashes, and how many K-grams it has."""
 
     documents: Mapping[str, frozenset[int]]
+    kgrams: Mapping[str, int] = field(default_factory=dict)
+    """K-grams in each document (its normalised length - K + 1), for the stored density."""
     k: int = K
+    w: int = W
     digest_size: int = DIGEST_SIZE
 
     @classmethod
     def of_texts(
-        cls, texts: Mapping[str, str], k: int = K, digest_size: int = DIGEST_SIZE
+        cls,
+        texts: Mapping[str, str],
+        k: int = K,
+        w: int = W,
+        digest_size: int = DIGEST_SIZE,
     ) -> Fingerprint:
         """Fingerprint already normalised texts, by document name."""
-        return cls(
-            {name: frozenset(window_hashes(text, k, digest_size)) for name, text in texts.items()},
-            k,
-            digest_size,
-        )
+        documents, kgrams = {}, {}
+        for name, text in texts.items():
+            hashes = kgram_hashes(text, k, digest_size)
+            documents[name] = frozenset(hashes[i] for i in winnow(hashes, w))
+            kgrams[name] = len(hashes)
+        return cls(documents, kgrams, k, w, digest_size)
 
     @classmethod
     def of_folder(cls, folder: Path) -> Fingerprint:
@@ -100,27 +153,31 @@ class Fingerprint:
     def load(cls, path: Path = FINGERPRINT) -> Fingerprint:
         data = json.loads(path.read_text(encoding="ascii"))
         size = data["digest_size"]
-        documents = {}
+        documents, kgrams = {}, {}
         for name, doc in data["documents"].items():
             packed = base64.b64decode(doc["hashes"], validate=True)
             documents[name] = frozenset(
                 int.from_bytes(packed[i : i + size], "big") for i in range(0, len(packed), size)
             )
-        return cls(documents, data["k"], size)
+            kgrams[name] = doc["kgrams"]
+        return cls(documents, kgrams, data["k"], data["w"], size)
 
     def dumps(self) -> str:
         """The committed form: ASCII JSON, hashes sorted and packed as base64."""
         data = {
             "about": (
-                "BLAKE2b hashes of every window of k characters of each source document, "
-                "normalised (OpenCC t2s, pinyin glosses removed, only word characters kept). "
+                "Winnowed BLAKE2b hashes of the k-character substrings of each source document, "
+                "normalised (OpenCC t2s, pinyin glosses removed, only word characters kept): of "
+                "every w consecutive k-gram hashes the least is kept. "
                 "Regenerate: python -m tests.fingerprint <folder of source documents>"
             ),
             "k": self.k,
+            "w": self.w,
             "digest_size": self.digest_size,
             "documents": {
                 name: {
-                    "windows": len(hashes),
+                    "kgrams": self.kgrams[name],
+                    "stored": len(hashes),
                     "hashes": base64.b64encode(
                         b"".join(h.to_bytes(self.digest_size, "big") for h in sorted(hashes))
                     ).decode("ascii"),
@@ -130,9 +187,13 @@ class Fingerprint:
         }
         return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
 
-    def shared_windows(self, text: str, document: str) -> int:
-        """How many distinct K-windows of ``text`` (normalised, quotes included) ``document`` has."""
-        hashes = set(window_hashes(normalise(text), self.k, self.digest_size))
+    def density(self, document: str) -> float:
+        """Stored hashes per K-gram of ``document``: about 2 / (W + 1)."""
+        return len(self.documents[document]) / self.kgrams[document]
+
+    def shared_hashes(self, text: str, document: str) -> int:
+        """How many distinct K-gram hashes of ``text`` (normalised, quotes included) are stored."""
+        hashes = set(kgram_hashes(normalise(text), self.k, self.digest_size))
         return len(hashes & self.documents[document])
 
 
@@ -144,7 +205,7 @@ class Copy:
     start: int
     """Offset of the run in the checked text."""
     length: int
-    """Characters in the run, punctuation and spaces not counted."""
+    """Characters in the run, punctuation and spaces not counted (K or more)."""
     text: str
     """The run as written in the checked text."""
 
@@ -157,32 +218,30 @@ def _unquoted(text: str) -> Iterable[tuple[int, str]]:
     yield position, text[position:]
 
 
-def copied_runs(
-    text: str, fingerprint: Fingerprint, min_length: int = LONGEST_ALLOWED_RUN + 1
-) -> list[Copy]:
-    """Unquoted runs of ``min_length`` or more characters whose every window is in one document."""
+def copied_runs(text: str, fingerprint: Fingerprint) -> list[Copy]:
+    """Unquoted runs of ``text`` made of K-grams whose hashes a document has stored.
+
+    Every reported run is at least K characters long; every unquoted run of K + W - 1
+    characters shared with a document is reported (as part of a run).
+    """
     k = fingerprint.k
-    if min_length < k:
-        raise ValueError(f"min_length {min_length} is shorter than the window ({k})")
-    need = min_length - k + 1
     copies = []
     for offset, piece in _unquoted(text):
         kept = [i for i, ch in enumerate(piece) if not _NOT_TEXT.match(ch)]
         letters = "".join(piece[i] for i in kept)
-        if len(letters) < min_length:
-            continue
-        hashes = window_hashes(letters, k, fingerprint.digest_size)
+        hashes = kgram_hashes(letters, k, fingerprint.digest_size)
         for name, known in sorted(fingerprint.documents.items()):
-            first = None
-            for j, h in enumerate([*hashes, None]):
-                if h is not None and h in known:
-                    if first is None:
-                        first = j
+            runs: list[list[int]] = []  # [first letter, letter after the last]
+            for j, h in enumerate(hashes):
+                if h not in known:
                     continue
-                if first is not None and j - first >= need:
-                    start, end = kept[first] + offset, kept[j - 1 + k - 1] + offset + 1
-                    copies.append(Copy(name, start, j - first + k - 1, text[start:end]))
-                first = None
+                if runs and j <= runs[-1][1]:
+                    runs[-1][1] = j + k
+                else:
+                    runs.append([j, j + k])
+            for first, end in runs:
+                start, stop = kept[first] + offset, kept[end - 1] + offset + 1
+                copies.append(Copy(name, start, end - first, text[start:stop]))
     return sorted(copies, key=lambda c: (c.start, c.document))
 
 
