@@ -325,6 +325,13 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
     if context in _OPENED_AT and failure.context_mark is not None:
         mark = failure.context_mark
     line, column = index.position(mark.index) if mark is not None else (1, 1)
+    opened = _unclosed_quote_above(index, line, path=path)
+    if opened is not None:
+        return opened
+    if problem.startswith("mapping values are not allowed"):
+        stray = _stray_text_above(index, line, path=path)
+        if stray is not None:
+            return stray
     if context == "while scanning a simple key" and failure.context_mark is not None:
         culprit = index.position(failure.context_mark.index)[0]
         special = _simple_key_problem(index, culprit, path=path)
@@ -353,6 +360,68 @@ def _with_block(index: LineIndex, line: int) -> tuple[int, ...]:
         if text.strip():
             last = number
     return tuple(range(line, last + 1))
+
+
+_OPENING_QUOTE = re.compile(r"""^ *(?:- +)*(?:[A-Za-z_][\w-]*\s*:\s+)?(["'])""")
+
+
+def _unclosed_quote_above(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
+    """A value opening a quote it does not close on its own line, at or above ``line``.
+
+    YAML lets a quoted value run on over several lines, so a forgotten closing
+    quote only shows where the next quote character happens to be, often far
+    below; editors write quoted values on one line, so the opening line is the
+    one to fix.
+    """
+    for number in range(line, 0, -1):
+        text = index.line(number)
+        opening = _OPENING_QUOTE.match(text)
+        if opening is None:
+            continue
+        quote, rest = opening.group(1), text[opening.end() :]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
+        if closed is None:
+            return SyntaxProblem(
+                ContentError(
+                    path,
+                    number,
+                    opening.end(),
+                    "",
+                    f"YAML 语法错误：这一行的值以引号“{quote}”开头，但在这一行里没有结束。",
+                    f"请在值的末尾补上另一个“{quote}”；如果值里本来就有引号，请改用中文引号“”。",
+                ),
+                (number,),
+            )
+        if number < line and _indentation(text) == 0:
+            return None  # a complete line at the top level: nothing above runs on into here
+    return None
+
+
+def _stray_text_above(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
+    """A line of plain text where a field was expected, just above ``line``."""
+    for number in range(line - 1, 0, -1):
+        text = index.line(number)
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if (
+            _KEY_LINE.match(text)
+            or text.lstrip().startswith("-")
+            or _in_block_scalar(index.lines, number - 1)
+        ):
+            return None
+        return SyntaxProblem(
+            ContentError(
+                path,
+                number,
+                _indentation(text) + 1,
+                "",
+                "YAML 语法错误：这一行既不是“字段: 值”，也不是列表项“- ”。",
+                "如果这是写给自己的说明，请在行首加上“# ”把它变成注释；"
+                "如果它是上一个字段的内容，请把它缩进到那个字段下面。",
+            ),
+            (number,),
+        )
+    return None
 
 
 def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
@@ -432,5 +501,6 @@ def top_level_key(index: LineIndex, line: int) -> str | None:
         text = index.line(number)
         if text.strip() and _indentation(text) == 0:
             key = re.match(r"^(?:- +)?([A-Za-z_][\w-]*)\s*[:：]", text)
-            return key.group(1) if key else None
+            if key:
+                return key.group(1)
     return None
