@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from generator import usage
-from generator.commands import Problem, setup_logging
+from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
 from generator.model import KIND_FOLDERS
 from generator.report import FORMATS
 
@@ -78,8 +78,23 @@ def _help_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.help_option("-h", "--help", help="显示本帮助并退出。")(func)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("learning-party-kb")
+    except PackageNotFoundError:
+        return "未安装"
+
+
 @click.group(cls=_Group, context_settings=_HELP)
 @_help_option
+@click.version_option(
+    version=_version(),
+    prog_name="kb",
+    message="%(prog)s（学习型党组织建设知识库）%(version)s",
+    help="显示版本号并退出。",
+)
 def main() -> None:
     """学习型党组织建设知识库：检查内容、生成网站、本地预览。"""
 
@@ -108,16 +123,19 @@ def check(content_dir: Path, output_format: str) -> None:
     sys.exit(check_content(content_dir, output_format=output_format))
 
 
-@main.command(context_settings=_HELP)
-@_help_option
-@click.option(
+_CONFIG_OPTION = click.option(
     "-f",
     "--config-file",
     default="mkdocs.yml",
     metavar="文件",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     help="MkDocs 配置文件（默认 mkdocs.yml）。",
 )
+
+
+@main.command(context_settings=_HELP)
+@_help_option
+@_CONFIG_OPTION
 @click.option(
     "-d",
     "--site-dir",
@@ -142,29 +160,26 @@ def build(
 
     setup_logging(quiet=quiet)
     try:
-        summary = build_site(
-            config_file,
-            site_dir=site_dir,
-            strict=strict,
-            offline=offline,
-            live=not quiet and sys.stderr.isatty(),
-        )
+        with stop_signals_interrupt():
+            summary = build_site(
+                config_file,
+                site_dir=site_dir,
+                strict=strict,
+                offline=offline,
+                live=not quiet and sys.stderr.isatty(),
+            )
     except BuildFailed as failure:
         click.echo(str(failure), err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\n已中断，未生成网站，原有网站保持不变。", err=True)
+        sys.exit(130)
     click.echo(summary.describe())
 
 
 @main.command(context_settings=_HELP)
 @_help_option
-@click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    metavar="文件",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="MkDocs 配置文件（默认 mkdocs.yml）。",
-)
+@_CONFIG_OPTION
 @click.option(
     "-a",
     "--dev-addr",
@@ -184,6 +199,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
             f"地址“{dev_addr}”的格式不对，应为“地址:端口”，例如 127.0.0.1:8000。", exit_code=2
         )
     setup_logging()
+    load_project_config(config_file)  # a Chinese message for a wrong folder or setting
     try:
         serve_preview(config_file, host=host, port=int(port))
     except MkDocsException as failure:

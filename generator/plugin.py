@@ -4,11 +4,21 @@ MkDocs itself builds only what it is good at: the theme's assets, the pages
 listed in the navigation and the editors' guide (Markdown). Every page of the
 knowledge base is rendered by the pipeline and framed with the theme's
 ``main.html`` in :mod:`generator.frame`, after MkDocs has built the rest.
+
+MkDocs never sees the content folder: it would publish every file in it as it
+is (a note, an HTML page with scripts, whatever a link points at). The plugin
+reads the content itself and gives MkDocs an empty folder of its own instead.
+The content is checked before MkDocs empties the site folder, so bad content
+leaves the previous site as it was.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +38,7 @@ from generator.frame import Framer, write_site_pages
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site
 from generator.progress import Progress
+from generator.publish import describe_os_error, site_lock, unsafe_target, write_stamp
 from generator.render import render_problems
 from generator.search_index import DocTokens, SearchDoc, build_search_index
 from generator.segment import read_search_terms, register_search_terms
@@ -35,8 +46,6 @@ from generator.write import worker_count, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-_SOURCE_SUFFIXES = {".yml", ".yaml", ".txt"}
-"""Content sources that feed generated pages and must not be published as they are."""
 GUIDE_PAGE = "guide.md"
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
 """Material's own search engine; the header uses the knowledge base's search instead."""
@@ -66,6 +75,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """Under ``mkdocs serve`` problems are written into pages; ``kb serve`` adds them as served."""
         self.raise_content_errors = False
         """``kb build`` reports content errors itself, so they pass through MkDocs untouched."""
+        self.manages_site_dir = False
+        """``kb build`` stages, locks and checks the site folder itself; plain ``mkdocs build``
+        leaves that to the plugin."""
+        self._empty_docs: Path | None = None
+        self._lock: contextlib.ExitStack | None = None
         self.framer: Framer | None = None
         """After a build: what it takes to re-render single pages (used by the preview)."""
 
@@ -74,7 +88,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent
-        self.content_dir = Path(config.docs_dir)
+        if Path(config.docs_dir) != self._empty_docs:
+            self.content_dir = Path(config.docs_dir)
+        # MkDocs publishes every file of its docs folder as it is; it gets an empty one,
+        # the same for every build of this process.
+        if self._empty_docs is None or not self._empty_docs.is_dir():
+            self._empty_docs = Path(tempfile.mkdtemp(prefix="kb-docs-"))
+            atexit.register(shutil.rmtree, self._empty_docs, True)
+        config.docs_dir = str(self._empty_docs)
+        if str(self.content_dir) not in config.watch:
+            config.watch.append(str(self.content_dir))  # `mkdocs serve` still reloads on edits
         if self.config.templates:
             self.template_dir = Path(self.config.templates)
         elif config.theme.custom_dir:
@@ -87,14 +110,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         register_search_terms(read_search_terms(self.content_dir))
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs empties the site folder: bad content or a folder of other files
+        # must leave it as it is.
+        if not self.manages_site_dir and not self.serving:
+            self._guard_site_dir(Path(config.site_dir))
+        self._compile(config)
+
     # Runs before other plugins see the file list, so they find the navigation's pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self._compile(config)
         for file in list(files):
-            if Path(file.src_uri).suffix in _SOURCE_SUFFIXES or file.src_uri.startswith(
-                _UNUSED_THEME_FILES
-            ):
+            if file.src_uri.startswith(_UNUSED_THEME_FILES):
                 files.remove(file)
         planned = {page.src_uri for page in self.site.pages} if self.site else set()
         # Only the navigation's pages become MkDocs files; the rest are written after the
@@ -157,6 +184,41 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 on_progress=stage.advance,
                 token_cache=self.token_cache,
             )
+        if not self.serving:
+            write_stamp(Path(config.site_dir))
+        self._release()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._release()
+
+    def on_shutdown(self) -> None:
+        self._release()
+
+    def _guard_site_dir(self, site_dir: Path) -> None:
+        """Refuse a site folder this tool did not build; hold its lock until the build ends."""
+        final = Path(site_dir).absolute()
+        unsafe = unsafe_target(
+            final, project=self.root.resolve(), content=self.content_dir.resolve()
+        )
+        if unsafe:
+            raise PluginError(f"{unsafe}\n未生成网站。")
+        self._release()
+        self._lock = contextlib.ExitStack()
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.enter_context(
+                site_lock(
+                    final, on_wait=lambda: log.info("另一个生成正在写入 %s，等待它结束……", final)
+                )
+            )
+        except OSError as failure:
+            self._lock = None
+            raise PluginError(describe_os_error(failure, where=final.parent)) from None
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def _banner(self) -> str:
         if self.serving and self.problems and self.banner_in_pages:
@@ -172,8 +234,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     root=self.root,
                     directory_urls=config.use_directory_urls,
                     workers=self.workers,
-                    # Possible duplicates are for editors: kb check and the preview report them.
-                    find_duplicates=self.serving,
+                    find_duplicates=True,
                     cache=self.content_cache,
                 )
         except ContentErrors as problems:
@@ -189,8 +250,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return
         self.problems = self.site.index.project.warnings
         for warning in self.problems:
-            # Info, not warning: a possible duplicate must not fail a --strict build.
-            log.info(warning.format())
+            log.warning(warning.format())  # --strict fails on these, as on any warning
         self.progress.note(
             f"知识库：{len(self.site.index.project.entries)} 个条目，{len(self.site.pages)} 个页面。"
         )

@@ -112,7 +112,7 @@ class Preview:
             shutil.rmtree(previous, ignore_errors=True)
         self.config = config
         self.plugin = plugin
-        self.content_dir = Path(config.docs_dir)
+        self.content_dir = plugin.content_dir
         self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self._site = plugin.site
         self._prints = {}

@@ -1,4 +1,4 @@
-"""Putting a finished build in place of the previous one.
+"""Putting a finished build in place of the previous one, and never harming anything else.
 
 A build is written to a staging folder beside the site folder. Only when it has
 succeeded does it replace the old site, in one rename, so a failed build never
@@ -6,19 +6,161 @@ leaves a half-written site. Before that, every staged file whose bytes equal the
 old site's file becomes a hard link to the old file: unchanged files keep their
 modification times and inodes, so rsync, backups and incremental copies of the
 site only move what really changed.
+
+Every site this tool builds carries a stamp (:data:`STAMP_FILE`) listing the files
+it wrote. Only a folder holding such a stamp and nothing it does not list may be
+replaced; any other folder with files in it is refused. One build at a time may
+work on a site folder: a lock beside it makes a second build wait.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
 import os
 import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.write import files_under
 
+STAMP_FILE = ".kb-site.json"
+"""Written last into every built site: what wrote it and every file it holds."""
+GENERATED_BY = "learning-party-kb"
+_MAX_LISTED = 5
+
+
+class PublishError(Exception):
+    """The site folder cannot be used; the message says why, in Chinese."""
+
 
 def staging_dir(final: Path) -> Path:
     return final.with_name(final.name + ".kb-building")
+
+
+def retired_dir(final: Path) -> Path:
+    return final.with_name(final.name + ".kb-old")
+
+
+def lock_path(final: Path) -> Path:
+    return final.with_name(f".{final.name}.kb-lock")
+
+
+def write_stamp(site_dir: Path) -> None:
+    """Record every file of the finished site in its stamp (the stamp itself excluded)."""
+    files = sorted(
+        path.relative_to(site_dir).as_posix()
+        for path in files_under(site_dir)
+        if path.name != STAMP_FILE
+    )
+    data = {"generated_by": GENERATED_BY, "files": files}
+    (site_dir / STAMP_FILE).write_text(
+        json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+    )
+
+
+def unsafe_target(final: Path, *, project: Path, content: Path) -> str | None:
+    """Why replacing ``final`` by a new site could destroy anything but an old site, or None.
+
+    Paths must be absolute; ``project`` and ``content`` resolved. The message is for
+    editors, in Chinese.
+    """
+    if final.is_symlink() or (final.exists() and not final.is_dir()):
+        return f"{final} 不是一个普通的目录（是文件或链接）。"
+    final = final.resolve()
+    if project.is_relative_to(final):
+        return f"网站目录 {final} 包含项目本身（{project}），生成时会被整个替换。"
+    if content.is_relative_to(final) or final.is_relative_to(content):
+        return f"网站目录 {final} 与内容目录 {content} 相互包含，生成时会毁掉内容。"
+    if not final.is_dir() or not any(final.iterdir()):
+        return None
+    listed = _stamped_files(final)
+    if listed is None:
+        return (
+            f"网站目录 {final} 里已有其他文件，而且不是本工具生成的网站（没有 {STAMP_FILE}），"
+            "为免误删，没有动它。"
+        )
+    foreign = sorted(
+        path.relative_to(final).as_posix()
+        for path in files_under(final)
+        if path.name != STAMP_FILE and path.relative_to(final).as_posix() not in listed
+    )
+    if foreign:
+        shown = "、".join(foreign[:_MAX_LISTED]) + (" 等" if len(foreign) > _MAX_LISTED else "")
+        return (
+            f"网站目录 {final} 里有 {len(foreign)} 个不是本工具生成的文件（{shown}），"
+            "为免误删，没有动它。请把这些文件移走后再生成。"
+        )
+    return None
+
+
+def _stamped_files(folder: Path) -> set[str] | None:
+    try:
+        data = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("generated_by") != GENERATED_BY:
+        return None
+    files = data.get("files")
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
+
+
+def clear_leftovers(final: Path) -> None:
+    """Remove what an interrupted build left beside ``final`` (call while holding the lock)."""
+    for leftover in (staging_dir(final), retired_dir(final)):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def site_lock(final: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the lock of site folder ``final`` for one build; wait while another holds it.
+
+    The operating system releases the lock when the holding process ends in any way,
+    so a killed build never leaves the folder locked.
+    """
+    path = lock_path(final)
+    handle = open(path, "a+b")  # noqa: SIM115  # held for the whole block
+    try:
+        if not _try_lock(handle):
+            if on_wait is not None:
+                on_wait()
+            _wait_lock(handle)
+        yield
+    finally:
+        handle.close()
+
+
+if sys.platform == "win32":  # pragma: no cover - hosts build on Linux; editors may use Windows
+    import msvcrt
+
+    def _try_lock(handle: object) -> bool:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+
+    def _wait_lock(handle: object) -> None:
+        while not _try_lock(handle):
+            time.sleep(0.2)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: object) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+        except OSError as failure:
+            if failure.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                return False
+            raise
+        return True
+
+    def _wait_lock(handle: object) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # type: ignore[attr-defined]
 
 
 def keep_unchanged(staging: Path, previous: Path) -> int:
@@ -43,32 +185,13 @@ def keep_unchanged(staging: Path, previous: Path) -> int:
     return kept
 
 
-def unsafe_target(final: Path, *, project: Path, content: Path) -> str | None:
-    """Why replacing ``final`` by a new site could destroy anything but an old site, or None.
-
-    Paths must be absolute and resolved. The message is for editors, in Chinese.
-    """
-    if project.is_relative_to(final):
-        return f"网站目录 {final} 包含项目本身（{project}），生成时会被整个替换。"
-    if content.is_relative_to(final) or final.is_relative_to(content):
-        return f"网站目录 {final} 与内容目录 {content} 相互包含，生成时会毁掉内容。"
-    if final.exists() and not final.is_dir():
-        return f"{final} 是一个文件，不是目录。"
-    if final.is_dir() and any(final.iterdir()) and not (final / "index.html").is_file():
-        return (
-            f"网站目录 {final} 里已有其他文件，看起来不是以前生成的网站（没有 index.html），"
-            "为免误删，没有动它。"
-        )
-    return None
-
-
 def replace_site(staging: Path, final: Path) -> None:
     """Swap the staged site in; the old one is removed only after the swap.
 
     If the new site cannot be moved into place, the old one is put back before
     the error goes on.
     """
-    retired = final.with_name(final.name + ".kb-old")
+    retired = retired_dir(final)
     shutil.rmtree(retired, ignore_errors=True)
     if final.exists():
         final.rename(retired)
@@ -79,3 +202,15 @@ def replace_site(staging: Path, final: Path) -> None:
             retired.rename(final)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def describe_os_error(failure: OSError, *, where: Path) -> str:
+    """What went wrong with the disk, in editors' words."""
+    if failure.errno == errno.ENOSPC or failure.errno == getattr(errno, "EDQUOT", None):
+        return f"磁盘空间不足，无法在 {where} 写入网站。请清理磁盘空间后重试。"
+    if failure.errno == errno.EROFS:
+        return f"{where} 所在的磁盘是只读的，无法写入网站。请用 -d 另选一个可以写入的目录。"
+    if failure.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限在 {where} 写入。请用 -d 另选一个有写入权限的目录，或请管理员开放权限。"
+    reason = failure.strerror or str(failure)
+    return f"无法在 {where} 写入网站（{reason}）。"

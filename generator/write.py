@@ -9,8 +9,11 @@ receiving them pickled.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +27,8 @@ PARALLEL_THRESHOLD = 200
 """Below this many items, starting worker processes costs more than it saves."""
 _CHUNK = 48
 
+_PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal the kernel sends a process when its parent ends."""
 _work: Callable[[Any], Any] | None = None
 """The function workers run; set before they fork so they inherit it."""
 
@@ -88,18 +93,38 @@ def iter_in_workers(
         return
     global _work
     _work = work
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
     try:
-        chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-        context = multiprocessing.get_context("fork")
         done = 0
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for batch in pool.map(_run_chunk, chunks):
-                yield from batch
-                done += len(batch)
-                if on_progress:
-                    on_progress(done)
+        for batch in pool.map(_run_chunk, chunks):
+            yield from batch
+            done += len(batch)
+            if on_progress:
+                on_progress(done)
     finally:
+        # On an interruption or an error, work not yet started is dropped, not waited for.
+        pool.shutdown(wait=True, cancel_futures=True)
         _work = None
+
+
+def _worker_start(parent: int) -> None:
+    # A worker must not outlive a killed build: ask the kernel to end it with its parent.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+    # Ctrl+C reaches every process of the terminal; the main process alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:

@@ -339,7 +339,7 @@ def test_build_refuses_a_folder_it_would_destroy(sample_project: Path) -> None:
         ("..", "包含项目本身"),
         ("content", "相互包含"),
         ("content/site", "相互包含"),
-        ("notes", "看起来不是以前生成的网站"),
+        ("notes", "不是本工具生成的网站"),
     ]:
         result = _run([*KB, "build", "-d", target], sample_project)
         assert result.returncode == 1, target

@@ -6,8 +6,14 @@ What the commands share: the exception for failures a user can fix, and the log 
 from __future__ import annotations
 
 import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import click
+from mkdocs.config.defaults import MkDocsConfig
 
 
 class Problem(click.ClickException):
@@ -37,3 +43,80 @@ def setup_logging(*, quiet: bool = False) -> None:
     if not mkdocs_log.handlers:
         mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+DEFAULT_CONFIG = "mkdocs.yml"
+OUTSIDE_PROJECT = (
+    "当前文件夹 {cwd} 不是知识库项目（这里没有 {config}）。"
+    "请先进入项目文件夹（含有 mkdocs.yml 和 content/ 的文件夹）再运行，例如：cd 知识库所在的文件夹"
+)
+
+
+def load_project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """The project's MkDocs configuration, or a :class:`Problem` saying in Chinese what is wrong."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if not config_file.is_file():
+        if config_file == Path(DEFAULT_CONFIG):
+            raise Problem(OUTSIDE_PROJECT.format(cwd=Path.cwd(), config=config_file))
+        raise Problem(f"选项 --config-file 给出的“{config_file}”不存在。", exit_code=2)
+    with _captured("mkdocs.config") as said:
+        try:
+            return load_config(str(config_file), **overrides)
+        except MkDocsException:
+            pass
+    raise Problem(_config_problems(config_file, said))
+
+
+@contextmanager
+def _captured(logger: str) -> Iterator[list[logging.LogRecord]]:
+    """Collect what ``logger`` says instead of letting it print (MkDocs words it in English)."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    target = logging.getLogger(logger)
+    handler, propagate = Collect(logging.WARNING), target.propagate
+    target.addHandler(handler)
+    target.propagate = False
+    try:
+        yield records
+    finally:
+        target.removeHandler(handler)
+        target.propagate = propagate
+
+
+def _config_problems(config_file: Path, said: list[logging.LogRecord]) -> str:
+    lines = []
+    for record in said:
+        text = record.getMessage()
+        if record.levelno < logging.ERROR:
+            continue
+        if text.startswith("Config value 'docs_dir'") and "isn't an existing directory" in text:
+            lines.append(
+                f"{config_file} 中 docs_dir 指定的内容目录不存在。"
+                "请确认在项目文件夹中运行，且 content/ 文件夹没有被移走或改名。"
+            )
+        else:
+            lines.append(f"{config_file} 的设置有误：{text}")
+    return "\n".join(lines) or f"无法读取 {config_file}，请检查它的写法。"
+
+
+@contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """Being told to stop (SIGTERM from a service manager, a closed terminal) ends the
+    command as Ctrl+C does, so it cleans up after itself."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)

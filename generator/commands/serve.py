@@ -12,7 +12,7 @@ import functools
 import http.server
 import logging
 import shutil
-import signal
+import sys
 import tempfile
 import threading
 import time
@@ -24,6 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from generator.commands import stop_signals_interrupt
 from generator.preview import Preview, environment_says_poll, run_safely
 from generator.search_index import SEARCH_DIR
 
@@ -51,38 +52,39 @@ _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 def serve(config_file: Path, *, host: str, port: int) -> None:
     """Build, serve and keep updating the preview until interrupted."""
     folder = Path(tempfile.mkdtemp(prefix="kb-preview-"))  # the preview's own, removed at the end
-    _stop_on_signals()
     try:
-        preview = Preview(config_file, folder)
-        outcome = preview.build()
-        for problem in outcome.problems:
-            (log.warning if problem.severity == "warning" else log.error)(problem.format())
-        server = http.server.ThreadingHTTPServer(
-            (host, port), functools.partial(_Handler, preview=preview)
-        )
-        watcher = _watch(preview)
-        log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            log.info("预览已停止。")
-        finally:
-            watcher.stop()
-            server.server_close()
+        with stop_signals_interrupt():
+            _serve(config_file, folder, host=host, port=port)
+    except KeyboardInterrupt:
+        log.info("预览已停止。")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _stop_on_signals() -> None:
-    """Being told to stop (a closed terminal, a service manager) ends the preview like Ctrl+C,
-    so its temporary folder is removed."""
+def _serve(config_file: Path, folder: Path, *, host: str, port: int) -> None:
+    preview = Preview(config_file, folder)
+    outcome = preview.build()
+    for problem in outcome.problems:
+        (log.warning if problem.severity == "warning" else log.error)(problem.format())
+    server = _Server((host, port), functools.partial(_Handler, preview=preview))
+    watcher = _watch(preview)
+    log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
+    try:
+        server.serve_forever()
+    finally:
+        watcher.stop()
+        server.server_close()
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), stop)
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A reader closing the tab mid-answer is normal; anything else is logged briefly.
+        failure = sys.exc_info()[1]
+        if isinstance(failure, (ConnectionError, TimeoutError)):
+            return
+        log.warning("预览服务器处理请求时出错：%s", failure)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
