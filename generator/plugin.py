@@ -132,10 +132,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if guide.is_file():
             self._add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
         if self.site is None:
-            # A preview started on broken content: one page that lists the problems.
-            self._add(
-                files, File.generated(config, "index.md", content="---\ntitle: 内容有错误\n---\n")
-            )
+            # A preview started on broken content: every page of the navigation exists
+            # and lists the problems, so no link leads to an error page.
+            for src_uri in sorted(_nav_sources(config.nav) | {"index.md"}):
+                if files.get_file_from_path(src_uri) is not None:
+                    continue  # the guide, built from its own file
+                self._add(
+                    files, File.generated(config, src_uri, content="---\ntitle: 内容有错误\n---\n")
+                )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -222,7 +226,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _banner(self) -> str:
         if self.serving and self.problems and self.banner_in_pages:
-            return render_problems(self.template_dir, self.problems)
+            return render_problems(
+                self.template_dir, self.problems, kept_previous=self.site is not None
+            )
         return ""
 
     def _compile(self, config: MkDocsConfig) -> None:
@@ -245,8 +251,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             # A preview must survive a bad edit: report, keep the last good pages.
             self.problems = problems.errors
             for problem in problems.errors:
-                log.error(problem.format())
-            log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
+                (log.warning if problem.severity == "warning" else log.error)(problem.format())
+            shown = "预览仍显示上一次正确的内容" if self.site is not None else "预览中暂时没有页面"
+            log.error("内容有错误，%s；改正后会自动刷新。", shown)
             return
         self.problems = self.site.index.project.warnings
         for warning in self.problems:

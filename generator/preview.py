@@ -29,7 +29,7 @@ from generator.incremental import entry_digests, page_fingerprints
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site
 from generator.plugin import kb_plugin
-from generator.render import page_dest, render_problems
+from generator.render import Routes, page_dest, render_problems
 from generator.search_index import SEARCH_DIR, DocTokens, SearchDoc, build_search_index
 from generator.segment import SEARCH_TERMS_FILE, read_search_terms, register_search_terms
 from generator.write import files_under, write_if_changed
@@ -146,6 +146,7 @@ class Preview:
                 environment=self._site.renderer.env if self._site else None,
             )
         except ContentErrors as problems:
+            self._remove_deleted_entries(changed)
             self._publish(problems.errors)
             return Outcome(problems=self.problems, seconds=time.monotonic() - started)
         written = self._write_pages(site)
@@ -177,6 +178,24 @@ class Preview:
         self._prints = prints
         return written
 
+    def _remove_deleted_entries(self, changed: set[Path]) -> None:
+        """While content has errors, the pages of entry files that are gone are gone too."""
+        if self._site is None:
+            return
+        root = self.plugin.root.resolve()
+        deleted = {
+            path.relative_to(root).as_posix()
+            for path in changed
+            if not path.exists() and path.is_relative_to(root)
+        }
+        index = self._site.index
+        for entry_id, file in index.project.files.items():
+            if file in deleted:
+                src_uri = Routes.entry(index.project.entries[entry_id])
+                dest = page_dest(src_uri, directory_urls=self.config.use_directory_urls)
+                (self.site_dir / dest).unlink(missing_ok=True)
+                self._prints.pop(src_uri, None)
+
     def _write_search_index(self, site: CompiledSite) -> None:
         register_search_terms(read_search_terms(self.content_dir))
         emitted: set[Path] = set()
@@ -207,7 +226,9 @@ class Preview:
         """The problems to show above every page, as HTML, or nothing."""
         if not self.problems:
             return ""
-        return render_problems(self.plugin.template_dir, self.problems)
+        return render_problems(
+            self.plugin.template_dir, self.problems, kept_previous=self._site is not None
+        )
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         """Block until the version passes ``seen`` or ``timeout`` seconds go by."""
@@ -257,9 +278,10 @@ def run_safely(preview: Preview, changed: set[Path]) -> Outcome | None:
         log.exception("预览更新时出现意外错误，已保留上一次的页面。")
         return None
     if outcome.problems and any(p.severity == "error" for p in outcome.problems):
-        for problem in outcome.problems:
-            log.error(problem.format())
-        log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
+        if not outcome.full:  # a full build's plugin has reported them already
+            for problem in outcome.problems:
+                (log.warning if problem.severity == "warning" else log.error)(problem.format())
+            log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
     else:
         what = "全部重新生成" if outcome.full else f"更新了 {outcome.pages} 个页面"
         log.info("预览已更新：%s，用时 %.2f 秒。", what, outcome.seconds)

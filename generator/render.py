@@ -262,10 +262,16 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     return env
 
 
-def render_problems(template_dir: Path, problems: list[ContentError]) -> str:
-    """The banner a preview shows above every page while the content has problems."""
-    html = make_environment(template_dir).get_template("problems.html").render(problems=problems)
-    return _without_blank_lines(html)
+def render_problems(
+    template_dir: Path, problems: list[ContentError], *, kept_previous: bool = True
+) -> str:
+    """The banner a preview shows above every page while the content has problems.
+
+    ``kept_previous`` says whether the pages shown are the last content without errors
+    (false when the preview started on broken content and has nothing better to show).
+    """
+    template = make_environment(template_dir).get_template("problems.html")
+    return _without_blank_lines(template.render(problems=problems, kept_previous=kept_previous))
 
 
 class Renderer:

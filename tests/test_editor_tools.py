@@ -289,3 +289,113 @@ def test_guide_is_a_page_of_the_site(real_site: Path) -> None:
     html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
     assert "审核要点" in html and "真实性" in html
     assert "<code>actions[].title</code>" in html
+
+
+_SAMPLE_CASE = (REPO / "tests/fixtures/sample/content/cases/river-community.yml").read_text(
+    encoding="utf-8"
+)
+_AGREEMENT = [
+    ("unchanged", "", "", True),
+    ("bare-number-figure", "value: 每月 2 次", "value: 24", False),
+    ("quoted-number-figure", "value: 每月 2 次", 'value: "24"', True),
+    ("number-as-title", "title: 河畔社区：每月两次中心组学习", "title: 2024", False),
+    ("yes-as-title", "title: 河畔社区：每月两次中心组学习", "title: yes", True),
+    ("repeated-theme", "themes: [learning-forms, results]", "themes: [results, results]", False),
+    ("impossible-date", "    note: 作者：样例", "    published: 2022-02-30", False),
+    ("leap-day", "    note: 作者：样例", "    published: 2024-02-29", True),
+    ("leap-day-in-a-common-year", "    note: 作者：样例", "    published: 2023-02-29", False),
+    ("leap-century", "    note: 作者：样例", "    published: 2000-02-29", True),
+    ("common-century", "    note: 作者：样例", "    published: 1900-02-29", False),
+    ("date-as-number", "    note: 作者：样例", "    published: 0", False),
+    ("date-with-time", "    note: 作者：样例", "    published: 2022-07-20 10:00", False),
+    ("placeholder", "unit: 河畔社区党委", "unit: 【待填写】单位", False),
+    ("zero-width-title", "title: 河畔社区：每月两次中心组学习", "title: \u200b\u200b", False),
+    ("direction-override", "unit: 河畔社区党委", "unit: 河畔\u202e社区", False),
+    ("escaped-separator", "unit: 河畔社区党委", 'unit: "河畔\\u2029社区"', False),
+    ("unknown-theme", "themes: [learning-forms, results]", "themes: [learning-form]", False),
+    ("too-many-themes", "themes: [learning-forms, results]", "themes: [a, b, c, d, e, f]", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "valid"), _AGREEMENT, ids=[case[0] for case in _AGREEMENT]
+)
+def test_schema_and_kb_check_agree(
+    write_project, name: str, old: str, new: str, valid: bool
+) -> None:
+    """What the editor's schema flags, `kb check` refuses, and what it accepts, `kb check` accepts."""
+    from generator.errors import ContentErrors
+    from generator.load import parse_document
+
+    text = _SAMPLE_CASE.replace(old, new, 1) if old else _SAMPLE_CASE
+    assert old == "" or text != _SAMPLE_CASE
+    root = write_project({"content/cases/river-community.yml": text})
+    try:
+        load_project(root / "content", root=root)
+        checked = True
+    except ContentErrors:
+        checked = False
+    document, _ = parse_document(
+        text.encode(), path="content/cases/river-community.yml", content_path="cases/x.yml"
+    )
+    schema = json.loads((REPO / SCHEMA_DIR / "case.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["org_type"]["enum"].append("urban-community")
+    schema["properties"]["themes"]["items"]["enum"] = [
+        "learning-forms",
+        "results",
+        "learning-philosophy",
+    ]
+    assert document is not None
+    schema_ok = jsonschema.Draft202012Validator(schema).is_valid(document.data)
+    assert (checked, schema_ok) == (valid, valid)
+
+
+@pytest.mark.parametrize(("order", "valid"), [("3", True), ("yes", False), ('"3"', False)])
+def test_taxonomy_schema_and_kb_check_agree_on_order(
+    write_project, order: str, valid: bool
+) -> None:
+    """The taxonomy's `order` is a whole number for both the schema and `kb check`."""
+    from generator.errors import ContentErrors
+    from generator.load import parse_document
+
+    source = (REPO / "tests/fixtures/sample/content/taxonomy.yml").read_text(encoding="utf-8")
+    text = source.replace("    order: 3\n", f"    order: {order}\n", 1)
+    root = write_project({"content/taxonomy.yml": text})
+    try:
+        load_project(root / "content", root=root)
+        checked = True
+    except ContentErrors:
+        checked = False
+    document, _ = parse_document(text.encode(), path="t.yml", content_path="taxonomy.yml")
+    schema = json.loads((REPO / SCHEMA_DIR / "taxonomy.schema.json").read_text(encoding="utf-8"))
+    assert document is not None
+    assert (checked, jsonschema.Draft202012Validator(schema).is_valid(document.data)) == (
+        valid,
+        valid,
+    )
+
+
+def test_schemas_word_the_editors_inline_errors_in_chinese() -> None:
+    """Every field's schema carries a Chinese message the YAML language server shows."""
+    for name in ("case", "practice", "material", "taxonomy"):
+        schema = json.loads((REPO / SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8"))
+        nodes = [schema, *schema.get("$defs", {}).values()]
+        for node in nodes:
+            for field, prop in node.get("properties", {}).items():
+                if "$ref" in prop or field == "kind":
+                    continue
+                carriers = [prop, *prop.get("anyOf", [])]
+                assert any(
+                    re.search(r"[\u4e00-\u9fff]", c.get("errorMessage", "")) for c in carriers
+                ), (
+                    name,
+                    field,
+                )
+                for carrier in [*carriers, prop.get("items", {})]:
+                    if "pattern" in carrier:
+                        assert re.search(
+                            r"[\u4e00-\u9fff]", carrier.get("patternErrorMessage", "")
+                        ), (
+                            name,
+                            field,
+                        )

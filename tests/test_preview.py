@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,85 @@ def test_stopping_the_preview_removes_its_files_and_odd_requests_do_no_harm(
         _stop(server)
     assert list(temp.iterdir()) == []
     assert "Traceback" not in _output(sample_project)
+
+
+def _with_navigation(project: Path) -> Path:
+    """The project set up like the real one: its navigation, theme folder and editors' guide."""
+    from tests.conftest import REPO
+
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace("custom_dir: theme", f"custom_dir: {REPO / 'theme'}").replace(
+            "  - theme\n", f"  - {REPO / 'theme'}\n"
+        ),
+        encoding="utf-8",
+    )
+    (project / "CONTRIBUTING.md").write_bytes((REPO / "CONTRIBUTING.md").read_bytes())
+    return project
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as failure:
+        return failure.code, failure.read().decode("utf-8")
+
+
+def test_a_preview_started_on_broken_content_speaks_chinese_everywhere(
+    sample_project: Path,
+) -> None:
+    """Every page of the navigation lists the problems; no English warning or error page."""
+    project = _with_navigation(sample_project)
+    entry = project / "content/materials/hill-school.yml"
+    entry.write_text(entry.read_text("utf-8").replace("key_points:", "keypoints:"), "utf-8")
+    url, server = _start_preview(project)
+    try:
+        for path in ["", "themes/", "org-types/", "matrix/", "explorer/", "cases/", "guide/"]:
+            status, html = _get(url + path)
+            assert status == 200, path
+            assert "还没有可以预览的页面" in html and "不认识的字段“keypoints”" in html, path
+        status, html = _get(url + "cases/nowhere/deeper/")
+        assert status == 404 and "不认识的字段“keypoints”" in html
+        assert "Error response" not in html
+    finally:
+        _stop(server)
+    output = _output(project)
+    assert "预览中暂时没有页面" in output
+    assert output.count("不认识的字段“keypoints”") == 1  # reported once, not once per stage
+    assert "WARNING -  A reference" not in output and "Traceback" not in output
+
+
+def test_closed_connections_and_unknown_addresses_do_not_disturb_the_preview(preview) -> None:
+    """Readers closing tabs mid-answer print nothing; unknown addresses get the site's 404 page."""
+    url, project, server = preview
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    for _ in range(30):
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"GET /search/manifest.js HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, html = _get(url + "no/such/page/")
+    assert status == 404 and '<base href="/">' in html and "样例知识库" in html
+    assert _get(url)[0] == 200 and server.poll() is None
+    time.sleep(0.5)
+    output = _output(project)
+    assert "Traceback" not in output and "BrokenPipe" not in output
+
+
+def _wait_for_status(url: str, status: int) -> None:
+    deadline = time.monotonic() + 20
+    while _get(url)[0] != status:
+        assert time.monotonic() < deadline, f"{url} still does not answer {status}"
+        time.sleep(0.2)
+
+
+def test_a_deleted_entry_stops_being_served(preview) -> None:
+    """Deleting an entry removes its page, also while the deletion leaves others in error."""
+    url, project, server = preview
+    assert _get(url + "materials/hill-school/")[0] == 200
+    (project / "content/materials/hill-school.yml").unlink()  # still cited by the practice
+    _wait_for_status(url + "materials/hill-school/", 404)
+    assert "不存在编号为“hill-school”的条目" in _get(url)[1]
+    (project / "content/practices/twice-monthly-study.yml").unlink()  # the content is whole again
+    _wait_for_status(url + "practices/twice-monthly-study/", 404)
+    assert "kb-problems" not in _get(url)[1]
+    assert server.poll() is None

@@ -16,7 +16,6 @@ from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
 
 KB = [sys.executable, "-m", "generator"]
-SEEDS = REPO.parent / "shared" / "seeds"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -44,10 +43,11 @@ def test_content_sources_are_not_published(real_site: Path) -> None:
 
 def test_real_content_covers_every_seed_document() -> None:
     """Each source document is represented, and every entry names a real source document."""
+    from tests.fingerprint import Fingerprint
+
     project = load_project(REPO / "content", root=REPO)
     cited = {s.document for e in project.entries.values() for s in e.sources}
-    seeds = {p.name for p in SEEDS.glob("*.txt")} if SEEDS.is_dir() else cited
-    assert cited == seeds
+    assert cited == set(Fingerprint.load().documents)
     kinds = [e.kind for e in project.entries.values()]
     assert (
         kinds.count("case") >= 2 and kinds.count("material") >= 3 and kinds.count("practice") >= 6
@@ -369,3 +369,54 @@ def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypa
         replace_site(staging, final)
     assert (final / "index.html").read_text(encoding="utf-8") == "旧"
     assert not (tmp_path / "site.kb-old").exists()
+
+
+def test_kb_names_its_version() -> None:
+    """`kb --version` answers with the installed version, in Chinese."""
+    from importlib.metadata import version
+
+    result = _run([*KB, "--version"], REPO)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kb（学习型党组织建设知识库）{version('learning-party-kb')}"
+
+
+@pytest.mark.parametrize("command", [["check"], ["build"], ["serve"], ["new", "case"]])
+def test_outside_a_project_kb_says_where_to_go(tmp_path: Path, command: list[str]) -> None:
+    """Run in a folder that is not a project, every command says to change into the project."""
+    result = _run([*KB, *command], tmp_path)
+    assert result.returncode == 1
+    assert "不是知识库项目" in result.stderr and "请先进入项目文件夹" in result.stderr
+    assert "Traceback" not in result.stderr and "Config value" not in result.stderr
+
+
+def test_a_missing_content_folder_is_told_in_chinese(sample_project: Path) -> None:
+    """A project whose content folder is gone gets a Chinese message, not MkDocs's English."""
+    (sample_project / "content").rename(sample_project / "content-moved")
+    for command in (["build"], ["check"]):
+        result = _run([*KB, *command], sample_project)
+        assert result.returncode == 1
+        assert "content/" in result.stderr and "没有被移走或改名" in result.stderr, result.stderr
+        assert "isn't an existing directory" not in result.stderr
+
+
+def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
+    sample_project: Path,
+) -> None:
+    """A possible duplicate is a warning: strict builds fail, `distinct_from` settles it."""
+    cases = sample_project / "content" / "cases"
+    copy = (cases / "river-community.yml").read_text(encoding="utf-8")
+    copy = copy.replace("id: river-community", "id: river-village").replace(
+        "河畔社区：", "河畔村："
+    )
+    (cases / "river-village.yml").write_text(copy, encoding="utf-8")
+    plain = _run([*KB, "build", "-d", "out"], sample_project)
+    assert plain.returncode == 0 and "高度相似" in plain.stderr
+    strict = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
+    assert strict.returncode == 1 and "高度相似" in strict.stderr
+    mkdocs_strict = _run([sys.executable, "-m", "mkdocs", "build", "--strict"], sample_project)
+    assert mkdocs_strict.returncode == 1
+    (cases / "river-village.yml").write_text(
+        copy.replace("sources:", "distinct_from: [river-community]\nsources:"), encoding="utf-8"
+    )
+    settled = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
+    assert settled.returncode == 0 and "高度相似" not in settled.stderr, settled.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.errors import ContentErrors
@@ -9,6 +11,9 @@ from generator.index import RELATED_LIMIT, build_index, relatedness, resolve_rel
 from generator.load import parse_document
 from generator.render import page_url, paragraphs, relative_url
 from generator.validate import load_project
+from tests.conftest import SAMPLE
+
+REPO_SAMPLE = SAMPLE / "content"
 
 
 def test_positions_point_at_values() -> None:
@@ -265,3 +270,73 @@ def test_a_broken_taxonomy_is_not_also_called_missing(write_project) -> None:
         load_project(root / "content", root=root)
     taxonomy = [e for e in caught.value.errors if e.path == "content/taxonomy.yml"]
     assert len(taxonomy) == 1 and "YAML 语法错误" in taxonomy[0].message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "told"),
+    [
+        ("big5", "看起来是繁体中文的 Big5 编码"),
+        ("gb18030", "看起来是简体中文的 GBK/GB18030 编码"),
+        ("utf-16-le", "看起来是UTF-16 编码"),
+        ("utf-16", "看起来是UTF-16 编码"),
+    ],
+)
+def test_a_file_in_another_encoding_is_named_by_a_real_detector(encoding: str, told: str) -> None:
+    """Big5 is not called GBK, UTF-16 without a byte-order mark is recognised."""
+    text = "id: river-community\ntitle: 河畔社區：每月兩次中心組學習\nsummary: 社區黨委以學習帶動黨員學習\n"
+    document, problems = parse_document(
+        text.encode(encoding), path="content/cases/x.yml", content_path="cases/x.yml"
+    )
+    assert document is None and len(problems) == 1
+    assert told in problems[0].message and "UTF-8" in problems[0].hint
+
+
+def test_a_file_that_is_not_text_is_called_so() -> None:
+    """A Word file or picture renamed to .yml is told apart from a wrongly encoded text."""
+    document, problems = parse_document(
+        bytes(range(256)) * 8, path="content/cases/x.yml", content_path="cases/x.yml"
+    )
+    assert document is None and "不是文本文件" in problems[0].message
+
+
+def test_a_huge_value_is_quoted_short(write_project) -> None:
+    """A one-megabyte value in a wrong place is cut in the message, not echoed in full."""
+    root = write_project({"content/cases/river-community.yml": None})
+    path = root / "content/cases/river-community.yml"
+    source = (REPO_SAMPLE / "cases/river-community.yml").read_text(encoding="utf-8")
+    huge = "org_type: " + "乡" * 1_000_000
+    path.write_text(source.replace("org_type: urban-community", huge), "utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_project(root / "content", root=root)
+    report = caught.value.report()
+    assert len(report) < 2_000 and "（共 1000000 字）" in report
+
+
+def test_no_parser_english_reaches_editors() -> None:
+    """Every YAML Test Suite style syntax slip is worded in Chinese (no English parser text)."""
+    samples = [
+        "a: b\n--- \nc\n...\nd: [\n",
+        'a: "x\\qy"\n',
+        "a: |0\n  x\n",
+        "a: !<tag:x> b\n",
+        "%YAML 2.0\n---\na: b\n",
+        "a: [b, c]]\n",
+        "a:\n  - b\n c: d\n",
+        "? a\n? b\n: c\n: d\n",
+        "a: *\n",
+        "a: 'x\n",
+        "{a: b\n",
+        "a: b: c\n",
+        "- a\nb: c\n",
+        "a: @x\n",
+        "a: `x\n",
+    ]
+    for text in samples:
+        _, problems = _parse(text)
+        assert problems, text
+        for problem in problems:
+            words = problem.message + problem.hint
+            assert not re.search(r"\b(?:expected|found|while|scanning|parsing|but)\b", words), (
+                text,
+                words,
+            )

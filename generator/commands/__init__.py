@@ -120,3 +120,12 @@ def stop_signals_interrupt() -> Iterator[None]:
     finally:
         for name, handler in previous.items():
             signal.signal(getattr(signal, name), handler)
+
+
+def require_content_dir(content_dir: Path) -> None:
+    """A :class:`Problem` unless ``content_dir`` exists; outside a project, say where to go."""
+    if content_dir.is_dir():
+        return
+    if not Path(DEFAULT_CONFIG).is_file():
+        raise Problem(OUTSIDE_PROJECT.format(cwd=Path.cwd(), config=DEFAULT_CONFIG))
+    raise Problem(f"找不到内容目录 {content_dir}。请确认 content/ 文件夹没有被移走或改名。")

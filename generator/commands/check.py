@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands import OUTSIDE_PROJECT, Problem
+from generator.commands import require_content_dir
 from generator.errors import ContentErrors
 from generator.report import render_report
 from generator.validate import load_project
@@ -15,10 +15,7 @@ from generator.write import worker_count
 
 def check_content(content_dir: Path, *, output_format: str) -> int:
     """Print the report for ``content_dir``; return the exit code (1 when there are errors)."""
-    if not content_dir.is_dir():
-        if not Path("mkdocs.yml").is_file():
-            raise Problem(OUTSIDE_PROJECT.format(cwd=Path.cwd(), config="mkdocs.yml"))
-        raise Problem(f"找不到内容目录 {content_dir}。请确认 content/ 文件夹没有被移走或改名。")
+    require_content_dir(content_dir)
     to_stderr = output_format == "text"
     try:
         project = load_project(content_dir, root=Path.cwd(), workers=worker_count())

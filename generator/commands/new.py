@@ -11,7 +11,7 @@ from typing import Any
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from generator.commands import Problem
+from generator.commands import Problem, require_content_dir
 from generator.errors import ContentErrors
 from generator.model import Slug, Taxon, Taxonomy, Title
 from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
@@ -72,6 +72,7 @@ def _checked(value: str, rule: Any, message: str) -> str:
 
 def read_taxonomy(content_dir: Path) -> Taxonomy:
     """The taxonomy, or a report of what is wrong with it and a :class:`Problem`."""
+    require_content_dir(content_dir)
     try:
         return load_taxonomy(content_dir, root=Path.cwd())
     except ContentErrors as problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -63,9 +64,7 @@ def serve(config_file: Path, *, host: str, port: int) -> None:
 
 def _serve(config_file: Path, folder: Path, *, host: str, port: int) -> None:
     preview = Preview(config_file, folder)
-    outcome = preview.build()
-    for problem in outcome.problems:
-        (log.warning if problem.severity == "warning" else log.error)(problem.format())
+    preview.build()  # its problems are reported as it runs
     server = _Server((host, port), functools.partial(_Handler, preview=preview))
     watcher = _watch(preview)
     log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
@@ -111,6 +110,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        # A folder without its page (an entry just deleted) is "not found", never a file list.
+        self.send_error(404)
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The site's own "page not found" page, in Chinese, instead of Python's English one."""
+        missing = self.preview.site_dir / "404.html"
+        if code != 404 or not missing.is_file():
+            super().send_error(code, message, explain)
+            return
+        # The page is written for the site's top folder; a base address keeps its links working.
+        html = missing.read_text(encoding="utf-8").replace("<head>", '<head><base href="/">', 1)
+        self._send(self._decorate(html), "text/html; charset=utf-8", status=404)
+
     def _decorate(self, html: str) -> bytes:
         banner = self.preview.banner()
         if banner:
@@ -118,8 +132,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         script = _RELOAD % (self.preview.version, WAIT_PATH)
         return html.replace("</body>", script + "</body>", 1).encode("utf-8")
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def _send(self, body: bytes, content_type: str, *, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
