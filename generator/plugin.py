@@ -240,7 +240,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     root=self.root,
                     directory_urls=config.use_directory_urls,
                     workers=self.workers,
-                    find_duplicates=True,
+                    # Possible duplicates are warnings for editors (kb check, the preview) and
+                    # fail a strict build; a plain build saves the seconds they take.
+                    find_duplicates=self.serving or bool(config.strict),
                     cache=self.content_cache,
                 )
         except ContentErrors as problems:

@@ -43,7 +43,7 @@ from generator.model import (
     field_label,
     nested_model,
 )
-from generator.similar import clauses, find_similar
+from generator.similar import ClauseSet, clauses, find_similar
 from generator.syntax import char_name, visible
 
 
@@ -92,7 +92,7 @@ class Prepared:
 
     entry: Entry | None
     errors: list[ContentError]
-    clauses: frozenset[str] | None
+    clauses: ClauseSet | None
     """For the near-duplicate check, when asked for."""
 
 
@@ -388,7 +388,9 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
 def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
     ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
-    for pair in find_similar([(i, docs[i].prepared.clauses or frozenset()) for i in ordered]):
+    empty = clauses({})
+    found = [(i, c if (c := docs[i].prepared.clauses) is not None else empty) for i in ordered]
+    for pair in find_similar(found):
         first, second = entries[pair.first], entries[pair.second]
         if pair.first in second.distinct_from or pair.second in first.distinct_from:
             continue

@@ -323,3 +323,42 @@ def test_an_interrupted_build_leaves_no_staging_folder(large_project: Path, stop
     assert not staging.exists()
     time.sleep(0.5)
     assert not [p for p in large_project.iterdir() if p.name.endswith((".kb-building", ".kb-old"))]
+
+
+_DAMAGE = [
+    "\u2028", "\u00a0", "\u3000", "\t", '"', "'", "[", "]", "{", "}", ":", ": ", "- ", "#",
+    "&a ", "*a", "!!str ", "!x ", "|", ">", "\n", "\n  ", "---\n", "\\u", "\\x", "\u202e",
+    "\u200b", "%", "@", "`", "? ", "<<: ", "0x1F", ".inf", "yes", "~", "2022-02-30",
+]  # fmt: skip
+
+
+def test_randomly_damaged_files_never_crash_the_check() -> None:
+    """Hundreds of damaged copies of an entry and the taxonomy give reports, never exceptions."""
+    import random
+
+    from generator.load import parse_document
+    from generator.validate import prepare_document
+
+    sample = REPO / "tests" / "fixtures" / "sample" / "content"
+    sources = [
+        ((sample / "cases" / "river-community.yml").read_bytes(), "cases/river-community.yml"),
+        ((sample / "taxonomy.yml").read_bytes(), "taxonomy.yml"),
+    ]
+    rng = random.Random(20261202)
+    for _ in range(600):
+        source, content_path = rng.choice(sources)
+        data = bytearray(source)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.5:
+                data[at:at] = rng.choice(_DAMAGE).encode()
+            elif roll < 0.8:
+                del data[at : at + rng.randint(1, 8)]
+            else:
+                data[at : at + 1] = bytes([rng.randrange(256)])
+        document, problems = parse_document(bytes(data), path="x.yml", content_path=content_path)
+        if document is not None:
+            prepare_document(document, find_duplicates=True)
+        for problem in problems:
+            assert problem.message and problem.line >= 1 and problem.column >= 1
