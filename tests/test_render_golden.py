@@ -67,6 +67,8 @@ def test_preview_problem_banner() -> None:
     assert_matches_golden(html + "\n", GOLDEN / "problems__errors.html")
     warnings_only = render_problems(REPO / "theme" / "kb", problems[2:])
     assert_matches_golden(warnings_only + "\n", GOLDEN / "problems__warnings.html")
+    nothing_yet = render_problems(REPO / "theme" / "kb", problems[:1], kept_previous=False)
+    assert "还没有可以预览的页面" in nothing_yet and "上一次正确的内容" not in nothing_yet
 
 
 def test_content_text_cannot_become_markup() -> None:
