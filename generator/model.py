@@ -11,6 +11,7 @@ import datetime
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -58,21 +59,24 @@ overrides, lone surrogates."""
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
-class Visible:
-    """Refuses text holding :data:`INVISIBLE` characters; editors' schemas refuse it too,
-    along with the scaffold's placeholder."""
+@dataclass(frozen=True, eq=False)  # hashed by identity: type annotations hash their metadata
+class Refusal:
+    """Field metadata: a rule checked after the field's own validation, and the same rule
+    added to the field's JSON Schema, so editors' schemas refuse what the model refuses."""
+
+    check: Callable[[Any], Any]
+    """Returns the value, or raises ``PydanticCustomError`` naming what is wrong."""
+    json_schema: dict[str, Any]
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(_refuse_invisible, handler(source))
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> dict[str, Any]:
-        json_schema = handler(schema)
-        json_schema["not"] = {"pattern": f"[{INVISIBLE}]|{PLACEHOLDER}"}
-        return json_schema
+        return {**handler(schema), **self.json_schema}
 
 
 def _refuse_invisible(text: str) -> str:
@@ -92,18 +96,10 @@ def _refuse_reserved(slug: str) -> str:
     return slug
 
 
-class _NotReserved:
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(_refuse_reserved, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> dict[str, Any]:
-        json_schema = handler(schema)
-        json_schema["not"] = {"enum": sorted(RESERVED_IDS)}
-        return json_schema
+VISIBLE = Refusal(_refuse_invisible, {"not": {"pattern": f"[{INVISIBLE}]|{PLACEHOLDER}"}})
+"""Text holding :data:`INVISIBLE` characters is refused; editors' schemas also refuse the
+scaffold's placeholder, which ``kb check`` reports with its own message."""
+NOT_RESERVED = Refusal(_refuse_reserved, {"not": {"enum": sorted(RESERVED_IDS)}})
 
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -140,22 +136,22 @@ def _read_date(value: Any) -> Any:
 Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=60),
-    _NotReserved(),
+    NOT_RESERVED,
 ]
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=TITLE_PATTERN),
-    Visible(),
+    VISIBLE,
 ]
 Line = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE_PATTERN
     ),
-    Visible(),
+    VISIBLE,
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Visible()]
-TaxonRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Visible()]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), VISIBLE]
+TaxonRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), VISIBLE]
 """A theme or organization type, by id; which ids exist is the taxonomy's to say."""
 Order = Annotated[int, Strict()]
 Date = Annotated[

@@ -317,6 +317,16 @@ _AGREEMENT = [
 ]
 
 
+def _kb_check_accepts(root: Path) -> bool:
+    from generator.errors import ContentErrors
+
+    try:
+        load_project(root / "content", root=root)
+    except ContentErrors:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(
     ("name", "old", "new", "valid"), _AGREEMENT, ids=[case[0] for case in _AGREEMENT]
 )
@@ -324,17 +334,11 @@ def test_schema_and_kb_check_agree(
     write_project, name: str, old: str, new: str, valid: bool
 ) -> None:
     """What the editor's schema flags, `kb check` refuses, and what it accepts, `kb check` accepts."""
-    from generator.errors import ContentErrors
     from generator.load import parse_document
 
     text = _SAMPLE_CASE.replace(old, new, 1) if old else _SAMPLE_CASE
     assert old == "" or text != _SAMPLE_CASE
-    root = write_project({"content/cases/river-community.yml": text})
-    try:
-        load_project(root / "content", root=root)
-        checked = True
-    except ContentErrors:
-        checked = False
+    checked = _kb_check_accepts(write_project({"content/cases/river-community.yml": text}))
     document, _ = parse_document(
         text.encode(), path="content/cases/river-community.yml", content_path="cases/x.yml"
     )
@@ -355,17 +359,11 @@ def test_taxonomy_schema_and_kb_check_agree_on_order(
     write_project, order: str, valid: bool
 ) -> None:
     """The taxonomy's `order` is a whole number for both the schema and `kb check`."""
-    from generator.errors import ContentErrors
     from generator.load import parse_document
 
     source = (REPO / "tests/fixtures/sample/content/taxonomy.yml").read_text(encoding="utf-8")
     text = source.replace("    order: 3\n", f"    order: {order}\n", 1)
-    root = write_project({"content/taxonomy.yml": text})
-    try:
-        load_project(root / "content", root=root)
-        checked = True
-    except ContentErrors:
-        checked = False
+    checked = _kb_check_accepts(write_project({"content/taxonomy.yml": text}))
     document, _ = parse_document(text.encode(), path="t.yml", content_path="taxonomy.yml")
     schema = json.loads((REPO / SCHEMA_DIR / "taxonomy.schema.json").read_text(encoding="utf-8"))
     assert document is not None
