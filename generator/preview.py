@@ -36,7 +36,6 @@ from generator.write import files_under, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-CONTENT_SUFFIXES = {".yml", ".yaml"}
 
 
 @dataclass
@@ -128,7 +127,9 @@ class Preview:
         only_content = (
             self._site is not None
             and not self._rebuild_pending
-            and all(_inside(path, content) and path.suffix in CONTENT_SUFFIXES for path in changed)
+            # Any file in the content folder: entries, and files the check warns about. The
+            # search terms change how every entry is tokenised, so they rebuild everything.
+            and all(_inside(path, content) and path.name != SEARCH_TERMS_FILE for path in changed)
         )
         if not only_content:
             log.debug("full rebuild for %s", sorted(map(str, changed)))
@@ -252,7 +253,7 @@ class Preview:
         if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp")):
             return False
         if _inside(path, self.content_dir.resolve()):
-            return path.suffix in CONTENT_SUFFIXES or name == SEARCH_TERMS_FILE
+            return True  # entries, and files the content check reports
         if self.watched_theme is not None and _inside(path, self.watched_theme.resolve()):
             return True
         # Beside the configuration only it and the guide matter, not logs or other files.

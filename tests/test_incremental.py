@@ -188,3 +188,24 @@ def test_search_index_requests_wait_while_it_is_rewritten(
     preview.update({(sample_project / "content/cases/river-community.yml").resolve()})
     assert seen == [(version + 1, False)]
     assert preview.search_ready.is_set()
+
+
+def test_a_misnamed_or_stray_file_shows_up_in_the_preview(
+    preview: Preview, sample_project: Path
+) -> None:
+    """Saving `x.YML` or a note in content/ is reported at once, without a full rebuild."""
+    source = sample_project / "content/cases/river-community.yml"
+    misnamed = sample_project / "content/cases/hill-village.YML"
+    misnamed.write_bytes(source.read_bytes())
+    assert preview.relevant(misnamed.resolve())
+    outcome = preview.update({misnamed.resolve()})
+    assert not outcome.full
+    assert [p.message for p in outcome.problems if p.path.endswith(".YML")] == [
+        "文件名“hill-village.YML”看起来是一个条目文件，但扩展名不对，这个文件不会被读取。"
+    ]
+    misnamed.unlink()
+    note = sample_project / "content/notes.md"
+    note.write_text("# 笔记\n", encoding="utf-8")
+    outcome = preview.update({misnamed.resolve(), note.resolve()})
+    assert [(p.path, p.severity) for p in outcome.problems] == [("content/notes.md", "warning")]
+    assert not (preview.site_dir / "notes.md").exists()
