@@ -27,7 +27,8 @@ from mkdocs.structure.toc import get_toc
 from generator.pipeline import CompiledSite
 from generator.render import Heading, RenderedPage
 from generator.render import Page as PlannedPage
-from generator.write import map_in_workers, write_if_changed
+from generator.workers import map_in_workers
+from generator.write import write_if_changed
 
 _TITLE = "kbsentineltitle0"
 _CONTENT = "<h1>kbsentinelcontent0</h1>"

@@ -35,7 +35,7 @@ from generator.syntax import (
     top_level_key,
     visible,
 )
-from generator.write import map_in_workers
+from generator.workers import map_in_workers
 
 __all__ = ["TAXONOMY_FILE", "ContentCache", "Document", "parse_document", "read_documents"]
 

@@ -42,7 +42,8 @@ from generator.publish import describe_os_error, site_lock, unsafe_target, write
 from generator.render import render_problems
 from generator.search_index import DocTokens, SearchDoc, build_search_index
 from generator.segment import read_search_terms, register_search_terms
-from generator.write import worker_count, write_if_changed
+from generator.workers import worker_count
+from generator.write import write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
 

@@ -10,7 +10,7 @@ from generator.commands import require_content_dir
 from generator.errors import ContentErrors
 from generator.report import render_report
 from generator.validate import load_project
-from generator.write import worker_count
+from generator.workers import worker_count
 
 
 def check_content(content_dir: Path, *, output_format: str) -> int:

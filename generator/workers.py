@@ -1,0 +1,111 @@
+"""The worker pool: work spread over forked processes, for the stages that need it.
+
+Workers are forked, so they inherit the compiled site, templates and segmenter
+instead of receiving them pickled. A worker ignores Ctrl+C (the main process
+handles it and cancels what has not started) and dies with its parent, so an
+interrupted or killed build leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PARALLEL_THRESHOLD = 200
+"""Below this many items, starting worker processes costs more than it saves."""
+_CHUNK = 48
+
+_PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal the kernel sends a process when its parent ends."""
+_work: Callable[[Any], Any] | None = None
+"""The function workers run; set before they fork so they inherit it."""
+
+
+def worker_count() -> int:
+    """How many processes to render with: one per core, where forking is available."""
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def map_in_workers(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    workers: int,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """``[work(item) for item in items]``, spread over forked processes when that pays.
+
+    ``on_progress`` is called with the number of items finished so far.
+    """
+    return list(iter_in_workers(work, items, workers=workers, on_progress=on_progress))
+
+
+def iter_in_workers(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    workers: int,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Result]:
+    """Like :func:`map_in_workers`, but yields results in order as they arrive.
+
+    The caller can fold results into something compact while workers go on,
+    instead of holding every result at once.
+    """
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+        for done, item in enumerate(items, start=1):
+            yield work(item)
+            if on_progress and (done % _CHUNK == 0 or done == len(items)):
+                on_progress(done)
+        return
+    global _work
+    _work = work
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
+    try:
+        done = 0
+        for batch in pool.map(_run_chunk, chunks):
+            yield from batch
+            done += len(batch)
+            if on_progress:
+                on_progress(done)
+    finally:
+        # On an interruption or an error, work not yet started is dropped, not waited for.
+        pool.shutdown(wait=True, cancel_futures=True)
+        _work = None
+
+
+def _worker_start(parent: int) -> None:
+    # A worker must not outlive a killed build: ask the kernel to end it with its parent.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+    # Ctrl+C reaches every process of the terminal; the main process alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
+    assert _work is not None
+    return [_work(item) for item in chunk]
