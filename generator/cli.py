@@ -271,3 +271,67 @@ def schema(content_dir: Path) -> None:
         click.echo(f"已更新 {path}")
     if not changed:
         click.echo("已是最新，无需更新。")
+
+
+@main.command("import", context_settings=_HELP)
+@_help_option
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="文件或文件夹...", type=click.Path(path_type=Path)
+)
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(list(KIND_FOLDERS)),
+    help="草稿的类型：case（典型案例）、practice（经验做法）或 material（学习资料）。",
+)
+@click.option(
+    "--org-type", "org_type", metavar="编号", help="组织类型编号；不给时按原文建议，并标为待填写。"
+)
+@click.option(
+    "--theme", "themes", multiple=True, metavar="编号", help="主题编号，可重复使用；不给时按原文建议。"
+)
+@click.option(
+    "--keep-all", is_flag=True, help="什么都不删：只转换编码和繁简，疑似网站附加的文字只标出、不删去。"
+)
+@click.option(
+    "--report",
+    "report_file",
+    metavar="文件",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把导入报告另存为这个文件（已存在时不覆盖）。",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    metavar="目录",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="内容目录（默认 content）。",
+)
+def import_(
+    paths: tuple[Path, ...],
+    kind: str,
+    org_type: str | None,
+    themes: tuple[str, ...],
+    keep_all: bool,
+    report_file: Path | None,
+    content_dir: Path,
+) -> None:
+    """从已有材料（.txt、.html、.docx、.pdf，可给文件夹）生成条目草稿，并报告做了哪些修改。
+
+    草稿写入内容目录中对应类型的文件夹，从不覆盖已有文件；需要编辑判断的地方标为“【待填写】”，
+    处理完之前 kb check 不会通过。
+    """
+    from generator.commands.import_ import import_files
+
+    sys.exit(
+        import_files(
+            paths,
+            kind=kind,
+            org_type=org_type,
+            themes=themes,
+            keep_all=keep_all,
+            report_file=report_file,
+            content_dir=content_dir,
+        )
+    )

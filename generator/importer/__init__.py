@@ -1,0 +1,108 @@
+"""``kb import``: from a scraped or downloaded document to a draft entry.
+
+The stages, one module each: :mod:`~generator.importer.read` (bytes, web page, Word
+or PDF to lines, with the encoding), :mod:`~generator.importer.clean` (Simplified
+Chinese, glosses, boilerplate, page chunks), :mod:`~generator.importer.structure`
+(headings to sections to the kind's fields), :mod:`~generator.importer.extract`
+(title, date, figures, suggestions), :mod:`~generator.importer.draft` (the YAML) and
+:mod:`~generator.importer.report` (what was done, in Chinese). Nothing here writes
+files; :mod:`generator.commands.import_` does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.importer import clean, draft, extract, structure
+from generator.importer.findings import Findings
+from generator.importer.read import SourceText, read_source
+from generator.model import Taxonomy
+
+
+@dataclass
+class Imported:
+    """One document's import: the draft text and everything the report tells about it."""
+
+    source: SourceText
+    kind: str
+    entry_id: str
+    facts: extract.Facts
+    plan: structure.FieldPlan
+    findings: Findings
+    text: str
+    """The draft's YAML."""
+    traditional: bool
+    path: Path | None = None
+    """Where the draft was written, once it is."""
+
+
+def import_document(
+    path: Path,
+    *,
+    kind: str,
+    taxonomy: Taxonomy,
+    org_type: str | None = None,
+    themes: tuple[str, ...] = (),
+    keep_all: bool = False,
+    search_terms: tuple[str, ...] = (),
+) -> Imported:
+    """Read, clean and structure one document into a draft of ``kind``.
+
+    Raises :class:`~generator.importer.read.UnreadableSource` for files that cannot be read.
+    """
+    source = read_source(path, keep_all=keep_all)
+    cleaned = clean.clean_source(source, keep_all=keep_all)
+    title = extract.find_title(cleaned.paragraphs, source.title)
+    clean.drop_title_repeats(cleaned, title)
+    byline = extract.find_byline(cleaned.paragraphs)
+    if byline is not None:
+        cleaned.findings.remove(byline.place, byline.text, "署名行（已写入 sources.note）")
+        cleaned.paragraphs.remove(byline)
+    clean.rejoin_chunks(cleaned)
+    clean.strip_glued_title(cleaned, title)
+    clean.flag_suspicious(cleaned)
+    published, evidence = extract.find_published(
+        [*cleaned.removed_paragraphs, *cleaned.paragraphs[:5]], source.published
+    )
+    outline = structure.outline(cleaned.paragraphs, cleaned.findings)
+    plan = structure.plan_fields(outline, kind)
+    facts = extract.find_facts(cleaned.paragraphs, title=title, taxonomy=taxonomy)
+    facts.byline = byline.text if byline is not None else ""
+    facts.published, facts.published_evidence = published, evidence
+    body = "\n".join(p.text for p in cleaned.paragraphs)
+    keywords = sorted(
+        (term for term in search_terms if term in body),
+        key=lambda term: (-body.count(term), term),
+    )
+    entry_id = draft.draft_id(title, path)
+    data, notes = draft.build_entry(
+        kind,
+        entry_id=entry_id,
+        source_name=path.name,
+        facts=facts,
+        plan=plan,
+        org_type=org_type,
+        themes=themes,
+        keywords=keywords,
+    )
+    text = draft.render_draft(kind, data, notes, source_name=path.name)
+    return Imported(
+        source, kind, entry_id, facts, plan, cleaned.findings, text, cleaned.traditional
+    )
+
+
+def with_id(imported: Imported, entry_id: str) -> str:
+    """The draft's text with another id (when its own is taken by an existing file)."""
+    return re.sub(r"(?m)^id: .*$", f"id: {entry_id}", imported.text, count=1)
+
+
+def read_search_terms(content_dir: Path) -> tuple[str, ...]:
+    """The domain terms of ``search-terms.txt``, to suggest keywords; none if it is missing."""
+    path = content_dir / "search-terms.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
