@@ -11,9 +11,8 @@ re-render a single page without a whole MkDocs build.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from markupsafe import escape
@@ -24,11 +23,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.pipeline import CompiledSite
-from generator.render import Heading, RenderedPage
-from generator.render import Page as PlannedPage
-from generator.workers import map_in_workers
-from generator.write import write_if_changed
+from generator.outline import Heading
+from generator.render import RenderedPage
 
 _TITLE = "kbsentineltitle0"
 _CONTENT = "<h1>kbsentinelcontent0</h1>"
@@ -109,9 +105,9 @@ class Framer:
         page.content = banner + rendered.html
         page.toc = get_toc(
             [
-                {"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []}
+                {"level": h.level, "id": h.id or "", "name": str(escape(h.toc_title)), "children": []}
                 for h in rendered.headings
-                if h.level == 2
+                if h.in_toc
             ]
         )
         page.meta = {"hide": list(rendered.hide)} if rendered.hide else {}
@@ -131,11 +127,11 @@ class Framer:
         if not self.use_shells or rendered.src_uri in self.nav_pages:
             return None
         folder, _, name = rendered.src_uri.rpartition("/")
-        toc = [h for h in rendered.headings if h.level == 2]
+        toc = [h for h in rendered.headings if h.in_toc]
         if (
             name == "index.md"
             or "<h1" not in rendered.html
-            or not all(_PLAIN.match(t) for t in [rendered.title, *(h.title for h in toc)])
+            or not all(_PLAIN.match(t) for t in [rendered.title, *(h.toc_title for h in toc)])
         ):
             return None
         key = (folder, bool(toc), rendered.hide)
@@ -204,11 +200,11 @@ class _Shell:
     def fill(self, rendered: RenderedPage, banner: str) -> tuple[str, str]:
         name = rendered.src_uri.rpartition("/")[2].removesuffix(".md")
         toc = self.separator.join(
-            self.toc_item.replace(_TOC_ID, h.id).replace(_TOC_TITLE, str(escape(h.title)))
+            self.toc_item.replace(_TOC_ID, h.id or "").replace(_TOC_TITLE, str(escape(h.toc_title)))
             for h in rendered.headings
-            if h.level == 2
+            if h.in_toc
         )
-        first = next((h.id for h in rendered.headings if h.level == 2), "")
+        first = next((h.id or "" for h in rendered.headings if h.in_toc), "")
         values = {
             _TITLE: rendered.title,
             _CONTENT: banner + rendered.html,
@@ -221,23 +217,3 @@ class _Shell:
             out.append(values[slot])
             out.append(part)
         return f"{self.dest[0]}{name}{self.dest[1]}", "".join(out)
-
-
-def write_site_pages(
-    site: CompiledSite,
-    framer: Framer,
-    *,
-    site_dir: Path,
-    pages: Sequence[PlannedPage] | None = None,
-    banner: str = "",
-    workers: int = 1,
-    on_progress: Callable[[int], None] | None = None,
-) -> int:
-    """Render, frame and write ``pages`` (all of the site's by default); return how many changed."""
-
-    def produce(page: PlannedPage) -> bool:
-        dest, data = framer.frame(site.renderer.render(page), banner=banner)
-        return write_if_changed(site_dir / dest, data)
-
-    todo = site.pages if pages is None else pages
-    return sum(map_in_workers(produce, todo, workers=workers, on_progress=on_progress))

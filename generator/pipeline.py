@@ -1,20 +1,44 @@
-"""Runs the stages in order: load -> validate -> index -> plan. Knows nothing of MkDocs.
+"""Runs the stages in order: load -> validate -> index -> plan -> render -> write. Knows
+nothing of MkDocs: the page frame comes in as a :class:`Frame`.
 
-Rendering is left to the caller, page by page, so that it can be spread over
-processes and so that a preview can re-render only the pages an edit touches.
+Rendering is done page by page, so that it can be spread over processes and so
+that a preview can re-render only the pages an edit touches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
 from generator.index import SiteIndex, build_index
 from generator.load import ContentCache
-from generator.render import Page, Renderer, plan_pages
+from generator.reads import Read
+from generator.render import Page, RenderedPage, Renderer, plan_pages
+from generator.search_index import DocTokens, SearchDoc, build_search_index
 from generator.validate import load_project
+from generator.workers import map_in_workers
+from generator.write import write_if_changed
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything one build depends on besides the content, fixed for the whole build."""
+
+    root: Path
+    """The project folder; paths in messages are relative to it, links may not leave it."""
+    content_dir: Path
+    template_dir: Path
+    """The page-body templates (``theme/kb``)."""
+    directory_urls: bool = True
+    """``cases/x/`` addresses for a web server; ``cases/x.html`` for a folder opened from disk."""
+    workers: int = 1
+    """Processes to read and render with."""
+    find_duplicates: bool = True
+    """Also look for entries that read almost the same (a warning for editors)."""
 
 
 @dataclass(frozen=True)
@@ -27,13 +51,8 @@ class CompiledSite:
 
 
 def compile_site(
-    content_dir: Path,
-    template_dir: Path,
+    options: BuildOptions,
     *,
-    root: Path,
-    directory_urls: bool = True,
-    workers: int = 1,
-    find_duplicates: bool = True,
     cache: ContentCache | None = None,
     environment: jinja2.Environment | None = None,
 ) -> CompiledSite:
@@ -43,8 +62,75 @@ def compile_site(
     so unchanged files are not read again and templates are not compiled again.
     """
     project = load_project(
-        content_dir, root=root, workers=workers, find_duplicates=find_duplicates, cache=cache
+        options.content_dir,
+        root=options.root,
+        workers=options.workers,
+        find_duplicates=options.find_duplicates,
+        cache=cache,
     )
     index = build_index(project)
-    renderer = Renderer(template_dir, index, directory_urls=directory_urls, environment=environment)
+    renderer = Renderer(
+        options.template_dir,
+        index,
+        directory_urls=options.directory_urls,
+        environment=environment,
+    )
     return CompiledSite(index, plan_pages(index), renderer)
+
+
+class Frame(Protocol):
+    """Puts a rendered page body into the site's page frame (the theme)."""
+
+    def frame(self, rendered: RenderedPage, *, banner: str = "") -> tuple[str, bytes]:
+        """The page's path inside the site folder, and its bytes."""
+        ...
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    src_uri: str
+    changed: bool
+    """Whether its bytes differed from the file already there."""
+    reads: frozenset[Read]
+    """What it looked up in the site index (see :mod:`generator.reads`)."""
+
+
+def write_pages(
+    site: CompiledSite,
+    frame: Frame,
+    *,
+    site_dir: Path,
+    pages: Sequence[Page] | None = None,
+    banner: str = "",
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[WrittenPage]:
+    """Render, frame and write ``pages`` (all of the site's by default), in parallel."""
+
+    def produce(page: Page) -> WrittenPage:
+        rendered = site.renderer.render(page)
+        dest, data = frame.frame(rendered, banner=banner)
+        return WrittenPage(page.src_uri, write_if_changed(site_dir / dest, data), rendered.reads)
+
+    todo = site.pages if pages is None else pages
+    return map_in_workers(produce, todo, workers=workers, on_progress=on_progress)
+
+
+def write_search_index(
+    index: SiteIndex,
+    *,
+    site_dir: Path,
+    directory_urls: bool,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+    token_cache: dict[SearchDoc, DocTokens] | None = None,
+) -> None:
+    """Write the search index's files into ``site_dir``, leaving unchanged files alone."""
+    build_search_index(
+        index,
+        directory_urls=directory_urls,
+        emit=lambda path, data: write_if_changed(site_dir / path, data),
+        workers=workers,
+        on_progress=on_progress,
+        token_cache=token_cache,
+    )

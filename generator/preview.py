@@ -20,22 +20,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from generator.builder import build_theme, options_from_config
+from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
-from generator.incremental import entry_digests, page_fingerprints
+from generator.incremental import PageRecord, is_current, record_page
 from generator.load import ContentCache
-from generator.pipeline import CompiledSite, compile_site
-from generator.plugin import kb_plugin
+from generator.pipeline import CompiledSite, compile_site, write_pages, write_search_index
+from generator.reads import ReadValues
 from generator.render import Routes, page_dest, render_problems
 from generator.search_index import SEARCH_DIR, DocTokens, SearchDoc, build_search_index
 from generator.segment import SEARCH_TERMS_FILE, read_search_terms, register_search_terms
 from generator.write import files_under, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
-
 
 
 @dataclass
@@ -67,7 +67,8 @@ class Preview:
         self.changed = threading.Condition(self.lock)
         self._cache = ContentCache()
         self._tokens: dict[SearchDoc, DocTokens] = {}
-        self._prints: dict[str, str] = {}
+        self._records: dict[str, PageRecord] = {}
+        """What each page was rendered from, to tell which pages an edit touches."""
         self._site: CompiledSite | None = None
         self._rebuild_pending = False
         """A full build failed on content errors and kept the old pages; the next update redoes it."""
@@ -79,46 +80,66 @@ class Preview:
     # --- building ---------------------------------------------------------------------
 
     def build(self) -> Outcome:
-        """Build everything with MkDocs; content errors leave a page listing them.
+        """Build everything: content, theme, pages and search, into a fresh folder.
 
-        The build goes to a fresh folder that replaces the served one when done,
-        so a reader never meets a half-built site.
+        The build goes to a new folder that replaces the served one when done, so a
+        reader never meets a half-built site. Content errors keep the last good pages.
         """
         started = time.monotonic()
-        self._builds += 1
-        target = self.base_dir / f"site-{self._builds}"
-        config = load_config(str(self.config_file), site_dir=str(target))
-        plugin = kb_plugin(config)
-        # MkDocs hands back the previous build's plugin when its settings are unchanged;
-        # clear the site it remembers, so that only this build's content counts.
-        plugin.site = None
-        plugin.serving = True
-        plugin.banner_in_pages = False
+        config = load_config(str(self.config_file))
+        options = options_from_config(config, find_duplicates=True)
+        self.options = options
+        self.root = options.root
+        self.content_dir = options.content_dir
+        self.template_dir = options.template_dir
+        self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self._cache = ContentCache()
         self._tokens = {}
-        plugin.content_cache = self._cache
-        plugin.token_cache = self._tokens
-        mkdocs_build(config)
-        if plugin.site is None and self._site is not None:
-            # Content errors: keep serving the last good pages, with the errors above them.
-            shutil.rmtree(target, ignore_errors=True)
-            self._rebuild_pending = True
-            self._publish(plugin.problems)
-            return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
+        register_search_terms(read_search_terms(self.content_dir))
+        site: CompiledSite | None = None
+        try:
+            compiled = compile_site(options, cache=self._cache)
+        except ContentErrors as problems:
+            for problem in problems.errors:
+                (log.warning if problem.severity == "warning" else log.error)(problem.format())
+            if self._site is not None:
+                # Keep serving the last good pages, with the errors above them.
+                log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
+                self._rebuild_pending = True
+                self._publish(problems.errors)
+                return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
+            log.error("内容有错误，预览中暂时没有页面；改正后会自动刷新。")
+            problems_found = problems.errors
+        else:
+            site = compiled
+            problems_found = compiled.index.project.warnings
+            for warning in problems_found:
+                log.warning(warning.format())
+        self._builds += 1
+        target = self.base_dir / f"site-{self._builds}"
+        planned = {page.src_uri for page in site.pages} if site else set()
+        self.framer = build_theme(config, site_dir=target, planned=planned)
+        self._records = {}
+        if site is not None:
+            written = write_pages(site, self.framer, site_dir=target, workers=options.workers)
+            values = ReadValues(site.index)
+            pages = {page.src_uri: page for page in site.pages}
+            self._records = {
+                w.src_uri: record_page(pages[w.src_uri], w.reads, values) for w in written
+            }
+            write_search_index(
+                site.index,
+                site_dir=target,
+                directory_urls=options.directory_urls,
+                workers=options.workers,
+                token_cache=self._tokens,
+            )
         self._rebuild_pending = False
         previous, self.site_dir = self.site_dir, target
         if previous != target:
             shutil.rmtree(previous, ignore_errors=True)
-        self.config = config
-        self.plugin = plugin
-        self.content_dir = plugin.content_dir
-        self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        self._site = plugin.site
-        self._prints = {}
-        if self._site is not None:
-            digests = entry_digests(self._site.index)
-            self._prints = page_fingerprints(self._site.pages, self._site.index, digests)
-        self._publish(plugin.problems)
+        self._site = site
+        self._publish(problems_found)
         return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
 
     def update(self, changed: set[Path]) -> Outcome:
@@ -135,23 +156,17 @@ class Preview:
             log.debug("full rebuild for %s", sorted(map(str, changed)))
             return self.build()
         started = time.monotonic()
-        plugin = self.plugin
+        assert self._site is not None
         try:
             site = compile_site(
-                self.content_dir,
-                plugin.template_dir,
-                root=plugin.root,
-                directory_urls=self.config.use_directory_urls,
-                find_duplicates=True,
-                cache=self._cache,
-                environment=self._site.renderer.env if self._site else None,
+                self.options, cache=self._cache, environment=self._site.renderer.env
             )
         except ContentErrors as problems:
             self._remove_deleted_entries(changed)
             self._publish(problems.errors)
             return Outcome(problems=self.problems, seconds=time.monotonic() - started)
         written = self._write_pages(site)
-        self._site = plugin.site = site
+        self._site = site
         # Readers see the new pages first; the search index follows in the same update,
         # and requests for it wait until it is whole again.
         self.search_ready.clear()
@@ -163,27 +178,25 @@ class Preview:
         return Outcome(pages=written, problems=self.problems, seconds=time.monotonic() - started)
 
     def _write_pages(self, site: CompiledSite) -> int:
-        digests = entry_digests(site.index)
-        prints = page_fingerprints(site.pages, site.index, digests)
-        framer = self.plugin.framer
-        assert framer is not None  # set by every build that had a site to write
-        written = 0
-        for page in site.pages:
-            if prints[page.src_uri] == self._prints.get(page.src_uri):
-                continue
-            dest, data = framer.frame(site.renderer.render(page))
-            written += write_if_changed(self.site_dir / dest, data)
-        directory_urls = self.config.use_directory_urls
-        for gone in self._prints.keys() - prints.keys():
+        """Render the pages whose plan or reads changed; remove pages that are gone."""
+        values = ReadValues(site.index)
+        stale = [p for p in site.pages if not is_current(self._records.get(p.src_uri), p, values)]
+        written = write_pages(site, self.framer, site_dir=self.site_dir, pages=stale)
+        pages = {page.src_uri: page for page in stale}
+        for page in written:
+            self._records[page.src_uri] = record_page(pages[page.src_uri], page.reads, values)
+        planned = {page.src_uri for page in site.pages}
+        directory_urls = self.options.directory_urls
+        for gone in set(self._records) - planned:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
-        self._prints = prints
-        return written
+            del self._records[gone]
+        return sum(page.changed for page in written)
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
         """While content has errors, the pages of entry files that are gone are gone too."""
         if self._site is None:
             return
-        root = self.plugin.root.resolve()
+        root = self.root.resolve()
         deleted = {
             path.relative_to(root).as_posix()
             for path in changed
@@ -193,9 +206,9 @@ class Preview:
         for entry_id, file in index.project.files.items():
             if file in deleted:
                 src_uri = Routes.entry(index.project.entries[entry_id])
-                dest = page_dest(src_uri, directory_urls=self.config.use_directory_urls)
+                dest = page_dest(src_uri, directory_urls=self.options.directory_urls)
                 (self.site_dir / dest).unlink(missing_ok=True)
-                self._prints.pop(src_uri, None)
+                self._records.pop(src_uri, None)
 
     def _write_search_index(self, site: CompiledSite) -> None:
         register_search_terms(read_search_terms(self.content_dir))
@@ -208,7 +221,7 @@ class Preview:
 
         build_search_index(
             site.index,
-            directory_urls=self.config.use_directory_urls,
+            directory_urls=self.options.directory_urls,
             emit=emit,
             token_cache=self._tokens,
         )
@@ -228,7 +241,7 @@ class Preview:
         if not self.problems:
             return ""
         return render_problems(
-            self.plugin.template_dir, self.problems, kept_previous=self._site is not None
+            self.template_dir, self.problems, kept_previous=self._site is not None
         )
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
@@ -242,7 +255,7 @@ class Preview:
         paths = [self.content_dir, self.config_file]
         if self.watched_theme is not None:
             paths.append(self.watched_theme)
-        guide = self.plugin.root / "CONTRIBUTING.md"
+        guide = self.root / GUIDE_FILE
         if guide.is_file():
             paths.append(guide)
         return paths
@@ -257,7 +270,7 @@ class Preview:
         if self.watched_theme is not None and _inside(path, self.watched_theme.resolve()):
             return True
         # Beside the configuration only it and the guide matter, not logs or other files.
-        return path in {self.config_file, (self.plugin.root / "CONTRIBUTING.md").resolve()}
+        return path in {self.config_file, (self.root / GUIDE_FILE).resolve()}
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ import jinja2
 from generator.errors import ContentError
 from generator.index import SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, Entry
+from generator.outline import Outline, page_outline
+from generator.reads import IndexView, Read
 
 SITE_TITLE = "学习型党组织建设知识库"
 
@@ -133,21 +134,15 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """One heading of a rendered page, for the table of contents."""
-
-    level: int
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
 class RenderedPage:
     src_uri: str
     title: str
     html: str
-    headings: list[Heading]
+    headings: Outline
+    """The page's outline, which its template rendered its headings from."""
     hide: tuple[str, ...] = ()
+    reads: frozenset[Read] = frozenset()
+    """What the page looked up in the site index while it rendered."""
 
 
 def page_dest(src_uri: str, *, directory_urls: bool) -> str:
@@ -289,22 +284,28 @@ class Renderer:
         self.directory_urls = directory_urls
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
-        self.env.globals.update(
-            routes=Routes,
-            index=index,
-            kind_labels=KIND_LABELS,
-            site_title=SITE_TITLE,
-        )
+        self.env.globals.update(routes=Routes, kind_labels=KIND_LABELS, site_title=SITE_TITLE)
 
     def render(self, page: Page) -> RenderedPage:
         here = page_url(page.src_uri, directory_urls=self.directory_urls)
         href: Callable[[str], str] = lambda src_uri: relative_url(  # noqa: E731
             here, page_url(src_uri, directory_urls=self.directory_urls)
         )
+        view = IndexView(self.index)
+        outline = page_outline(page.template, page.context, view)
         template = self.env.get_template(page.template)
-        html = template.render(page=page, href=href, **page.context)
+        html = template.render(
+            page=page,
+            href=href,
+            index=view,
+            outline=outline,
+            headings={h.id: h for h in outline if h.id},
+            **page.context,
+        )
         html = _without_blank_lines(html)
-        return RenderedPage(page.src_uri, page.title, html, extract_headings(html), page.hide)
+        return RenderedPage(
+            page.src_uri, page.title, html, outline, page.hide, frozenset(view.reads)
+        )
 
 
 def _without_blank_lines(html: str) -> str:
@@ -330,19 +331,3 @@ def _join_wrapped(lines: list[str]) -> str:
             joined += " "
         joined += line
     return joined
-
-
-_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def extract_headings(html: str) -> list[Heading]:
-    """The h2/h3 headings with ids, in order, as the table of contents lists them.
-
-    The HTML comes from our own templates, where a heading is one element with an
-    id and plain text or inline spans inside, so a pattern reads it reliably.
-    """
-    return [
-        Heading(int(level), anchor, unescape(_TAG.sub("", inner)).strip())
-        for level, anchor, inner in _HEADING.findall(html)
-    ]

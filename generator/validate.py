@@ -56,6 +56,8 @@ class Project:
     """Entries by id, in a stable order (by kind, then id)."""
     files: dict[str, str]
     """Repository-relative file of each entry id."""
+    digests: dict[str, str]
+    """Checksum of each entry's file: the same checksum means the same entry."""
     warnings: list[ContentError]
     """Problems worth telling editors that do not stop the build."""
 
@@ -186,6 +188,7 @@ def validate_documents(
         taxonomy=taxonomy,
         entries={e.id: e for e in ordered},
         files={e.id: files[e.id] for e in ordered},
+        digests={e.id: entry_docs[e.id].digest for e in ordered},
         warnings=warnings,
     )
 

@@ -10,14 +10,18 @@ import pytest
 import yaml
 
 from generator.preview import Preview
+from generator.publish import STAMP_FILE
 from tests.conftest import build_with_mkdocs
 
 Edit = Callable[[Path], set[Path]]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a site but its stamp (a preview is not published, so it has none)."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != STAMP_FILE
     }
 
 

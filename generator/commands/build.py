@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import MkDocsException
 
+from generator.builder import build_theme, options_from_config
 from generator.commands import load_project_config
 from generator.errors import ContentErrors
-from generator.plugin import KnowledgeBasePlugin, kb_plugin
+from generator.pipeline import (
+    BuildOptions,
+    CompiledSite,
+    compile_site,
+    write_pages,
+    write_search_index,
+)
 from generator.progress import Progress
 from generator.publish import (
     clear_leftovers,
@@ -26,6 +32,7 @@ from generator.publish import (
     site_lock,
     staging_dir,
     unsafe_target,
+    write_stamp,
 )
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -71,24 +78,64 @@ def build_site(
     started = time.monotonic()
     overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
     config = load_project_config(config_file, strict=strict, **overrides)
-    final = Path(os.path.abspath(site_dir or config.site_dir))
-    unsafe = unsafe_target(
-        final, project=config_file.resolve().parent, content=Path(config.docs_dir).resolve()
+    options = options_from_config(config, find_duplicates=strict)
+    progress = Progress(log, live=sys.stderr if live else None)
+    warnings = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        site = _compile(options, progress, strict=strict)
+        final = Path(os.path.abspath(site_dir or config.site_dir))
+        unchanged = _publish(site, config, options, progress, final=final)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    return BuildSummary(
+        site_dir=final,
+        entries=len(site.index.project.entries),
+        pages=len(site.pages),
+        warnings=warnings.count,
+        unchanged=unchanged,
+        seconds=time.monotonic() - started,
     )
+
+
+def _compile(options: BuildOptions, progress: Progress, *, strict: bool) -> CompiledSite:
+    """The checked content, ready to write; nothing on disk is touched yet."""
+    try:
+        with progress.stage("读取并检查内容"):
+            site = compile_site(options)
+    except ContentErrors as problems:
+        raise BuildFailed(
+            f"{problems.report()}\n内容有错误，未生成网站，原有网站保持不变。"
+        ) from None
+    warnings = site.index.project.warnings
+    for warning in warnings:
+        log.warning(warning.format())
+    if strict and warnings:
+        raise BuildFailed(
+            f"严格模式：内容检查有 {len(warnings)} 个警告（见上文），未生成网站，原有网站保持不变。"
+        )
+    progress.note(f"知识库：{len(site.index.project.entries)} 个条目，{len(site.pages)} 个页面。")
+    return site
+
+
+def _publish(
+    site: CompiledSite, config: Any, options: BuildOptions, progress: Progress, *, final: Path
+) -> int:
+    """Write the site beside ``final`` and swap it in; return how many files stayed as they were."""
+    project, content = options.root.resolve(), options.content_dir.resolve()
+    unsafe = unsafe_target(final, project=project, content=content)
     if unsafe:
         raise BuildFailed(f"{unsafe}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。")
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         with site_lock(final, on_wait=lambda: log.warning(_WAITING, final)):
             clear_leftovers(final)  # what a killed build left; no other build is running now
-            unsafe = unsafe_target(  # checked again: another build may have just finished
-                final, project=config_file.resolve().parent, content=Path(config.docs_dir).resolve()
-            )
+            unsafe = unsafe_target(final, project=project, content=content)  # another may be done
             if unsafe:
                 raise BuildFailed(f"{unsafe}\n未生成网站。")
             staging = staging_dir(final)
             try:
-                plugin, warnings = _build_into(staging, config, live=live)
+                _write(site, config, options, progress, site_dir=staging)
                 unchanged = keep_unchanged(staging, final)
                 replace_site(staging, final)
             finally:
@@ -98,42 +145,34 @@ def build_site(
         raise BuildFailed(
             f"{describe_os_error(failure, where=final.parent)}\n未生成网站{kept}。"
         ) from None
-    site = plugin.site
-    return BuildSummary(
-        site_dir=final,
-        entries=len(site.index.project.entries) if site else 0,
-        pages=len(site.pages) if site else 0,
-        warnings=warnings,
-        unchanged=unchanged,
-        seconds=time.monotonic() - started,
-    )
+    return unchanged
 
 
-_WAITING = "另一个生成正在写入 %s，等它结束后再继续……"
-
-
-def _build_into(staging: Path, config: Any, *, live: bool) -> tuple[KnowledgeBasePlugin, int]:
-    """Run MkDocs into ``staging``; return the plugin and how many warnings were logged."""
-    config.site_dir = str(staging)
-    plugin = kb_plugin(config)
-    plugin.progress = Progress(log, live=sys.stderr if live else None)
-    plugin.raise_content_errors = True
-    plugin.manages_site_dir = True
-    warnings = _WarningCounter()
-    logging.getLogger("mkdocs").addHandler(warnings)
+def _write(
+    site: CompiledSite, config: Any, options: BuildOptions, progress: Progress, *, site_dir: Path
+) -> None:
     try:
-        mkdocs_build(config)
-    except ContentErrors as problems:
-        raise BuildFailed(
-            f"{problems.report()}\n内容有错误，未生成网站，原有网站保持不变。"
-        ) from None
+        frame = build_theme(config, site_dir=site_dir, planned={p.src_uri for p in site.pages})
     except OSError:
         raise
     except MkDocsException as failure:
         raise BuildFailed(f"生成失败，原有网站保持不变：{failure}") from None
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
-    return plugin, warnings.count
+    with progress.stage("生成页面", total=len(site.pages)) as stage:
+        write_pages(
+            site, frame, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
+        )
+    with progress.stage("建立检索索引", total=len(site.index.project.entries)) as stage:
+        write_search_index(
+            site.index,
+            site_dir=site_dir,
+            directory_urls=options.directory_urls,
+            workers=options.workers,
+            on_progress=stage.advance,
+        )
+    write_stamp(site_dir)
+
+
+_WAITING = "另一个生成正在写入 %s，等它结束后再继续……"
 
 
 class _WarningCounter(logging.Handler):

@@ -1,0 +1,180 @@
+"""MkDocs, behind one seam: what the knowledge base asks of it, and nothing more.
+
+The knowledge base renders its own pages (see :mod:`generator.pipeline`). MkDocs
+and Material give it three things: the theme's files (styles, scripts, icons),
+the few pages listed in the navigation plus the editors' guide, and the page frame
+every page is put in (:mod:`generator.frame`). ``kb build`` and ``kb serve`` get
+them from :func:`build_theme`; a plain ``mkdocs build`` gets them through the
+``kb`` plugin (:mod:`generator.plugin`), which uses the same functions here.
+
+Moving to another builder (ProperDocs, a successor of Material) touches this
+module, :mod:`generator.frame`, :mod:`generator.plugin` and the configuration
+loading in :mod:`generator.commands`; the model, index, rendering and search do
+not import MkDocs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+
+from generator.docs import GUIDE_FILE
+from generator.frame import Framer
+from generator.pipeline import BuildOptions
+from generator.workers import worker_count
+
+GUIDE_PAGE = "guide.md"
+PLUGIN_NAME = "kb"
+_UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
+"""Material's own search engine; the header uses the knowledge base's search instead."""
+_BROKEN_PAGE = "---\ntitle: 内容有错误\n---\n"
+
+
+def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:
+    """The build options a loaded configuration gives (before :func:`hide_content`)."""
+    plugin = config.plugins.get(PLUGIN_NAME)
+    templates = getattr(getattr(plugin, "config", None), "templates", None)
+    if templates:
+        template_dir = Path(templates)
+    elif config.theme.custom_dir:
+        template_dir = Path(config.theme.custom_dir) / "kb"
+    else:
+        raise PluginError("kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。")
+    return BuildOptions(
+        root=Path(config.config_file_path).parent,
+        content_dir=Path(config.docs_dir),
+        template_dir=template_dir,
+        directory_urls=bool(config.use_directory_urls),
+        workers=worker_count(),
+        find_duplicates=find_duplicates,
+    )
+
+
+@functools.cache
+def _empty_docs_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="kb-docs-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def hide_content(config: MkDocsConfig) -> None:
+    """Give MkDocs an empty docs folder: it would publish every file of the content as it is."""
+    config.docs_dir = str(_empty_docs_folder())
+
+
+def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
+    """MkDocs's file list for the knowledge base: its navigation pages and the guide.
+
+    Only the navigation's pages become MkDocs files; the others are written by the
+    pipeline, so MkDocs never walks thousands of entry pages. With nothing planned
+    (the content has errors), every navigation page exists and shows the problems,
+    so no link leads to an error page.
+    """
+    for file in list(files):
+        if file.src_uri.startswith(_UNUSED_THEME_FILES):
+            files.remove(file)
+    sources = _nav_sources(config.nav)
+    for src_uri in sorted(sources & planned):
+        _add(files, File.generated(config, src_uri, content=""))
+    guide = root / GUIDE_FILE
+    if guide.is_file():
+        _add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
+    if not planned:
+        for src_uri in sorted(sources | {"index.md"}):
+            if files.get_file_from_path(src_uri) is None:
+                _add(files, File.generated(config, src_uri, content=_BROKEN_PAGE))
+    return files
+
+
+def drop_sitemap(site_dir: Path) -> None:
+    # MkDocs's sitemap lists only the pages it built itself, so it would leave out every
+    # entry; and its compressed copy is stamped with the build time.
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (site_dir / name).unlink(missing_ok=True)
+
+
+def _add(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def _nav_sources(nav: Any) -> set[str]:
+    """Every page source named in the ``nav`` setting."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_sources(v) for v in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(_nav_sources(v) for v in nav)) if nav else set()
+    return set()
+
+
+class _ThemeParts(BasePlugin):
+    """Stands in for the ``kb`` plugin while ``kb build`` and ``kb serve`` use MkDocs:
+    it only lists the knowledge base's files and keeps what the frame needs."""
+
+    def __init__(self, planned: set[str], root: Path, banner: str) -> None:
+        self.planned = planned
+        self.root = root
+        self.banner = banner
+        self.env: Any = None
+        self.nav: Navigation | None = None
+        self.files: Files | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        hide_content(config)
+        return config
+
+    # Before other plugins see the file list, so they find the navigation's pages.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        return add_site_files(files, config, planned=self.planned, root=self.root)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env, self.files = env, files
+        return env
+
+    def on_page_content(self, html: str, **kwargs: Any) -> str:
+        return self.banner + html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        drop_sitemap(Path(config.site_dir))
+
+
+def build_theme(
+    config: MkDocsConfig, *, site_dir: Path, planned: set[str], banner: str = ""
+) -> Framer:
+    """Build the theme's files, the navigation's pages and the guide into ``site_dir``.
+
+    Returns the frame the pipeline's pages are put in. ``planned`` are the source
+    URIs of the pipeline's pages (empty when the content has errors); ``banner`` is
+    put above the guide's text (a preview's problem list).
+    """
+    parts = _ThemeParts(planned, Path(config.config_file_path).parent, banner)
+    plugins = PluginCollection()
+    for name, plugin in config.plugins.items():
+        plugins[name] = parts if name == PLUGIN_NAME else plugin
+    if PLUGIN_NAME not in plugins:
+        plugins[PLUGIN_NAME] = parts
+    config.plugins = plugins
+    config.site_dir = str(site_dir)
+    mkdocs_build(config)
+    assert parts.nav is not None and parts.files is not None  # set by every build
+    return Framer(config, parts.env, parts.nav, parts.files)

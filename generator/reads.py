@@ -1,0 +1,164 @@
+"""What a page reads from the site index, recorded while it renders.
+
+Templates and outlines see the index through a :class:`IndexView`. Every lookup
+they make in one of the index's tables (related entries, citations, a theme's
+entries, a matrix cell, the whole of a table when they count or loop over it)
+is noted as a :data:`Read`. The preview later compares, for each page, the
+value of every read in the new index with the old one: a page whose reads all
+give the same values renders the same bytes and is left alone. Nobody keeps a
+list of "what this template shows"; the page says what it looked at.
+
+The tables are found by looking at :class:`~generator.index.SiteIndex` itself:
+a table added to the index is recorded without anyone remembering to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from generator.index import SiteIndex
+from generator.model import Entry, Taxon
+
+Read = tuple[str, ...]
+"""``(table, key)`` for one lookup, ``(table, "*")`` for a whole table, ``("taxonomy",)``,
+``("entry", id)`` for one entry's content, or ``("entries", "*")`` for the set of entries."""
+WHOLE = "*"
+TAXONOMY: Read = ("taxonomy",)
+_MISSING = object()
+
+
+def index_tables() -> list[str]:
+    """The index's lookup tables: its fields holding mappings."""
+    return [
+        f.name
+        for f in dataclasses.fields(SiteIndex)
+        if str(f.type).startswith("dict[")  # annotations are strings under postponed evaluation
+    ]
+
+
+class IndexView:
+    """The site index as templates see it, noting each read in :attr:`reads`."""
+
+    def __init__(self, index: SiteIndex) -> None:
+        self._index = index
+        self.reads: set[Read] = set()
+        for table in index_tables():
+            setattr(self, table, _RecordingTable(table, getattr(index, table), self.reads))
+        self.project = _ProjectView(index, self.reads)
+
+    @property
+    def themes(self) -> list[Taxon]:
+        self.reads.add(TAXONOMY)
+        return self._index.themes
+
+    @property
+    def org_types(self) -> list[Taxon]:
+        self.reads.add(TAXONOMY)
+        return self._index.org_types
+
+    def theme(self, theme_id: str) -> Taxon:
+        self.reads.add(TAXONOMY)
+        return self._index.theme(theme_id)
+
+    def org_type(self, org_type_id: str) -> Taxon:
+        self.reads.add(TAXONOMY)
+        return self._index.org_type(org_type_id)
+
+    def lookup(self, entry_ids: list[str]) -> list[Entry]:
+        """The entries with these ids, in the given order."""
+        return [self.project.entries[entry_id] for entry_id in entry_ids]
+
+
+class _ProjectView:
+    def __init__(self, index: SiteIndex, reads: set[Read]) -> None:
+        self._project = index.project
+        self.entries = _RecordingTable("entry", index.project.entries, reads, whole="entries")
+
+    @property
+    def taxonomy(self) -> Any:
+        return self._project.taxonomy
+
+
+class _RecordingTable(Mapping[Any, Any]):
+    """A read-only mapping that notes each key asked for, or the whole table when iterated."""
+
+    def __init__(
+        self, name: str, table: Mapping[Any, Any], reads: set[Read], *, whole: str | None = None
+    ) -> None:
+        self._name = name
+        self._whole = whole or name
+        self._table = table
+        self._reads = reads
+
+    def __getitem__(self, key: Any) -> Any:
+        self._reads.add((self._name, key))
+        return self._table[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._reads.add((self._name, key))
+        return self._table.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._reads.add((self._name, key))  # type: ignore[arg-type]
+        return key in self._table
+
+    def __iter__(self) -> Iterator[Any]:
+        self._reads.add((self._whole, WHOLE))
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        self._reads.add((self._whole, WHOLE))
+        return len(self._table)
+
+
+class ReadValues:
+    """The value behind each read in one index, as a short digest, computed once per read."""
+
+    def __init__(self, index: SiteIndex) -> None:
+        self.index = index
+        self.entry_digests = index.project.digests
+        self._known: dict[Read, str] = {}
+        self._taxonomy = hashlib.sha1(index.project.taxonomy.model_dump_json().encode()).hexdigest()
+
+    def digest(self, read: Read) -> str:
+        known = self._known.get(read)
+        if known is None:
+            known = self._known[read] = hashlib.sha1(repr(self._value(read)).encode()).hexdigest()
+        return known
+
+    def _value(self, read: Read) -> Any:
+        if read == TAXONOMY:
+            return self._taxonomy
+        table, key = read
+        if table == "entry":
+            return self.entry_digests.get(key, "missing")
+        if table == "entries":
+            return sorted(self.entry_digests.items())
+        mapping = getattr(self.index, table)
+        if key == WHOLE:
+            return sorted((repr(k), self.describe(v)) for k, v in mapping.items())
+        return self.describe(mapping.get(key, _MISSING))
+
+    def describe(self, value: Any) -> Any:
+        """A plain, comparable stand-in for an index value: entries by their content digest."""
+        if value is _MISSING:
+            return "missing"
+        if isinstance(value, Entry):
+            return ("entry", self.entry_digests[value.id])
+        if isinstance(value, Taxon):
+            return ("taxon", value.model_dump_json())
+        if isinstance(value, Mapping):
+            return tuple(sorted((repr(k), self.describe(v)) for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(self.describe(v) for v in value)
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (
+                type(value).__name__,
+                tuple(self.describe(getattr(value, f.name)) for f in dataclasses.fields(value)),
+            )
+        raise TypeError(f"no digest for index value {type(value).__name__}")
