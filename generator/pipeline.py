@@ -19,6 +19,7 @@ from generator.load import ContentCache
 from generator.reads import Read
 from generator.render import Page, RenderedPage, Renderer, plan_pages
 from generator.search_index import DocTokens, SearchDoc, build_search_index
+from generator.segment import read_search_terms, register_search_terms
 from generator.validate import load_project
 from generator.workers import map_in_workers
 from generator.write import write_if_changed
@@ -126,6 +127,8 @@ def write_search_index(
     token_cache: dict[SearchDoc, DocTokens] | None = None,
 ) -> None:
     """Write the search index's files into ``site_dir``, leaving unchanged files alone."""
+    # The index segments text; the project's terms must be known before any entry.
+    register_search_terms(read_search_terms(index.project.content_dir))
     build_search_index(
         index,
         directory_urls=directory_urls,

@@ -95,7 +95,6 @@ class Preview:
         self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self._cache = ContentCache()
         self._tokens = {}
-        register_search_terms(read_search_terms(self.content_dir))
         site: CompiledSite | None = None
         try:
             compiled = compile_site(options, cache=self._cache)

@@ -58,6 +58,8 @@ class Project:
     """Repository-relative file of each entry id."""
     digests: dict[str, str]
     """Checksum of each entry's file: the same checksum means the same entry."""
+    content_dir: Path
+    """Where the content was read from."""
     warnings: list[ContentError]
     """Problems worth telling editors that do not stop the build."""
 
@@ -189,6 +191,7 @@ def validate_documents(
         entries={e.id: e for e in ordered},
         files={e.id: files[e.id] for e in ordered},
         digests={e.id: entry_docs[e.id].digest for e in ordered},
+        content_dir=content_dir,
         warnings=warnings,
     )
 
