@@ -365,7 +365,7 @@ _TAIL_START = re.compile(
 )
 """Where a site's footer area begins: what follows is the site's, until real prose returns."""
 _CHROME_WORD = re.compile(r"下载|本站|VIP|会员|版权|侵权|评论|点击|网友|客服|范文")
-_BREADCRUMB_SEPARATORS = re.compile(r"\s[/>»›＞]\s")
+_BREADCRUMB_SEPARATORS = re.compile(r"\s[/>»›＞|｜]\s")
 _ONLY_PUNCTUATION = re.compile(r"^[\s\W_]*$")
 
 
@@ -503,7 +503,7 @@ def rejoin_chunks(cleaned: Cleaned) -> None:
         rest = paragraphs[i].text[match.end() :]
         cut = not _ends_sentence(previous) or rest[:1] in "，。、；：,.;:"
         number = int(match.group(1))
-        if cut and (not chunk_numbers or number == chunk_numbers[-1][1] + 1):
+        if cut and (not chunk_numbers or number > chunk_numbers[-1][1]):
             chunk_numbers.append((i, number))
     if chunk_numbers and chunk_numbers[0][1] == 2:
         first = next(
@@ -572,6 +572,8 @@ _TEMPLATE_PLACEHOLDER = re.compile(
     r"[*＊]{2,}\s*(?=[年月日区县市镇乡村省])|[xX×]{2,}\s*(?=[年月日区县市镇乡村省])"
 )
 _RARE_NEAR_DAMAGE = 4
+_RUN_GAP = 8
+"""Damaged characters this close together are one run."""
 
 
 def flag_suspicious(cleaned: Cleaned) -> None:
@@ -625,9 +627,9 @@ def _is_rare(char: str) -> bool:
 
 
 def _rare_characters(text: str) -> Iterable[re.Match[str]]:
-    damaged = _damaged_runs(text)
+    skipped = _damaged_runs(text) + [m.span() for m in _QUOTED_NAME.finditer(text)]
     for match in _CJK_CHAR.finditer(text):
-        if _is_rare(match.group()) and not any(s <= match.start() < e for s, e in damaged):
+        if _is_rare(match.group()) and not any(s <= match.start() < e for s, e in skipped):
             yield match
 
 
@@ -642,7 +644,7 @@ def _damaged_runs(text: str) -> list[tuple[int, int]]:
         window = text[max(0, start - _RARE_NEAR_DAMAGE) : end + _RARE_NEAR_DAMAGE]
         others = sum(1 for c in window if _CJK_CHAR.fullmatch(c) and _is_rare(c)) - 1
         if re.search(r"[?\ufffd]|[A-Za-z]", window) or others > 0:
-            if runs and start <= runs[-1][1] + _RARE_NEAR_DAMAGE:
+            if runs and start <= runs[-1][1] + _RUN_GAP:
                 runs[-1] = (runs[-1][0], end)
             else:
                 runs.append((start, end))

@@ -97,7 +97,7 @@ def find_byline(paragraphs: list[Paragraph]) -> Paragraph | None:
     first, following = paragraphs[0], paragraphs[1]
     if (
         len(first.text) <= 40
-        and not re.search(r"[，。；：！？,.;:!?、]", first.text)
+        and not re.search(r"[，。；：！？,.;:!?、|｜/]", first.text)
         and re.search(f"[{CJK}]", first.text)
         and not HEADING_START.match(first.text)
         and len(following.text) >= 60

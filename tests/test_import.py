@@ -1,0 +1,550 @@
+"""`kb import`: one fixture per kind of damage download sites do, and the draft's contract.
+
+Fixtures in tests/fixtures/import/ are texts written for these tests (made-up units and
+facts), saved in the encoding their name says; Word and PDF files are built here from
+text at test time.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator import cli
+from generator.errors import ContentErrors
+from generator.importer.clean import is_gloss
+from generator.model import PLACEHOLDER
+from generator.validate import load_project
+from tests.conftest import REPO
+
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+SAMPLE_THEMES = {"learning-forms", "learning-philosophy", "results"}
+SAMPLE_ORG_TYPES = {"urban-community", "school"}
+
+
+@pytest.fixture
+def project(write_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample project, as the current folder."""
+    root = write_project({})
+    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run_import(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli.main, ["import", *map(str, args)], catch_exceptions=False)
+
+
+def drafts(root: Path) -> dict[str, str]:
+    """Every YAML file the import wrote, by name (the sample's own entries left out)."""
+    sample = {"river-community.yml", "hill-school.yml", "twice-monthly-study.yml"}
+    return {
+        p.name: p.read_text(encoding="utf-8")
+        for p in sorted((root / "content").glob("*/*.yml"))
+        if p.name not in sample
+    }
+
+
+def only_draft(root: Path) -> str:
+    found = drafts(root)
+    assert len(found) == 1, found.keys()
+    return next(iter(found.values()))
+
+
+def fill(text: str) -> str:
+    """What an editor does: decide every marked value (here: keep it, or pick a real id)."""
+    text = text.replace(PLACEHOLDER, "")
+    text = re.sub(
+        r"(?m)^org_type: (.*)$",
+        lambda m: m.group() if m.group(1) in SAMPLE_ORG_TYPES else "org_type: school",
+        text,
+    )
+
+    def themes(match: re.Match[str]) -> str:
+        kept = [t for t in match.group(1).split(", ") if t in SAMPLE_THEMES]
+        return f"themes: [{', '.join(kept or ['results'])}]"
+
+    text = re.sub(r"(?m)^themes: \[(.*)\]$", themes, text)
+    return re.sub(r"(?m)^cases: \[.*\]$", "cases: [river-community]", text)
+
+
+def body(text: str) -> str:
+    """The draft without comments and whitespace, to look for the document's words."""
+    return re.sub(
+        r"\s+",
+        "",
+        "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")),
+    )
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def test_gbk_page_with_site_chrome(project: Path) -> None:
+    """A GBK web page: the encoding is named, the article kept, navigation and footers listed as removed."""
+    result = run_import(FIXTURES / "gbk-page-with-site-chrome.html", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "编码：GBK" in result.output
+    draft = only_draft(project)
+    assert "读书会" in draft and "每两周围绕一本教育类书目交流一次" in draft
+    for chrome in ("党建频道", "版权所有", "教师党员学习心得体会范文", "联系客服", "阅读：381"):
+        assert chrome not in body(draft), chrome
+        assert chrome in result.output, chrome  # listed in the report
+    assert "published: 2019-05-16" in draft
+    assert "title: 青禾县第二中学党支部：读书会连着课堂" in draft
+
+
+def test_lying_meta_charset(project: Path) -> None:
+    """A page whose meta tag says gb2312 while its bytes are UTF-8 is read as UTF-8, and the report says so."""
+    result = run_import(FIXTURES / "lying-meta-charset.html", "--kind", "practice")
+    assert result.exit_code == 0, result.output
+    assert "编码：UTF-8" in result.output and "gb2312" in result.output
+    draft = only_draft(project)
+    assert "周四下午定为学习日" in draft
+    assert "网站首页" not in body(draft) and "note:" not in draft
+
+
+def test_big5_text(project: Path) -> None:
+    """A Big5 file is detected, converted to Simplified by phrase (計畫→计划), a 「」 name kept and flagged."""
+    result = run_import(FIXTURES / "big5-text.txt", "--kind", "material")
+    assert result.exit_code == 0, result.output
+    assert "编码：Big5" in result.output
+    draft = only_draft(project)
+    assert "学习计划" in draft and "計畫" not in draft and "计画" not in draft
+    assert "「星火書屋」" in draft
+    assert "引号中的名称保持原样" in result.output
+
+
+def test_gb18030_file(project: Path) -> None:
+    """A GB18030 file keeps a character GBK cannot hold, and the report names GB18030."""
+    result = run_import(FIXTURES / "gb18030-file.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "编码：GB18030" in result.output
+    assert "刘䶮" in only_draft(project)
+
+
+# --- text damage -------------------------------------------------------------------------------
+
+
+def test_glosses_removed_and_real_parentheses_survive(project: Path) -> None:
+    """Pinyin glosses go; a year (2008), an English term and a list marker in brackets stay."""
+    result = run_import(
+        FIXTURES / "glossed-traditional-with-real-parentheses.txt", "--kind", "material"
+    )
+    assert result.exit_code == 0, result.output
+    draft = only_draft(project)
+    assert "(chuàng)" not in draft and "(xué)" not in draft
+    assert "（Learning Organization）" in draft
+    assert "(2008)" in draft
+    assert "（一）固定学习时间" in draft and "（二）结合农时安排内容" in draft
+    assert "创建学习型组织" in draft and "概念，把它" in draft  # Simplified, full-width comma
+    assert "拼音注音" in result.output
+
+
+def test_gloss_check_asks_pypinyin() -> None:
+    """A bracket is a gloss only when it is a reading of the character before it."""
+    assert is_gloss("創", "chuàng") and is_gloss("學", "xue")
+    assert not is_gloss("組", "learning") and not is_gloss("年", "nian2")
+
+
+def test_page_counters_and_download_prompts(project: Path) -> None:
+    """Page counters, download prompts and the repeated title are removed and listed; the date bar gives the date."""
+    result = run_import(FIXTURES / "page-counters-and-download-prompts.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    draft = body(only_draft(project))
+    for prompt in (
+        "已阅读",
+        "下载本文档",
+        "复制全文",
+        "下载文档",
+        "PDF转换可能丢失图片或格式",
+        "第1页",
+        "建议阅读原文",
+    ):
+        assert prompt not in draft, prompt
+    assert "published:2021-03-08" in draft
+    assert draft.count("石门镇党委开展“三学三比”活动的做法") == 2  # title and sources.title
+    assert "学政策比服务" in draft
+    assert result.output.count("与标题重复") == 2
+
+
+def test_copyright_related_essays_and_footer(project: Path) -> None:
+    """Disclaimers, related-essay lists, VIP adverts, tips and comment boxes are removed, each line listed."""
+    result = run_import(FIXTURES / "copyright-related-essays-footer.txt", "--kind", "practice")
+    assert result.exit_code == 0, result.output
+    draft = body(only_draft(project))
+    assert "楼道课堂" in draft and "防范电信诈骗" in draft
+    for junk in (
+        "不代表本站观点",
+        "版权说明",
+        "相关范文",
+        "社区党建工作总结",
+        "尊享会员",
+        "开通VIP",
+        "温馨提示",
+        "提交评论",
+        "0/150",
+    ):
+        assert junk not in draft, junk
+    for line in ("第 3 行", "第 9 行", "第 12 行", "第 18 行", "第 24 行", "第 31 行"):
+        assert line in result.output, line
+
+
+def test_nothing_is_lost_silently(project: Path) -> None:
+    """Every line of the source is either in the draft or, piece by piece, in the report's removed spans."""
+    source = FIXTURES / "copyright-related-essays-footer.txt"
+    result = run_import(source, "--kind", "material")
+    draft = body(only_draft(project))
+    removed = re.findall(r"第 (\d+) 行［[^］]*］“(.*?)”(?:（共 \d+ 字）)?$", result.output, re.M)
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        rest = re.sub(r"^\s*•\s*", "", line).strip()
+        for where, text in removed:
+            if int(where) == number:
+                cut = text.removesuffix("…")
+                rest = (
+                    rest.split(cut, 1)[1]
+                    if cut != text and cut in rest
+                    else rest.replace(text, "", 1)
+                )
+        rest = re.sub(r"\s+", "", rest)
+        assert not rest or rest in draft, (number, rest)
+
+
+def test_keep_all_keeps_everything(project: Path) -> None:
+    """With --keep-all nothing is removed: boilerplate stays in the draft and is flagged instead."""
+    result = run_import(
+        FIXTURES / "copyright-related-essays-footer.txt", "--kind", "material", "--keep-all"
+    )
+    assert result.exit_code == 0, result.output
+    draft = body(only_draft(project))
+    for junk in ("不代表本站观点", "相关范文", "开通VIP", "提交评论"):
+        assert junk in draft, junk
+    assert "按 --keep-all 保留" in result.output
+    assert "删去的内容（1 处" in result.output  # only the title, which moved to sources.title
+
+
+def test_list_numbers_stay_and_chunk_numbers_join(project: Path) -> None:
+    """Page-chunk numbers inside a sentence are removed and the halves joined; real list numbers stay."""
+    result = run_import(FIXTURES / "list-numbers-vs-chunk-numbers.txt", "--kind", "material")
+    assert result.exit_code == 0, result.output
+    draft = body(only_draft(project))
+    assert "人人爱学习的良好氛围" in draft
+    assert "督促他们把学习抓紧抓实" in draft
+    assert "逐步完善相关的考核办法" in draft
+    for item in ("1、坚持每月一次", "2、坚持每季度一次", "3、坚持每年一次"):
+        assert item in draft, item
+    assert "分页块编号" in result.output
+    assert "标题序号不连续" in result.output  # 一、 then 三、
+    assert "括号不成对" in result.output
+    assert "文档在句子中间结束" in result.output
+
+
+def test_docx_cut_into_page_chunks(project: Path, tmp_path: Path) -> None:
+    """A .docx whose paragraphs a site cut into numbered page chunks is read and rejoined."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("红旗社区党委建立学习档案的做法", level=1)
+    document.add_paragraph(
+        "1、红旗社区党委为每名党员建立了学习档案，档案里记着每次集中学习的出勤、发言和心得，"
+        "每季度由支部书记审阅一次，年底作为评议党员的"
+    )
+    document.add_paragraph("2、重要依据。社区党委的具体要求有：")
+    document.add_paragraph("1、每名党员每年至少写四篇心得。")
+    document.add_paragraph("2、心得要结合自己承担的社区服务工作。")
+    path = tmp_path / "docx-page-chunks.docx"
+    document.save(str(path))
+    result = run_import(path, "--kind", "practice")
+    assert result.exit_code == 0, result.output
+    assert "Word 文档" in result.output
+    draft = body(only_draft(project))
+    assert "年底作为评议党员的重要依据" in draft
+    assert "1、每名党员每年至少写四篇心得" in draft and "2、心得要结合" in draft
+    assert "title:红旗社区党委建立学习档案的做法" in draft
+
+
+def test_wrongly_decoded_run_is_flagged(project: Path) -> None:
+    """A mis-decoded run, a lost character shown as ? and a variant character are flagged with their line."""
+    result = run_import(FIXTURES / "wrongly-decoded-run.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"第 3 行：疑似编码错误造成的乱码", result.output)
+    assert "可能是一个无法显示的字" in result.output
+    assert "“臵”是生僻字或异体字" in result.output
+    assert "王?在动员会上说" in only_draft(project)  # flagged, not silently changed
+
+
+def test_template_placeholders_are_flagged(project: Path) -> None:
+    """Template placeholders such as **年 and xx区 stay in the text and are flagged."""
+    result = run_import(FIXTURES / "template-placeholders.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("模板占位符") == 3
+    assert "**年以来" in only_draft(project)
+    assert "“一个重点”" in only_draft(project)
+
+
+# --- structure and facts ----------------------------------------------------------------------
+
+
+def test_headings_map_onto_case_fields(project: Path) -> None:
+    """背景/做法/成效/启示 headings fill background, actions (one per subheading), results and lessons."""
+    result = run_import(FIXTURES / "headings-mapped-to-case-fields.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    draft = only_draft(project)
+    parts = re.split(r"(?m)^(background|actions|results|lessons):", draft)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    assert "青壮年大多外出务工" in sections["background"]
+    assert "离种地太远" in body(sections["background"])  # rejoined across the page break
+    for title in ("把课堂搬到田间", "请能人上讲台"):
+        assert f"- title: {title}" in sections["actions"]
+    assert "学用结合" in sections["actions"]
+    assert "夜校共开课86期" in sections["results"]
+    for value in ("86期", "2100人次", "23户", "45.6万元"):
+        assert f"value: {value}" in sections["results"], value
+    assert "学习内容要贴近党员的生产生活" in sections["lessons"]
+
+
+def test_suggestions_come_with_evidence(project: Path) -> None:
+    """The organization type and themes are suggested from the text, marked, with the words that matched."""
+    run_import(FIXTURES / "gbk-page-with-site-chrome.html", "--kind", "case")
+    draft = only_draft(project)
+    assert f"org_type: {PLACEHOLDER}school" in draft
+    assert re.search(r"# 建议：院校（学校）（school），依据：“\w+”\d+ 次", draft)
+    assert re.search(rf"themes: \[{PLACEHOLDER}[a-z-]+", draft)
+
+
+def test_given_org_type_and_themes_are_taken_as_they_are(project: Path) -> None:
+    """--org-type and --theme are used unmarked; an unknown id is refused in Chinese."""
+    run_import(
+        FIXTURES / "gb18030-file.txt",
+        "--kind",
+        "case",
+        "--org-type",
+        "school",
+        "--theme",
+        "results",
+    )
+    draft = only_draft(project)
+    assert "org_type: school\n" in draft and "themes: [results]" in draft
+    result = run_import(FIXTURES / "gb18030-file.txt", "--kind", "case", "--org-type", "scool")
+    assert result.exit_code == 2 and "不存在编号为“scool”的组织类型" in result.output
+
+
+# --- the draft's contract ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind"),
+    [
+        ("headings-mapped-to-case-fields.txt", "case"),
+        ("gbk-page-with-site-chrome.html", "case"),
+        ("page-counters-and-download-prompts.txt", "practice"),
+        ("glossed-traditional-with-real-parentheses.txt", "material"),
+        ("list-numbers-vs-chunk-numbers.txt", "material"),
+        ("big5-text.txt", "case"),
+    ],
+)
+def test_draft_fails_check_until_filled_then_passes(project: Path, fixture: str, kind: str) -> None:
+    """kb check refuses the draft while placeholders remain and accepts it once they are filled."""
+    assert run_import(FIXTURES / fixture, "--kind", kind).exit_code == 0
+    with pytest.raises(ContentErrors) as refused:
+        load_project(project / "content", root=project)
+    assert "模板中的占位文字" in str(refused.value)
+    for path in (project / "content").glob("*/*.yml"):
+        path.write_text(fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+    load_project(project / "content", root=project)
+
+
+def test_never_overwrites(project: Path) -> None:
+    """An id already taken gets a suffix and the existing file stays; an existing report file is refused."""
+    source = FIXTURES / "gb18030-file.txt"
+    run_import(source, "--kind", "case")
+    (first,) = drafts(project)
+    before = (project / "content" / "cases" / first).read_text(encoding="utf-8")
+    run_import(source, "--kind", "material")
+    assert (project / "content" / "cases" / first).read_text(encoding="utf-8") == before
+    second = project / "content" / "materials" / first.replace(".yml", "-2.yml")
+    assert second.is_file() and f"id: {second.stem}\n" in second.read_text(encoding="utf-8")
+    report = project / "report.txt"
+    report.write_text("mine", encoding="utf-8")
+    result = run_import(source, "--kind", "case", "--report", report)
+    assert result.exit_code == 2 and "不会覆盖" in result.output
+    assert report.read_text(encoding="utf-8") == "mine"
+
+
+def test_folder_import_writes_report_file(project: Path, tmp_path: Path) -> None:
+    """A folder imports every document in it; other files are listed; --report saves the report."""
+    folder = tmp_path / "materials"
+    folder.mkdir()
+    for name in ("gb18030-file.txt", "lying-meta-charset.html", "big5-text.txt"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    result = run_import(folder, "--kind", "case", "--report", project / "import-report.txt")
+    assert result.exit_code == 0, result.output
+    assert len(drafts(project)) == 3
+    saved = (project / "import-report.txt").read_text(encoding="utf-8")
+    assert "photo.jpg" in saved and "共导入 3 个文档" in saved
+    assert "必须用自己的话写" in saved
+
+
+# --- files that cannot be imported ---------------------------------------------------------
+
+
+def _pdf(pages: list[list[str]], *, image_only: bool = False) -> bytes:
+    """A minimal PDF: each page's lines in a CID font with a ToUnicode map, or only an image."""
+    chars = sorted({c for page in pages for line in page for c in line})
+    code = {c: i + 1 for i, c in enumerate(chars)}
+    stride = 3 if image_only else 2  # page, its content stream, and its image
+    page_ids = [6 + stride * i for i in range(len(pages))]
+    kids = " ".join(f"{p} 0 R" for p in page_ids)
+    entries = [f"<{code[c]:04X}> <{ord(c):04X}>" for c in chars]
+    blocks = "".join(
+        f"{len(entries[i : i + 100])} beginbfchar\n"
+        + "\n".join(entries[i : i + 100])
+        + "\nendbfchar\n"
+        for i in range(0, len(entries), 100)
+    )
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{blocks}endcmap CMapName currentdict /CMap defineresource pop end end"
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+        b"/DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    for page_id, page in zip(page_ids, pages, strict=True):
+        if image_only:
+            resources = f"<< /XObject << /Im1 {page_id + 2} 0 R >> >>"
+            content = b"q 400 0 0 400 100 300 cm /Im1 Do Q"
+        else:
+            resources = "<< /Font << /F1 3 0 R >> >>"
+            content = "\n".join(
+                f"BT /F1 12 Tf 50 {780 - 18 * i} Td <{''.join(f'{code[c]:04X}' for c in line)}> Tj ET"
+                for i, line in enumerate(page)
+            ).encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {resources} "
+            f"/Contents {page_id + 1} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        if image_only:
+            objects.append(
+                b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+            )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, data in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + data + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def test_pdf_text_layer_is_read(project: Path, tmp_path: Path) -> None:
+    """A PDF with a text layer is read; lines broken at the page width are joined again."""
+    path = tmp_path / "text-layer.pdf"
+    path.write_bytes(
+        _pdf(
+            [
+                [
+                    "白沙镇党委学习制度",
+                    "白沙镇党委规定每月十日为党员学习日，当天上午集中学习，下午",
+                    "分组讨论，讨论记录交党委办公室存档。",
+                ]
+            ]
+        )
+    )
+    result = run_import(path, "--kind", "practice")
+    assert result.exit_code == 0, result.output
+    assert "PDF 文字层" in result.output
+    assert "下午分组讨论" in body(only_draft(project))
+
+
+def test_scanned_pdf_needs_ocr(project: Path, tmp_path: Path) -> None:
+    """A PDF with only an image and no text layer is refused, saying it needs OCR, without a traceback."""
+    path = tmp_path / "scanned.pdf"
+    path.write_bytes(_pdf([[""]], image_only=True))
+    result = run_import(path, "--kind", "case")
+    assert result.exit_code == 1
+    assert "没有文字层" in result.output and "OCR" in result.output
+    assert "Traceback" not in result.output and not drafts(project)
+
+
+def test_password_protected_files_are_refused(project: Path, tmp_path: Path) -> None:
+    """Password-protected .docx and .pdf files are refused with a Chinese message naming the file."""
+    import docx
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from pypdf import PdfWriter
+
+    document = docx.Document()
+    document.add_paragraph("内部材料")
+    plain = io.BytesIO()
+    document.save(plain)
+    plain.seek(0)
+    locked_docx = tmp_path / "locked.docx"
+    with locked_docx.open("wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("secret")
+    locked_pdf = tmp_path / "locked.pdf"
+    with locked_pdf.open("wb") as out:
+        writer.write(out)
+    for path in (locked_docx, locked_pdf):
+        result = run_import(path, "--kind", "case")
+        assert result.exit_code == 1, result.output
+        assert f"{path}：" in result.output and "密码" in result.output
+        assert "Traceback" not in result.output
+    assert not drafts(project)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "不是文本文件"),
+        ("empty.txt", b"  \n\n ", "文件是空的"),
+        ("notes.rtf", "随便写的笔记".encode(), "不支持的文件类型“.rtf”"),
+        ("old.doc", b"\xd0\xcf\x11\xe0", "旧版 Word 文件"),
+        ("fake.docx", "不是压缩包".encode(), "不是有效的 Word"),
+        ("only-chrome.html", b"<html><body><script>x()</script></body></html>", "没有文字"),
+    ],
+)
+def test_bad_input_gets_a_chinese_message(
+    project: Path, tmp_path: Path, name: str, data: bytes, said: str
+) -> None:
+    """Files that cannot be imported get a Chinese message with the file name and a non-zero exit."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run_import(path, "--kind", "case")
+    assert result.exit_code != 0
+    assert said in result.output and name in result.output
+    assert "Traceback" not in result.output and not drafts(project)
+
+
+def test_outside_a_project_says_where_to_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run outside a project, kb import says so in Chinese instead of failing on a missing folder."""
+    monkeypatch.chdir(tmp_path)
+    result = run_import(FIXTURES / "gb18030-file.txt", "--kind", "case")
+    assert result.exit_code == 1 and "不是知识库项目" in result.output
