@@ -3,7 +3,10 @@
 Templates and outlines see the index through a :class:`IndexView`. Every lookup
 they make in one of the index's tables (related entries, citations, a theme's
 entries, a matrix cell, the whole of a table when they count or loop over it)
-is noted as a :data:`Read`. The preview later compares, for each page, the
+is noted as a :data:`Read` of which entries it held; every entry they are handed
+notes a read of that entry's content when they look at one of its fields. So a
+page counting a theme's entries depends on which entries they are, and a page
+listing their summaries on those entries' content too. The preview later compares, for each page, the
 value of every read in the new index with the old one: a page whose reads all
 give the same values renders the same bytes and is left alone. Nobody keeps a
 list of "what this template shows"; the page says what it looked at.
@@ -75,6 +78,7 @@ class IndexView:
 class _ProjectView:
     def __init__(self, index: SiteIndex, reads: set[Read]) -> None:
         self._project = index.project
+        # Looking an entry up is reading its content (its page shows it).
         self.entries = _RecordingTable("entry", index.project.entries, reads, whole="entries")
 
     @property
@@ -82,8 +86,32 @@ class _ProjectView:
         return self._project.taxonomy
 
 
+class _EntryView:
+    """An entry handed to a template: reading any of its fields notes its content as read."""
+
+    __slots__ = ("_entry", "_reads")
+
+    def __init__(self, entry: Entry, reads: set[Read]) -> None:
+        self._entry = entry
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        self._reads.add(("entry", self._entry.id))
+        return getattr(self._entry, name)
+
+
+def _viewed(value: Any, reads: set[Read]) -> Any:
+    """``value`` with the entries in it (directly or in a list) wrapped in :class:`_EntryView`."""
+    if isinstance(value, Entry):
+        return _EntryView(value, reads)
+    if isinstance(value, list):
+        return [_viewed(item, reads) for item in value]
+    return value
+
+
 class _RecordingTable(Mapping[Any, Any]):
-    """A read-only mapping that notes each key asked for, or the whole table when iterated."""
+    """A read-only mapping that notes each key asked for, or the whole table when iterated;
+    the entries it hands out note their own reads."""
 
     def __init__(
         self, name: str, table: Mapping[Any, Any], reads: set[Read], *, whole: str | None = None
@@ -95,11 +123,19 @@ class _RecordingTable(Mapping[Any, Any]):
 
     def __getitem__(self, key: Any) -> Any:
         self._reads.add((self._name, key))
-        return self._table[key]
+        return _viewed(self._table[key], self._reads)
 
     def get(self, key: Any, default: Any = None) -> Any:
         self._reads.add((self._name, key))
-        return self._table.get(key, default)
+        return _viewed(self._table.get(key, default), self._reads)
+
+    def items(self) -> Any:
+        self._reads.add((self._whole, WHOLE))
+        return [(k, _viewed(v, self._reads)) for k, v in self._table.items()]
+
+    def values(self) -> Any:
+        self._reads.add((self._whole, WHOLE))
+        return [_viewed(v, self._reads) for v in self._table.values()]
 
     def __contains__(self, key: object) -> bool:
         self._reads.add((self._name, key))  # type: ignore[arg-type]
@@ -136,29 +172,36 @@ class ReadValues:
         if table == "entry":
             return self.entry_digests.get(key, "missing")
         if table == "entries":
-            return sorted(self.entry_digests.items())
+            return sorted(self.entry_digests)
         mapping = getattr(self.index, table)
         if key == WHOLE:
-            return sorted((repr(k), self.describe(v)) for k, v in mapping.items())
-        return self.describe(mapping.get(key, _MISSING))
+            return sorted((repr(k), self.describe(v, content=False)) for k, v in mapping.items())
+        return self.describe(mapping.get(key, _MISSING), content=False)
 
-    def describe(self, value: Any) -> Any:
-        """A plain, comparable stand-in for an index value: entries by their content digest."""
+    def describe(self, value: Any, *, content: bool = True) -> Any:
+        """A plain, comparable stand-in for a value: entries by their id and, with
+        ``content``, their content digest (index reads leave content to the entries' own
+        reads; a page's plan shows its entries, so it includes their content)."""
         if value is _MISSING:
             return "missing"
         if isinstance(value, Entry):
-            return ("entry", self.entry_digests[value.id])
+            return ("entry", value.id, self.entry_digests[value.id] if content else "")
         if isinstance(value, Taxon):
             return ("taxon", value.model_dump_json())
         if isinstance(value, Mapping):
-            return tuple(sorted((repr(k), self.describe(v)) for k, v in value.items()))
+            return tuple(
+                sorted((repr(k), self.describe(v, content=content)) for k, v in value.items())
+            )
         if isinstance(value, (list, tuple)):
-            return tuple(self.describe(v) for v in value)
+            return tuple(self.describe(v, content=content) for v in value)
         if isinstance(value, (str, int, float, bool)) or value is None:
             return value
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return (
                 type(value).__name__,
-                tuple(self.describe(getattr(value, f.name)) for f in dataclasses.fields(value)),
+                tuple(
+                    self.describe(getattr(value, f.name), content=content)
+                    for f in dataclasses.fields(value)
+                ),
             )
         raise TypeError(f"no digest for index value {type(value).__name__}")

@@ -73,6 +73,15 @@ EDITS: dict[str, Edit] = {
     "citations change": _yaml_edit(
         "content/practices/twice-monthly-study.yml", lambda d: d.update(cases=["river-community"])
     ),
+    "organization type changes": _yaml_edit(
+        "content/cases/river-community.yml", lambda d: d.update(org_type="school")
+    ),
+    "theme renamed": _yaml_edit(
+        "content/taxonomy.yml", lambda d: d["themes"][0].update(name="学习的形式与阵地")
+    ),
+    "organization type renamed": _yaml_edit(
+        "content/taxonomy.yml", lambda d: d["org_types"][0].update(name="城市社区党组织")
+    ),
     "entry added": _add_case,
     "entry removed": _remove_case,
 }
@@ -213,3 +222,47 @@ def test_a_misnamed_or_stray_file_shows_up_in_the_preview(
     outcome = preview.update({misnamed.resolve(), note.resolve()})
     assert [(p.path, p.severity) for p in outcome.problems] == [("content/notes.md", "warning")]
     assert not (preview.site_dir / "notes.md").exists()
+
+
+TEMPLATES = [
+    "home.html",
+    "theme_index.html",
+    "org_type_index.html",
+    "matrix.html",
+    "kind.html",
+    "org_type.html",
+    "case.html",
+    "practice.html",
+    "material.html",
+]
+"""Every kind of page whose template reads the site index. A theme's pages show only
+their own plan (its entries, by organization type), and the explorer shows nothing of
+the content: they read nothing else."""
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
+    template: str, sample_project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """If the preview ignored what one kind of page read, some edit would leave it stale."""
+    from generator import preview as preview_module
+    from generator.incremental import plan_digest
+
+    compare = preview_module.is_current
+
+    def plan_only(record, page, values):  # type: ignore[no-untyped-def]
+        if page.template == template:
+            return record is not None and record.plan == plan_digest(page, values)
+        return compare(record, page, values)
+
+    monkeypatch.setattr(preview_module, "is_current", plan_only)
+    preview = Preview(sample_project / "mkdocs.yml", tmp_path / "preview")
+    preview.build()
+    stale = []
+    for number, (name, edit) in enumerate(EDITS.items()):
+        preview.update(edit(sample_project))
+        clean = build_with_mkdocs(sample_project / "mkdocs.yml", tmp_path / f"clean-{number}")
+        if _tree(preview.site_dir) != _tree(clean):
+            stale.append(name)
+        shutil.rmtree(clean)
+    assert stale, f"no edit notices when what {template} pages read is ignored"

@@ -6,6 +6,7 @@ and review ``git diff tests/golden`` before committing.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,47 @@ def test_wrapped_lines_join_without_spaces() -> None:
     """A Chinese paragraph wrapped over two YAML lines reads as one unbroken paragraph."""
     _, html = PAGES["case.html"]
     assert "这样的文字，换行后继续。</p>" in html
+
+
+class _Headings(HTMLParser):
+    """The h2 and h3 elements of a page body: level, id and text (tags dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, str | None, str]] = []
+        self._open: list[object] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h2", "h3"):
+            self._open = [int(tag[1]), dict(attrs).get("id"), ""]
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open[2] += data  # type: ignore[operator]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h2", "h3") and self._open is not None:
+            level, anchor, text = self._open
+            self.found.append((level, anchor, text))  # type: ignore[arg-type]
+            self._open = None
+
+
+def test_every_page_renders_exactly_its_outline() -> None:
+    """The headings a page shows are its outline's, in order, so its contents list is right."""
+    index = build_index(load_project(REPO / "content", root=REPO))
+    renderer = Renderer(REPO / "theme" / "kb", index)
+    for page in plan_pages(index):
+        rendered = renderer.render(page)
+        parser = _Headings()
+        parser.feed(rendered.html)
+        expected = [
+            (
+                h.level,
+                h.id,
+                h.title
+                + ("（续）" if h.id is None else "")
+                + (f"（{h.count}）" if h.count is not None else ""),
+            )
+            for h in rendered.headings
+        ]
+        assert parser.found == expected, page.src_uri
