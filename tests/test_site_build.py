@@ -182,7 +182,7 @@ def test_command_line_mistakes_are_told_in_chinese(tmp_path: Path) -> None:
     """A mistyped command, option or value gets a Chinese sentence, usage and exit code 2."""
     (tmp_path / "说明.txt").write_text("", encoding="utf-8")
     for args, told in [
-        (["bild"], "错误：没有“bild”这个命令。可用的命令：build、check、new、schema、serve。"),
+        (["bild"], "错误：没有“bild”这个命令。可用的命令：build、check、import、new、schema、serve。"),
         (["build", "--bogus"], "错误：没有 --bogus 这个选项。"),
         (["build", "--sit"], "是不是想用 --quiet、--site-dir、--strict？"),
         (
