@@ -390,8 +390,8 @@ def test_a_broken_link_state_still_opens_the_explorer(page, site_url: str) -> No
 
 def test_index_scripts_escape_line_separators() -> None:
     """U+2028/U+2029 in entry text cannot end a string literal in older browsers' JavaScript."""
-    from generator.search_index import _script
+    from generator.search.files import script as index_script
 
-    script = _script("t/0", {"text": "第一段\u2028第二段\u2029第三段"}).decode()
+    script = index_script("t/0", {"text": "第一段\u2028第二段\u2029第三段"}).decode()
     assert "\u2028" not in script and "\u2029" not in script
     assert _payload(script.encode()) == {"text": "第一段\u2028第二段\u2029第三段"}

@@ -1,12 +1,15 @@
 /* Knowledge-base search: ranked Chinese full-text search with facets, fully offline.
  *
- * The index is built at build time (generator/search_index.py) and split into
- * small script files that call kbSearch.add(key, data). Loading them with
- * <script> tags works from a web server and from a folder opened on disk,
- * where fetch() is not allowed. A query loads only the posting files of its
- * own tokens and the metadata of the entries it shows.
+ * The index is built at build time (generator/search/) and split into small
+ * script files that call kbSearch.add(key, data). Loading them with <script>
+ * tags works from a web server and from a folder opened on disk, where fetch()
+ * is not allowed. A query loads only the posting files of its own tokens and
+ * the metadata of the entries it shows.
  *
  * Text from the index is only ever inserted with textContent, never as markup.
+ *
+ * Readers' browsers may be old (Chromium 69 and similar): no Unicode property
+ * escapes, optional chaining, nullish coalescing or regex lookbehind here.
  */
 (function () {
   "use strict";
@@ -49,12 +52,88 @@
     return entry.promise;
   }
 
+  /* -------------------------------------------------------------- tokeniser */
+  /*
+   * The query half of the contract in generator/segment.py; the cases in
+   * tests/fixtures/tokeniser-cases.json are checked against both.
+   */
+
+  /** Code points that count as Chinese characters: segment.CJK_RANGES. */
+  const CJK_RANGES = [
+    [0x3007, 0x3007],
+    [0x3400, 0x4dbf],
+    [0x4e00, 0x9fff],
+    [0xf900, 0xfaff],
+    [0x20000, 0x2fa1f],
+    [0x30000, 0x323af],
+  ];
+  const MIN_WORD = 3;
+  const OTHER = 0, LATIN = 1, CJK = 2;
+
+  function charClass(codePoint) {
+    if ((codePoint >= 0x61 && codePoint <= 0x7a) || (codePoint >= 0x30 && codePoint <= 0x39)) return LATIN;
+    for (let i = 0; i < CJK_RANGES.length; i++) {
+      if (codePoint >= CJK_RANGES[i][0] && codePoint <= CJK_RANGES[i][1]) return CJK;
+    }
+    return OTHER;
+  }
+
+  function normalize(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+
+  /**
+   * Terms of a query: runs of Chinese characters and ASCII letters and digits,
+   * anything else separating them. A term's tokens are what an entry must hold:
+   * each lone Chinese character, each pair of neighbouring ones, each Latin word.
+   */
+  function parseQuery(query) {
+    const terms = [];
+    const chars = Array.from(normalize(query));
+    let i = 0;
+    while (i < chars.length) {
+      if (charClass(chars[i].codePointAt(0)) === OTHER) {
+        i++;
+        continue;
+      }
+      const tokens = [];
+      const seen = new Set();
+      const add = function (token) {
+        if (!seen.has(token)) {
+          seen.add(token);
+          tokens.push(token);
+        }
+      };
+      const start = i;
+      let pieces = 0;
+      let lastKind = OTHER;
+      while (i < chars.length) {
+        const kind = charClass(chars[i].codePointAt(0));
+        if (kind === OTHER) break;
+        const from = i;
+        while (i < chars.length && charClass(chars[i].codePointAt(0)) === kind) i++;
+        const run = chars.slice(from, i);
+        if (kind === LATIN || run.length === 1) add(run.join(""));
+        else for (let k = 0; k + 1 < run.length; k++) add(run[k] + run[k + 1]);
+        pieces++;
+        lastKind = kind;
+      }
+      const text = chars.slice(start, i).join("");
+      const word = pieces === 1 && lastKind === CJK && i - start >= MIN_WORD ? text : null;
+      terms.push({ text: text, tokens: tokens, word: word });
+    }
+    return terms;
+  }
+
+  window.kbSearch.normalize = normalize;
+  /** The terms of a query with their tokens, as the index is asked for them. */
+  window.kbSearch.parse = function (query) {
+    return parseQuery(query).map(function (t) { return { text: t.text, tokens: t.tokens, word: t.word }; });
+  };
+
   /* --------------------------------------------------------------- decoding */
 
   const TITLE = 32, SUMMARY = 16, HEADING = 8;
-  const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[\ud840-\ud87a][\udc00-\udfff]/;
-  const CJK_RUNS = /(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[\ud840-\ud87a][\udc00-\udfff])+/g;
-  const LATIN = /[a-z0-9]+/g;
 
   function bucketOf(token, buckets) {
     let hash = 2166136261;
@@ -110,36 +189,24 @@
     return sets;
   }
 
-  /* ----------------------------------------------------------------- query */
-
-  function normalize(text) {
-    return text.normalize("NFKC").toLowerCase();
-  }
-
-  /** Like normalize, but keeps every character in place, so positions stay valid. */
-  function fold(text) {
-    return text
-      .replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
-      .toLowerCase();
-  }
-
-  /** Terms of a query: pieces between spaces and punctuation, each with its tokens. */
-  function parseQuery(query) {
-    const terms = [];
-    for (const piece of normalize(query).split(/[^\p{L}\p{N}]+/u)) {
-      if (!piece) continue;
-      const tokens = [];
-      let word = null;
-      for (const run of piece.match(CJK_RUNS) || []) {
-        const chars = Array.from(run);
-        if (chars.length === 1) tokens.push(run);
-        for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i] + chars[i + 1]);
-        if (chars.length >= 3 && run === piece) word = run;
+  /** Base postings without the entries the overlay replaces, merged with the overlay's. */
+  function mergePostings(base, extra, masked) {
+    const docs = [];
+    const weights = [];
+    let i = 0;
+    let j = 0;
+    while (i < base.docs.length || j < extra.docs.length) {
+      if (i < base.docs.length && masked[base.docs[i]]) {
+        i++;
+      } else if (j >= extra.docs.length || (i < base.docs.length && base.docs[i] < extra.docs[j])) {
+        docs.push(base.docs[i]);
+        weights.push(base.weights[i++]);
+      } else {
+        docs.push(extra.docs[j]);
+        weights.push(extra.weights[j++]);
       }
-      for (const latin of piece.match(LATIN) || []) tokens.push(latin);
-      if (tokens.length) terms.push({ text: piece, tokens: Array.from(new Set(tokens)), word: word });
     }
-    return terms;
+    return { docs: docs, weights: weights };
   }
 
   /* ---------------------------------------------------------------- engine */
@@ -149,19 +216,59 @@
     this.ready = load(root, "manifest").then(this.prepare.bind(this));
     this.meta = new Map();
     this.facetsLoaded = null;
+    this.facetsReady = false;
   }
 
   Engine.prototype.prepare = function (manifest) {
+    const self = this;
     this.manifest = manifest;
     this.digits = new Int8Array(128).fill(-1);
     for (let i = 0; i < manifest.alphabet.length; i++) {
       this.digits[manifest.alphabet.charCodeAt(i)] = i;
     }
-    this.count = manifest.docs;
-    this.facets = manifest.facets.map(function (facet) {
-      return { key: facet.key, label: facet.label, ids: facet.values, labels: facet.labels, of: null };
+    this.slots = manifest.docs;
+    this.fields = manifest.fields;
+    this.facetOrder = manifest.facetOrder;
+    this.facets = {};
+    this.facetOrder.forEach(function (key) {
+      const facet = manifest.facets[key];
+      self.facets[key] = {
+        key: key, label: facet.label, ids: facet.values, labels: facet.labels, multiple: !!facet.multiple, of: null,
+      };
     });
-    return this;
+    this.overlay = null;
+    this.gone = new Uint8Array(this.slots);
+    this.count = this.slots;
+    if (!manifest.delta) return this;
+    // A preview after an edit: the overlay says which entries changed since the base files.
+    return load(this.root, "delta").then(function (delta) {
+      const masked = new Uint8Array(self.slots);
+      delta.masked.forEach(function (doc) { masked[doc] = 1; });
+      delta.gone.forEach(function (doc) { self.gone[doc] = 1; });
+      self.count = self.slots - delta.gone.length;
+      self.overlay = {
+        shards: delta.shards,
+        masked: masked,
+        order: decodeColumn(delta.order, self.digits, self.slots),
+      };
+      return self;
+    });
+  };
+
+  /** Where an entry stands in the site's listing order (kind, then title). */
+  Engine.prototype.orderOf = function (doc) {
+    return this.overlay ? this.overlay.order[doc] : doc;
+  };
+
+  /** Every entry, in listing order. */
+  Engine.prototype.listing = function () {
+    const all = [];
+    for (let d = 0; d < this.slots; d++) if (!this.gone[d]) all.push(d);
+    if (this.overlay) {
+      const order = this.overlay.order;
+      all.sort(function (a, b) { return order[a] - order[b]; });
+    }
+    return all;
   };
 
   /**
@@ -172,13 +279,13 @@
     const self = this;
     if (!this.facetsLoaded) {
       this.facetsLoaded = load(this.root, "facets").then(function (columns) {
-        self.facets.forEach(function (facet) {
-          const column = columns[facet.key];
-          facet.of =
-            facet.key === "theme"
-              ? decodeBitColumn(column, self.digits, self.count, facet.ids.length)
-              : decodeColumn(column, self.digits, self.count).map(function (v) { return [v]; });
+        self.facetOrder.forEach(function (key) {
+          const facet = self.facets[key];
+          facet.of = facet.multiple
+            ? decodeBitColumn(columns[key], self.digits, self.slots, facet.ids.length)
+            : decodeColumn(columns[key], self.digits, self.slots).map(function (v) { return [v]; });
         });
+        self.facetsReady = true;
         return self;
       });
     }
@@ -186,15 +293,21 @@
   };
 
   Engine.prototype.postings = function (token) {
-    const bucket = bucketOf(token, this.manifest.buckets);
     const digits = this.digits;
-    return load(this.root, "p/" + bucket).then(function (data) {
-      const text = Object.prototype.hasOwnProperty.call(data, token) ? data[token] : "";
-      return decodePostings(text, digits);
+    const base = load(this.root, "p/" + bucketOf(token, this.manifest.buckets)).then(function (data) {
+      return decodePostings(Object.prototype.hasOwnProperty.call(data, token) ? data[token] : "", digits);
+    });
+    const overlay = this.overlay;
+    if (!overlay) return base;
+    const extra = load(this.root, "d/" + bucketOf(token, overlay.shards)).then(function (data) {
+      return decodePostings(Object.prototype.hasOwnProperty.call(data, token) ? data[token] : "", digits);
+    });
+    return Promise.all([base, extra]).then(function (both) {
+      return mergePostings(both[0], both[1], overlay.masked);
     });
   };
 
-  /** Entries matching every term, best first: title matches, then summary, then text. */
+  /** Every entry matching all terms, best first (see rank). */
   Engine.prototype.match = function (terms) {
     const self = this;
     const tokens = new Set();
@@ -208,72 +321,107 @@
         return self.postings(token).then(function (list) { lists.set(token, list); });
       })
     ).then(function () {
-      let scores = null;
-      for (const term of terms) {
-        const termScores = self.scoreTerm(term, lists);
-        if (scores === null) {
-          scores = termScores;
-        } else {
-          const joined = new Map();
-          termScores.forEach(function (score, doc) {
-            if (scores.has(doc)) joined.set(doc, scores.get(doc) + score);
-          });
-          scores = joined;
-        }
-        if (scores.size === 0) break;
-      }
-      const ranked = Array.from(scores || new Map());
-      ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-      return ranked;
+      return self.rank(terms, lists);
     });
   };
 
-  Engine.prototype.scoreTerm = function (term, lists) {
+  /**
+   * The one ranking of results, over every match at once, so that showing more
+   * results only appends to what is shown. The index records facts (how often a
+   * token occurs, and whether in the title, summary or a heading); the order is
+   * decided here alone:
+   *
+   * 1. more terms found in the title (every token of the term marked as in it),
+   * 2. then more terms found in the summary,
+   * 3. then more terms found as a whole dictionary word,
+   * 4. then the score: for each token, its rarity (idf) times its frequency grade,
+   *    plus 2 when it occurs in a heading,
+   * 5. then the site's listing order.
+   */
+  Engine.prototype.rank = function (terms, lists) {
     const total = this.count;
-    let scores = null;
-    let inTitle = null;
-    let inSummary = null;
+    let matches = null;
+    for (const term of terms) {
+      const found = this.matchTerm(term, lists, total);
+      if (matches === null) {
+        matches = found;
+      } else {
+        const joined = new Map();
+        found.forEach(function (hit, doc) {
+          const earlier = matches.get(doc);
+          if (!earlier) return;
+          joined.set(doc, {
+            doc: doc,
+            title: earlier.title + hit.title,
+            summary: earlier.summary + hit.summary,
+            words: earlier.words + hit.words,
+            score: earlier.score + hit.score,
+          });
+        });
+        matches = joined;
+      }
+      if (matches.size === 0) break;
+    }
+    const self = this;
+    const ranked = Array.from(matches ? matches.values() : []);
+    ranked.sort(function (a, b) {
+      return (
+        b.title - a.title ||
+        b.summary - a.summary ||
+        b.words - a.words ||
+        b.score - a.score ||
+        self.orderOf(a.doc) - self.orderOf(b.doc)
+      );
+    });
+    return ranked.map(function (hit) { return hit.doc; });
+  };
+
+  /** The entries holding every token of one term, with what rank needs to know of each. */
+  Engine.prototype.matchTerm = function (term, lists, total) {
+    let hits = null;
     for (const token of term.tokens) {
       const list = lists.get(token);
       const idf = Math.log(1 + total / Math.max(1, list.docs.length));
       const next = new Map();
-      const nextTitle = new Set();
-      const nextSummary = new Set();
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i];
-        if (scores !== null && !scores.has(doc)) continue;
+        const earlier = hits === null ? null : hits.get(doc);
+        if (hits !== null && !earlier) continue;
         const weight = list.weights[i];
-        next.set(doc, (scores === null ? 0 : scores.get(doc)) + idf * ((weight & 7) + (weight & HEADING ? 2 : 0)));
-        if (weight & TITLE && (inTitle === null || inTitle.has(doc))) nextTitle.add(doc);
-        if (weight & (TITLE | SUMMARY) && (inSummary === null || inSummary.has(doc))) nextSummary.add(doc);
+        const score = idf * ((weight & 7) + (weight & HEADING ? 2 : 0));
+        next.set(doc, {
+          doc: doc,
+          title: (earlier ? earlier.title : 1) & (weight & TITLE ? 1 : 0),
+          summary: (earlier ? earlier.summary : 1) & (weight & SUMMARY ? 1 : 0),
+          words: 0,
+          score: (earlier ? earlier.score : 0) + score,
+        });
       }
-      scores = next;
-      inTitle = nextTitle;
-      inSummary = nextSummary;
+      hits = next;
     }
-    const word = term.word ? lists.get(term.word) : null;
-    const wordDocs = new Set(word ? word.docs : []);
-    scores.forEach(function (score, doc) {
-      let bonus = 0;
-      if (inTitle.has(doc)) bonus += 1000;
-      if (inSummary.has(doc)) bonus += 100;
-      if (wordDocs.has(doc)) bonus += 20;
-      scores.set(doc, score + bonus);
-    });
-    return scores;
+    if (term.word) {
+      const word = lists.get(term.word);
+      for (const doc of word.docs) {
+        const hit = hits.get(doc);
+        if (hit) hit.words = 1;
+      }
+    }
+    return hits;
   };
 
   Engine.prototype.metaOf = function (docs) {
     const self = this;
     const chunk = this.manifest.chunk;
+    const fields = this.fields;
     const wanted = Array.from(new Set(docs.map(function (d) { return Math.floor(d / chunk); })));
     return Promise.all(
       wanted.map(function (n) {
         return load(self.root, "m/" + n).then(function (rows) {
           rows.forEach(function (row, i) {
-            self.meta.set(n * chunk + i, {
-              url: row[0], title: row[1], summary: row[2], kind: row[3], org: row[4], themes: row[5],
-            });
+            if (row === null) return; // a number whose entry was deleted during a preview
+            const meta = {};
+            fields.forEach(function (field, f) { meta[field] = row[f]; });
+            self.meta.set(n * chunk + i, meta);
           });
         });
       })
@@ -288,40 +436,65 @@
 
   /** Facet filter: within a facet any chosen value, across facets all of them. */
   Engine.prototype.passes = function (doc, filters, except) {
-    if (this.facets[0].of === null) return true; // nothing chosen yet, nothing loaded
-    for (const facet of this.facets) {
-      if (facet.key === except) continue;
-      const chosen = filters[facet.key];
+    if (!this.facetsReady) return true; // nothing chosen yet, nothing loaded
+    for (const key of this.facetOrder) {
+      if (key === except) continue;
+      const chosen = filters[key];
       if (!chosen || chosen.size === 0) continue;
+      const facet = this.facets[key];
       if (!facet.of[doc].some(function (v) { return chosen.has(facet.ids[v]); })) return false;
     }
     return true;
   };
 
+  /** For each facet key, how many of these entries have each value (other facets' filters applied). */
   Engine.prototype.counts = function (docs, filters) {
-    const self = this;
-    return this.facets.map(function (facet) {
-      const counts = new Array(facet.ids.length).fill(0);
+    const counts = {};
+    for (const key of this.facetOrder) {
+      const facet = this.facets[key];
+      const values = new Array(facet.ids.length).fill(0);
       for (const doc of docs) {
-        if (!self.passes(doc, filters, facet.key)) continue;
-        for (const v of facet.of[doc]) counts[v]++;
+        if (!this.passes(doc, filters, key)) continue;
+        for (const v of facet.of[doc]) values[v]++;
       }
-      return counts;
-    });
+      counts[key] = values;
+    }
+    return counts;
   };
 
   /* ------------------------------------------------------------ highlighting */
 
+  /**
+   * The text normalised as queries are, with where each normalised character came
+   * from, so that matches found in it can be marked in the original text.
+   */
+  function folded(text) {
+    let out = "";
+    const from = [];
+    let position = 0;
+    for (const char of text) {
+      const code = char.codePointAt(0);
+      // Plain Chinese and ASCII need no NFKC; only case matters for them.
+      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? char : normalize(char);
+      for (let k = 0; k < plain.length; k++) from.push(position);
+      out += plain;
+      position += char.length;
+    }
+    from.push(position);
+    return { text: out, from: from };
+  }
+
   function occurrences(text, terms) {
-    const lower = fold(text);
+    const fold = folded(text);
     const marks = [];
     for (const term of terms) {
-      let from = 0;
+      let at = 0;
       for (;;) {
-        const at = lower.indexOf(term.text, from);
+        at = fold.text.indexOf(term.text, at);
         if (at < 0) break;
-        marks.push([at, at + term.text.length]);
-        from = at + term.text.length;
+        const end = at + term.text.length;
+        if (fold.from[end] > fold.from[at]) marks.push([fold.from[at], fold.from[end]]);
+        at = end;
       }
     }
     marks.sort(function (a, b) { return a[0] - b[0]; });
@@ -353,6 +526,7 @@
 
   /* ------------------------------------------------------------------- state */
 
+  /** Facet keys as links write them; the manifest describes each facet under the same key. */
   const FACET_KEYS = ["kind", "org", "theme", "region", "year"];
 
   function emptyFilters() {
@@ -442,7 +616,6 @@
     this.mode = options.mode;
     this.query = "";
     this.filters = emptyFilters();
-    this.shown = PAGE;
     this.generation = 0;
     this.build();
   }
@@ -498,19 +671,16 @@
     const self = this;
     const generation = ++this.generation;
     const terms = parseQuery(this.query);
-    this.shown = PAGE;
     this.onChange && this.onChange();
     if (this.share) this.share.href = this.explorerUrl + "#" + this.hash();
     return this.engine.ready
       .then(function (engine) {
         if (!terms.length) {
           if (self.mode === "panel") return null;
-          const all = [];
-          for (let d = 0; d < engine.count; d++) all.push(d);
-          return { matched: all, terms: terms };
+          return { matched: engine.listing(), terms: terms };
         }
         return engine.match(terms).then(function (ranked) {
-          return { matched: ranked.map(function (r) { return r[0]; }), terms: terms };
+          return { matched: ranked, terms: terms };
         });
       })
       .then(function (found) {
@@ -561,96 +731,106 @@
     const self = this;
     const engine = this.engine;
     this.facetBox.textContent = "";
-    if (engine.facets[0].of === null) return;
+    if (!engine.facetsReady) return;
     const counts = engine.counts(this.found.matched, this.filters);
-    engine.facets.forEach(function (facet, f) {
+    engine.facetOrder.forEach(function (key) {
+      const facet = engine.facets[key];
       const group = element("fieldset", "kb-facet");
-      group.dataset.facet = facet.key;
+      group.dataset.facet = key;
       group.append(element("legend", "kb-facet__label", facet.label));
       const list = element("div", "kb-facet__options");
       facet.ids.forEach(function (id, v) {
-        const chosen = self.filters[facet.key].has(id);
-        if (!counts[f][v] && !chosen) return;
+        const chosen = self.filters[key].has(id);
+        if (!counts[key][v] && !chosen) return;
         const option = element("button", "kb-facet__option");
         option.type = "button";
-        option.dataset.facet = facet.key;
+        option.dataset.facet = key;
         option.dataset.value = id;
         option.setAttribute("aria-pressed", chosen ? "true" : "false");
         option.append(element("span", "kb-facet__name", facet.labels[v]));
-        option.append(element("span", "kb-facet__count", String(counts[f][v])));
-        option.addEventListener("click", function () { self.toggle(facet.key, id); });
+        option.append(element("span", "kb-facet__count", String(counts[key][v])));
+        option.addEventListener("click", function () { self.toggle(key, id); });
         list.append(option);
       });
       // A facet with a single value cannot narrow anything; keep it only to undo a choice.
-      if (list.childElementCount > 1 || self.filters[facet.key].size) {
+      if (list.childElementCount > 1 || self.filters[key].size) {
         group.append(list);
         self.facetBox.append(group);
       }
     });
   };
 
+  /** A new list of results: the first page of it, in the one order rank gave. */
   SearchView.prototype.renderResults = function () {
+    const terms = this.found.terms;
+    const visible = this.visible();
+    this.results.textContent = "";
+    this.more.hidden = true;
+    this.listed = visible;
+    this.rendered = 0;
+    this.appended = Promise.resolve();
+    const total = visible.length;
+    this.status.textContent = terms.length
+      ? (total ? "找到 " + total + " 个条目" : "没有找到包含“" + this.query.trim() + "”的条目")
+      : "共 " + total + " 个条目";
+    return this.appendResults(PAGE);
+  };
+
+  /** The next ``count`` results, added below those shown; earlier ones never move. */
+  SearchView.prototype.appendResults = function (count) {
     const self = this;
     const engine = this.engine;
-    const visible = this.visible();
     const terms = this.found.terms;
-    const page = visible.slice(0, this.shown);
-    const generation = this.generation;
     const found = this.found;
-    return engine.metaOf(page).then(function (metas) {
+    const generation = this.generation;
+    const listed = this.listed;
+    const page = listed.slice(this.rendered, this.rendered + count);
+    this.rendered += page.length;
+    const rendered = this.rendered;
+    const metas = engine.metaOf(page);
+    // Pages are appended in the order they were asked for, whichever loads first.
+    this.appended = Promise.all([this.appended, metas]).then(function (done) {
       // A newer query or filter may have answered while these entries were loading.
       if (generation !== self.generation || found !== self.found) return;
-      const ranked = page.map(function (doc, i) { return { doc: doc, meta: metas[i] }; });
-      if (terms.length) {
-        // Exact phrases in the title, then in the summary, come first among what is shown.
-        ranked.forEach(function (r, i) {
-          r.order = i - (occurrences(r.meta.title, terms).length ? 2000 : 0) -
-            (occurrences(r.meta.summary, terms).length ? 1000 : 0);
-        });
-        ranked.sort(function (a, b) { return a.order - b.order; });
-      }
-      self.results.textContent = "";
-      const kind = engine.facets[0];
-      const org = engine.facets[1];
-      const theme = engine.facets[2];
-      ranked.forEach(function (r) {
-        const item = element("li", "kb-result");
-        const link = element("a", "kb-result__link");
-        link.href = self.siteRoot + r.meta.url;
-        link.setAttribute("data-search-result", "");
-        const title = element("span", "kb-result__title");
-        title.append(highlighted(r.meta.title, terms));
-        const meta = element("span", "kb-result__meta");
-        const k = r.meta.kind;
-        meta.append(element("span", "kb-badge kb-badge--" + kind.ids[k], kind.labels[k]));
-        meta.append(element("span", "kb-result__org", org.labels[r.meta.org]));
-        meta.append(element("span", "kb-result__themes", r.meta.themes.map(function (t) { return theme.labels[t]; }).join("、")));
-        const summary = element("span", "kb-result__summary");
-        summary.append(highlighted(r.meta.summary, terms));
-        const snip = element("span", "kb-result__snippet");
-        link.append(title, meta, summary, snip);
-        item.append(link);
-        self.results.append(item);
-        if (terms.length && !occurrences(r.meta.summary, terms).length) {
-          engine.text(r.doc).then(function (text) {
-            const excerpt = snippet(text, terms);
-            if (excerpt) snip.append(highlighted(excerpt, terms));
-          });
-        }
-      });
-      const total = visible.length;
-      self.status.textContent = terms.length
-        ? (total ? "找到 " + total + " 个条目" : "没有找到包含“" + self.query.trim() + "”的条目")
-        : "共 " + total + " 个条目";
-      self.more.hidden = total <= self.shown;
+      done[1].forEach(function (meta, i) { self.results.append(self.resultItem(page[i], meta, terms)); });
+      self.more.hidden = listed.length <= rendered;
       // Marks which query the list answers, for integrations waiting on a result.
       self.results.dataset.query = self.query;
     });
+    return this.appended;
+  };
+
+  SearchView.prototype.resultItem = function (doc, meta, terms) {
+    const engine = this.engine;
+    const kind = engine.facets.kind;
+    const org = engine.facets.org;
+    const theme = engine.facets.theme;
+    const item = element("li", "kb-result");
+    const link = element("a", "kb-result__link");
+    link.href = this.siteRoot + meta.url;
+    link.setAttribute("data-search-result", "");
+    const title = element("span", "kb-result__title");
+    title.append(highlighted(meta.title, terms));
+    const facts = element("span", "kb-result__meta");
+    facts.append(element("span", "kb-badge kb-badge--" + kind.ids[meta.kind], kind.labels[meta.kind]));
+    facts.append(element("span", "kb-result__org", org.labels[meta.org]));
+    facts.append(element("span", "kb-result__themes", meta.theme.map(function (t) { return theme.labels[t]; }).join("、")));
+    const summary = element("span", "kb-result__summary");
+    summary.append(highlighted(meta.summary, terms));
+    const snip = element("span", "kb-result__snippet");
+    link.append(title, facts, summary, snip);
+    item.append(link);
+    if (terms.length && !occurrences(meta.summary, terms).length) {
+      engine.text(doc).then(function (text) {
+        const excerpt = snippet(text, terms);
+        if (excerpt) snip.append(highlighted(excerpt, terms));
+      });
+    }
+    return item;
   };
 
   SearchView.prototype.showMore = function () {
-    this.shown += PAGE * 2;
-    this.renderResults();
+    this.appendResults(PAGE * 2);
   };
 
   /* ----------------------------------------------------------------- wiring */
@@ -678,9 +858,7 @@
      */
     window.kbSearch.search = function (query) {
       return engine().ready.then(function (ready) {
-        return ready.match(parseQuery(query)).then(function (ranked) {
-          return ranked.map(function (r) { return r[0]; });
-        });
+        return ready.match(parseQuery(query));
       });
     };
     window.kbSearch.entries = function (numbers) {

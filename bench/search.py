@@ -1,0 +1,266 @@
+"""The search stage on its own: time, peak memory and size of a full index, and live updates.
+
+The whole-build benchmark (:mod:`bench.run`) measures every stage together; this
+one loads a synthetic corpus once, then measures only what building the search
+index costs, so the figures are not hidden under loading and rendering:
+
+- ``full``: :func:`generator.search_index.build_search_index` into an empty
+  folder: seconds, the peak resident memory of the main process and of the
+  largest worker while it runs (above what the loaded site already used), and
+  the size of ``search/`` per entry;
+- ``live``: :class:`generator.search.live.LiveSearchIndex` after one edit of
+  each kind (a title, a body field, a theme, a new entry, a deleted entry):
+  seconds per update and files written.
+
+Usage::
+
+    python -m bench.search --size 30000 --work /tmp/kb-bench-search [--live]
+
+The corpus is written once per size under ``--work`` and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.corpus import write_corpus
+from generator.index import SiteIndex, build_index
+from generator.validate import load_project
+from generator.workers import worker_count
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class PeakMemory:
+    """Samples the resident memory of this process and its children until stopped."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self.process = psutil.Process()
+        self.interval = interval
+        self.main = 0
+        self.largest_worker = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.main = max(self.main, self.process.memory_info().rss)
+                for child in self.process.children(recursive=True):
+                    # A worker may end between listing and reading.
+                    with contextlib.suppress(psutil.Error):
+                        self.largest_worker = max(self.largest_worker, child.memory_info().rss)
+            except psutil.Error:
+                pass
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def corpus(work: Path, size: int) -> Path:
+    """The synthetic project of ``size`` entries, written once."""
+    project = work / f"corpus-{size}"
+    if not (project / "content").is_dir():
+        write_corpus(project, size)
+    return project
+
+
+def load(project: Path, workers: int) -> SiteIndex:
+    """The project's index, as a build has it before the search stage."""
+    return build_index(load_project(project / "content", root=project, workers=workers))
+
+
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    """Total bytes and file count below ``folder``."""
+    total = count = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            total += os.path.getsize(os.path.join(root, name))
+            count += 1
+    return total, count
+
+
+def _writer(site: Path) -> Callable[[str, bytes], None]:
+    made: set[Path] = set()
+
+    def emit(path: str, data: bytes) -> None:
+        target = site / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+
+    return emit
+
+
+def measure_full(index: SiteIndex, site: Path, workers: int) -> dict[str, Any]:
+    """One full search index into an empty folder."""
+    from generator.search_index import build_search_index
+
+    shutil.rmtree(site, ignore_errors=True)
+    before = psutil.Process().memory_info().rss
+    with PeakMemory() as peak:
+        started = time.perf_counter()
+        stats = build_search_index(
+            index, directory_urls=True, emit=_writer(site), workers=workers
+        )
+        seconds = time.perf_counter() - started
+    size, files = folder_bytes(site / "search")
+    entries = len(index.project.entries)
+    return {
+        "entries": entries,
+        "seconds": round(seconds, 2),
+        "rss_before_mb": round(before / 2**20),
+        "rss_peak_main_mb": round(peak.main / 2**20),
+        "rss_stage_mb": round((peak.main - before) / 2**20),
+        "rss_peak_worker_mb": round(peak.largest_worker / 2**20),
+        "search_bytes": size,
+        "search_files": files,
+        "bytes_per_entry": round(size / entries),
+        "postings": stats.postings,
+        "tokens": stats.tokens,
+        "buckets": stats.buckets,
+    }
+
+
+@contextmanager
+def _edited(path: Path, change: Callable[[str], str]) -> Iterator[None]:
+    original = path.read_text(encoding="utf-8")
+    path.write_text(change(original), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> dict[str, Any]:
+    """Seconds a :class:`LiveSearchIndex` takes to follow one edit of each kind."""
+    from generator.load import ContentCache
+    from generator.search.live import LiveSearchIndex
+    from generator.segment import Segmenter, read_search_terms
+
+    content = project / "content"
+    cache = ContentCache()
+
+    def reload() -> SiteIndex:
+        return build_index(load_project(content, root=project, cache=cache, find_duplicates=False))
+
+    shutil.rmtree(site, ignore_errors=True)
+    index = reload()
+    written: list[str] = []
+    emit = _writer(site)
+
+    def record(path: str, data: bytes) -> None:
+        written.append(path)
+        emit(path, data)
+
+    started = time.perf_counter()
+    live = LiveSearchIndex(
+        index,
+        directory_urls=True,
+        emit=record,
+        segmenter=Segmenter(read_search_terms(content)),
+        workers=workers,
+    )
+    first = time.perf_counter() - started
+    case = sorted((content / "cases").glob("*.yml"))[rounds + 1]
+    practice = sorted((content / "practices").glob("*.yml"))[1]
+    edits: dict[str, Callable[[int], Any]] = {
+        "title": lambda n: _edited(case, lambda t: t.replace("title: ", f"title: 改{n}", 1)),
+        "body": lambda n: _edited(
+            practice, lambda t: t.replace("fits: ", f"fits: 新增一句说明第{n}次修改。", 1)
+        ),
+        "theme": lambda n: _edited(
+            case, lambda t: t.replace("themes: [", "themes: [results, ", 1)
+            if "results" not in t.split("themes:", 1)[1].split("]", 1)[0]
+            else t.replace("results, ", "", 1).replace(", results", "", 1)
+        ),
+        "new": lambda n: _edited(
+            case.with_name(f"new-entry-{n}.yml"),
+            lambda _: case.read_text(encoding="utf-8").replace(
+                f"id: {case.stem}", f"id: new-entry-{n}", 1
+            ),
+        ),
+        "deleted": lambda n: _deleted(sorted((content / "materials").glob("*.yml"))[n]),
+    }
+    timings: dict[str, list[float]] = {}
+    files: dict[str, list[int]] = {}
+    for kind, edit in edits.items():
+        for n in range(rounds):
+            with edit(n):
+                index = reload()
+                written.clear()
+                started = time.perf_counter()
+                live.update(index)
+                timings.setdefault(kind, []).append(time.perf_counter() - started)
+                files.setdefault(kind, []).append(len(written))
+            live.update(reload())  # back to the original content before the next edit
+    return {
+        "entries": len(index.project.entries),
+        "first_build_seconds": round(first, 2),
+        "update_ms": {k: [round(t * 1000, 1) for t in v] for k, v in timings.items()},
+        "update_ms_median": round(
+            statistics.median(t for v in timings.values() for t in v) * 1000, 1
+        ),
+        "files_written": files,
+    }
+
+
+@contextmanager
+def _deleted(path: Path) -> Iterator[None]:
+    original = path.read_bytes()
+    path.unlink()
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kb-bench-search"))
+    parser.add_argument("--corpus", type=Path, help="an existing synthetic project to use")
+    parser.add_argument("--workers", type=int, default=worker_count())
+    parser.add_argument("--live", action="store_true", help="measure live updates instead")
+    parser.add_argument("--out", type=Path, help="append the result as one JSON line")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    project = args.corpus or corpus(args.work, args.size)
+    site = args.work / f"site-{args.size}"
+    if args.live:
+        result = measure_live(project, site, args.workers)
+    else:
+        started = time.perf_counter()
+        index = load(project, args.workers)
+        loaded = time.perf_counter() - started
+        result = measure_full(index, site, args.workers) | {"load_seconds": round(loaded, 1)}
+    line = json.dumps(result, ensure_ascii=False)
+    if args.out:
+        with args.out.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""The index files besides postings: manifest, facet table, metadata rows and entry texts.
+
+Facets are addressed by key everywhere: the manifest describes each facet under
+its key (and lists the keys in display order), ``facets.js`` holds one column
+per key, and the manifest names the fields of a metadata row, so the browser
+never relies on where a facet happens to sit in a list.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from generator.index import SiteIndex
+from generator.model import KIND_LABELS
+from generator.search.documents import NO_VALUE, EntryFacts
+from generator.search.postings import ALPHABET
+
+SEARCH_DIR = "search"
+FORMAT_VERSION = 2
+META_CHUNK = 20
+"""Entries per metadata file: one file covers a screen of results in listing order."""
+
+FACETS: tuple[tuple[str, str], ...] = (
+    ("kind", "类型"),
+    ("org", "组织类型"),
+    ("theme", "主题"),
+    ("region", "地区"),
+    ("year", "年份"),
+)
+"""Facet keys and their labels, in display order."""
+MULTIPLE = frozenset({"theme"})
+"""Facets an entry can have several values of: ``facets.js`` holds them as bit sets."""
+ROW_FIELDS = ("url", "title", "summary", "kind", "org", "theme")
+"""What a metadata row holds, in order; facet fields hold value positions of that facet."""
+
+Emit = Callable[[str, bytes], Any]
+"""Receives each index file: its path relative to the site root, and its bytes."""
+
+
+def script(key: str, data: Any) -> bytes:
+    """A file of the index: a script handing ``data`` to ``kbSearch.add``."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Line and paragraph separators end a string literal in JavaScript before ES2019.
+    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f'kbSearch.add("{key}",{payload});\n'.encode()
+
+
+def text_path(number: int) -> str:
+    """Where entry ``number``'s text file goes."""
+    return f"{SEARCH_DIR}/t/{number}.js"
+
+
+def text_file(number: int, body: str) -> tuple[str, bytes]:
+    """The path and bytes of entry ``number``'s text file."""
+    return text_path(number), script(f"t/{number}", body)
+
+
+def bucket_file(bucket: int, body: bytes) -> tuple[str, bytes]:
+    """The path and bytes of a posting file, around its already encoded JSON object."""
+    return f"{SEARCH_DIR}/p/{bucket}.js", b'kbSearch.add("p/%d",%s);\n' % (bucket, body)
+
+
+def fixed_width(values: Sequence[int] | np.ndarray, width: int) -> str:
+    """Each value as ``width`` base-64 digits, most significant first."""
+    if width > 10:  # beyond 60 bits (a theme bit set of a large taxonomy): Python integers
+        return "".join(
+            ALPHABET[(int(value) >> (6 * shift)) & 63]
+            for value in values
+            for shift in range(width - 1, -1, -1)
+        )
+    array = np.asarray(values, dtype=np.uint64).reshape(-1, 1)
+    shifts = np.arange(width - 1, -1, -1, dtype=np.uint64) * np.uint64(6)
+    digits = ((array >> shifts) & np.uint64(63)).astype(np.uint8).reshape(-1)
+    return np.frombuffer(ALPHABET.encode(), dtype=np.uint8)[digits].tobytes().decode("ascii")
+
+
+def width_for(largest: int) -> int:
+    """Base-64 digits needed for values up to ``largest``."""
+    return max(1, math.ceil(max(largest, 1).bit_length() / 6))
+
+
+def column(values: Sequence[int] | np.ndarray) -> dict[str, Any]:
+    """A fixed-width column of small integers, as ``facets.js`` and ``delta.js`` hold them."""
+    width = width_for(int(max(values, default=0)))
+    return {"width": width, "codes": fixed_width(values, width)}
+
+
+@dataclass(frozen=True)
+class FacetValues:
+    """Every facet's values in display order, and what each is called."""
+
+    values: dict[str, list[str]]
+    labels: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, index: SiteIndex, facts: Iterable[EntryFacts | None]) -> FacetValues:
+        """The facet values of these entries (regions and years are the ones they have)."""
+        regions: set[str] = set()
+        years: set[int] = set()
+        for fact in facts:
+            if fact is None:
+                continue
+            regions.add(fact.region)
+            if fact.year is not None:
+                years.add(fact.year)
+        names = {t.id: t.name for t in [*index.org_types, *index.themes]}
+        region_values = [*sorted(regions - {NO_VALUE}), NO_VALUE]
+        year_values = [*map(str, sorted(years, reverse=True)), NO_VALUE]
+        values = {
+            "kind": list(KIND_LABELS),
+            "org": [t.id for t in index.org_types],
+            "theme": [t.id for t in index.themes],
+            "region": region_values,
+            "year": year_values,
+        }
+        labels = {
+            "kind": [KIND_LABELS[k] for k in values["kind"]],
+            "org": [names[i] for i in values["org"]],
+            "theme": [names[i] for i in values["theme"]],
+            "region": region_values,
+            "year": year_values,
+        }
+        return cls(values, labels)
+
+    def positions(self) -> dict[str, dict[str, int]]:
+        """Per facet key, each value's position in its list."""
+        return {key: {v: i for i, v in enumerate(vals)} for key, vals in self.values.items()}
+
+
+def manifest(
+    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+) -> dict[str, Any]:
+    """What every query loads first: counts, bucket count, facets by key, row fields.
+
+    ``docs`` counts entry numbers; ``overlay`` (only in a preview after an edit) says
+    that ``delta.js`` amends the base files (see :mod:`generator.search.live`).
+    """
+    data: dict[str, Any] = {
+        "version": FORMAT_VERSION,
+        "docs": docs,
+        "buckets": buckets,
+        "chunk": META_CHUNK,
+        "alphabet": ALPHABET,
+        "fields": list(ROW_FIELDS),
+        "facetOrder": [key for key, _ in FACETS],
+        "facets": {
+            key: {"label": label, "values": facets.values[key], "labels": facets.labels[key]}
+            | ({"multiple": True} if key in MULTIPLE else {})
+            for key, label in FACETS
+        },
+    }
+    if overlay:
+        data["delta"] = True
+    return data
+
+
+def manifest_file(
+    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+) -> tuple[str, bytes]:
+    """The path and bytes of ``manifest.js``."""
+    data = manifest(facets, docs=docs, buckets=buckets, overlay=overlay)
+    return f"{SEARCH_DIR}/manifest.js", script("manifest", data)
+
+
+def facets_file(facets: FacetValues, facts: Sequence[EntryFacts | None]) -> tuple[str, bytes]:
+    """``facets.js``: per facet key, one fixed-width code per entry number; themes as bits.
+
+    A number without an entry (deleted during a preview) gets code 0; no query
+    ever returns it.
+    """
+    position = facets.positions()
+    year_of = position["year"]
+    columns: dict[str, list[int]] = {key: [] for key, _ in FACETS}
+    for fact in facts:
+        if fact is None:
+            for values in columns.values():
+                values.append(0)
+            continue
+        columns["kind"].append(position["kind"][fact.kind])
+        columns["org"].append(position["org"][fact.org_type])
+        columns["theme"].append(sum(1 << position["theme"][t] for t in fact.themes))
+        columns["region"].append(position["region"][fact.region])
+        columns["year"].append(year_of[str(fact.year) if fact.year is not None else NO_VALUE])
+    encoded = {key: column(values) for key, values in columns.items()}
+    return f"{SEARCH_DIR}/facets.js", script("facets", encoded)
+
+
+def meta_row(fact: EntryFacts | None, positions: dict[str, dict[str, int]]) -> list[Any] | None:
+    """One entry's metadata row, with the fields :data:`ROW_FIELDS` names."""
+    if fact is None:
+        return None
+    return [
+        fact.url,
+        fact.title,
+        fact.summary,
+        positions["kind"][fact.kind],
+        positions["org"][fact.org_type],
+        [positions["theme"][t] for t in fact.themes],
+    ]
+
+
+def meta_file(chunk: int, rows: list[list[Any] | None]) -> tuple[str, bytes]:
+    """The path and bytes of metadata file ``chunk``."""
+    return f"{SEARCH_DIR}/m/{chunk}.js", script(f"m/{chunk}", rows)

@@ -1,0 +1,316 @@
+"""A search index the preview keeps current by writing only what an edit changed.
+
+A full index numbers entries in listing order, so one new or renamed entry
+shifts every number after it and every posting file changes. The live index
+instead keeps each entry's number for the whole preview session: a new entry
+takes the next free number, a deleted one leaves its number unused. The files
+of the first full build (the *base*) stay; what changed since goes into a
+small *overlay*:
+
+- ``delta.js``: ``{"masked": [...], "gone": [...], "shards": S, "order": column}``:
+  entry numbers whose base postings no longer count (edited or deleted
+  entries), numbers with no entry any more, the number of overlay posting
+  files, and each number's position in the listing order (ties in ranking and
+  browsing without a query follow it, as in a full build);
+- ``d/<shard>.js``: ``{token: postings}`` of every edited or new entry, in the
+  format of the base posting files, the token's shard being its hash modulo S.
+
+``manifest.js`` (which then carries ``"delta": true`` and counts entry
+numbers), ``facets.js``, the metadata files of changed entries and their text
+files are simply written again: they are small or one per entry. The browser
+(``kb-search.js``) reads the base postings of a token, drops masked entries and
+merges in the overlay's. When the overlay outgrows :data:`MAX_OVERLAY_POSTINGS`,
+or the taxonomy or the project's search terms change, everything is encoded
+again and numbers follow the listing order once more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.index import SiteIndex
+from generator.search.build import analyse_entries, write_full_index
+from generator.search.documents import EntryFacts, listed_entries
+from generator.search.files import (
+    META_CHUNK,
+    SEARCH_DIR,
+    Emit,
+    FacetValues,
+    column,
+    facets_file,
+    manifest_file,
+    meta_file,
+    meta_row,
+    script,
+    text_path,
+)
+from generator.search.postings import MAX_DOCS, PostingPacker
+from generator.search.tokens import DocTokens
+from generator.segment import Segmenter, registered_segmenter
+
+OVERLAY_SHARDS = 16
+"""Files the overlay's postings are split into: a query loads only those of its tokens."""
+MAX_OVERLAY_POSTINGS = 500_000
+"""Overlay size (about two hundred entries) beyond which an update encodes everything
+again: past it, encoding the overlay at every edit costs more than a fresh base saves."""
+
+Discard = Callable[[str], Any]
+"""Receives the site-relative path of an index file that is no longer part of the index."""
+
+
+@dataclass
+class LiveUpdate:
+    """What one call of :meth:`LiveSearchIndex.update` did."""
+
+    rebuilt: bool
+    """Everything was encoded again (the overlay grew too large, or taxonomy or terms changed)."""
+    tokenised: int
+    """Entries tokenised: the edited and new ones, or all of them when rebuilt."""
+    overlay: int
+    """Entries whose postings the overlay holds after the update."""
+    written: int
+    """Files handed to ``emit``."""
+    discarded: int
+    """Paths handed to ``discard``."""
+    seconds: float
+
+
+@dataclass
+class _Slot:
+    """One entry number: whose it is now and what its base postings were made from."""
+
+    entry_id: str
+    digest: str | None
+    """Checksum of the entry's file now; ``None`` once the entry is deleted."""
+    facts: EntryFacts | None
+    base_digest: str | None
+    """Checksum when the base was built; ``None`` for numbers given out since."""
+
+
+@dataclass
+class _Written:
+    """The files of the index as last written, to write only what differs next time."""
+
+    paths: set[str] = field(default_factory=set)
+    small: dict[str, bytes] = field(default_factory=dict)
+    """Bytes of the files rewritten at every update (manifest, facets, overlay)."""
+
+
+class LiveSearchIndex:
+    """A full search index written once, then kept current edit by edit.
+
+    ``emit(path, data)`` receives every file to (re)write, ``discard(path)`` every
+    file no longer part of the index (deleted entries' texts, an overlay after a
+    rebuild); paths are relative to the site root. ``segmenter`` carries the
+    project's terms. ``workers`` is used for the first build and for rebuilds.
+    """
+
+    def __init__(
+        self,
+        index: SiteIndex,
+        *,
+        directory_urls: bool,
+        emit: Emit,
+        discard: Discard | None = None,
+        segmenter: Segmenter | None = None,
+        workers: int = 1,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.directory_urls = directory_urls
+        self.emit = emit
+        self.discard = discard
+        self.segmenter = segmenter or registered_segmenter()
+        self.workers = workers
+        self._slots: list[_Slot] = []
+        self._numbers: dict[str, int] = {}
+        self._overlay: dict[int, DocTokens] = {}
+        self._written = _Written()
+        self._build(index, on_progress=on_progress)
+
+    # --- the base ---------------------------------------------------------------------
+
+    def _build(self, index: SiteIndex, *, on_progress: Callable[[int], None] | None = None) -> int:
+        """Encode everything from scratch; numbers follow the listing order again."""
+        written = _Written()
+
+        def emit(path: str, data: bytes) -> None:
+            written.paths.add(path)
+            self.emit(path, data)
+
+        stats, facts = write_full_index(
+            index,
+            directory_urls=self.directory_urls,
+            emit=emit,
+            segmenter=self.segmenter,
+            workers=self.workers,
+            on_progress=on_progress,
+        )
+        entries = listed_entries(index)
+        digests = index.project.digests
+        self._slots = [
+            _Slot(entry.id, digests[entry.id], fact, digests[entry.id])
+            for entry, fact in zip(entries, facts, strict=True)
+        ]
+        self._numbers = {slot.entry_id: number for number, slot in enumerate(self._slots)}
+        self._overlay = {}
+        self._buckets = stats.buckets
+        self._base_docs = stats.docs
+        self._taxonomy = _taxonomy(index)
+        discarded = self._discard(self._written.paths - written.paths)
+        self._written = written
+        return discarded
+
+    # --- updates ----------------------------------------------------------------------
+
+    def update(self, index: SiteIndex, *, segmenter: Segmenter | None = None) -> LiveUpdate:
+        """Write what changed between the last state and ``index``.
+
+        A ``segmenter`` with other terms than the current one (``search-terms.txt``
+        was edited) makes every entry's words change, so everything is rebuilt.
+        """
+        started = time.perf_counter()
+        emitted = 0
+
+        def emit(path: str, data: bytes) -> None:
+            nonlocal emitted
+            emitted += 1
+            self._written.paths.add(path)
+            self.emit(path, data)
+
+        if segmenter is not None and segmenter.terms != self.segmenter.terms:
+            self.segmenter = segmenter
+            return self._rebuilt(index, started)
+        if _taxonomy(index) != self._taxonomy:
+            return self._rebuilt(index, started)
+
+        entries = listed_entries(index)
+        digests = index.project.digests
+        order: dict[int, int] = {}
+        changed: list[tuple[int, int]] = []
+        for position, entry in enumerate(entries):
+            number = self._numbers.get(entry.id)
+            if number is None:
+                number = len(self._slots)
+                if number >= MAX_DOCS:
+                    return self._rebuilt(index, started)
+                self._slots.append(_Slot(entry.id, None, None, None))
+                self._numbers[entry.id] = number
+            order[number] = position
+            if self._slots[number].digest != digests[entry.id]:
+                changed.append((number, position))
+        dirty_chunks: set[int] = set()
+        discarded: set[str] = set()
+        for number, slot in enumerate(self._slots):
+            if number not in order and slot.digest is not None:
+                slot.digest, slot.facts = None, None
+                self._overlay.pop(number, None)
+                dirty_chunks.add(number // META_CHUNK)
+                discarded.add(text_path(number))
+
+        analysed = analyse_entries(
+            entries,
+            changed,
+            directory_urls=self.directory_urls,
+            segmenter=self.segmenter,
+            workers=self.workers,
+        )
+        for result in analysed:
+            slot = self._slots[result.number]
+            slot.digest = digests[slot.entry_id]
+            if slot.facts != result.facts:
+                dirty_chunks.add(result.number // META_CHUNK)
+            slot.facts = result.facts
+            if slot.digest == slot.base_digest:
+                self._overlay.pop(result.number, None)  # back to what the base holds
+            else:
+                self._overlay[result.number] = result.tokens
+            emit(text_path(result.number), result.text)
+        if sum(_postings(tokens) for tokens in self._overlay.values()) > MAX_OVERLAY_POSTINGS:
+            return self._rebuilt(index, started)
+
+        self._write_overlay(index, order, dirty_chunks, emit)
+        self._written.paths -= discarded
+        return LiveUpdate(
+            rebuilt=False,
+            tokenised=len(changed),
+            overlay=len(self._overlay),
+            written=emitted,
+            discarded=self._discard(discarded),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _rebuilt(self, index: SiteIndex, started: float) -> LiveUpdate:
+        paths_before = len(self._written.paths)
+        discarded = self._build(index)
+        return LiveUpdate(
+            rebuilt=True,
+            tokenised=len(self._slots),
+            overlay=0,
+            written=len(self._written.paths),
+            discarded=discarded if paths_before else 0,
+            seconds=time.perf_counter() - started,
+        )
+
+    def _write_overlay(
+        self, index: SiteIndex, order: dict[int, int], dirty_chunks: set[int], emit: Emit
+    ) -> None:
+        facts = [slot.facts for slot in self._slots]
+        values = FacetValues.of(index, facts)
+        positions = values.positions()
+        for chunk in sorted(dirty_chunks):
+            first = chunk * META_CHUNK
+            rows = [meta_row(fact, positions) for fact in facts[first : first + META_CHUNK]]
+            emit(*meta_file(chunk, rows))
+
+        packer = PostingPacker(buckets=OVERLAY_SHARDS)
+        for number in sorted(self._overlay):
+            packer.add(number, self._overlay[number])
+        _, shards = packer.encode()
+        files = dict(shards)
+        masked = [
+            number
+            for number, slot in enumerate(self._slots)
+            if slot.base_digest is not None and slot.digest != slot.base_digest
+        ]
+        gone = [number for number, slot in enumerate(self._slots) if slot.digest is None]
+        delta = {
+            "masked": masked,
+            "gone": gone,
+            "shards": OVERLAY_SHARDS,
+            "order": column([order.get(number, 0) for number in range(len(self._slots))]),
+        }
+        small = {
+            f"{SEARCH_DIR}/d/{shard}.js": b'kbSearch.add("d/%d",%s);\n'
+            % (shard, files.get(shard, b"{}"))
+            for shard in range(OVERLAY_SHARDS)
+        }
+        small[f"{SEARCH_DIR}/delta.js"] = script("delta", delta)
+        small.update(
+            [
+                manifest_file(values, docs=len(self._slots), buckets=self._buckets, overlay=True),
+                facets_file(values, facts),
+            ]
+        )
+        for path, data in small.items():
+            if self._written.small.get(path) != data:
+                emit(path, data)
+                self._written.small[path] = data
+
+    def _discard(self, paths: set[str]) -> int:
+        if self.discard is None:
+            return 0
+        for path in sorted(paths):
+            self.discard(path)
+        return len(paths)
+
+
+def _taxonomy(index: SiteIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What metadata rows refer to by position: a change to it means encoding everything."""
+    return tuple(t.id for t in index.org_types), tuple(t.id for t in index.themes)
+
+
+def _postings(tokens: DocTokens) -> int:
+    return len(tokens.pairs) + len(tokens.others)
