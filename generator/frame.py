@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import jinja2
 from markupsafe import escape
@@ -26,38 +28,34 @@ from mkdocs.structure.toc import get_toc
 from generator.outline import Heading
 from generator.render import RenderedPage
 
-_TITLE = "kbsentineltitle0"
-_CONTENT = "<h1>kbsentinelcontent0</h1>"
-"""Holds an h1 like every body of ours, so the theme adds no heading of its own."""
-_SLUG = "kbsentinelslug0"
-_TOC_ID = "kbsentineltocid0"
-_TOC_TITLE = "kbsentineltoctitle0"
-_TOC_ITEMS = "kbsentineltocitems0"
-_SAMPLE_TOC = [
-    ("kbsentineltocida", "kbsentineltoctitlea"),
-    ("kbsentineltocidb", "kbsentineltoctitleb"),
-]
-"""Two headings in the sample page, so the shell learns what separates table-of-contents items."""
-
-
-def _toc_item(anchor: str) -> re.Pattern[str]:
-    return re.compile(r"<li\b(?:(?!<li\b).)*?" + anchor + r".*?</li>", re.S)
-
-
-_PLAIN = re.compile(r"^[^&<>\"'\s]+(?: [^&<>\"'\s]+)*$")
-"""Text the theme shows exactly as given: nothing that escaping or tag-stripping would touch."""
+_SLOTS = {
+    "title": "partials/kb-title.html",
+    "topic": "partials/kb-topic.html",
+    "description": "partials/kb-description.html",
+    "toc": "partials/kb-toc-items.html",
+    "content": "partials/content.html",
+}
+"""The parts of the frame that vary from page to page, each printed by one template of ours
+(``theme/partials/``). In a shell render each prints its marker instead."""
+_MARKER = "\x00kb-slot:{}\x00"
+"""Stands for a slot in a shell; a NUL character never occurs in a page."""
+_SLUG = "kbslot0slug"
+"""The page's file name, in the shell's address (an address cannot carry a NUL)."""
+_SKIP = "kbslot0skip"
+"""The first heading's anchor, which the theme's "skip to content" link points at."""
+_MARKERS = re.compile("\x00kb-slot:([a-z]+)\x00|" + _SLUG + "|" + _SKIP)
 
 
 class Framer:
     """Renders finished pages with the theme; holds what every page shares.
 
-    Pages outside the navigation that share a folder look alike except for their
-    title, body, table of contents and the last part of their address. For those,
-    the theme is rendered once per folder with placeholders (a *shell*), and each
-    page is the shell with its own parts filled in. A shell is only used after it
-    has produced, for a real page, exactly the bytes a full render gives; a page
-    whose text the theme would transform (escaping, spacing) is always rendered in
-    full. Other plugins that change pages turn shells off altogether.
+    Pages outside the navigation that share a folder look alike except for the
+    frame's slots (:data:`_SLOTS`) and the last part of their address. For those,
+    the theme is rendered once per folder (a *shell*) with a marker in each slot, and
+    each page is the shell with its slots filled: each slot by rendering its own
+    template for the page, the one a full render includes. A shell is only used
+    after it has produced, for a real page, exactly the bytes a full render gives.
+    Other plugins that change pages turn shells off altogether.
     """
 
     shells_enabled = True
@@ -70,6 +68,7 @@ class Framer:
         self.nav = nav
         self.documentation_pages: Sequence[File] = files.documentation_pages()
         self.template = env.get_template("main.html")
+        self.slot_templates = {name: env.get_template(path) for name, path in _SLOTS.items()}
         self.nav_pages = {page.file.src_uri: page for page in nav.pages}
         """Pages listed in the navigation keep their own objects: the nav marks them active."""
         self.shells: dict[tuple[object, ...], _Shell | None] = {}
@@ -94,7 +93,7 @@ class Framer:
         """Destination path and bytes of one finished page, as MkDocs would write it."""
         shell = self._shell(rendered, banner)
         if shell is not None:
-            dest, html = shell.fill(rendered, banner)
+            dest, html = shell.fill(rendered, self._slot_values(rendered, banner))
         else:
             dest, html = self.render(rendered, banner=banner)
         return dest, html.encode("utf-8", errors="xmlcharrefreplace")
@@ -102,118 +101,118 @@ class Framer:
     def render(self, rendered: RenderedPage, *, banner: str = "") -> tuple[str, str]:
         """The page rendered in full with the theme's ``main.html``."""
         page = self.page_for(rendered.src_uri, rendered.title)
+        return page.file.dest_path, self._render(page, rendered, banner=banner, slots=None)
+
+    def _render(
+        self, page: Page, rendered: RenderedPage, *, banner: str, slots: dict[str, str] | None
+    ) -> str:
         page.content = banner + rendered.html
-        page.toc = get_toc(
-            [
-                {"level": h.level, "id": h.id or "", "name": str(escape(h.toc_title)), "children": []}
-                for h in rendered.headings
-                if h.in_toc
-            ]
-        )
-        page.meta = {"hide": list(rendered.hide)} if rendered.hide else {}
+        page.toc = _toc(rendered.headings)
+        page.meta = _meta(rendered)
         page.active = True
         try:
             context = get_context(self.nav, self.documentation_pages, self.config, page)
             context = self.config.plugins.on_page_context(
                 context, page=page, config=self.config, nav=self.nav
             )
+            if slots is not None:
+                context["kb_slots"] = slots  # type: ignore[typeddict-unknown-key]  # ours
             html = self.template.render(context)
             html = self.config.plugins.on_post_page(html, page=page, config=self.config)
         finally:
             page.active = False
-        return page.file.dest_path, html
+        return html
+
+    def _slot_values(self, rendered: RenderedPage, banner: str) -> dict[str, str]:
+        """What each slot holds for ``rendered``: its template rendered for the page."""
+        page = SimpleNamespace(
+            title=str(escape(rendered.title)),
+            content=banner + rendered.html,
+            toc=_toc(rendered.headings),
+            meta=_meta(rendered),
+            is_homepage=False,
+        )
+        values = {
+            name: template.render(page=page, config=self.config)
+            for name, template in self.slot_templates.items()
+        }
+        values[_SLUG] = rendered.src_uri.rpartition("/")[2].removesuffix(".md")
+        values[_SKIP] = next((h.id or "" for h in rendered.headings if h.in_toc), "")
+        return values
 
     def _shell(self, rendered: RenderedPage, banner: str) -> _Shell | None:
         if not self.use_shells or rendered.src_uri in self.nav_pages:
             return None
         folder, _, name = rendered.src_uri.rpartition("/")
-        toc = [h for h in rendered.headings if h.in_toc]
-        if (
-            name == "index.md"
-            or "<h1" not in rendered.html
-            or not all(_PLAIN.match(t) for t in [rendered.title, *(h.toc_title for h in toc)])
-        ):
+        has_toc = any(h.in_toc for h in rendered.headings)
+        if name == "index.md":
             return None
-        key = (folder, bool(toc), rendered.hide)
+        key = (folder, has_toc, rendered.hide)
         if key not in self.shells:
             sample = RenderedPage(
                 f"{folder}/{_SLUG}.md",
-                _TITLE,
-                _CONTENT,
-                [Heading(2, anchor, title) for anchor, title in _SAMPLE_TOC] if toc else [],
+                "",
+                "",
+                [Heading(2, _SKIP, "")] if has_toc else [],
                 rendered.hide,
             )
-            shell = _Shell.parse(*self.render(sample))
+            page = self.page_for(sample.src_uri, sample.title)
+            slots = {name: _MARKER.format(name) for name in _SLOTS}
+            html = self._render(page, sample, banner="", slots=slots)
+            shell = _Shell.parse(page.file.dest_path, html)
             # Trust the shell only once it reproduces a full render of a real page.
-            if shell is not None and shell.fill(rendered, banner) != self.render(
-                rendered, banner=banner
-            ):
+            if shell is not None and shell.fill(
+                rendered, self._slot_values(rendered, banner)
+            ) != self.render(rendered, banner=banner):
                 shell = None
             self.shells[key] = shell
         return self.shells[key]
 
 
+def _toc(headings: Sequence[Heading]) -> Any:
+    return get_toc(
+        [
+            {"level": h.level, "id": h.id or "", "name": str(escape(h.toc_title)), "children": []}
+            for h in headings
+            if h.in_toc
+        ]
+    )
+
+
+def _meta(rendered: RenderedPage) -> dict[str, Any]:
+    meta: dict[str, Any] = {"description": rendered.description} if rendered.description else {}
+    if rendered.hide:
+        meta["hide"] = list(rendered.hide)
+    return meta
+
+
 @dataclass(frozen=True)
 class _Shell:
-    """A rendered page cut at its placeholders."""
+    """A rendered page cut at its slots."""
 
     dest: tuple[str, str]
-    """Destination path before and after the placeholder name."""
+    """Destination path before and after the page's file name."""
     parts: tuple[str, ...]
-    """Literal text, with a placeholder marker between every two parts."""
+    """Literal text, with a slot between every two parts."""
     slots: tuple[str, ...]
-    toc_item: str
-    """One table-of-contents item with anchor and title placeholders."""
-    separator: str
-    """What the theme puts between two items."""
+    """Which slot each gap is: a name from :data:`_SLOTS`, or the file name or skip anchor."""
 
     @classmethod
     def parse(cls, dest: str, html: str) -> _Shell | None:
         if dest.count(_SLUG) != 1:
             return None
-        toc_item = separator = ""
-        (first_id, first_title), (second_id, second_title) = _SAMPLE_TOC
-        first = list(_toc_item(first_id).finditer(html))
-        second = list(_toc_item(second_id).finditer(html))
-        if len(first) != len(second) or len(first) > 1:
-            return None
-        if first:
-            one, two = first[0], second[0]
-            if one.end() > two.start():
-                return None
-            toc_item = one.group().replace(first_id, _TOC_ID).replace(first_title, _TOC_TITLE)
-            separator = html[one.end() : two.start()]
-            html = html[: one.start()] + _TOC_ITEMS + html[two.end() :]
-            if second_id in html or second_title in html:
-                return None
-            # What is left of the first heading's anchor is the theme's "skip to
-            # content" link, which points at the first heading.
-            html = html.replace(first_id, _TOC_ID)
-        markers = (_TITLE, _CONTENT, _SLUG, _TOC_ITEMS, _TOC_ID, _TOC_TITLE)
-        pieces = re.split("(" + "|".join(map(re.escape, markers)) + ")", html)
-        parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
-        if _TOC_TITLE in slots:
-            return None
+        parts, slots, start = [], [], 0
+        for found in _MARKERS.finditer(html):
+            parts.append(html[start : found.start()])
+            slots.append(found.group(1) or found.group())
+            start = found.end()
+        parts.append(html[start:])
         before, _, after = dest.partition(_SLUG)
-        return cls((before, after), parts, slots, toc_item, separator)
+        return cls((before, after), tuple(parts), tuple(slots))
 
-    def fill(self, rendered: RenderedPage, banner: str) -> tuple[str, str]:
-        name = rendered.src_uri.rpartition("/")[2].removesuffix(".md")
-        toc = self.separator.join(
-            self.toc_item.replace(_TOC_ID, h.id or "").replace(_TOC_TITLE, str(escape(h.toc_title)))
-            for h in rendered.headings
-            if h.in_toc
-        )
-        first = next((h.id or "" for h in rendered.headings if h.in_toc), "")
-        values = {
-            _TITLE: rendered.title,
-            _CONTENT: banner + rendered.html,
-            _SLUG: name,
-            _TOC_ITEMS: toc,
-            _TOC_ID: first,
-        }
+    def fill(self, rendered: RenderedPage, values: dict[str, str]) -> tuple[str, str]:
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out.append(values[slot])
             out.append(part)
-        return f"{self.dest[0]}{name}{self.dest[1]}", "".join(out)
+        return f"{self.dest[0]}{values[_SLUG]}{self.dest[1]}", "".join(out)

@@ -143,6 +143,8 @@ class RenderedPage:
     hide: tuple[str, ...] = ()
     reads: frozenset[Read] = frozenset()
     """What the page looked up in the site index while it rendered."""
+    description: str = ""
+    """A sentence about the page for search engines and link previews: an entry's summary."""
 
 
 def page_dest(src_uri: str, *, directory_urls: bool) -> str:
@@ -303,8 +305,15 @@ class Renderer:
             **page.context,
         )
         html = _without_blank_lines(html)
+        entry = page.context.get("entry")
         return RenderedPage(
-            page.src_uri, page.title, html, outline, page.hide, frozenset(view.reads)
+            page.src_uri,
+            page.title,
+            html,
+            outline,
+            page.hide,
+            frozenset(view.reads),
+            entry.summary if isinstance(entry, Entry) else "",
         )
 
 
