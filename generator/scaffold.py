@@ -60,12 +60,12 @@ def _render_fields(
 ) -> list[str]:
     lines: list[str] = []
     for spec in field_specs(model):
-        lines.append(f"{indent}# {_comment(spec)}")
+        lines.append(f"{indent}# {field_comment(spec)}")
         lines += _render_value(spec, given.get(spec.name), indent=indent)
     return lines
 
 
-def _comment(spec: FieldSpec) -> str:
+def field_comment(spec: FieldSpec) -> str:
     note = "" if spec.required or "可省略" in spec.help else "（可省略）"
     return f"{spec.label}{note}：{spec.help}" if spec.help else f"{spec.label}{note}"
 
@@ -75,7 +75,7 @@ def _render_value(spec: FieldSpec, value: object, *, indent: str) -> list[str]:
     if value is not None:
         if isinstance(value, list):
             return [f"{key} [{', '.join(map(str, value))}]"]
-        return [f"{key} {_quote(str(value))}"]
+        return [f"{key} {yaml_scalar(str(value))}"]
     if spec.shape == "model" and spec.model is not None:
         return [key, *_render_fields(spec.model, {}, indent=indent + "  ")]
     if spec.shape == "list":
@@ -96,7 +96,7 @@ def _render_value(spec: FieldSpec, value: object, *, indent: str) -> list[str]:
     return [f"{key} {PLACEHOLDER}{spec.label}"]
 
 
-def _quote(text: str) -> str:
+def yaml_scalar(text: str) -> str:
     """Plain YAML scalars cannot start with some characters or contain ': '."""
     if re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`“]|: | #|\s$", text):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator.commands import Problem
-from generator.commands.new import _check_choice, read_taxonomy
+from generator.commands.new import check_choice, read_taxonomy
 from generator.importer import Imported, import_document, read_search_terms, with_id
 from generator.importer.draft import choose_path
 from generator.importer.read import SUPPORTED, UnreadableSource
@@ -33,9 +33,9 @@ def import_files(
         raise Problem(f"报告文件 {report_file} 已经存在，不会覆盖。请换一个文件名。", exit_code=2)
     taxonomy = read_taxonomy(content_dir)
     if org_type is not None:
-        _check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
+        check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
     for theme in themes:
-        _check_choice(theme, [t.id for t in taxonomy.themes], "主题")
+        check_choice(theme, [t.id for t in taxonomy.themes], "主题")
     documents, skipped = _collect(paths)
     if not documents and not skipped:
         raise Problem("没有找到要导入的文件。", exit_code=2)

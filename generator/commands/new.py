@@ -36,9 +36,9 @@ def create_entry(
         org_type = _choose(asking, "组织类型", "--org-type", taxonomy.org_types, many=False)[0]
     if not themes:
         themes = tuple(_choose(asking, "主题", "--theme", taxonomy.themes, many=True))
-    _check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
+    check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
     for theme in themes:
-        _check_choice(theme, [t.id for t in taxonomy.themes], "主题")
+        check_choice(theme, [t.id for t in taxonomy.themes], "主题")
     title = _checked(title, Title, "标题不能为空、不能包含尖括号 < > 或换行，且不超过 60 个字。")
     if entry_id is None:
         entry_id = slug_from_title(title)
@@ -114,7 +114,7 @@ def _choose(asking: bool, label: str, option: str, taxa: list[Taxon], *, many: b
         click.echo("没有看懂，请按列表中的序号或编号重新填写。")
 
 
-def _check_choice(value: str, valid: list[str], label: str) -> None:
+def check_choice(value: str, valid: list[str], label: str) -> None:
     if value not in valid:
         close = difflib.get_close_matches(value, valid, n=1)
         suggestion = f"是否想写“{close[0]}”？" if close else ""

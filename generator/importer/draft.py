@@ -25,7 +25,13 @@ from generator.model import (
     FieldSpec,
     field_specs,
 )
-from generator.scaffold import SCHEMA_COMMENT, _comment, _quote, entry_path, slug_from_title
+from generator.scaffold import (
+    SCHEMA_COMMENT,
+    entry_path,
+    field_comment,
+    slug_from_title,
+    yaml_scalar,
+)
 
 P = PLACEHOLDER
 _LINE_MAX = 190
@@ -243,7 +249,7 @@ def _fields(
         if spec.name not in data:
             continue
         if comments:
-            lines.append(f"{indent}# {_comment(spec)}")
+            lines.append(f"{indent}# {field_comment(spec)}")
             lines += [f"{indent}# {note}" for note in notes.get(spec.name, [])]
         lines += _value(spec, data[spec.name], indent=indent)
     return lines
@@ -279,4 +285,4 @@ def _scalar(key: str, text: str, *, indent: str, block: bool) -> list[str]:
         return [f"{key} |", *[f"{indent}{line}" if line else "" for line in text.split("\n")]]
     if _YAML_SPECIAL.match(text):
         return [f'{key} "{text}"']
-    return [f"{key} {_quote(text)}"]
+    return [f"{key} {yaml_scalar(text)}"]
