@@ -57,7 +57,8 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
             if refusal is not None:
                 found.problems.append(_problem(shown_dir, inner, refusal))
                 continue
-            if target.is_dir():
+            # A plain entry's type comes with the folder listing; only a link needs a look.
+            if target.is_dir() if child.is_symlink() else child.is_dir(follow_symlinks=False):
                 if _identity(target) in visited:
                     found.problems.append(_problem(shown_dir, inner, _LOOP))
                     continue

@@ -10,8 +10,8 @@ this time is recorded for the next edit.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from generator.reads import Read, ReadValues
 from generator.render import Page
@@ -21,32 +21,32 @@ from generator.render import Page
 class PageRecord:
     """What one page was rendered from."""
 
-    plan: str
-    """Digest of the page's own plan: where it goes, its title, template and context."""
-    reads: dict[Read, str]
-    """Digest of the value behind each of its reads, when it was rendered."""
+    plan: Any
+    """The page's own plan described: where it goes, its title, template and context."""
+    reads: dict[Read, Any]
+    """The value behind each of its reads, described, when it was rendered."""
 
 
-def plan_digest(page: Page, values: ReadValues) -> str:
-    described = (
+def describe_plan(page: Page, values: ReadValues) -> Any:
+    """The page's plan as a plain, comparable value (entries by content digest)."""
+    return (
         page.src_uri,
         page.title,
         page.template,
         page.hide,
         tuple(sorted((k, values.describe(v)) for k, v in page.context.items())),
     )
-    return hashlib.sha1(repr(described).encode()).hexdigest()
 
 
 def record_page(page: Page, reads: frozenset[Read], values: ReadValues) -> PageRecord:
     """The record of ``page`` just rendered against the index behind ``values``."""
-    return PageRecord(plan_digest(page, values), {read: values.digest(read) for read in reads})
+    return PageRecord(describe_plan(page, values), {read: values.value(read) for read in reads})
 
 
 def is_current(record: PageRecord | None, page: Page, values: ReadValues) -> bool:
     """Whether ``page`` would render exactly as it did when ``record`` was made."""
     return (
         record is not None
-        and record.plan == plan_digest(page, values)
-        and all(values.digest(read) == digest for read, digest in record.reads.items())
+        and record.plan == describe_plan(page, values)
+        and all(values.value(read) == value for read, value in record.reads.items())
     )

@@ -151,19 +151,19 @@ class _RecordingTable(Mapping[Any, Any]):
 
 
 class ReadValues:
-    """The value behind each read in one index, as a short digest, computed once per read."""
+    """The value behind each read in one index, described plainly, worked out once per read."""
 
     def __init__(self, index: SiteIndex) -> None:
         self.index = index
         self.entry_digests = index.project.digests
-        self._known: dict[Read, str] = {}
+        self._known: dict[Read, Any] = {}
         self._taxonomy = hashlib.sha1(index.project.taxonomy.model_dump_json().encode()).hexdigest()
 
-    def digest(self, read: Read) -> str:
-        known = self._known.get(read)
-        if known is None:
-            known = self._known[read] = hashlib.sha1(repr(self._value(read)).encode()).hexdigest()
-        return known
+    def value(self, read: Read) -> Any:
+        """A plain, comparable value: equal values mean the page would read the same."""
+        if read not in self._known:
+            self._known[read] = self._value(read)
+        return self._known[read]
 
     def _value(self, read: Read) -> Any:
         if read == TAXONOMY:

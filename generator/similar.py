@@ -86,16 +86,23 @@ def _jaccard(a: ClauseSet, b: ClauseSet) -> float:
 def find_similar(entries: list[tuple[str, ClauseSet]]) -> list[SimilarPair]:
     """Pairs of ``(id, clauses)`` entries whose clauses overlap enough to report."""
     sets = [found for _, found in entries]
-    holders: dict[int, list[int]] = {}
-    for i, found in enumerate(sets):
-        for value in sketch(found):
-            holders.setdefault(value, []).append(i)
+    # Every (sketch value, entry) at once, grouped by value: entries sharing a value meet.
+    values = np.concatenate([found[:_SKETCH] for found in sets]) if sets else np.zeros(0, np.uint32)
+    owners = np.repeat(np.arange(len(sets)), [min(len(found), _SKETCH) for found in sets])
+    order = np.argsort(values, kind="stable")
+    values, owners = values[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
     shared: Counter[tuple[int, int]] = Counter()
-    for members in holders.values():
-        if 1 < len(members) <= _COMMON:
-            for a_pos, a in enumerate(members):
-                for b in members[a_pos + 1 :]:
-                    shared[(a, b)] += 1
+    for start, size in zip(
+        starts[(sizes > 1) & (sizes <= _COMMON)],
+        sizes[(sizes > 1) & (sizes <= _COMMON)],
+        strict=True,
+    ):
+        members = owners[start : start + size].tolist()
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                shared[(a, b)] += 1
     pairs = []
     for (a, b), count in sorted(shared.items()):
         if count < _MIN_SHARED:

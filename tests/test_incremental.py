@@ -246,13 +246,13 @@ def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
 ) -> None:
     """If the preview ignored what one kind of page read, some edit would leave it stale."""
     from generator import preview as preview_module
-    from generator.incremental import plan_digest
+    from generator.incremental import describe_plan
 
     compare = preview_module.is_current
 
     def plan_only(record, page, values):  # type: ignore[no-untyped-def]
         if page.template == template:
-            return record is not None and record.plan == plan_digest(page, values)
+            return record is not None and record.plan == describe_plan(page, values)
         return compare(record, page, values)
 
     monkeypatch.setattr(preview_module, "is_current", plan_only)
