@@ -200,7 +200,8 @@ def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> di
                 f"id: {case.stem}", f"id: new-entry-{n}", 1
             ),
         ),
-        "deleted": lambda n: _deleted(sorted((content / "materials").glob("*.yml"))[n]),
+        # Practices are never cited, so deleting one leaves the content valid.
+        "deleted": lambda n: _deleted(sorted((content / "practices").glob("*.yml"))[n + 2]),
     }
     timings: dict[str, list[float]] = {}
     files: dict[str, list[int]] = {}

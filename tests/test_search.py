@@ -6,12 +6,17 @@ disk (file://), since readers use both.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+import yaml
 
 from generator.index import build_index
 from generator.search_index import (
@@ -23,7 +28,7 @@ from generator.search_index import (
     token_bucket,
     token_weights,
 )
-from generator.segment import CJK_RUN, normalize, register_search_terms
+from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
 from generator.validate import load_project
 from tests.conftest import REPO
 
@@ -58,21 +63,20 @@ def _payload(data: bytes) -> object:
 def real_index():
     """The search index of the bundled content, with the documents it was built from."""
     project = load_project(REPO / "content", root=REPO)
-    register_search_terms(
-        (REPO / "content" / "search-terms.txt").read_text(encoding="utf-8").split()
-    )
+    segmenter = Segmenter(read_search_terms(REPO / "content"))
     index = build_index(project)
     files: dict[str, bytes] = {}
-    stats = build_search_index(index, directory_urls=True, emit=files.__setitem__)
-    return index, search_documents(index, directory_urls=True), (files, stats)
+    stats = build_search_index(
+        index, directory_urls=True, emit=files.__setitem__, segmenter=segmenter
+    )
+    return index, search_documents(index, directory_urls=True), (files, stats), segmenter
 
 
-def test_postings_list_exactly_the_entries_holding_each_token(real_index) -> None:
-    """Every token's postings name exactly the entries whose text yields it, with its weight."""
-    _, docs, (files, stats) = real_index
+def _assert_postings_match(files: dict[str, bytes], docs, segmenter) -> int:
+    """Every token's postings name exactly the entries whose text yields it; the token count."""
     expected: dict[str, list[tuple[int, int]]] = {}
     for number, doc in enumerate(docs):
-        for token, weight in sorted(token_weights(doc).items()):
+        for token, weight in sorted(token_weights(doc, segmenter).items()):
             expected.setdefault(token, []).append((number, weight))
     buckets = _payload(files[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
     seen = 0
@@ -84,22 +88,31 @@ def test_postings_list_exactly_the_entries_holding_each_token(real_index) -> Non
             assert token_bucket(token, buckets) == bucket, token
             assert _decode_postings(postings) == expected[token], token
             seen += 1
-    assert seen == len(expected) == stats.tokens
+    assert seen == len(expected)
+    return seen
+
+
+def test_postings_list_exactly_the_entries_holding_each_token(real_index) -> None:
+    """Every token's postings name exactly the entries whose text yields it, with its weight."""
+    _, docs, (files, stats), segmenter = real_index
+    assert _assert_postings_match(files, docs, segmenter) == stats.tokens
 
 
 def test_title_tokens_carry_the_title_weight(real_index) -> None:
     """A token from an entry's title is marked as such, so title matches rank first."""
-    _, docs, _ = real_index
+    _, docs, _, segmenter = real_index
     broadcast = next(d for d in docs if d.url == "cases/anhui-broadcast-network/")
-    weights = token_weights(broadcast)
+    weights = token_weights(broadcast, segmenter)
     assert weights["总台"] & TITLE and not weights["停播"] & TITLE
 
 
 def test_index_is_reproducible(real_index) -> None:
     """Building the index twice from the same content gives the same bytes."""
-    index, _, (files, _) = real_index
+    index, _, (files, _), segmenter = real_index
     again: dict[str, bytes] = {}
-    build_search_index(index, directory_urls=True, emit=again.__setitem__, workers=2)
+    build_search_index(
+        index, directory_urls=True, emit=again.__setitem__, workers=2, segmenter=segmenter
+    )
     assert again == files
 
 
@@ -395,3 +408,418 @@ def test_index_scripts_escape_line_separators() -> None:
     script = index_script("t/0", {"text": "第一段\u2028第二段\u2029第三段"}).decode()
     assert "\u2028" not in script and "\u2029" not in script
     assert _payload(script.encode()) == {"text": "第一段\u2028第二段\u2029第三段"}
+
+
+# --- a synthetic corpus: many entries, postings spread over many files -------------------
+
+CORPUS_SIZE = 60
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic project of CORPUS_SIZE entries (bench.corpus), written once per module."""
+    from bench.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("corpus")
+    write_corpus(root, CORPUS_SIZE)
+    return root
+
+
+@pytest.fixture
+def project(corpus: Path, tmp_path: Path) -> Path:
+    """A copy of the synthetic project that a test may edit."""
+    root = tmp_path / "project"
+    shutil.copytree(corpus, root)
+    return root
+
+
+def _site_index(project: Path):
+    return build_index(load_project(project / "content", root=project, find_duplicates=False))
+
+
+def _full_files(index, segmenter: Segmenter | None = None) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    build_search_index(
+        index, directory_urls=True, emit=files.__setitem__, segmenter=segmenter or Segmenter()
+    )
+    return files
+
+
+def test_partitioned_and_spilled_postings_encode_every_token(project: Path, monkeypatch) -> None:
+    """With many buckets, postings flushed often and spilled to disk, every posting is still right."""
+    from generator.search import postings
+
+    index = _site_index(project)
+    docs = search_documents(index, directory_urls=True)
+    in_memory = _full_files(index)
+    monkeypatch.setattr(postings, "_TARGET_BUCKET_BYTES", 500)  # hundreds of buckets
+    many = _full_files(index)
+    monkeypatch.setattr(postings, "_FLUSH_POSTINGS", 5_000)
+    monkeypatch.setattr(postings, "_MEMORY_LIMIT", 20_000)
+    spilled = _full_files(index)
+    assert spilled == many
+    buckets = _payload(many[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
+    assert buckets >= 4 * postings.PARTITIONS
+    assert _assert_postings_match(spilled, docs, Segmenter()) > 10_000
+    assert {p for p in in_memory if "/p/" not in p} == {p for p in many if "/p/" not in p}
+
+
+def test_full_builds_have_no_overlay(project: Path) -> None:
+    """A full build writes no delta.js and its manifest names no overlay."""
+    files = _full_files(_site_index(project))
+    assert not any(p.startswith((f"{SEARCH_DIR}/delta", f"{SEARCH_DIR}/d/")) for p in files)
+    assert "delta" not in _payload(files[f"{SEARCH_DIR}/manifest.js"])  # type: ignore[operator]
+
+
+def test_manifest_and_rows_address_facets_by_key(project: Path) -> None:
+    """The manifest describes facets under their keys and names the fields of a metadata row."""
+    files = _full_files(_site_index(project))
+    manifest = _payload(files[f"{SEARCH_DIR}/manifest.js"])
+    assert isinstance(manifest, dict)
+    assert manifest["facetOrder"] == ["kind", "org", "theme", "region", "year"]
+    assert set(manifest["facets"]) == set(manifest["facetOrder"])
+    assert manifest["facets"]["theme"]["multiple"] is True
+    assert manifest["fields"] == ["url", "title", "summary", "kind", "org", "theme"]
+    facets = _payload(files[f"{SEARCH_DIR}/facets.js"])
+    assert isinstance(facets, dict) and set(facets) == set(manifest["facetOrder"])
+    row = _payload(files[f"{SEARCH_DIR}/m/0.js"])[0]  # type: ignore[index]
+    kind = manifest["facets"]["kind"]["values"][row[manifest["fields"].index("kind")]]
+    assert row[0].startswith({"case": "cases/", "practice": "practices/", "material": "materials/"}[kind])
+
+
+def test_segmenters_keep_their_own_terms() -> None:
+    """Two segmenters in one process split by their own terms; a dropped term is gone."""
+    text = "推进学习型党组织建设工作"
+    with_term = Segmenter(["学习型党组织建设"]).word_tokens(text)
+    without = Segmenter([]).word_tokens(text)
+    assert "学习型党组织建设" in with_term and "学习型党组织建设" not in without
+    assert "学习型党组织建设" not in Segmenter([]).word_tokens(text)
+
+
+def test_registered_terms_replace_earlier_ones() -> None:
+    """register_search_terms sets the terms of later builds; it no longer adds to them for good."""
+    from generator.segment import register_search_terms, registered_segmenter
+
+    register_search_terms(["学习型党组织建设"])
+    assert "学习型党组织建设" in registered_segmenter().word_tokens("推进学习型党组织建设")
+    register_search_terms([])
+    assert "学习型党组织建设" not in registered_segmenter().word_tokens("推进学习型党组织建设")
+
+
+# --- one ranking, in the browser ---------------------------------------------------------
+
+SEARCH_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<form class="kb-search" action="index.html" data-site-root="" data-search-root="search/">
+  <input class="kb-search__input" type="search"><div class="kb-search__panel" hidden></div>
+</form>
+<div data-kb-explorer>
+  <form class="kb-explorer__form"><input class="kb-explorer__input" type="search"></form>
+  <div class="kb-explorer__body"></div>
+</div>
+<script src="kb-search.js"></script>
+"""
+
+
+class SearchFolder:
+    """A folder holding a search index, the explorer markup and kb-search.js, as a site would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "index.html").write_text(SEARCH_PAGE, encoding="utf-8")
+        shutil.copyfile(REPO / "theme/assets/javascripts/kb-search.js", root / "kb-search.js")
+
+    def emit(self, path: str, data: bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def discard(self, path: str) -> None:
+        (self.root / path).unlink()
+
+    def files(self) -> dict[str, bytes]:
+        """The index files, by site-relative path."""
+        return {
+            p.relative_to(self.root).as_posix(): p.read_bytes()
+            for p in (self.root / SEARCH_DIR).rglob("*.js")
+        }
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A folder served over HTTP on localhost: (folder, its URL)."""
+    from tests.conftest import _QuietHandler, _QuietServer
+
+    folder = tmp_path_factory.mktemp("served")
+    server = _QuietServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def tab(browser) -> Iterator[object]:
+    """A fresh browser tab."""
+    context = browser.new_context(locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def _answers(tab, base: str, queries: list[str]) -> list[list[str]]:
+    """For each query, the URLs kbSearch.search ranks, best first ("(no entry)" for a number
+    without one, which only a misread index gives)."""
+    tab.goto(base + "index.html")
+    return tab.evaluate(
+        """async queries => {
+            const answers = [];
+            for (const query of queries) {
+                const entries = await kbSearch.entries(await kbSearch.search(query));
+                answers.push(entries.map(e => e ? e.url : "(no entry)"));
+            }
+            return answers;
+        }""",
+        queries,
+    )
+
+
+def _shown(tab) -> list[str]:
+    return tab.eval_on_selector_all(
+        "[data-search-result]", "els => els.map(a => a.getAttribute('href'))"
+    )
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_title_matches_rank_above_summary_above_body(project: Path, served, tab) -> None:
+    """A phrase in the title ranks first, then in the summary, then in the body (often, then once)."""
+    cases = sorted((project / "content" / "cases").glob("*.yml"))
+    phrase = "甲乙丙丁戊"
+    _edit(cases[3], "title: ", f"title: {phrase}")
+    _edit(cases[7], "summary: ", f"summary: {phrase}")
+    _edit(cases[1], "background: |\n  ", "background: |\n  " + phrase * 6)
+    _edit(cases[5], "background: |\n  ", f"background: |\n  {phrase}")
+    folder, url = served
+    site = SearchFolder(folder / "ranking")
+    for path, data in _full_files(_site_index(project)).items():
+        site.emit(path, data)
+    expected = [f"cases/{cases[n].stem}/" for n in (3, 7, 1, 5)]
+    assert _answers(tab, url + "ranking/", [phrase]) == [expected]
+    tab.goto(url + f"ranking/index.html#q={quote(phrase)}")
+    tab.wait_for_selector("[data-search-result]")
+    assert _shown(tab) == expected  # the explorer shows the one ranking as it is
+
+
+def test_showing_more_only_appends(project: Path, served, tab) -> None:
+    """Pressing 显示更多 adds results below; the ones shown before stay, in the same order."""
+    folder, url = served
+    site = SearchFolder(folder / "more")
+    for path, data in _full_files(_site_index(project)).items():
+        site.emit(path, data)
+    ranked = _answers(tab, url + "more/", ["学习"])[0]
+    assert len(ranked) > 10
+    tab.goto(url + "more/index.html#q=" + quote("学习"))
+    tab.wait_for_function("() => document.querySelector('ol.kb-results')?.dataset.query === '学习'")
+    first = _shown(tab)
+    assert first == ranked[:10]
+    tab.evaluate("() => document.querySelectorAll('.kb-result').forEach(li => li.kbShown = true)")
+    tab.click("button.kb-results__more")
+    tab.wait_for_function("n => document.querySelectorAll('[data-search-result]').length > n", arg=10)
+    after = _shown(tab)
+    assert after[:10] == first and after == ranked[: len(after)]
+    kept = tab.evaluate("() => [...document.querySelectorAll('.kb-result')].map(li => !!li.kbShown)")
+    assert kept == [True] * 10 + [False] * (len(after) - 10)
+
+
+# --- the preview's live index ------------------------------------------------------------
+
+
+def _live_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
+    """One edit of each kind a preview sees, applied in turn to the synthetic project."""
+    content = project / "content"
+    cases = sorted((content / "cases").glob("*.yml"))
+    practices = sorted((content / "practices").glob("*.yml"))
+
+    def new_entry() -> None:
+        text = cases[2].read_text(encoding="utf-8").replace(
+            f"id: {cases[2].stem}", "id: case-new-entry", 1
+        )
+        text = text.replace("title: ", "title: 新增条目己庚辛", 1)
+        (content / "cases" / "case-new-entry.yml").write_text(text, encoding="utf-8")
+
+    theme_case = cases[4]
+    themes = theme_case.read_text(encoding="utf-8").split("themes: [", 1)[1].split("]", 1)[0]
+    new_themes = "results" if "results" not in themes else "learning-forms"
+    return [
+        ("title", lambda: _edit(cases[0], "title: ", "title: 标题改动子丑寅")),
+        ("body", lambda: _edit(practices[1], "fits: ", "fits: 正文改动卯辰巳。学习制度")),
+        ("theme", lambda: _edit(theme_case, f"themes: [{themes}]", f"themes: [{new_themes}]")),
+        ("new", new_entry),
+        # Practices are never cited, so deleting one leaves the content valid.
+        ("deleted", lambda: practices[3].unlink()),
+        ("edited back", lambda: _edit(cases[0], "title: 标题改动子丑寅", "title: ")),
+    ]
+
+
+def _queries(project: Path) -> list[str]:
+    """Queries touching every edit: new and old words, common words, several terms, one character."""
+    content = project / "content"
+    cases = sorted((content / "cases").glob("*.yml"))
+    practices = sorted((content / "practices").glob("*.yml"))
+    titles = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))["title"]
+        for path in (cases[0], cases[2], cases[4], practices[1], practices[3])
+    ]
+    return [
+        "标题改动子丑寅",
+        "正文改动卯辰巳",
+        "新增条目己庚辛",
+        *(title[2:6] for title in titles),
+        "学习",
+        "学习 制度",
+        "党员，干部",
+        "党",
+        "2015",
+        "学习型党组织",
+    ]
+
+
+def test_live_index_starts_as_a_full_build(project: Path) -> None:
+    """Before any edit, the live index wrote exactly the files a full build writes."""
+    from generator.search import LiveSearchIndex
+
+    index = _site_index(project)
+    files: dict[str, bytes] = {}
+    LiveSearchIndex(index, directory_urls=True, emit=files.__setitem__, segmenter=Segmenter())
+    assert files == _full_files(index)
+
+
+def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, served, tab) -> None:
+    """After each kind of edit, every query finds the same entries in the same order as a full build."""
+    from generator.search import LiveSearchIndex
+
+    folder, url = served
+    live = SearchFolder(folder / "live")
+    queries = _queries(project)
+    segmenter = Segmenter()
+    index = LiveSearchIndex(
+        _site_index(project),
+        directory_urls=True,
+        emit=live.emit,
+        discard=live.discard,
+        segmenter=segmenter,
+    )
+    for step, (name, edit) in enumerate(_live_edits(project)):
+        edit()
+        current = _site_index(project)
+        update = index.update(current)
+        assert not update.rebuilt and update.tokenised <= 1, (name, update)
+        fresh = SearchFolder(folder / f"fresh-{step}")
+        for path, data in _full_files(current, segmenter).items():
+            fresh.emit(path, data)
+        for base in (url, live.root.parent.as_uri() + "/"):
+            expected = _answers(tab, f"{base}fresh-{step}/", queries)
+            assert _answers(tab, f"{base}live/", queries) == expected, name
+            for state in ("theme=results", "q=" + quote("学习") + "&kind=case,practice"):
+                want = _explore(tab, f"{base}fresh-{step}/", state, explorer="index.html")
+                assert _explore(tab, f"{base}live/", state, explorer="index.html") == want, name
+    assert (live.root / SEARCH_DIR / "delta.js").is_file()
+
+
+def test_live_answers_depend_on_the_overlay(project: Path, served, browser) -> None:
+    """Without its overlay the live folder would miss an edit and keep a deleted entry: it is read."""
+    from generator.search import LiveSearchIndex
+
+    folder, url = served
+    live = SearchFolder(folder / "overlay")
+    index = LiveSearchIndex(
+        _site_index(project), directory_urls=True, emit=live.emit, segmenter=Segmenter()
+    )
+    deleted = f"practices/{sorted((project / 'content' / 'practices').glob('*.yml'))[3].stem}/"
+    edits = dict(_live_edits(project))
+    edits["title"]()
+    edits["deleted"]()
+    index.update(_site_index(project))
+    queries = ["标题改动子丑寅", "学习"]
+
+    def answers() -> list[list[str]]:
+        context = browser.new_context()  # nothing cached from an earlier look
+        try:
+            return _answers(context.new_page(), url + "overlay/", queries)
+        finally:
+            context.close()
+
+    with_overlay = answers()
+    manifest = live.root / SEARCH_DIR / "manifest.js"
+    text = manifest.read_text(encoding="utf-8")
+    assert ',"delta":true' in text
+    manifest.write_text(text.replace(',"delta":true', ""), encoding="utf-8")
+    without = answers()
+    assert with_overlay[0] and not without[0]
+    assert deleted not in with_overlay[1] and "(no entry)" not in with_overlay[1]
+    assert "(no entry)" in without[1]  # the deleted entry's number, its row gone
+
+
+def test_one_edit_writes_a_few_small_files(project: Path) -> None:
+    """A one-entry edit rewrites its text and row, manifest, facets, overlay: not the postings."""
+    from generator.search import LiveSearchIndex
+
+    written: dict[str, bytes] = {}
+    index = LiveSearchIndex(
+        _site_index(project), directory_urls=True, emit=written.__setitem__, segmenter=Segmenter()
+    )
+    base_buckets = {p for p in written if p.startswith(f"{SEARCH_DIR}/p/")}
+    written.clear()
+    dict(_live_edits(project))["title"]()
+    update = index.update(_site_index(project))
+    assert not any(p.startswith(f"{SEARCH_DIR}/p/") for p in written)
+    assert base_buckets and update.written == len(written) <= 25
+    assert {f"{SEARCH_DIR}/delta.js", f"{SEARCH_DIR}/manifest.js"} <= set(written)
+    assert len([p for p in written if p.startswith(f"{SEARCH_DIR}/t/")]) == 1
+    written.clear()
+    assert index.update(_site_index(project)).written == 0  # nothing changed, nothing written
+
+
+def test_a_large_overlay_is_encoded_again(project: Path, monkeypatch) -> None:
+    """Past its size limit the overlay is folded into a new base, exactly a fresh full build."""
+    from generator.search import LiveSearchIndex, live
+
+    folder = SearchFolder(project / "site")
+    index = LiveSearchIndex(
+        _site_index(project),
+        directory_urls=True,
+        emit=folder.emit,
+        discard=folder.discard,
+        segmenter=Segmenter(),
+    )
+    edits = dict(_live_edits(project))
+    edits["title"]()
+    edits["deleted"]()
+    assert not index.update(_site_index(project)).rebuilt
+    monkeypatch.setattr(live, "MAX_OVERLAY_POSTINGS", 0)
+    edits["body"]()
+    current = _site_index(project)
+    assert index.update(current).rebuilt
+    assert folder.files() == _full_files(current)
+
+
+def test_new_search_terms_rebuild_the_live_index(project: Path) -> None:
+    """Editing search-terms.txt during a preview re-encodes every entry with the new terms."""
+    from generator.search import LiveSearchIndex
+
+    files: dict[str, bytes] = {}
+    index = LiveSearchIndex(
+        _site_index(project), directory_urls=True, emit=files.__setitem__, segmenter=Segmenter()
+    )
+    terms = ["五力"]
+    update = index.update(_site_index(project), segmenter=Segmenter(terms))
+    assert update.rebuilt
+    assert files == _full_files(_site_index(project), Segmenter(terms))
