@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -132,44 +133,76 @@ def resolve_related(entries: list[Entry]) -> dict[str, list[Entry]]:
                     linked.setdefault(i, set()).add(position[target])
                     linked.setdefault(position[target], set()).add(i)
 
-    related = {}
+    # Entries with the same themes, organization type and kind rank everyone else the
+    # same way; their candidates are worked out once, long enough for each to skip itself
+    # and the entries it is linked with.
+    profiles: dict[tuple[frozenset[str], str, str], list[int]] = {}
     for i, entry in enumerate(entries):
-        excluded = linked.get(i, set()) | {i}
-        chosen: list[Entry] = []
-        for level in _score_levels(entry, by_theme, by_org, everyone):
-            for group in (level & ~by_kind[entry.kind], level & by_kind[entry.kind]):
-                for j in _members(group):
-                    if j not in excluded:
-                        chosen.append(entries[j])
-                        if len(chosen) == RELATED_LIMIT:
-                            break
-                if len(chosen) == RELATED_LIMIT:
-                    break
-            if len(chosen) == RELATED_LIMIT:
-                break
-        related[entry.id] = chosen
+        profiles.setdefault((frozenset(entry.themes), entry.org_type, entry.kind), []).append(i)
+    related: dict[str, list[Entry]] = {}
+    sharing: dict[frozenset[str], list[int]] = {}
+    for members in profiles.values():
+        first = entries[members[0]]
+        skipped = max(len(linked.get(i, ())) + 1 for i in members)
+        shared = list(
+            itertools.islice(
+                _candidates(first, by_theme, by_org, by_kind, everyone, sharing),
+                RELATED_LIMIT + skipped,
+            )
+        )
+        for i in members:
+            excluded = linked.get(i, set()) | {i}
+            chosen = [j for j in shared if j not in excluded][:RELATED_LIMIT]
+            related[entries[i].id] = [entries[j] for j in chosen]
     return related
 
 
+def _candidates(
+    entry: Entry,
+    by_theme: dict[str, int],
+    by_org: dict[str, int],
+    by_kind: dict[str, int],
+    everyone: int,
+    sharing: dict[frozenset[str], list[int]],
+) -> Iterator[int]:
+    """Every entry with a positive score for ``entry``, best first: ties go to another
+    kind, then to list order."""
+    for level in _score_levels(entry, by_theme, by_org, everyone, sharing):
+        yield from _members(level & ~by_kind[entry.kind])
+        yield from _members(level & by_kind[entry.kind])
+
+
 def _score_levels(
-    entry: Entry, by_theme: dict[str, int], by_org: dict[str, int], everyone: int
+    entry: Entry,
+    by_theme: dict[str, int],
+    by_org: dict[str, int],
+    everyone: int,
+    sharing: dict[frozenset[str], list[int]],
 ) -> Iterator[int]:
     """Sets of entries with equal relatedness to ``entry``, highest score first, zero left out."""
-    # exact[c]: entries sharing exactly c of this entry's themes.
-    exact = [everyone]
-    for theme in entry.themes:
-        holders = by_theme[theme]
-        exact = [
-            (exact[c] if c < len(exact) else 0) & ~holders
-            | (exact[c - 1] & holders if c > 0 else 0)
-            for c in range(len(exact) + 1)
-        ]
+    themes = frozenset(entry.themes)
+    if themes not in sharing:  # many entries have the same themes
+        sharing[themes] = _sharing(themes, by_theme, everyone)
+    exact = sharing[themes]
     same_org = by_org[entry.org_type]
     # Scores 3c + 2 and 3c interleave strictly downwards: 3c > 3(c - 1) + 2.
     for shared in range(len(exact) - 1, 0, -1):
         yield exact[shared] & same_org
         yield exact[shared] & ~same_org
     yield exact[0] & same_org
+
+
+def _sharing(themes: frozenset[str], by_theme: dict[str, int], everyone: int) -> list[int]:
+    """``exact[c]``: the entries sharing exactly ``c`` of ``themes``."""
+    exact = [everyone]
+    for theme in sorted(themes):
+        holders = by_theme[theme]
+        exact = [
+            (exact[c] if c < len(exact) else 0) & ~holders
+            | (exact[c - 1] & holders if c > 0 else 0)
+            for c in range(len(exact) + 1)
+        ]
+    return exact
 
 
 def _members(bits: int) -> Iterator[int]:
