@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.content_files import TAXONOMY_FILE, find_content_files
+from generator.content_files import TAXONOMY_FILE, ContentFiles, find_content_files
 from generator.errors import ContentError
 from generator.syntax import (
     LineIndex,
@@ -78,6 +78,13 @@ class ContentCache:
         default_factory=dict
     )
     """By file: its (modification time, size) when read, and what reading it gave."""
+    key: Any = None
+    """What else the cached values depend on (how documents were prepared): a load with
+    another key starts afresh."""
+    files: ContentFiles | None = None
+    """The content folder as last walked."""
+    resolved: dict[Path, Path] = field(default_factory=dict)
+    """Its YAML files by resolved path, to recognise the files an edit names."""
 
 
 @dataclass
@@ -130,6 +137,8 @@ def read_documents(
     root: Path,
     workers: int = 1,
     cache: ContentCache | None = None,
+    cache_key: Any = None,
+    changed: set[Path] | None = None,
     prepare: Callable[[Document], None] | None = None,
 ) -> tuple[list[Document], list[ContentError]]:
     """Parse every YAML file under ``content_dir``; collect all failures.
@@ -137,24 +146,50 @@ def read_documents(
     Files the model does not know, and links leaving the project, are reported
     (see :mod:`generator.content_files`) and never read.
     With several ``workers``, files are parsed in parallel; the result is the same.
-    With a ``cache``, files unchanged since the last call are not parsed again.
+    With a ``cache``, files unchanged since the last call are not parsed again; the
+    cache holds only what was worked out with the same ``cache_key``. ``changed`` (the
+    files an edit touched, resolved) lets a load that only modifies known files skip
+    walking the folder and looking at every other file.
     ``prepare`` runs on each parsed document right where it was parsed, so work
     that needs one document only is parallel too, and it may slim the document
     down before it travels back (thousands of full documents take much memory).
     """
-    found = find_content_files(content_dir, root=root)
+    if cache is not None and cache.key != cache_key:
+        cache.parsed.clear()
+        cache.files = None
+        cache.key = cache_key
+    known_files = (
+        cache is not None
+        and cache.files is not None
+        and changed is not None
+        and all(path.is_file() and path in cache.resolved for path in changed)
+    )
+    if known_files:
+        assert cache is not None and cache.files is not None and changed is not None
+        found = cache.files
+        touched = {cache.resolved[path] for path in changed}
+    else:
+        found = find_content_files(content_dir, root=root)
+        touched = None
+        if cache is not None:
+            cache.files = found
+            cache.resolved = {path.resolve(): path for path, _ in found.yaml}
     shown_dir = display_path(content_dir, root)
     results: dict[Path, tuple[Document | None, list[ContentError]]] = {}
     stamps: dict[Path, tuple[int, int]] = {}
     jobs = []
     for path, content_path in found.yaml:
+        known = cache.parsed.get(path) if cache else None
+        if known and touched is not None and path not in touched:
+            stamps[path] = known[0]  # an edit elsewhere: this file is as it was
+            results[path] = (known[1], known[2])
+            continue
         try:
             status = path.stat()
         except OSError as failure:
             results[path] = (None, [_unreadable(f"{shown_dir}/{content_path}", failure)])
             continue
         stamps[path] = (status.st_mtime_ns, status.st_size)
-        known = cache.parsed.get(path) if cache else None
         if known and known[0] == stamps[path]:
             results[path] = (known[1], known[2])
             continue

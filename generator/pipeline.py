@@ -55,12 +55,15 @@ def compile_site(
     options: BuildOptions,
     *,
     cache: ContentCache | None = None,
+    changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
 ) -> CompiledSite:
     """Load, validate, index and plan; raises ``ContentErrors`` before anything is rendered.
 
     A preview passes the ``cache`` and template ``environment`` of its last run,
-    so unchanged files are not read again and templates are not compiled again.
+    so unchanged files are not read again and templates are not compiled again, and
+    the files the edit ``changed`` (resolved paths), so that no other file is looked at
+    when only known files were modified.
     """
     project = load_project(
         options.content_dir,
@@ -68,6 +71,7 @@ def compile_site(
         workers=options.workers,
         find_duplicates=options.find_duplicates,
         cache=cache,
+        changed=changed,
     )
     index = build_index(project)
     renderer = Renderer(

@@ -11,6 +11,7 @@ import calendar
 import datetime
 import difflib
 import functools
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,7 @@ def load_project(
     workers: int = 1,
     find_duplicates: bool = True,
     cache: ContentCache | None = None,
+    changed: set[Path] | None = None,
 ) -> Project:
     """Read and validate everything under ``content_dir``; raise :class:`ContentErrors` if any.
 
@@ -83,6 +85,8 @@ def load_project(
         root=root,
         workers=workers,
         cache=cache,
+        cache_key=("prepared", find_duplicates),
+        changed=changed,
         prepare=functools.partial(prepare_document, find_duplicates=find_duplicates),
     )
     return validate_documents(
@@ -151,7 +155,7 @@ def validate_documents(
 
     # Ids of entries that exist but failed validation: references to them are not
     # reported again as "does not exist", which would send editors to the wrong file.
-    invalid_ids = {Path(error.path).stem for error in errors}
+    invalid_ids = {_stem(error.path) for error in errors}
     candidates: list[tuple[Entry, Document]] = []
     for document in documents:
         if document is taxonomy_doc:
@@ -163,7 +167,7 @@ def validate_documents(
         if prepared.entry is None:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 invalid_ids.add(document.data["id"])
-            invalid_ids.add(Path(document.content_path).stem)
+            invalid_ids.add(_stem(document.content_path))
         else:
             candidates.append((prepared.entry, document))
         if taxonomy is not None:
@@ -316,12 +320,12 @@ def _unique_entries(
 
     The ids and file names of the others join ``invalid_ids``.
     """
-    named = {Path(d.content_path).stem: d for d in documents if d.content_path != TAXONOMY_FILE}
+    named = {_stem(d.content_path): d for d in documents if d.content_path != TAXONOMY_FILE}
     entries: dict[str, Entry] = {}
     docs: dict[str, Document] = {}
     mismatched = []
     for entry, document in candidates:
-        if Path(document.content_path).stem != entry.id:
+        if _stem(document.content_path) != entry.id:
             mismatched.append((entry, document))
             continue
         if entry.id in entries:
@@ -338,7 +342,7 @@ def _unique_entries(
         docs[entry.id] = document
     for entry, document in mismatched:
         name = document.content_path.rpartition("/")[2]
-        stem = Path(name).stem
+        stem = _stem(name)
         invalid_ids |= {stem, entry.id}
         taken = named.get(entry.id)
         if taken is not None:
@@ -731,6 +735,11 @@ def _describe_value(value: Any, written: str | None = None) -> str:
     if isinstance(value, dict):
         return "包含若干字段的映射"
     return type(value).__name__
+
+
+def _stem(path: str) -> str:
+    """A file name without folder and extension; plain string work, done for every file."""
+    return posixpath.splitext(posixpath.basename(path))[0]
 
 
 def _error(
