@@ -194,11 +194,9 @@ def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> di
             if "results" not in t.split("themes:", 1)[1].split("]", 1)[0]
             else t.replace("results, ", "", 1).replace(", results", "", 1)
         ),
-        "new": lambda n: _edited(
+        "new": lambda n: _created(
             case.with_name(f"new-entry-{n}.yml"),
-            lambda _: case.read_text(encoding="utf-8").replace(
-                f"id: {case.stem}", f"id: new-entry-{n}", 1
-            ),
+            case.read_text(encoding="utf-8").replace(f"id: {case.stem}", f"id: new-entry-{n}", 1),
         ),
         # Practices are never cited, so deleting one leaves the content valid.
         "deleted": lambda n: _deleted(sorted((content / "practices").glob("*.yml"))[n + 2]),
@@ -224,6 +222,15 @@ def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> di
         ),
         "files_written": files,
     }
+
+
+@contextmanager
+def _created(path: Path, text: str) -> Iterator[None]:
+    path.write_text(text, encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink()
 
 
 @contextmanager

@@ -87,7 +87,11 @@ def width_for(largest: int) -> int:
 
 def column(values: Sequence[int] | np.ndarray) -> dict[str, Any]:
     """A fixed-width column of small integers, as ``facets.js`` and ``delta.js`` hold them."""
-    width = width_for(int(max(values, default=0)))
+    if isinstance(values, np.ndarray):
+        largest = int(values.max()) if len(values) else 0
+    else:
+        largest = max(values, default=0)
+    width = width_for(largest)
     return {"width": width, "codes": fixed_width(values, width)}
 
 
@@ -101,17 +105,18 @@ class FacetValues:
     @classmethod
     def of(cls, index: SiteIndex, facts: Iterable[EntryFacts | None]) -> FacetValues:
         """The facet values of these entries (regions and years are the ones they have)."""
-        regions: set[str] = set()
-        years: set[int] = set()
-        for fact in facts:
-            if fact is None:
-                continue
-            regions.add(fact.region)
-            if fact.year is not None:
-                years.add(fact.year)
+        present = [fact for fact in facts if fact is not None]
+        return cls.build(index, {f.region for f in present}, {f.year for f in present})
+
+    @classmethod
+    def build(
+        cls, index: SiteIndex, regions: Iterable[str], years: Iterable[int | None]
+    ) -> FacetValues:
+        """The taxonomy's kinds, organisation types and themes, and these regions and years."""
         names = {t.id: t.name for t in [*index.org_types, *index.themes]}
-        region_values = [*sorted(regions - {NO_VALUE}), NO_VALUE]
-        year_values = [*map(str, sorted(years, reverse=True)), NO_VALUE]
+        region_values = [*sorted(set(regions) - {NO_VALUE}), NO_VALUE]
+        known_years = {year for year in years if year is not None}
+        year_values = [*map(str, sorted(known_years, reverse=True)), NO_VALUE]
         values = {
             "kind": list(KIND_LABELS),
             "org": [t.id for t in index.org_types],
@@ -168,27 +173,90 @@ def manifest_file(
     return f"{SEARCH_DIR}/manifest.js", script("manifest", data)
 
 
-def facets_file(facets: FacetValues, facts: Sequence[EntryFacts | None]) -> tuple[str, bytes]:
-    """``facets.js``: per facet key, one fixed-width code per entry number; themes as bits.
+class FacetTable:
+    """Every entry number's facet values, kept as columns that one edit updates in place.
 
-    A number without an entry (deleted during a preview) gets code 0; no query
-    ever returns it.
+    Kinds, organisation types and themes are stored as positions in the
+    taxonomy's lists (which do not change while a table lives). Regions and
+    years are stored as ids of the values seen so far; their display lists
+    (sorted, only values some entry has) are worked out when encoding.
     """
-    position = facets.positions()
-    year_of = position["year"]
-    columns: dict[str, list[int]] = {key: [] for key, _ in FACETS}
-    for fact in facts:
-        if fact is None:
+
+    def __init__(self, taxonomy: FacetValues, facts: Iterable[EntryFacts | None] = ()) -> None:
+        """``taxonomy`` gives the positions of kinds, organisation types and themes."""
+        positions = taxonomy.positions()
+        self._kinds, self._orgs, self._themes = positions["kind"], positions["org"], positions["theme"]
+        self._theme_bits: dict[tuple[str, ...], int] = {}
+        self.columns: dict[str, list[int]] = {key: [] for key, _ in FACETS}
+        self._present: list[bool] = []
+        self._ids: dict[str, dict[Any, int]] = {"region": {}, "year": {}}
+        self._counts: dict[str, list[int]] = {"region": [], "year": []}
+        for number, fact in enumerate(facts):
+            self.set(number, fact)
+
+    def set(self, number: int, fact: EntryFacts | None) -> None:
+        """Give entry ``number`` these facts (``None``: the number has no entry now)."""
+        columns = self.columns
+        while len(self._present) <= number:
             for values in columns.values():
                 values.append(0)
-            continue
-        columns["kind"].append(position["kind"][fact.kind])
-        columns["org"].append(position["org"][fact.org_type])
-        columns["theme"].append(sum(1 << position["theme"][t] for t in fact.themes))
-        columns["region"].append(position["region"][fact.region])
-        columns["year"].append(year_of[str(fact.year) if fact.year is not None else NO_VALUE])
-    encoded = {key: column(values) for key, values in columns.items()}
-    return f"{SEARCH_DIR}/facets.js", script("facets", encoded)
+            self._present.append(False)
+        if self._present[number]:
+            self._counts["region"][columns["region"][number]] -= 1
+            self._counts["year"][columns["year"][number]] -= 1
+        self._present[number] = fact is not None
+        if fact is None:
+            for values in columns.values():
+                values[number] = 0
+            return
+        themes = self._theme_bits.get(fact.themes)
+        if themes is None:
+            themes = self._theme_bits[fact.themes] = sum(1 << self._themes[t] for t in fact.themes)
+        columns["kind"][number] = self._kinds[fact.kind]
+        columns["org"][number] = self._orgs[fact.org_type]
+        columns["theme"][number] = themes
+        columns["region"][number] = self._id("region", fact.region)
+        columns["year"][number] = self._id("year", fact.year)
+
+    def _id(self, key: str, value: Any) -> int:
+        ids = self._ids[key]
+        found = ids.get(value)
+        if found is None:
+            found = ids[value] = len(ids)
+            self._counts[key].append(0)
+        self._counts[key][found] += 1
+        return found
+
+    def values(self, index: SiteIndex) -> FacetValues:
+        """The facet values and labels, regions and years being those some entry has."""
+        regions = [v for v, i in self._ids["region"].items() if self._counts["region"][i]]
+        years = [v for v, i in self._ids["year"].items() if self._counts["year"][i]]
+        return FacetValues.build(index, regions, years)
+
+    def file(self, values: FacetValues) -> tuple[str, bytes]:
+        """``facets.js``: per facet key, one fixed-width code per entry number; themes as bits.
+
+        A number without an entry (deleted during a preview) gets code 0; no query
+        ever returns it.
+        """
+        encoded = {}
+        for key, _ in FACETS:
+            codes: Sequence[int] | np.ndarray = self.columns[key]
+            if key in self._ids:
+                position = {v: i for i, v in enumerate(values.values[key])}
+                lookup = np.zeros(max(1, len(self._ids[key])), dtype=np.int64)
+                for value, found in self._ids[key].items():
+                    shown = NO_VALUE if value is None else value
+                    lookup[found] = position.get(str(shown), 0)
+                codes = lookup[np.asarray(codes, dtype=np.int64)]
+                codes[~np.asarray(self._present, dtype=bool)] = 0
+            encoded[key] = column(codes)
+        return f"{SEARCH_DIR}/facets.js", script("facets", encoded)
+
+
+def facets_file(facets: FacetValues, facts: Sequence[EntryFacts | None]) -> tuple[str, bytes]:
+    """``facets.js`` for these entries (see :meth:`FacetTable.file`)."""
+    return FacetTable(facets, facts).file(facets)
 
 
 def meta_row(fact: EntryFacts | None, positions: dict[str, dict[str, int]]) -> list[Any] | None:

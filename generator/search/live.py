@@ -38,9 +38,9 @@ from generator.search.files import (
     META_CHUNK,
     SEARCH_DIR,
     Emit,
+    FacetTable,
     FacetValues,
     column,
-    facets_file,
     manifest_file,
     meta_file,
     meta_row,
@@ -159,6 +159,7 @@ class LiveSearchIndex:
         self._buckets = stats.buckets
         self._base_docs = stats.docs
         self._taxonomy = _taxonomy(index)
+        self._table = FacetTable(FacetValues.of(index, []), facts)
         discarded = self._discard(self._written.paths - written.paths)
         self._written = written
         return discarded
@@ -188,27 +189,36 @@ class LiveSearchIndex:
 
         entries = listed_entries(index)
         digests = index.project.digests
-        order: dict[int, int] = {}
+        numbers = self._numbers
+        slots = self._slots
+        order = [0] * len(slots)
+        present = [False] * len(slots)
         changed: list[tuple[int, int]] = []
         for position, entry in enumerate(entries):
-            number = self._numbers.get(entry.id)
+            number = numbers.get(entry.id)
             if number is None:
-                number = len(self._slots)
+                number = len(slots)
                 if number >= MAX_DOCS:
                     return self._rebuilt(index, started)
-                self._slots.append(_Slot(entry.id, None, None, None))
-                self._numbers[entry.id] = number
+                slots.append(_Slot(entry.id, None, None, None))
+                numbers[entry.id] = number
+                order.append(0)
+                present.append(False)
             order[number] = position
-            if self._slots[number].digest != digests[entry.id]:
+            present[number] = True
+            if slots[number].digest != digests[entry.id]:
                 changed.append((number, position))
         dirty_chunks: set[int] = set()
         discarded: set[str] = set()
-        for number, slot in enumerate(self._slots):
-            if number not in order and slot.digest is not None:
+        facets_changed = False
+        for number, slot in enumerate(slots):
+            if not present[number] and slot.digest is not None:
                 slot.digest, slot.facts = None, None
                 self._overlay.pop(number, None)
                 dirty_chunks.add(number // META_CHUNK)
                 discarded.add(text_path(number))
+                self._table.set(number, None)
+                facets_changed = True
 
         analysed = analyse_entries(
             entries,
@@ -218,10 +228,13 @@ class LiveSearchIndex:
             workers=self.workers,
         )
         for result in analysed:
-            slot = self._slots[result.number]
+            slot = slots[result.number]
             slot.digest = digests[slot.entry_id]
             if slot.facts != result.facts:
                 dirty_chunks.add(result.number // META_CHUNK)
+            if _facet_fields(slot.facts) != _facet_fields(result.facts):
+                self._table.set(result.number, result.facts)
+                facets_changed = True
             slot.facts = result.facts
             if slot.digest == slot.base_digest:
                 self._overlay.pop(result.number, None)  # back to what the base holds
@@ -231,7 +244,7 @@ class LiveSearchIndex:
         if sum(_postings(tokens) for tokens in self._overlay.values()) > MAX_OVERLAY_POSTINGS:
             return self._rebuilt(index, started)
 
-        self._write_overlay(index, order, dirty_chunks, emit)
+        self._write_overlay(index, order, dirty_chunks, emit, facets_changed=facets_changed)
         self._written.paths -= discarded
         return LiveUpdate(
             rebuilt=False,
@@ -255,45 +268,50 @@ class LiveSearchIndex:
         )
 
     def _write_overlay(
-        self, index: SiteIndex, order: dict[int, int], dirty_chunks: set[int], emit: Emit
+        self,
+        index: SiteIndex,
+        order: list[int],
+        dirty_chunks: set[int],
+        emit: Emit,
+        *,
+        facets_changed: bool,
     ) -> None:
-        facts = [slot.facts for slot in self._slots]
-        values = FacetValues.of(index, facts)
+        """Emit the metadata files of ``dirty_chunks`` and whichever small files changed."""
+        slots = self._slots
+        values = self._table.values(index)
         positions = values.positions()
         for chunk in sorted(dirty_chunks):
-            first = chunk * META_CHUNK
-            rows = [meta_row(fact, positions) for fact in facts[first : first + META_CHUNK]]
+            rows = [
+                meta_row(slot.facts, positions)
+                for slot in slots[chunk * META_CHUNK : (chunk + 1) * META_CHUNK]
+            ]
             emit(*meta_file(chunk, rows))
 
-        packer = PostingPacker(buckets=OVERLAY_SHARDS)
+        packer = PostingPacker(buckets=OVERLAY_SHARDS, partitions=OVERLAY_SHARDS)
         for number in sorted(self._overlay):
             packer.add(number, self._overlay[number])
         _, shards = packer.encode()
         files = dict(shards)
-        masked = [
-            number
-            for number, slot in enumerate(self._slots)
-            if slot.base_digest is not None and slot.digest != slot.base_digest
-        ]
-        gone = [number for number, slot in enumerate(self._slots) if slot.digest is None]
-        delta = {
-            "masked": masked,
-            "gone": gone,
-            "shards": OVERLAY_SHARDS,
-            "order": column([order.get(number, 0) for number in range(len(self._slots))]),
-        }
+        masked: list[int] = []
+        gone: list[int] = []
+        for number, slot in enumerate(slots):
+            if slot.digest != slot.base_digest:
+                if slot.base_digest is not None:
+                    masked.append(number)
+                if slot.digest is None:
+                    gone.append(number)
+        delta = {"masked": masked, "gone": gone, "shards": OVERLAY_SHARDS, "order": column(order)}
         small = {
             f"{SEARCH_DIR}/d/{shard}.js": b'kbSearch.add("d/%d",%s);\n'
             % (shard, files.get(shard, b"{}"))
             for shard in range(OVERLAY_SHARDS)
         }
         small[f"{SEARCH_DIR}/delta.js"] = script("delta", delta)
-        small.update(
-            [
-                manifest_file(values, docs=len(self._slots), buckets=self._buckets, overlay=True),
-                facets_file(values, facts),
-            ]
-        )
+        manifest = manifest_file(values, docs=len(slots), buckets=self._buckets, overlay=True)
+        small[manifest[0]] = manifest[1]
+        if facets_changed:
+            path, data = self._table.file(values)
+            small[path] = data
         for path, data in small.items():
             if self._written.small.get(path) != data:
                 emit(path, data)
@@ -310,6 +328,13 @@ class LiveSearchIndex:
 def _taxonomy(index: SiteIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What metadata rows refer to by position: a change to it means encoding everything."""
     return tuple(t.id for t in index.org_types), tuple(t.id for t in index.themes)
+
+
+def _facet_fields(facts: EntryFacts | None) -> tuple[Any, ...] | None:
+    """What ``facets.js`` and the facet value lists hold of an entry."""
+    if facts is None:
+        return None
+    return facts.kind, facts.org_type, facts.themes, facts.region, facts.year
 
 
 def _postings(tokens: DocTokens) -> int:

@@ -158,10 +158,20 @@ class PostingPacker:
 
     ``buckets`` fixes the number of files (the preview's overlay uses a few);
     without it, the count follows the encoded size (:func:`bucket_count`).
+    ``partitions`` (a power of two) is how many parts the postings are sorted in.
     """
 
-    def __init__(self, *, buckets: int | None = None, memory_limit: int = _MEMORY_LIMIT) -> None:
+    def __init__(
+        self,
+        *,
+        buckets: int | None = None,
+        partitions: int = PARTITIONS,
+        memory_limit: int = _MEMORY_LIMIT,
+    ) -> None:
+        if partitions & (partitions - 1) or (buckets and buckets & (buckets - 1)):
+            raise ValueError("bucket and partition counts must be powers of two")
         self.fixed_buckets = buckets
+        self.partitions = partitions
         self.vocabulary: dict[str, int] = {}
         """Words (every token that is not a character pair) by number, first seen first."""
         self._word_hashes: list[int] = []
@@ -209,11 +219,13 @@ class PostingPacker:
         self._gathered = 0
         self.postings += len(keys)
         word_hashes = np.array(self._word_hashes, dtype=np.uint32)
-        partition = (self._hashes(keys >> _SHIFT, word_hashes) % np.uint32(PARTITIONS)).astype(np.uint8)
+        partition = (self._hashes(keys >> _SHIFT, word_hashes) % np.uint32(self.partitions)).astype(
+            np.uint8
+        )
         order = np.argsort(partition, kind="stable")  # a radix sort for one-byte keys
-        bounds = np.searchsorted(partition[order], np.arange(PARTITIONS + 1))
+        bounds = np.searchsorted(partition[order], np.arange(self.partitions + 1))
         keys = keys[order]
-        for number in range(PARTITIONS):
+        for number in range(self.partitions):
             if bounds[number] < bounds[number + 1]:
                 self._spool.append(f"keys-{number}", keys[bounds[number] : bounds[number + 1]])
 
@@ -233,7 +245,7 @@ class PostingPacker:
         self.vocabulary = {}
         self._word_hashes = []
         text_bytes = tokens = 0
-        for number in range(PARTITIONS):
+        for number in range(self.partitions):
             keys = self._spool.take(f"keys-{number}", np.uint64)
             if not len(keys):
                 continue
@@ -257,7 +269,7 @@ class PostingPacker:
     def _bucket_files(
         self, buckets: int, words: list[str], word_hashes: np.ndarray
     ) -> Iterator[tuple[int, bytes]]:
-        groups = min(buckets, PARTITIONS)
+        groups = min(buckets, self.partitions)
         try:
             for group in range(groups):
                 yield from self._group_files(group, groups, buckets, words, word_hashes)
@@ -272,7 +284,7 @@ class PostingPacker:
         offsets: list[np.ndarray] = []
         code_parts: list[np.ndarray] = []
         written = 0
-        for number in range(group, PARTITIONS, groups):
+        for number in range(group, self.partitions, groups):
             text = self._spool.take(f"text-{number}", np.uint8).tobytes().decode("ascii")
             texts.append(text)
             offsets.append(self._spool.take(f"starts-{number}", np.int64) + written)
