@@ -184,18 +184,22 @@ class ReadValues:
         reads; a page's plan shows its entries, so it includes their content)."""
         if value is _MISSING:
             return "missing"
+        if type(value) is list or type(value) is tuple:
+            if value and isinstance(value[0], Entry):  # lists of entries: nearly every value
+                if content:
+                    return tuple((e.id, self.entry_digests[e.id]) for e in value)
+                return tuple(e.id for e in value)
+            return tuple(self.describe(v, content=content) for v in value)
         if isinstance(value, Entry):
             return ("entry", value.id, self.entry_digests[value.id] if content else "")
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
         if isinstance(value, Taxon):
             return ("taxon", value.model_dump_json())
         if isinstance(value, Mapping):
             return tuple(
                 sorted((repr(k), self.describe(v, content=content)) for k, v in value.items())
             )
-        if isinstance(value, (list, tuple)):
-            return tuple(self.describe(v, content=content) for v in value)
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            return value
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return (
                 type(value).__name__,
