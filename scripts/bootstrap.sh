@@ -21,18 +21,18 @@ done
 python="python3"
 if [ -x .venv/bin/python ]; then python=".venv/bin/python"; fi
 if ! command -v "$python" >/dev/null 2>&1; then
-  echo "错误：没有找到 python3。请先安装 Python 3.10 或以上版本。" >&2
+  echo "错误：没有找到 python3。请先安装 Python 3.11 或以上版本。" >&2
   exit 1
 fi
 version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)"
 if [[ ! "$version" =~ ^([0-9]+)\.([0-9]+)$ ]] \
   || [ "${BASH_REMATCH[1]}" -lt 3 ] \
-  || { [ "${BASH_REMATCH[1]}" -eq 3 ] && [ "${BASH_REMATCH[2]}" -lt 10 ]; }; then
-  echo "错误：需要 Python 3.10 或以上版本，而 ${python} 的版本是 ${version:-未知}。" >&2
+  || { [ "${BASH_REMATCH[1]}" -eq 3 ] && [ "${BASH_REMATCH[2]}" -lt 11 ]; }; then
+  echo "错误：需要 Python 3.11 或以上版本，而 ${python} 的版本是 ${version:-未知}。" >&2
   if [ "$python" = "python3" ]; then
     echo "  请安装较新的 Python，并让 python3 指向它，然后重新运行。" >&2
   else
-    echo "  .venv 是用旧版本的 Python 建立的：请删除 .venv 文件夹，换用 Python 3.10 或以上版本后重新运行。" >&2
+    echo "  .venv 是用旧版本的 Python 建立的：请删除 .venv 文件夹，换用 Python 3.11 或以上版本后重新运行。" >&2
   fi
   exit 1
 fi

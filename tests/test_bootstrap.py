@@ -312,12 +312,12 @@ def _run_bootstrap(
 def test_bootstrap_refuses_an_old_python_before_creating_the_venv(
     tmp_path: Path, system: System
 ) -> None:
-    """A python3 older than 3.10 stops bootstrap at once with a Chinese message; no venv, no pip."""
+    """A python3 older than 3.11 (which Material 9.8 needs) stops bootstrap at once with a Chinese message; no venv, no pip."""
     root = _checkout(tmp_path)
-    system.command("python3", FAKE_PYTHON.format(version="3.8"))
+    system.command("python3", FAKE_PYTHON.format(version="3.10"))
     result = _run_bootstrap(root, system)
     assert result.returncode != 0
-    assert "需要 Python 3.10 或以上版本" in result.stderr and "3.8" in result.stderr
+    assert "需要 Python 3.11 或以上版本" in result.stderr and "3.10" in result.stderr
     assert not (root / ".venv").exists()
     assert all(call[:1] != ["-m"] for call in system.calls("python3"))
 
