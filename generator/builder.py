@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -34,11 +35,20 @@ from generator.frame import Framer
 from generator.pipeline import BuildOptions
 from generator.workers import worker_count
 
+BuilderError = MkDocsException
+"""What the builder raises when it cannot build (a wrong setting, a theme error)."""
+SiteConfig = MkDocsConfig
+"""The loaded configuration (``mkdocs.yml``)."""
 GUIDE_PAGE = "guide.md"
 PLUGIN_NAME = "kb"
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
 """Material's own search engine; the header uses the knowledge base's search instead."""
 _BROKEN_PAGE = "---\ntitle: 内容有错误\n---\n"
+
+
+def load_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """The project's configuration, with ``overrides`` (``site_dir``, ``strict``...)."""
+    return load_config(str(config_file), **overrides)
 
 
 def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:

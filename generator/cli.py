@@ -189,8 +189,7 @@ def build(
 )
 def serve(config_file: Path, dev_addr: str) -> None:
     """启动本地预览服务器，修改内容后页面自动刷新；内容有错误时在页面顶部列出。"""
-    from mkdocs.exceptions import MkDocsException
-
+    from generator.builder import BuilderError
     from generator.commands.serve import serve as serve_preview
 
     host, _, port = dev_addr.rpartition(":")
@@ -202,7 +201,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
     load_project_config(config_file)  # a Chinese message for a wrong folder or setting
     try:
         serve_preview(config_file, host=host, port=int(port))
-    except MkDocsException as failure:
+    except BuilderError as failure:
         raise Problem(str(failure)) from None
     except OSError as failure:
         raise Problem(f"无法启动预览服务器：{failure}") from None
@@ -288,10 +287,16 @@ def schema(content_dir: Path) -> None:
     "--org-type", "org_type", metavar="编号", help="组织类型编号；不给时按原文建议，并标为待填写。"
 )
 @click.option(
-    "--theme", "themes", multiple=True, metavar="编号", help="主题编号，可重复使用；不给时按原文建议。"
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="编号",
+    help="主题编号，可重复使用；不给时按原文建议。",
 )
 @click.option(
-    "--keep-all", is_flag=True, help="什么都不删：只转换编码和繁简，疑似网站附加的文字只标出、不删去。"
+    "--keep-all",
+    is_flag=True,
+    help="什么都不删：只转换编码和繁简，疑似网站附加的文字只标出、不删去。",
 )
 @click.option(
     "--report",

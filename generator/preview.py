@@ -21,10 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
-
-from generator.builder import build_theme, options_from_config
+from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.incremental import PageRecord, is_current, record_page
@@ -87,7 +84,7 @@ class Preview:
         reader never meets a half-built site. Content errors keep the last good pages.
         """
         started = time.monotonic()
-        config = load_config(str(self.config_file))
+        config = load_site_config(self.config_file)
         options = options_from_config(config, find_duplicates=True)
         self.options = options
         self.root = options.root
@@ -107,7 +104,9 @@ class Preview:
                 log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新。")
                 self._rebuild_pending = True
                 self._publish(problems.errors)
-                return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
+                return Outcome(
+                    full=True, problems=self.problems, seconds=time.monotonic() - started
+                )
             log.error("内容有错误，预览中暂时没有页面；改正后会自动刷新。")
             problems_found = problems.errors
         else:
@@ -299,7 +298,7 @@ def run_safely(preview: Preview, changed: set[Path]) -> Outcome | None:
     """Update, reporting problems instead of stopping: the preview must outlive any edit."""
     try:
         outcome = preview.update(changed)
-    except (MkDocsException, OSError) as failure:
+    except (BuilderError, OSError) as failure:
         log.error("预览更新失败：%s", failure)
         return None
     except Exception:

@@ -56,3 +56,27 @@ def test_mkdocs_and_properdocs_build_the_same_site(tmp_path: Path, offline: bool
     page = "cases/wangcun-community" + (".html" if offline else "/index.html")
     assert len(mkdocs_files) > 30 and page in mkdocs_files
     assert _tree(tmp_path / "properdocs-site") == mkdocs_files
+
+
+SEAM = {"generator/builder.py", "generator/frame.py", "generator/plugin.py"}
+"""The only modules that may use MkDocs (see docs/builders.md)."""
+
+
+def test_only_the_builder_seam_imports_mkdocs() -> None:
+    """The model, index, rendering, search and commands never import MkDocs themselves."""
+    import ast
+
+    users = set()
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(name == "mkdocs" or name.startswith("mkdocs.") for name in names):
+                users.add(path.relative_to(REPO).as_posix())
+    assert users == SEAM

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from mkdocs.config.defaults import MkDocsConfig
+
+from generator.builder import BuilderError, SiteConfig, load_site_config
 
 
 class Problem(click.ClickException):
@@ -52,19 +53,16 @@ OUTSIDE_PROJECT = (
 )
 
 
-def load_project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+def load_project_config(config_file: Path, **overrides: Any) -> SiteConfig:
     """The project's MkDocs configuration, or a :class:`Problem` saying in Chinese what is wrong."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     if not config_file.is_file():
         if config_file == Path(DEFAULT_CONFIG):
             raise Problem(OUTSIDE_PROJECT.format(cwd=Path.cwd(), config=config_file))
         raise Problem(f"选项 --config-file 给出的“{config_file}”不存在。", exit_code=2)
     with _captured("mkdocs.config") as said:
         try:
-            return load_config(str(config_file), **overrides)
-        except MkDocsException:
+            return load_site_config(config_file, **overrides)
+        except BuilderError:
             pass
     raise Problem(_config_problems(config_file, said))
 

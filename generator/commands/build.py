@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -11,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import MkDocsException
-
-from generator.builder import build_theme, options_from_config
+from generator.builder import BuilderError, build_theme, options_from_config
 from generator.commands import load_project_config
 from generator.errors import ContentErrors
 from generator.pipeline import (
@@ -84,6 +83,9 @@ def build_site(
     logging.getLogger("mkdocs").addHandler(warnings)
     try:
         site = _compile(options, progress, strict=strict)
+        # The site lives until the end: the garbage collector need not scan it again, and
+        # forked workers then share its memory instead of copying what a scan touches.
+        gc.freeze()
         final = Path(os.path.abspath(site_dir or config.site_dir))
         unchanged = _publish(site, config, options, progress, final=final)
     finally:
@@ -155,7 +157,7 @@ def _write(
         frame = build_theme(config, site_dir=site_dir, planned={p.src_uri for p in site.pages})
     except OSError:
         raise
-    except MkDocsException as failure:
+    except BuilderError as failure:
         raise BuildFailed(f"生成失败，原有网站保持不变：{failure}") from None
     with progress.stage("生成页面", total=len(site.pages)) as stage:
         write_pages(
