@@ -14,7 +14,9 @@ index costs, so the figures are not hidden under loading and rendering:
 
 Usage::
 
-    python -m bench.search --size 30000 --work /tmp/kb-bench-search [--live]
+    python -m bench.search --size 30000 --work /tmp/kb-bench-search [--live] \
+        --out bench/search-results.jsonl --label 新
+    python -m bench.search --report bench/search-results.jsonl   # writes bench/SEARCH.md
 
 The corpus is written once per size under ``--work`` and reused.
 """
@@ -243,6 +245,62 @@ def _deleted(path: Path) -> Iterator[None]:
         path.write_bytes(original)
 
 
+def write_report(results: Path, path: Path) -> None:
+    """bench/SEARCH.md from the JSON lines the measurements appended to ``results``."""
+    rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line]
+    full = [r for r in rows if "update_ms" not in r]
+    live = [r for r in rows if "update_ms" in r]
+    lines = [
+        "# 检索阶段的基准测试",
+        "",
+        f"由 `python -m bench.search --report {results.as_posix()}` 生成，请勿手工修改。"
+        "每行是一次测量（`python -m bench.search --size N --out … --label …`），"
+        "语料为 `bench/corpus.py` 的合成条目；只计检索索引这一阶段（读入内容、建立索引之后）。",
+        "",
+        "## 完整生成",
+        "",
+        "“阶段内存”是这一阶段主进程常驻内存（RSS）的峰值减去阶段开始前的值；"
+        "“工作进程”是最大的工作进程的 RSS 峰值（含从主进程继承、尚未复制的页面）。",
+        "",
+        "| 版本 | 条目数 | 用时 | 阶段内存 | 主进程峰值 | 工作进程峰值 | 每条目内存 | 检索文件 | 每条目大小 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in full:
+        per_entry = r["rss_stage_mb"] * 2**20 / r["entries"] / 1024
+        lines.append(
+            f"| {r.get('label', '')} | {r['entries']:,} | {r['seconds']:.1f} s | "
+            f"{r['rss_stage_mb']:,} MB | {r['rss_peak_main_mb']:,} MB | "
+            f"{r['rss_peak_worker_mb']:,} MB | {per_entry:.1f} KB | "
+            f"{r['search_bytes'] / 2**20:,.1f} MB（{r['search_files']:,} 个） | "
+            f"{r['bytes_per_entry'] / 1024:.1f} KB |"
+        )
+    if live:
+        lines += [
+            "",
+            "## 预览：一次修改后更新检索索引",
+            "",
+            "`LiveSearchIndex.update` 的用时（不含读入内容），每种修改三次；“文件”为写出的文件数。",
+            "",
+            "| 版本 | 条目数 | 首次生成 | 改标题 | 改正文 | 改主题 | 新增条目 | 删除条目 | 中位数 | 文件 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in live:
+            cells = [
+                " / ".join(f"{t:.0f}" for t in r["update_ms"][kind]) + " ms"
+                for kind in ("title", "body", "theme", "new", "deleted")
+            ]
+            files = max(n for counts in r["files_written"].values() for n in counts)
+            lines.append(
+                f"| {r.get('label', '')} | {r['entries']:,} | {r['first_build_seconds']:.1f} s | "
+                + " | ".join(cells)
+                + f" | {r['update_ms_median']:.0f} ms | ≤ {files} |"
+            )
+    machine = f"{os.uname().machine}，{os.cpu_count()} 核，"
+    machine += f"{psutil.virtual_memory().total / 2**30:.0f} GiB 内存"
+    lines += ["", f"机器：{machine}。", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--size", type=int, default=10_000)
@@ -251,7 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=worker_count())
     parser.add_argument("--live", action="store_true", help="measure live updates instead")
     parser.add_argument("--out", type=Path, help="append the result as one JSON line")
+    parser.add_argument("--label", default="", help="which version was measured")
+    parser.add_argument("--report", type=Path, help="write bench/SEARCH.md from these results")
     args = parser.parse_args(argv)
+    if args.report:
+        write_report(args.report, Path(__file__).with_name("SEARCH.md"))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     project = args.corpus or corpus(args.work, args.size)
     site = args.work / f"site-{args.size}"
@@ -262,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         index = load(project, args.workers)
         loaded = time.perf_counter() - started
         result = measure_full(index, site, args.workers) | {"load_seconds": round(loaded, 1)}
+    if args.label:
+        result = {"label": args.label} | result
     line = json.dumps(result, ensure_ascii=False)
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:

@@ -73,9 +73,14 @@ def real_index():
 
 
 def _assert_postings_match(files: dict[str, bytes], docs, segmenter) -> int:
-    """Every token's postings name exactly the entries whose text yields it; the token count."""
+    """Every token's postings name exactly the entries whose text yields it; the token count.
+
+    ``docs`` are the documents by entry number (``None`` for a number with no entry).
+    """
     expected: dict[str, list[tuple[int, int]]] = {}
     for number, doc in enumerate(docs):
+        if doc is None:
+            continue
         for token, weight in sorted(token_weights(doc, segmenter).items()):
             expected.setdefault(token, []).append((number, weight))
     buckets = _payload(files[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
@@ -788,27 +793,45 @@ def test_one_edit_writes_a_few_small_files(project: Path) -> None:
     assert index.update(_site_index(project)).written == 0  # nothing changed, nothing written
 
 
-def test_a_large_overlay_is_encoded_again(project: Path, monkeypatch) -> None:
-    """Past its size limit the overlay is folded into a new base, exactly a fresh full build."""
+def test_a_large_overlay_is_folded_into_the_base(project: Path, monkeypatch, served, tab) -> None:
+    """Past its size limit the overlay goes into new base postings: right, and answering as before."""
     from generator.search import LiveSearchIndex, live
 
-    folder = SearchFolder(project / "site")
+    folder, url = served
+    site = SearchFolder(folder / "folded")
     index = LiveSearchIndex(
         _site_index(project),
         directory_urls=True,
-        emit=folder.emit,
-        discard=folder.discard,
+        emit=site.emit,
+        discard=site.discard,
         segmenter=Segmenter(),
     )
     edits = dict(_live_edits(project))
-    edits["title"]()
-    edits["deleted"]()
-    assert not index.update(_site_index(project)).rebuilt
+    for name in ("title", "deleted", "new"):
+        edits[name]()
+        assert not index.update(_site_index(project)).folded
     monkeypatch.setattr(live, "MAX_OVERLAY_POSTINGS", 0)
     edits["body"]()
     current = _site_index(project)
-    assert index.update(current).rebuilt
-    assert folder.files() == _full_files(current)
+    update = index.update(current)
+    assert update.folded and not update.rebuilt and update.overlay == 0
+    files = site.files()
+    delta = _payload(files[f"{SEARCH_DIR}/delta.js"])
+    assert isinstance(delta, dict) and delta["masked"] == [] and len(delta["gone"]) == 1
+    by_url = {doc.url: doc for doc in search_documents(current, directory_urls=True)}
+    numbered = [
+        None if row is None else by_url[row[0]]
+        for chunk in range(len(files) + 1)
+        if f"{SEARCH_DIR}/m/{chunk}.js" in files
+        for row in _payload(files[f"{SEARCH_DIR}/m/{chunk}.js"])  # type: ignore[union-attr]
+    ]
+    assert len(numbered) == CORPUS_SIZE + 1 and numbered.count(None) == 1
+    _assert_postings_match(files, numbered, Segmenter())
+    fresh = SearchFolder(folder / "folded-fresh")
+    for path, data in _full_files(current).items():
+        fresh.emit(path, data)
+    queries = _queries(project)
+    assert _answers(tab, url + "folded/", queries) == _answers(tab, url + "folded-fresh/", queries)
 
 
 def test_new_search_terms_rebuild_the_live_index(project: Path) -> None:

@@ -144,10 +144,14 @@ def write_full_index(
     workers: int,
     on_progress: Callable[[int], None] | None = None,
     token_cache: dict[SearchDoc, DocTokens] | None = None,
+    packer: PostingPacker | None = None,
 ) -> tuple[SearchIndexStats, list[EntryFacts]]:
-    """:func:`build_search_index`, also giving the facts of every entry by number."""
+    """:func:`build_search_index`, also giving the facts of every entry by number.
+
+    ``packer`` is the one to fill (the preview's keeps its postings for later).
+    """
     entries = listed_entries(index)
-    packer = PostingPacker()
+    packer = packer or PostingPacker()
     facts: list[EntryFacts] = []
     positions = FacetValues.of(index, []).positions()
     rows: list[Any] = []

@@ -20,8 +20,10 @@ numbers), ``facets.js``, the metadata files of changed entries and their text
 files are simply written again: they are small or one per entry. The browser
 (``kb-search.js``) reads the base postings of a token, drops masked entries and
 merges in the overlay's. When the overlay outgrows :data:`MAX_OVERLAY_POSTINGS`,
-or the taxonomy or the project's search terms change, everything is encoded
-again and numbers follow the listing order once more.
+it is folded into new base posting files: the base's sorted postings wait in
+a temporary file, so this needs no tokenising, and numbers stay as they are.
+When the taxonomy or the project's search terms change, everything is
+tokenised again and numbers follow the listing order once more.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from generator.search.files import (
     Emit,
     FacetTable,
     FacetValues,
+    bucket_file,
     column,
     manifest_file,
     meta_file,
@@ -53,9 +56,9 @@ from generator.segment import Segmenter, registered_segmenter
 
 OVERLAY_SHARDS = 16
 """Files the overlay's postings are split into: a query loads only those of its tokens."""
-MAX_OVERLAY_POSTINGS = 500_000
-"""Overlay size (about two hundred entries) beyond which an update encodes everything
-again: past it, encoding the overlay at every edit costs more than a fresh base saves."""
+MAX_OVERLAY_POSTINGS = 200_000
+"""Overlay size (about a hundred entries) beyond which it is folded into the base: the
+overlay is encoded at every edit, so past this an edit would take over 0.1 s."""
 
 Discard = Callable[[str], Any]
 """Receives the site-relative path of an index file that is no longer part of the index."""
@@ -66,7 +69,9 @@ class LiveUpdate:
     """What one call of :meth:`LiveSearchIndex.update` did."""
 
     rebuilt: bool
-    """Everything was encoded again (the overlay grew too large, or taxonomy or terms changed)."""
+    """Everything was tokenised and encoded again (the taxonomy or the terms changed)."""
+    folded: bool
+    """The overlay had grown too large and was folded into new base posting files."""
     tokenised: int
     """Entries tokenised: the edited and new ones, or all of them when rebuilt."""
     overlay: int
@@ -104,8 +109,12 @@ class LiveSearchIndex:
 
     ``emit(path, data)`` receives every file to (re)write, ``discard(path)`` every
     file no longer part of the index (deleted entries' texts, an overlay after a
-    rebuild); paths are relative to the site root. ``segmenter`` carries the
-    project's terms. ``workers`` is used for the first build and for rebuilds.
+    rebuild); paths are relative to the site root. Both are plain attributes and
+    may be replaced between updates, for a preview that serves a new folder
+    after a full build. An update never hands over files that did not change, so
+    a caller must not delete files it was not told to discard. ``segmenter``
+    carries the project's terms. ``workers`` is used for the first build and for
+    rebuilds; ``on_progress`` hears of the first build's entries as they are done.
     """
 
     def __init__(
@@ -128,6 +137,7 @@ class LiveSearchIndex:
         self._numbers: dict[str, int] = {}
         self._overlay: dict[int, DocTokens] = {}
         self._written = _Written()
+        self._packer: PostingPacker | None = None
         self._build(index, on_progress=on_progress)
 
     # --- the base ---------------------------------------------------------------------
@@ -140,6 +150,9 @@ class LiveSearchIndex:
             written.paths.add(path)
             self.emit(path, data)
 
+        if self._packer is not None:
+            self._packer.close()
+        self._packer = PostingPacker(keep=True)
         stats, facts = write_full_index(
             index,
             directory_urls=self.directory_urls,
@@ -147,6 +160,7 @@ class LiveSearchIndex:
             segmenter=self.segmenter,
             workers=self.workers,
             on_progress=on_progress,
+            packer=self._packer,
         )
         entries = listed_entries(index)
         digests = index.project.digests
@@ -241,13 +255,15 @@ class LiveSearchIndex:
             else:
                 self._overlay[result.number] = result.tokens
             emit(text_path(result.number), result.text)
-        if sum(_postings(tokens) for tokens in self._overlay.values()) > MAX_OVERLAY_POSTINGS:
-            return self._rebuilt(index, started)
+        folded = sum(map(_postings, self._overlay.values())) > MAX_OVERLAY_POSTINGS
+        if folded:
+            self._fold(emit)
 
         self._write_overlay(index, order, dirty_chunks, emit, facets_changed=facets_changed)
         self._written.paths -= discarded
         return LiveUpdate(
             rebuilt=False,
+            folded=folded,
             tokenised=len(changed),
             overlay=len(self._overlay),
             written=emitted,
@@ -260,12 +276,33 @@ class LiveSearchIndex:
         discarded = self._build(index)
         return LiveUpdate(
             rebuilt=True,
+            folded=False,
             tokenised=len(self._slots),
             overlay=0,
             written=len(self._written.paths),
             discarded=discarded if paths_before else 0,
             seconds=time.perf_counter() - started,
         )
+
+    def _fold(self, emit: Emit) -> None:
+        """Encode the base postings again with the overlay's entries in them; numbers stay."""
+        assert self._packer is not None
+        slots = self._slots
+        removed = [
+            number
+            for number, slot in enumerate(slots)
+            if slot.base_digest is not None and slot.digest != slot.base_digest
+        ]
+        summary, buckets = self._packer.fold(removed, sorted(self._overlay.items()))
+        for bucket, body in buckets:
+            emit(*bucket_file(bucket, body))
+        stale = {bucket_file(n, b"")[0] for n in range(summary.buckets, self._buckets)}
+        self._written.paths -= stale
+        self._discard(stale)
+        self._buckets = summary.buckets
+        for slot in slots:
+            slot.base_digest = slot.digest
+        self._overlay = {}
 
     def _write_overlay(
         self,
@@ -295,11 +332,10 @@ class LiveSearchIndex:
         masked: list[int] = []
         gone: list[int] = []
         for number, slot in enumerate(slots):
-            if slot.digest != slot.base_digest:
-                if slot.base_digest is not None:
-                    masked.append(number)
-                if slot.digest is None:
-                    gone.append(number)
+            if slot.digest is None:
+                gone.append(number)
+            if slot.digest != slot.base_digest and slot.base_digest is not None:
+                masked.append(number)
         delta = {"masked": masked, "gone": gone, "shards": OVERLAY_SHARDS, "order": column(order)}
         small = {
             f"{SEARCH_DIR}/d/{shard}.js": b'kbSearch.add("d/%d",%s);\n'

@@ -18,12 +18,13 @@ once would give.
 
 from __future__ import annotations
 
-import contextlib
+import shutil
 import tempfile
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 import numpy as np
 
@@ -87,14 +88,19 @@ def bucket_count(total_bytes: int) -> int:
 
 
 class _Spool:
-    """Arrays appended under a name, kept in memory up to a limit and in files beyond it."""
+    """Arrays appended under a name, kept in memory up to a limit and in files beyond it.
+
+    The files live in a folder of their own, removed by :meth:`close` or, failing
+    that, when the spool is garbage collected or the process ends.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._held: dict[str, list[np.ndarray]] = {}
         self._bytes = 0
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._files: dict[str, BinaryIO] = {}
+        self._folder: Path | None = None
+        self._cleanup: weakref.finalize[Any, Any] | None = None
+        self._files: dict[str, Path] = {}
 
     def append(self, name: str, array: np.ndarray) -> None:
         self._held.setdefault(name, []).append(array)
@@ -104,25 +110,23 @@ class _Spool:
 
     def _spill(self) -> None:
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="kb-search-")
+            self._folder = Path(tempfile.mkdtemp(prefix="kb-search-"))
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, True)
         for name, arrays in self._held.items():
-            file = self._files.get(name)
-            if file is None:
-                file = self._files[name] = open(Path(self._folder.name, name), "w+b")  # noqa: SIM115
-            for array in arrays:
-                array.tofile(file)
+            path = self._files.setdefault(name, self._folder / name)
+            with open(path, "ab") as file:
+                for array in arrays:
+                    array.tofile(file)
         self._held = {}
         self._bytes = 0
 
     def take(self, name: str, dtype: type[np.generic]) -> np.ndarray:
         """Everything appended under ``name``, in order; the spool forgets it."""
         parts = []
-        file = self._files.pop(name, None)
-        if file is not None:
-            file.seek(0)
-            parts.append(np.fromfile(file, dtype=dtype))
-            file.close()
-            Path(file.name).unlink()
+        path = self._files.pop(name, None)
+        if path is not None:
+            parts.append(np.fromfile(path, dtype=dtype))
+            path.unlink()
         held = self._held.pop(name, [])
         self._bytes -= sum(array.nbytes for array in held)
         parts += held
@@ -131,14 +135,12 @@ class _Spool:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def close(self) -> None:
-        for file in self._files.values():
-            file.close()
         self._files = {}
         self._held = {}
-        if self._folder is not None:
-            with contextlib.suppress(OSError):
-                self._folder.cleanup()
-            self._folder = None
+        self._bytes = 0
+        if self._cleanup is not None:
+            self._cleanup()
+        self._folder = self._cleanup = None
 
 
 # --- packing ----------------------------------------------------------------------
@@ -159,6 +161,9 @@ class PostingPacker:
     ``buckets`` fixes the number of files (the preview's overlay uses a few);
     without it, the count follows the encoded size (:func:`bucket_count`).
     ``partitions`` (a power of two) is how many parts the postings are sorted in.
+    With ``keep``, the sorted postings stay in a temporary file after encoding, so
+    that :meth:`fold` can encode them again with some entries replaced, without
+    tokenising anything.
     """
 
     def __init__(
@@ -167,11 +172,18 @@ class PostingPacker:
         buckets: int | None = None,
         partitions: int = PARTITIONS,
         memory_limit: int = _MEMORY_LIMIT,
+        keep: bool = False,
     ) -> None:
         if partitions & (partitions - 1) or (buckets and buckets & (buckets - 1)):
             raise ValueError("bucket and partition counts must be powers of two")
         self.fixed_buckets = buckets
         self.partitions = partitions
+        self.keep = keep
+        self._kept: _Spool | None = None
+        """The sorted postings of the last encoding, by partition (with ``keep``)."""
+        self._kept_words: list[str] = []
+        self._kept_hashes = np.zeros(0, dtype=np.uint32)
+        self._folding: tuple[_Spool, np.ndarray, np.ndarray | None] | None = None
         self.vocabulary: dict[str, int] = {}
         """Words (every token that is not a character pair) by number, first seen first."""
         self._word_hashes: list[int] = []
@@ -244,17 +256,21 @@ class PostingPacker:
         sorted_hashes[renumber.astype(np.int64)] = hashes
         self.vocabulary = {}
         self._word_hashes = []
+        folding, self._folding = self._folding, None
+        kept = _Spool(0) if self.keep else None  # straight to disk: kept for a whole preview
         text_bytes = tokens = 0
         for number in range(self.partitions):
-            keys = self._spool.take(f"keys-{number}", np.uint64)
+            keys = _recode_words(self._spool.take(f"keys-{number}", np.uint64), renumber)
+            if folding is not None:
+                base = _kept_part(folding, number)
+                self.postings += len(base)
+                keys = np.concatenate([keys, base])
+                del base
             if not len(keys):
                 continue
-            other = keys >= np.uint64(_OTHER << (_DOC_BITS + _WEIGHT_BITS))
-            low = keys[other] & np.uint64((1 << (_DOC_BITS + _WEIGHT_BITS)) - 1)
-            old_ids = ((keys[other] >> _SHIFT) - np.uint64(_OTHER)).astype(np.int64)
-            keys[other] = ((renumber[old_ids] | np.uint64(_OTHER)) << _SHIFT) | low
-            del other, low, old_ids
             keys.sort()
+            if kept is not None:
+                kept.append(f"base-{number}", keys)
             text, starts, codes = encode_sorted(keys)
             del keys
             self._spool.append(f"text-{number}", np.frombuffer(text, dtype=np.uint8))
@@ -262,9 +278,55 @@ class PostingPacker:
             self._spool.append(f"codes-{number}", codes)
             text_bytes += len(text)
             tokens += len(codes)
+        if folding is not None:
+            folding[0].close()
+        if kept is not None:
+            self._kept, self._kept_words, self._kept_hashes = kept, words, sorted_hashes
         buckets = self.fixed_buckets or bucket_count(text_bytes + 10 * tokens)
         summary = PostingFiles(buckets=buckets, tokens=tokens, postings=self.postings)
         return summary, self._bucket_files(buckets, words, sorted_hashes)
+
+    def close(self) -> None:
+        """Drop the kept postings (their temporary file goes)."""
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
+
+    def fold(
+        self, removed: Iterable[int], added: Iterable[tuple[int, DocTokens]]
+    ) -> tuple[PostingFiles, Iterator[tuple[int, bytes]]]:
+        """Encode the kept postings again, without those of ``removed`` entries, with ``added``.
+
+        What :meth:`encode` gives for the same entries, whatever order they came in;
+        the new postings are kept in turn.
+        """
+        if self._kept is None:
+            raise RuntimeError("fold() needs a packer made with keep=True that has encoded")
+        added = list(added)
+        base_words = self._kept_words
+        known = set(base_words)
+        new_words = sorted({w for _, tokens in added for w in tokens.others} - known)
+        remap: np.ndarray | None = None
+        if new_words:
+            merged = sorted(base_words + new_words)
+            self.vocabulary = {word: i for i, word in enumerate(merged)}
+            remap = np.array([self.vocabulary[w] for w in base_words], dtype=np.uint64)
+            hashes = np.empty(len(merged), dtype=np.uint32)
+            hashes[remap.astype(np.int64)] = self._kept_hashes
+            for word in new_words:
+                hashes[self.vocabulary[word]] = token_hash(word)
+            self._word_hashes = hashes.tolist()
+        else:
+            self.vocabulary = {word: i for i, word in enumerate(base_words)}
+            self._word_hashes = self._kept_hashes.tolist()
+        gone = np.zeros(MAX_DOCS, dtype=bool)
+        gone[np.fromiter(removed, dtype=np.int64)] = True
+        self._folding = (self._kept, gone, remap)
+        self._kept = None
+        self.postings = 0
+        for number, tokens in added:
+            self.add(number, tokens)
+        return self.encode()
 
     def _bucket_files(
         self, buckets: int, words: list[str], word_hashes: np.ndarray
@@ -315,6 +377,25 @@ class PostingPacker:
                 for i in order[bounds[bucket] : bounds[bucket + 1]].tolist()
             )
             yield bucket, ("{" + body + "}").encode()
+
+
+def _recode_words(keys: np.ndarray, numbers: np.ndarray | None) -> np.ndarray:
+    """``keys`` with each word's number replaced by ``numbers[number]``."""
+    if numbers is None or not len(keys):
+        return keys
+    other = keys >= np.uint64(_OTHER << (_DOC_BITS + _WEIGHT_BITS))
+    low = keys[other] & np.uint64((1 << (_DOC_BITS + _WEIGHT_BITS)) - 1)
+    old_ids = ((keys[other] >> _SHIFT) - np.uint64(_OTHER)).astype(np.int64)
+    keys[other] = ((numbers[old_ids] | np.uint64(_OTHER)) << _SHIFT) | low
+    return keys
+
+
+def _kept_part(folding: tuple[_Spool, np.ndarray, np.ndarray | None], number: int) -> np.ndarray:
+    """A partition of kept postings, without the removed entries', words renumbered."""
+    kept, removed, remap = folding
+    keys = kept.take(f"base-{number}", np.uint64)
+    docs = ((keys >> np.uint64(_WEIGHT_BITS)) & np.uint64(MAX_DOCS - 1)).astype(np.int64)
+    return _recode_words(keys[~removed[docs]], remap)
 
 
 def _token_texts(codes: np.ndarray, words: list[str]) -> list[str]:
