@@ -663,6 +663,17 @@ def _live_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
     theme_case = cases[4]
     themes = theme_case.read_text(encoding="utf-8").split("themes: [", 1)[1].split("]", 1)[0]
     new_themes = "results" if "results" not in themes else "learning-forms"
+
+    def new_theme() -> None:
+        # Listed first, so every other theme moves one place down.
+        _edit(
+            content / "taxonomy.yml",
+            "themes:\n",
+            "themes:\n  - id: aaa-new-theme\n    name: 新主题\n"
+            "    description: 测试用的新主题。\n    order: 0\n",
+        )
+        _edit(theme_case, f"themes: [{new_themes}]", f"themes: [aaa-new-theme, {new_themes}]")
+
     return [
         ("title", lambda: _edit(cases[0], "title: ", "title: 标题改动子丑寅")),
         ("body", lambda: _edit(practices[1], "fits: ", "fits: 正文改动卯辰巳。学习制度")),
@@ -671,6 +682,7 @@ def _live_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
         # Practices are never cited, so deleting one leaves the content valid.
         ("deleted", lambda: practices[3].unlink()),
         ("edited back", lambda: _edit(cases[0], "title: 标题改动子丑寅", "title: ")),
+        ("new theme", new_theme),
     ]
 
 
@@ -733,10 +745,16 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
         for base in (url, live.root.parent.as_uri() + "/"):
             expected = _answers(tab, f"{base}fresh-{step}/", queries)
             assert _answers(tab, f"{base}live/", queries) == expected, name
-            for state in ("theme=results", "q=" + quote("学习") + "&kind=case,practice"):
+            states = ["theme=results", "theme=aaa-new-theme", "q=" + quote("学习") + "&kind=case"]
+            for state in states:
                 want = _explore(tab, f"{base}fresh-{step}/", state, explorer="index.html")
                 assert _explore(tab, f"{base}live/", state, explorer="index.html") == want, name
     assert (live.root / SEARCH_DIR / "delta.js").is_file()
+    # The new theme, listed first, shifted every theme's position: rows show the right names.
+    theme_case = sorted((project / "content" / "cases").glob("*.yml"))[4].stem
+    found = _explore(tab, url + "live/", "theme=aaa-new-theme", explorer="index.html")
+    assert found == [f"cases/{theme_case}/"]
+    assert "新主题" in tab.inner_text(".kb-result__themes")
 
 
 def test_live_answers_depend_on_the_overlay(project: Path, served, browser) -> None:
@@ -846,3 +864,30 @@ def test_new_search_terms_rebuild_the_live_index(project: Path) -> None:
     update = index.update(_site_index(project), segmenter=Segmenter(terms))
     assert update.rebuilt
     assert files == _full_files(_site_index(project), Segmenter(terms))
+
+
+def test_an_update_that_fails_half_way_is_followed_by_a_rebuild(project: Path, monkeypatch) -> None:
+    """If an update breaks off, the next one encodes everything, giving a full build's files."""
+    from generator.search import LiveSearchIndex, live
+
+    folder = SearchFolder(project / "site")
+    index = LiveSearchIndex(
+        _site_index(project),
+        directory_urls=True,
+        emit=folder.emit,
+        discard=folder.discard,
+        segmenter=Segmenter(),
+    )
+    edits = dict(_live_edits(project))
+    edits["deleted"]()
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(live, "analyse_entries", broken)
+        with pytest.raises(OSError):
+            index.update(_site_index(project))
+    current = _site_index(project)
+    assert index.update(current).rebuilt
+    assert folder.files() == _full_files(current)

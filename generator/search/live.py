@@ -22,7 +22,8 @@ files are simply written again: they are small or one per entry. The browser
 merges in the overlay's. When the overlay outgrows :data:`MAX_OVERLAY_POSTINGS`,
 it is folded into new base posting files: the base's sorted postings wait in
 a temporary file, so this needs no tokenising, and numbers stay as they are.
-When the taxonomy or the project's search terms change, everything is
+A changed taxonomy rewrites every metadata file (rows hold positions in its
+lists) but no postings. When the project's search terms change, everything is
 tokenised again and numbers follow the listing order once more.
 """
 
@@ -69,7 +70,8 @@ class LiveUpdate:
     """What one call of :meth:`LiveSearchIndex.update` did."""
 
     rebuilt: bool
-    """Everything was tokenised and encoded again (the taxonomy or the terms changed)."""
+    """Everything was tokenised and encoded again (the search terms changed, or the
+    previous update failed half way)."""
     folded: bool
     """The overlay had grown too large and was folded into new base posting files."""
     tokenised: int
@@ -138,6 +140,7 @@ class LiveSearchIndex:
         self._overlay: dict[int, DocTokens] = {}
         self._written = _Written()
         self._packer: PostingPacker | None = None
+        self._unsure = False
         self._build(index, on_progress=on_progress)
 
     # --- the base ---------------------------------------------------------------------
@@ -174,6 +177,7 @@ class LiveSearchIndex:
         self._base_docs = stats.docs
         self._taxonomy = _taxonomy(index)
         self._table = FacetTable(FacetValues.of(index, []), facts)
+        self._unsure = False
         discarded = self._discard(self._written.paths - written.paths)
         self._written = written
         return discarded
@@ -198,8 +202,12 @@ class LiveSearchIndex:
         if segmenter is not None and segmenter.terms != self.segmenter.terms:
             self.segmenter = segmenter
             return self._rebuilt(index, started)
-        if _taxonomy(index) != self._taxonomy:
+        if self._unsure:
             return self._rebuilt(index, started)
+        # An update that fails half way leaves the files and this object's idea of
+        # them apart; the next one starts afresh.
+        self._unsure = True
+        retaxonomised = _taxonomy(index) != self._taxonomy
 
         entries = listed_entries(index)
         digests = index.project.digests
@@ -247,7 +255,8 @@ class LiveSearchIndex:
             if slot.facts != result.facts:
                 dirty_chunks.add(result.number // META_CHUNK)
             if _facet_fields(slot.facts) != _facet_fields(result.facts):
-                self._table.set(result.number, result.facts)
+                if not retaxonomised:  # else the table is made anew below
+                    self._table.set(result.number, result.facts)
                 facets_changed = True
             slot.facts = result.facts
             if slot.digest == slot.base_digest:
@@ -255,12 +264,20 @@ class LiveSearchIndex:
             else:
                 self._overlay[result.number] = result.tokens
             emit(text_path(result.number), result.text)
+        if retaxonomised:
+            # Rows and facet codes hold positions in the taxonomy's lists; tokens do
+            # not depend on it, so the postings stay.
+            self._taxonomy = _taxonomy(index)
+            self._table = FacetTable(FacetValues.of(index, []), [slot.facts for slot in slots])
+            dirty_chunks.update(range((len(slots) + META_CHUNK - 1) // META_CHUNK))
+            facets_changed = True
         folded = sum(map(_postings, self._overlay.values())) > MAX_OVERLAY_POSTINGS
         if folded:
             self._fold(emit)
 
         self._write_overlay(index, order, dirty_chunks, emit, facets_changed=facets_changed)
         self._written.paths -= discarded
+        self._unsure = False
         return LiveUpdate(
             rebuilt=False,
             folded=folded,
@@ -362,7 +379,7 @@ class LiveSearchIndex:
 
 
 def _taxonomy(index: SiteIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What metadata rows refer to by position: a change to it means encoding everything."""
+    """What metadata rows and facet codes refer to by position."""
     return tuple(t.id for t in index.org_types), tuple(t.id for t in index.themes)
 
 
