@@ -18,8 +18,8 @@ from generator.index import SiteIndex, build_index
 from generator.load import ContentCache
 from generator.reads import Read
 from generator.render import Page, RenderedPage, Renderer, plan_pages
-from generator.search_index import DocTokens, SearchDoc, build_search_index
-from generator.segment import read_search_terms, register_search_terms
+from generator.search_index import build_search_index
+from generator.segment import Segmenter, read_search_terms, segmenter_for
 from generator.validate import load_project
 from generator.workers import map_in_workers
 from generator.write import write_if_changed
@@ -128,16 +128,18 @@ def write_search_index(
     directory_urls: bool,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
-    token_cache: dict[SearchDoc, DocTokens] | None = None,
 ) -> None:
     """Write the search index's files into ``site_dir``, leaving unchanged files alone."""
-    # The index segments text; the project's terms must be known before any entry.
-    register_search_terms(read_search_terms(index.project.content_dir))
     build_search_index(
         index,
         directory_urls=directory_urls,
         emit=lambda path, data: write_if_changed(site_dir / path, data),
         workers=workers,
         on_progress=on_progress,
-        token_cache=token_cache,
+        segmenter=project_segmenter(index),
     )
+
+
+def project_segmenter(index: SiteIndex) -> Segmenter:
+    """The segmenter of this build: the standard dictionary plus the project's terms."""
+    return segmenter_for(read_search_terms(index.project.content_dir))

@@ -26,12 +26,12 @@ from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.incremental import PageRecord, is_current, record_page
 from generator.load import ContentCache
-from generator.pipeline import CompiledSite, compile_site, write_pages, write_search_index
+from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
 from generator.render import Routes, page_dest, render_problems
-from generator.search_index import SEARCH_DIR, DocTokens, SearchDoc, build_search_index
-from generator.segment import SEARCH_TERMS_FILE, read_search_terms, register_search_terms
-from generator.write import files_under, write_if_changed
+from generator.search.live import LiveSearchIndex
+from generator.segment import SEARCH_TERMS_FILE
+from generator.write import write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -64,7 +64,8 @@ class Preview:
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self._cache = ContentCache()
-        self._tokens: dict[SearchDoc, DocTokens] = {}
+        self._search: LiveSearchIndex | None = None
+        """The search index, kept current by writing only what each edit changed."""
         self._records: dict[str, PageRecord] = {}
         """What each page was rendered from, to tell which pages an edit touches."""
         self._site: CompiledSite | None = None
@@ -92,7 +93,6 @@ class Preview:
         self.template_dir = options.template_dir
         self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self._cache = ContentCache()
-        self._tokens = {}
         site: CompiledSite | None = None
         try:
             compiled = compile_site(options, cache=self._cache)
@@ -126,12 +126,13 @@ class Preview:
             self._records = {
                 w.src_uri: record_page(pages[w.src_uri], w.reads, values) for w in written
             }
-            write_search_index(
+            self._search = LiveSearchIndex(
                 site.index,
-                site_dir=target,
                 directory_urls=options.directory_urls,
+                emit=lambda path, data: write_if_changed(target / path, data),
+                discard=lambda path: (target / path).unlink(missing_ok=True),
+                segmenter=project_segmenter(site.index),
                 workers=options.workers,
-                token_cache=self._tokens,
             )
         self._rebuild_pending = False
         previous, self.site_dir = self.site_dir, target
@@ -224,22 +225,8 @@ class Preview:
                 self._records.pop(src_uri, None)
 
     def _write_search_index(self, site: CompiledSite) -> None:
-        register_search_terms(read_search_terms(self.content_dir))
-        emitted: set[Path] = set()
-
-        def emit(path: str, data: bytes) -> None:
-            target = self.site_dir / path
-            emitted.add(target)
-            write_if_changed(target, data)
-
-        build_search_index(
-            site.index,
-            directory_urls=self.options.directory_urls,
-            emit=emit,
-            token_cache=self._tokens,
-        )
-        for stale in set(files_under(self.site_dir / SEARCH_DIR)) - emitted:
-            stale.unlink(missing_ok=True)
+        assert self._search is not None  # made by the full build this update follows
+        self._search.update(site.index)
 
     def _publish(self, problems: list[ContentError]) -> None:
         with self.changed:
