@@ -11,17 +11,21 @@ import yaml
 
 from generator.preview import Preview
 from generator.publish import STAMP_FILE
+from generator.search_index import SEARCH_DIR
 from tests.conftest import build_with_mkdocs
 
 Edit = Callable[[Path], set[Path]]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file of a site but its stamp (a preview is not published, so it has none)."""
+    """Every file of a site but its stamp (a preview is not published, so it has none) and
+    its search index: the preview's keeps entry numbers and holds edits in an overlay, so
+    its files differ from a fresh build's while answering every query the same (see
+    tests/test_search.py for that comparison, in the browser)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in folder.rglob("*")
-        if p.is_file() and p.name != STAMP_FILE
+        if p.is_file() and p.name != STAMP_FILE and p.relative_to(folder).parts[0] != SEARCH_DIR
     }
 
 

@@ -133,7 +133,12 @@ def test_stopping_the_preview_removes_its_files_and_odd_requests_do_no_harm(
     temp.mkdir()
     url, server = _start_preview(sample_project, temp=temp)
     try:
-        assert sorted(p.name.rsplit("-", 1)[0] for p in temp.iterdir()) == ["kb-docs", "kb-preview"]
+        # The preview folder, MkDocs's empty docs folder, the search index's kept postings.
+        assert sorted(p.name.rsplit("-", 1)[0] for p in temp.iterdir()) == [
+            "kb-docs",
+            "kb-preview",
+            "kb-search",
+        ]
         with urllib.request.urlopen(url + ".kb-preview/wait?since=abc", timeout=10) as answer:
             assert answer.read().decode().isdigit()
         with urllib.request.urlopen(url + "search/manifest.js", timeout=10) as answer:
@@ -223,4 +228,35 @@ def test_a_deleted_entry_stops_being_served(preview) -> None:
     (project / "content/practices/twice-monthly-study.yml").unlink()  # the content is whole again
     _wait_for_status(url + "practices/twice-monthly-study/", 404)
     assert "kb-problems" not in _get(url)[1]
+    assert server.poll() is None
+
+
+def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, preview) -> None:
+    """After saving an edit, the preview's search finds the new words, not the old ones."""
+    url, project, server = preview
+    entry = project / "content/cases/river-community.yml"
+    original = entry.read_text(encoding="utf-8")
+
+    def found(query: str) -> list[str]:
+        from playwright.sync_api import Error
+
+        page.goto(url)
+        try:
+            return page.evaluate(
+                "async q => (await kbSearch.entries(await kbSearch.search(q))).map(e => e.url)",
+                query,
+            )
+        except Error:  # the preview reloaded the page meanwhile: ask again
+            return found(query)
+
+    assert found("每月两次中心组学习") == ["cases/river-community/"]
+    entry.write_text(
+        original.replace("title: 河畔社区：每月两次中心组学习", "title: 河畔社区：夜校轮讲制度"),
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + 20
+    while found("夜校轮讲") != ["cases/river-community/"]:
+        assert time.monotonic() < deadline, "the edit never became searchable"
+        time.sleep(0.3)
+    assert "cases/river-community/" not in found("每月两次中心组学习")
     assert server.poll() is None
