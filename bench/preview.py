@@ -54,6 +54,11 @@ def _body_contains(text: str) -> str:
     return f"document.body && document.body.innerText.indexOf({_js_text(text)}) >= 0"
 
 
+def _meta_contains(text: str) -> str:
+    """The entry's own details (its themes), not the related entries below them."""
+    return f"(document.querySelector('.kb-meta') || {{}}).innerText.indexOf({_js_text(text)}) >= 0"
+
+
 def _body_lacks(text: str) -> str:
     return f"document.body && document.body.innerText.indexOf({_js_text(text)}) < 0"
 
@@ -109,7 +114,7 @@ def _edits(project: Path, round_number: int) -> list[Edit]:
             "主题",
             page,
             rewrite(lambda d: d.update(themes=[unused["id"], *d["themes"][1:]])),
-            _body_contains(unused["name"]),
+            _meta_contains(unused["name"]),
             restore,
         ),
         Edit("新条目", "cases/", add, _body_contains(new_title), lambda: None),
