@@ -469,6 +469,20 @@ def test_partitioned_and_spilled_postings_encode_every_token(project: Path, monk
     assert {p for p in in_memory if "/p/" not in p} == {p for p in many if "/p/" not in p}
 
 
+def test_workers_give_the_same_files(project: Path, monkeypatch) -> None:
+    """Tokenised by two forked workers, the index is byte for byte the one built in process."""
+    from generator import workers
+
+    index = _site_index(project)
+    alone = _full_files(index)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 10)
+    shared: dict[str, bytes] = {}
+    build_search_index(
+        index, directory_urls=True, emit=shared.__setitem__, workers=2, segmenter=Segmenter()
+    )
+    assert shared == alone
+
+
 def test_full_builds_have_no_overlay(project: Path) -> None:
     """A full build writes no delta.js and its manifest names no overlay."""
     files = _full_files(_site_index(project))

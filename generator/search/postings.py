@@ -161,7 +161,8 @@ class PostingPacker:
     ``buckets`` fixes the number of files (the preview's overlay uses a few);
     without it, the count follows the encoded size (:func:`bucket_count`).
     ``partitions`` (a power of two) is how many parts the postings are sorted in.
-    With ``keep``, the sorted postings stay in a temporary file after encoding, so
+    ``memory_limit`` is how many bytes of them may wait in memory (by default
+    :data:`_MEMORY_LIMIT`); the rest wait in temporary files. With ``keep``, the sorted postings stay in a temporary file after encoding, so
     that :meth:`fold` can encode them again with some entries replaced, without
     tokenising anything.
     """
@@ -171,7 +172,7 @@ class PostingPacker:
         *,
         buckets: int | None = None,
         partitions: int = PARTITIONS,
-        memory_limit: int = _MEMORY_LIMIT,
+        memory_limit: int | None = None,
         keep: bool = False,
     ) -> None:
         if partitions & (partitions - 1) or (buckets and buckets & (buckets - 1)):
@@ -187,10 +188,12 @@ class PostingPacker:
         self.vocabulary: dict[str, int] = {}
         """Words (every token that is not a character pair) by number, first seen first."""
         self._word_hashes: list[int] = []
+        self._hash_array = np.zeros(0, dtype=np.uint32)
+        """:attr:`_word_hashes` as an array, extended as words come (not copied whole each time)."""
         self._parts: list[np.ndarray] = []
         self._gathered = 0
         self.postings = 0
-        self._spool = _Spool(memory_limit)
+        self._spool = _Spool(_MEMORY_LIMIT if memory_limit is None else memory_limit)
 
     def add(self, number: int, tokens: DocTokens) -> None:
         """Add the tokens of entry ``number``; entries may come in any order, each once."""
@@ -216,6 +219,13 @@ class PostingPacker:
         if self._gathered >= _FLUSH_POSTINGS:
             self._partition()
 
+    def _word_hash_array(self) -> np.ndarray:
+        known = len(self._hash_array)
+        if known < len(self._word_hashes):
+            fresh = np.array(self._word_hashes[known:], dtype=np.uint32)
+            self._hash_array = np.concatenate([self._hash_array, fresh])
+        return self._hash_array
+
     def _hashes(self, codes: np.ndarray, word_hashes: np.ndarray) -> np.ndarray:
         """The token hash of each token code (pair codes, or words by number)."""
         words = codes >= np.uint64(_OTHER)
@@ -230,7 +240,7 @@ class PostingPacker:
         self._parts = []
         self._gathered = 0
         self.postings += len(keys)
-        word_hashes = np.array(self._word_hashes, dtype=np.uint32)
+        word_hashes = self._word_hash_array()
         partition = (self._hashes(keys >> _SHIFT, word_hashes) % np.uint32(self.partitions)).astype(
             np.uint8
         )
@@ -251,11 +261,12 @@ class PostingPacker:
         words = sorted(self.vocabulary)
         renumber = np.empty(len(words), dtype=np.uint64)
         renumber[[self.vocabulary[w] for w in words]] = np.arange(len(words), dtype=np.uint64)
-        hashes = np.array(self._word_hashes, dtype=np.uint32)
+        hashes = self._word_hash_array()
         sorted_hashes = np.empty_like(hashes)
         sorted_hashes[renumber.astype(np.int64)] = hashes
         self.vocabulary = {}
         self._word_hashes = []
+        self._hash_array = np.zeros(0, dtype=np.uint32)
         folding, self._folding = self._folding, None
         kept = _Spool(0) if self.keep else None  # straight to disk: kept for a whole preview
         text_bytes = tokens = 0
@@ -315,10 +326,11 @@ class PostingPacker:
             hashes[remap.astype(np.int64)] = self._kept_hashes
             for word in new_words:
                 hashes[self.vocabulary[word]] = token_hash(word)
-            self._word_hashes = hashes.tolist()
+            self._word_hashes, self._hash_array = hashes.tolist(), hashes
         else:
             self.vocabulary = {word: i for i, word in enumerate(base_words)}
             self._word_hashes = self._kept_hashes.tolist()
+            self._hash_array = self._kept_hashes.copy()
         gone = np.zeros(MAX_DOCS, dtype=bool)
         gone[np.fromiter(removed, dtype=np.int64)] = True
         self._folding = (self._kept, gone, remap)
