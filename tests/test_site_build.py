@@ -421,3 +421,18 @@ def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
     )
     settled = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
     assert settled.returncode == 0 and "高度相似" not in settled.stderr, settled.stderr
+
+
+def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
+    """Steps stay one numbered list, commands inside them are code blocks, and wrapped
+    Chinese lines join without a stray space."""
+    html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
+    body = html[html.index("<article") : html.index("</article>")]
+    first_list = re.search(r"<ol>(.*?)</ol>", body, re.S)
+    assert first_list and first_list.group(1).count("<li>") == 6
+    assert re.search(r"<li>\s*<p><strong>新建条目文件。</strong>.*?<pre>", first_list.group(1), re.S)
+    assert "<p><code>bash" not in body
+    chinese = "[\u4e00-\u9fff，。、；：（）“”]"
+    paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
+    assert paragraphs and not [p for p in paragraphs if re.search(f"{chinese}\\s*\\n", p)]
+    assert "单位名称、时间、做法" in re.sub(r"<[^>]+>", "", body)
