@@ -154,11 +154,57 @@ def _edited(path: Path, change: Callable[[str], str]) -> Iterator[None]:
         path.write_text(original, encoding="utf-8")
 
 
-def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> dict[str, Any]:
-    """Seconds a :class:`LiveSearchIndex` takes to follow one edit of each kind."""
+class _Follower:
+    """What follows the edits: a live index, or a full index with a token cache (the old way)."""
+
+    def __init__(
+        self,
+        index: SiteIndex,
+        emit: Callable[[str, bytes], None],
+        *,
+        live: bool,
+        workers: int,
+        terms: list[str],
+    ) -> None:
+        self.emit = emit
+        self.live = None
+        if live:
+            from generator.search.live import LiveSearchIndex
+            from generator.segment import Segmenter
+
+            self.live = LiveSearchIndex(
+                index, directory_urls=True, emit=emit, segmenter=Segmenter(terms), workers=workers
+            )
+        else:
+            from generator.search_index import build_search_index
+            from generator.segment import register_search_terms
+
+            register_search_terms(terms)
+            self.cache: dict[Any, Any] = {}
+            build_search_index(
+                index, directory_urls=True, emit=emit, workers=workers, token_cache=self.cache
+            )
+
+    def update(self, index: SiteIndex) -> None:
+        if self.live is not None:
+            self.live.update(index)
+        else:
+            from generator.search_index import build_search_index
+
+            build_search_index(index, directory_urls=True, emit=self.emit, token_cache=self.cache)
+
+
+def measure_live(
+    project: Path, site: Path, workers: int, *, live: bool = True, rounds: int = 3
+) -> dict[str, Any]:
+    """Seconds the search index takes to follow one edit of each kind.
+
+    With ``live``, a :class:`~generator.search.live.LiveSearchIndex` follows them;
+    without, the whole index is built again with a token cache, as the preview
+    did before (and still can), writing only files whose bytes changed.
+    """
     from generator.load import ContentCache
-    from generator.search.live import LiveSearchIndex
-    from generator.segment import Segmenter, read_search_terms
+    from generator.segment import read_search_terms
 
     content = project / "content"
     cache = ContentCache()
@@ -168,20 +214,20 @@ def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> di
 
     shutil.rmtree(site, ignore_errors=True)
     index = reload()
+    entries = len(index.project.entries)
     written: list[str] = []
     emit = _writer(site)
 
     def record(path: str, data: bytes) -> None:
+        target = site / path
+        if target.is_file() and target.read_bytes() == data:
+            return  # as write_if_changed: the same bytes are not written again
         written.append(path)
         emit(path, data)
 
     started = time.perf_counter()
-    live = LiveSearchIndex(
-        index,
-        directory_urls=True,
-        emit=record,
-        segmenter=Segmenter(read_search_terms(content)),
-        workers=workers,
+    follower = _Follower(
+        index, record, live=live, workers=workers, terms=read_search_terms(content)
     )
     first = time.perf_counter() - started
     case = sorted((content / "cases").glob("*.yml"))[rounds + 1]
@@ -211,18 +257,63 @@ def measure_live(project: Path, site: Path, workers: int, rounds: int = 3) -> di
                 index = reload()
                 written.clear()
                 started = time.perf_counter()
-                live.update(index)
+                follower.update(index)
                 timings.setdefault(kind, []).append(time.perf_counter() - started)
                 files.setdefault(kind, []).append(len(written))
-            live.update(reload())  # back to the original content before the next edit
-    return {
-        "entries": len(index.project.entries),
+            follower.update(reload())  # back to the original content before the next edit
+    result = {
+        "entries": entries,
+        "live": live,
         "first_build_seconds": round(first, 2),
         "update_ms": {k: [round(t * 1000, 1) for t in v] for k, v in timings.items()},
         "update_ms_median": round(
             statistics.median(t for v in timings.values() for t in v) * 1000, 1
         ),
         "files_written": files,
+    }
+    if live:
+        result |= _overlay_costs(follower, reload, content)
+    return result
+
+
+def _overlay_costs(
+    follower: _Follower, reload: Callable[[], SiteIndex], content: Path
+) -> dict[str, Any]:
+    """One edit's cost with a large overlay, and folding the overlay into the base."""
+    from generator.search import live as live_module
+
+    assert follower.live is not None
+    cases = sorted((content / "cases").glob("*.yml"))[20:]
+    limit = live_module.MAX_OVERLAY_POSTINGS
+    originals = {path: path.read_text(encoding="utf-8") for path in cases[:90]}
+    try:
+        live_module.MAX_OVERLAY_POSTINGS = 10**12  # let the overlay grow for this measure
+        for path, text in originals.items():
+            path.write_text(text.replace("title: ", "title: 批量", 1), encoding="utf-8")
+        follower.update(reload())
+        last = cases[90]
+        originals[last] = last.read_text(encoding="utf-8")
+        last.write_text(originals[last].replace("title: ", "title: 再改", 1), encoding="utf-8")
+        index = reload()
+        started = time.perf_counter()
+        update = follower.live.update(index)
+        large = time.perf_counter() - started
+        live_module.MAX_OVERLAY_POSTINGS = 0
+        last.write_text(originals[last].replace("title: ", "title: 三改", 1), encoding="utf-8")
+        index = reload()
+        started = time.perf_counter()
+        folded = follower.live.update(index)
+        fold = time.perf_counter() - started
+        assert folded.folded
+    finally:
+        live_module.MAX_OVERLAY_POSTINGS = limit
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+    return {
+        "large_overlay_entries": update.overlay,
+        "large_overlay_ms": round(large * 1000, 1),
+        "fold_seconds": round(fold, 2),
+        "fold_files": folded.written,
     }
 
 
@@ -245,9 +336,14 @@ def _deleted(path: Path) -> Iterator[None]:
         path.write_bytes(original)
 
 
+def _duration(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
 def write_report(results: Path, path: Path) -> None:
     """bench/SEARCH.md from the JSON lines the measurements appended to ``results``."""
     rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line]
+    rows.sort(key=lambda r: (r["entries"], r.get("label") != "改动前"))  # before, then after
     full = [r for r in rows if "update_ms" not in r]
     live = [r for r in rows if "update_ms" in r]
     lines = [
@@ -279,22 +375,32 @@ def write_report(results: Path, path: Path) -> None:
             "",
             "## 预览：一次修改后更新检索索引",
             "",
-            "`LiveSearchIndex.update` 的用时（不含读入内容），每种修改三次；“文件”为写出的文件数。",
+            "从保存后读入内容完毕算起，到检索文件写完为止，每种修改三次；“文件”为写出（内容有变）的文件数。"
+            "改动前的预览每次都重新生成整个索引（有分词缓存），改动后由 `LiveSearchIndex` 只写变化的部分。",
             "",
             "| 版本 | 条目数 | 首次生成 | 改标题 | 改正文 | 改主题 | 新增条目 | 删除条目 | 中位数 | 文件 |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in live:
             cells = [
-                " / ".join(f"{t:.0f}" for t in r["update_ms"][kind]) + " ms"
+                " / ".join(_duration(t) for t in r["update_ms"][kind])
                 for kind in ("title", "body", "theme", "new", "deleted")
             ]
             files = max(n for counts in r["files_written"].values() for n in counts)
             lines.append(
                 f"| {r.get('label', '')} | {r['entries']:,} | {r['first_build_seconds']:.1f} s | "
                 + " | ".join(cells)
-                + f" | {r['update_ms_median']:.0f} ms | ≤ {files} |"
+                + f" | {_duration(r['update_ms_median'])} | ≤ {files:,} |"
             )
+        for r in live:
+            if "fold_seconds" in r:
+                lines += [
+                    "",
+                    f"{r['entries']:,} 个条目时，覆盖层已有 {r['large_overlay_entries']} 个改过的条目，"
+                    f"再改一个用时 {r['large_overlay_ms']:.0f} ms；覆盖层超过上限"
+                    f"（`live.MAX_OVERLAY_POSTINGS`）时并入基础文件，不需重新分词，"
+                    f"用时 {r['fold_seconds']:.1f} s，写出 {r['fold_files']:,} 个文件。",
+                ]
     machine = f"{os.uname().machine}，{os.cpu_count()} 核，"
     machine += f"{psutil.virtual_memory().total / 2**30:.0f} GiB 内存"
     lines += ["", f"机器：{machine}。", ""]
@@ -308,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="an existing synthetic project to use")
     parser.add_argument("--workers", type=int, default=worker_count())
     parser.add_argument("--live", action="store_true", help="measure live updates instead")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="with --live: a full rebuild with a token cache per edit (the preview's old way)",
+    )
     parser.add_argument("--out", type=Path, help="append the result as one JSON line")
     parser.add_argument("--label", default="", help="which version was measured")
     parser.add_argument("--report", type=Path, help="write bench/SEARCH.md from these results")
@@ -319,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     project = args.corpus or corpus(args.work, args.size)
     site = args.work / f"site-{args.size}"
     if args.live:
-        result = measure_live(project, site, args.workers)
+        result = measure_live(project, site, args.workers, live=not args.cached)
     else:
         started = time.perf_counter()
         index = load(project, args.workers)

@@ -43,6 +43,7 @@ __all__ = [
     "query_terms",
     "read_search_terms",
     "register_search_terms",
+    "registered_segmenter",
     "segmenter_for",
 ]
 
@@ -70,7 +71,8 @@ _TERM_FREQUENCY = 100_000
 
 
 _COMMON_WIDE = tuple(
-    (chr(code), chr(code - 0xFEE0)) for code in (0xFF0C, 0xFF1A, 0xFF1B, 0xFF08, 0xFF09, 0xFF01, 0xFF1F)
+    (chr(code), chr(code - 0xFEE0))
+    for code in (0xFF0C, 0xFF1A, 0xFF1B, 0xFF08, 0xFF09, 0xFF01, 0xFF1F)
 )
 """Full-width ，：；（）！？ and their NFKC forms. Chinese text is full of them, and any one
 sends NFKC down its slow path (about 50 times slower on a typical entry); replacing

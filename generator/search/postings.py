@@ -6,8 +6,8 @@ character pairs use 36, other tokens set bit 36 over their vocabulary number),
 entry number (20 bits), weight (6 bits).
 
 Postings are not held all at once. As entries arrive they are split into
-:data:`PARTITIONS` partitions by the hash of their token, and a partition
-larger than memory allows goes to a temporary file. A partition holds every
+:data:`PARTITIONS` partitions by the hash of their token; beyond a memory
+limit, partitions wait in temporary files. A partition holds every
 posting of its tokens, so each one is sorted and encoded on its own. Bucket
 counts are powers of two, so when there are at least as many buckets as
 partitions every bucket's tokens lie in one partition (``hash % buckets``
