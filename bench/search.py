@@ -176,10 +176,11 @@ class _Follower:
                 index, directory_urls=True, emit=emit, segmenter=Segmenter(terms), workers=workers
             )
         else:
+            # The code before LiveSearchIndex took the terms and a token cache this way.
+            import generator.segment as segment
             from generator.search_index import build_search_index
-            from generator.segment import register_search_terms
 
-            register_search_terms(terms)
+            segment.register_search_terms(terms)  # type: ignore[attr-defined]
             self.cache: dict[Any, Any] = {}
             build_search_index(
                 index, directory_urls=True, emit=emit, workers=workers, token_cache=self.cache
@@ -417,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cached",
         action="store_true",
-        help="with --live: a full rebuild with a token cache per edit (the preview's old way)",
+        help="with --live: a full rebuild with a token cache per edit (the preview's old way; "
+        "only the code before LiveSearchIndex has it)",
     )
     parser.add_argument("--out", type=Path, help="append the result as one JSON line")
     parser.add_argument("--label", default="", help="which version was measured")

@@ -42,9 +42,8 @@ __all__ = [
     "normalize",
     "query_terms",
     "read_search_terms",
-    "register_search_terms",
-    "registered_segmenter",
     "segmenter_for",
+    "standard_segmenter",
 ]
 
 CJK_RANGES: tuple[tuple[int, int], ...] = (
@@ -140,22 +139,9 @@ def segmenter_for(terms: Iterable[str]) -> Segmenter:
     return _segmenter(tuple(dict.fromkeys(terms)))
 
 
-_project_terms: tuple[str, ...] = ()
-
-
-def register_search_terms(terms: Iterable[str]) -> None:
-    """Set the terms a search index built without an explicit segmenter uses.
-
-    Each call replaces the previous terms (it used to add to rjieba's process-wide
-    dictionary for good). Callers that can should pass ``segmenter=`` instead.
-    """
-    global _project_terms
-    _project_terms = tuple(dict.fromkeys(terms))
-
-
-def registered_segmenter() -> Segmenter:
-    """The segmenter for the terms last given to :func:`register_search_terms`."""
-    return segmenter_for(_project_terms)
+def standard_segmenter() -> Segmenter:
+    """A segmenter with the standard dictionary alone (no project terms)."""
+    return segmenter_for(())
 
 
 # --- document side --------------------------------------------------------------------

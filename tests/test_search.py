@@ -515,16 +515,6 @@ def test_segmenters_keep_their_own_terms() -> None:
     assert "学习型党组织建设" not in Segmenter([]).word_tokens(text)
 
 
-def test_registered_terms_replace_earlier_ones() -> None:
-    """register_search_terms sets the terms of later builds; it no longer adds to them for good."""
-    from generator.segment import register_search_terms, registered_segmenter
-
-    register_search_terms(["学习型党组织建设"])
-    assert "学习型党组织建设" in registered_segmenter().word_tokens("推进学习型党组织建设")
-    register_search_terms([])
-    assert "学习型党组织建设" not in registered_segmenter().word_tokens("推进学习型党组织建设")
-
-
 # --- one ranking, in the browser ---------------------------------------------------------
 
 SEARCH_PAGE = """<!doctype html>

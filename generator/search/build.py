@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.index import SiteIndex
 from generator.model import Entry
-from generator.search.documents import EntryFacts, SearchDoc, listed_entries, search_document
+from generator.search.documents import EntryFacts, listed_entries, search_document
 from generator.search.files import (
     META_CHUNK,
     Emit,
@@ -31,7 +31,7 @@ from generator.search.files import (
 )
 from generator.search.postings import PostingPacker
 from generator.search.tokens import DocTokens, document_tokens
-from generator.segment import Segmenter, registered_segmenter
+from generator.segment import Segmenter, standard_segmenter
 from generator.workers import iter_in_workers
 
 
@@ -54,8 +54,6 @@ class AnalysedEntry:
     facts: EntryFacts
     text: bytes
     """The entry's text file (``t/<number>.js``)."""
-    doc: SearchDoc | None
-    """The whole document, only when the caller keeps a token cache keyed by it."""
 
 
 def analyse_entry(
@@ -64,7 +62,6 @@ def analyse_entry(
     entries: Sequence[Entry],
     directory_urls: bool,
     segmenter: Segmenter,
-    known: dict[SearchDoc, DocTokens] | None = None,
 ) -> AnalysedEntry:
     """Tokens, facts and text file of ``entries[position]`` under entry ``number``.
 
@@ -73,15 +70,11 @@ def analyse_entry(
     """
     number, position = item
     doc = search_document(entries[position], directory_urls=directory_urls)
-    tokens = known.get(doc) if known is not None else None
-    if tokens is None:
-        tokens = document_tokens(doc, segmenter)
     return AnalysedEntry(
         number=number,
-        tokens=tokens,
+        tokens=document_tokens(doc, segmenter),
         facts=doc.facts(),
         text=text_file(number, doc.body)[1],
-        doc=doc if known is not None else None,
     )
 
 
@@ -93,7 +86,6 @@ def analyse_entries(
     segmenter: Segmenter,
     workers: int,
     on_progress: Callable[[int], None] | None = None,
-    known: dict[SearchDoc, DocTokens] | None = None,
 ) -> Iterator[AnalysedEntry]:
     """:func:`analyse_entry` for each ``(number, position)`` item, in order."""
     work = functools.partial(
@@ -101,7 +93,6 @@ def analyse_entries(
         entries=entries,
         directory_urls=directory_urls,
         segmenter=segmenter,
-        known=known,
     )
     return iter_in_workers(work, items, workers=workers, on_progress=on_progress)
 
@@ -113,24 +104,22 @@ def build_search_index(
     emit: Emit,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
-    token_cache: dict[SearchDoc, DocTokens] | None = None,
     segmenter: Segmenter | None = None,
 ) -> SearchIndexStats:
     """Tokenise every entry and hand every index file to ``emit``.
 
-    ``segmenter`` carries the project's terms (without one, the terms last given
-    to :func:`generator.segment.register_search_terms`). With a ``token_cache``,
-    entries whose text did not change are not tokenised again; afterwards the
-    cache holds exactly the current entries' tokens.
+    ``segmenter`` carries the project's terms (without one, the standard
+    dictionary alone is used). A preview keeps a
+    :class:`~generator.search.live.LiveSearchIndex` instead, which writes only
+    what an edit changed.
     """
     stats, _ = write_full_index(
         index,
         directory_urls=directory_urls,
         emit=emit,
-        segmenter=segmenter or registered_segmenter(),
+        segmenter=segmenter or standard_segmenter(),
         workers=workers,
         on_progress=on_progress,
-        token_cache=token_cache,
     )
     return stats
 
@@ -143,7 +132,6 @@ def write_full_index(
     segmenter: Segmenter,
     workers: int,
     on_progress: Callable[[int], None] | None = None,
-    token_cache: dict[SearchDoc, DocTokens] | None = None,
     packer: PostingPacker | None = None,
 ) -> tuple[SearchIndexStats, list[EntryFacts]]:
     """:func:`build_search_index`, also giving the facts of every entry by number.
@@ -155,7 +143,6 @@ def write_full_index(
     facts: list[EntryFacts] = []
     positions = FacetValues.of(index, []).positions()
     rows: list[Any] = []
-    current: dict[SearchDoc, DocTokens] = {}
     analysed = analyse_entries(
         entries,
         [(number, number) for number in range(len(entries))],
@@ -163,7 +150,6 @@ def write_full_index(
         segmenter=segmenter,
         workers=workers,
         on_progress=on_progress,
-        known=token_cache,
     )
     for entry in analysed:
         packer.add(entry.number, entry.tokens)
@@ -173,14 +159,8 @@ def write_full_index(
         if len(rows) == META_CHUNK:
             emit(*meta_file(entry.number // META_CHUNK, rows))
             rows = []
-        if entry.doc is not None:
-            current[entry.doc] = entry.tokens
     if rows:
         emit(*meta_file((len(facts) - 1) // META_CHUNK, rows))
-    if token_cache is not None:
-        token_cache.clear()
-        token_cache.update(current)
-    del current
     summary, buckets = packer.encode()
     values = FacetValues.of(index, facts)
     emit(*manifest_file(values, docs=len(facts), buckets=summary.buckets))

@@ -53,7 +53,7 @@ from generator.search.files import (
 )
 from generator.search.postings import MAX_DOCS, PostingPacker
 from generator.search.tokens import DocTokens
-from generator.segment import Segmenter, registered_segmenter
+from generator.segment import Segmenter, standard_segmenter
 
 OVERLAY_SHARDS = 16
 """Files the overlay's postings are split into: a query loads only those of its tokens."""
@@ -133,7 +133,7 @@ class LiveSearchIndex:
         self.directory_urls = directory_urls
         self.emit = emit
         self.discard = discard
-        self.segmenter = segmenter or registered_segmenter()
+        self.segmenter = segmenter or standard_segmenter()
         self.workers = workers
         self._slots: list[_Slot] = []
         self._numbers: dict[str, int] = {}

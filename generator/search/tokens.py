@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from generator.search.documents import SearchDoc
-from generator.segment import CJK_RUN, Segmenter, normalize, registered_segmenter, single_tokens
+from generator.segment import CJK_RUN, Segmenter, normalize, single_tokens, standard_segmenter
 
 TITLE, SUMMARY, HEADING = 32, 16, 8
 """Weight bits: where in the entry a token occurs. The low three bits grade its frequency."""
@@ -37,10 +37,9 @@ class DocTokens:
 def document_tokens(doc: SearchDoc, segmenter: Segmenter | None = None) -> DocTokens:
     """Every token of the entry, weighted by frequency and by where it occurs.
 
-    ``segmenter`` finds dictionary words; without one, the terms given to
-    :func:`generator.segment.register_search_terms` are used.
+    ``segmenter`` finds dictionary words (by default with no project terms).
     """
-    words = (segmenter or registered_segmenter()).word_tokens
+    words = (segmenter or standard_segmenter()).word_tokens
     title = normalize(doc.title)
     summary = normalize(doc.summary)
     headings = normalize("\n".join(doc.headings))
