@@ -150,8 +150,8 @@ class Framer:
         key = (folder, has_toc, rendered.hide)
         if key not in self.shells:
             sample = RenderedPage(
-                f"{folder}/{_SLUG}.md",
-                "",
+                f"{folder}/{_SLUG}.md" if folder else f"{_SLUG}.md",
+                _SLUG,  # any title: the frame prints its title parts only when there is one
                 "",
                 [Heading(2, _SKIP, "")] if has_toc else [],
                 rendered.hide,

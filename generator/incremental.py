@@ -1,30 +1,22 @@
-"""Which pages an edit touches: each page is compared by what it read while it rendered.
+"""Which pages an edit touches, from what each page read while it rendered.
 
 A page's bytes follow from its own plan (template, title, context: its entry, or
 the entries of its listing) and from what its template and outline looked up in
-the site index (see :mod:`generator.reads`). After an edit, a page whose plan and
-every one of whose reads give the same values in the new index renders the same
-bytes, and is left alone; any other page is rendered again, and what it reads
-this time is recorded for the next edit.
+the site index (see :mod:`generator.reads`). :class:`Dependencies` keeps, for
+every read, its value when last rendered and the pages that made it. After an
+edit, only reads whose value in the new index differs, and pages whose plan
+differs, send pages to be rendered again; what those pages read this time is
+recorded for the next edit. The work grows with the number of different reads
+and pages, never with pages times reads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from generator.reads import Read, ReadValues
 from generator.render import Page
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """What one page was rendered from."""
-
-    plan: Any
-    """The page's own plan described: where it goes, its title, template and context."""
-    reads: dict[Read, Any]
-    """The value behind each of its reads, described, when it was rendered."""
 
 
 def describe_plan(page: Page, values: ReadValues) -> Any:
@@ -38,15 +30,49 @@ def describe_plan(page: Page, values: ReadValues) -> Any:
     )
 
 
-def record_page(page: Page, reads: frozenset[Read], values: ReadValues) -> PageRecord:
-    """The record of ``page`` just rendered against the index behind ``values``."""
-    return PageRecord(describe_plan(page, values), {read: values.value(read) for read in reads})
+class Dependencies:
+    """What every page of a site was rendered from."""
 
+    def __init__(self) -> None:
+        self.plans: dict[str, Any] = {}
+        """Each page's plan, described, when it was rendered."""
+        self.reads: dict[str, frozenset[Read]] = {}
+        """What each page read."""
+        self.values: dict[Read, Any] = {}
+        """Each read's value when the pages that made it were rendered (all pages reading
+        something are rendered again when it changes, so they agree on its value)."""
+        self.readers: dict[Read, set[str]] = {}
 
-def is_current(record: PageRecord | None, page: Page, values: ReadValues) -> bool:
-    """Whether ``page`` would render exactly as it did when ``record`` was made."""
-    return (
-        record is not None
-        and record.plan == describe_plan(page, values)
-        and all(values.value(read) == value for read, value in record.reads.items())
-    )
+    def record(self, page: Page, reads: frozenset[Read], values: ReadValues) -> None:
+        """``page`` was just rendered against the index behind ``values``, reading ``reads``."""
+        src_uri = page.src_uri
+        self.forget(src_uri)
+        self.plans[src_uri] = describe_plan(page, values)
+        self.reads[src_uri] = reads
+        for read in reads:
+            self.values[read] = values.value(read)
+            self.readers.setdefault(read, set()).add(src_uri)
+
+    def forget(self, src_uri: str) -> None:
+        """Drop what is known of a page (it is gone, or about to be recorded again)."""
+        self.plans.pop(src_uri, None)
+        for read in self.reads.pop(src_uri, ()):
+            readers = self.readers.get(read)
+            if readers is not None:
+                readers.discard(src_uri)
+                if not readers:
+                    del self.readers[read]
+                    del self.values[read]
+
+    def stale(self, pages: Iterable[Page], values: ReadValues) -> list[Page]:
+        """The ``pages`` that would not render as they did: new ones, and those whose plan
+        or any of whose reads changed."""
+        touched: set[str] = set()
+        for read, value in self.values.items():
+            if values.value(read) != value:
+                touched |= self.readers[read]
+        return [
+            page
+            for page in pages
+            if page.src_uri in touched or self.plans.get(page.src_uri) != describe_plan(page, values)
+        ]

@@ -6,6 +6,7 @@ import functools
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pypinyin import lazy_pinyin
 
@@ -38,6 +39,8 @@ class SiteIndex:
     """Best-ranked other entries for each entry id."""
     cited_by: dict[str, list[BestPractice]]
     """For each case or material id, the practices that cite it."""
+    relatedness_key: tuple[Any, ...] = ()
+    """Everything related entries are ranked from; the same key means the same ranking."""
 
     def theme(self, theme_id: str) -> Taxon:
         return next(t for t in self.themes if t.id == theme_id)
@@ -61,8 +64,13 @@ def _pinyin(char: str) -> str:
     return lazy_pinyin(char)[0]
 
 
-def build_index(project: Project) -> SiteIndex:
-    """Group and cross-reference the validated project."""
+def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteIndex:
+    """Group and cross-reference the validated project.
+
+    With the ``previous`` index of the same site (a preview's last update), related
+    entries are not ranked again when nothing they are ranked from has changed, as
+    when an edit only rewords an entry or changes its title.
+    """
     entries = sorted(project.entries.values(), key=entry_sort_key)
     themes = sorted(project.taxonomy.themes, key=lambda t: (t.order, t.id))
     org_types = sorted(project.taxonomy.org_types, key=lambda t: (t.order, t.id))
@@ -82,6 +90,18 @@ def build_index(project: Project) -> SiteIndex:
             for target in entry.cases:
                 cited_by.setdefault(target, []).append(entry)
 
+    # Ranked in id order, so that ties do not depend on titles and a retitled entry
+    # leaves every ranking as it was.
+    ranked = sorted(entries, key=lambda entry: (_KIND_ORDER[entry.kind], entry.id))
+    key = _relatedness_key(ranked)
+    if previous is not None and previous.relatedness_key == key:
+        entries_by_id = project.entries
+        related = {
+            entry_id: [entries_by_id[other.id] for other in others]
+            for entry_id, others in previous.related.items()
+        }
+    else:
+        related = resolve_related(ranked)
     return SiteIndex(
         project=project,
         themes=themes,
@@ -90,8 +110,22 @@ def build_index(project: Project) -> SiteIndex:
         by_org_type=by_org_type,
         by_kind=by_kind,
         matrix=matrix,
-        related=resolve_related(entries),
+        related=related,
         cited_by=cited_by,
+        relatedness_key=key,
+    )
+
+
+def _relatedness_key(ranked: list[Entry]) -> tuple[Any, ...]:
+    return tuple(
+        (
+            entry.id,
+            entry.kind,
+            entry.org_type,
+            tuple(sorted(entry.themes)),
+            tuple(entry.cases) if isinstance(entry, BestPractice) else (),
+        )
+        for entry in ranked
     )
 
 

@@ -173,7 +173,11 @@ def read_documents(
         touched = None
         if cache is not None:
             cache.files = found
-            cache.resolved = {path.resolve(): path for path, _ in found.yaml}
+            # Resolving ten thousand paths takes a while; joining the resolved folder does not.
+            # (A file reached through a link inside the folder is then not recognised, which
+            # only costs that edit a walk.)
+            real = content_dir.resolve()
+            cache.resolved = {real / relative: path for path, relative in found.yaml}
     shown_dir = display_path(content_dir, root)
     results: dict[Path, tuple[Document | None, list[ContentError]]] = {}
     stamps: dict[Path, tuple[int, int]] = {}

@@ -57,13 +57,15 @@ def compile_site(
     cache: ContentCache | None = None,
     changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
+    previous: SiteIndex | None = None,
 ) -> CompiledSite:
     """Load, validate, index and plan; raises ``ContentErrors`` before anything is rendered.
 
     A preview passes the ``cache`` and template ``environment`` of its last run,
     so unchanged files are not read again and templates are not compiled again, and
     the files the edit ``changed`` (resolved paths), so that no other file is looked at
-    when only known files were modified.
+    when only known files were modified, and its ``previous`` index, so that what an
+    edit did not change is not worked out again.
     """
     project = load_project(
         options.content_dir,
@@ -73,7 +75,7 @@ def compile_site(
         cache=cache,
         changed=changed,
     )
-    index = build_index(project)
+    index = build_index(project, previous=previous)
     renderer = Renderer(
         options.template_dir,
         index,

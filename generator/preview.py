@@ -24,7 +24,7 @@ from pathlib import Path
 from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
-from generator.incremental import PageRecord, is_current, record_page
+from generator.incremental import Dependencies
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
@@ -66,7 +66,7 @@ class Preview:
         self._cache = ContentCache()
         self._search: LiveSearchIndex | None = None
         """The search index, kept current by writing only what each edit changed."""
-        self._records: dict[str, PageRecord] = {}
+        self._pages = Dependencies()
         """What each page was rendered from, to tell which pages an edit touches."""
         self._site: CompiledSite | None = None
         self._rebuild_pending = False
@@ -118,14 +118,12 @@ class Preview:
         target = self.base_dir / f"site-{self._builds}"
         planned = {page.src_uri for page in site.pages} if site else set()
         self.framer = build_theme(config, site_dir=target, planned=planned)
-        self._records = {}
+        self._pages = Dependencies()
         if site is not None:
             written = write_pages(site, self.framer, site_dir=target, workers=options.workers)
             values = ReadValues(site.index)
-            pages = {page.src_uri: page for page in site.pages}
-            self._records = {
-                w.src_uri: record_page(pages[w.src_uri], w.reads, values) for w in written
-            }
+            for page, done in zip(site.pages, written, strict=True):
+                self._pages.record(page, done.reads, values)
             self._search = LiveSearchIndex(
                 site.index,
                 directory_urls=options.directory_urls,
@@ -174,6 +172,7 @@ class Preview:
                 cache=self._cache,
                 changed=changed,
                 environment=self._site.renderer.env,
+                previous=self._site.index,
             )
         except ContentErrors as problems:
             self._remove_deleted_entries(changed)
@@ -194,16 +193,15 @@ class Preview:
     def _write_pages(self, site: CompiledSite) -> int:
         """Render the pages whose plan or reads changed; remove pages that are gone."""
         values = ReadValues(site.index)
-        stale = [p for p in site.pages if not is_current(self._records.get(p.src_uri), p, values)]
+        stale = self._pages.stale(site.pages, values)
         written = write_pages(site, self.framer, site_dir=self.site_dir, pages=stale)
-        pages = {page.src_uri: page for page in stale}
-        for page in written:
-            self._records[page.src_uri] = record_page(pages[page.src_uri], page.reads, values)
+        for page, done in zip(stale, written, strict=True):
+            self._pages.record(page, done.reads, values)
         planned = {page.src_uri for page in site.pages}
         directory_urls = self.options.directory_urls
-        for gone in set(self._records) - planned:
+        for gone in set(self._pages.plans) - planned:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
-            del self._records[gone]
+            self._pages.forget(gone)
         return sum(page.changed for page in written)
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
@@ -222,7 +220,7 @@ class Preview:
                 src_uri = Routes.entry(index.project.entries[entry_id])
                 dest = page_dest(src_uri, directory_urls=self.options.directory_urls)
                 (self.site_dir / dest).unlink(missing_ok=True)
-                self._records.pop(src_uri, None)
+                self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:
         assert self._search is not None  # made by the full build this update follows

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.index import SiteIndex
@@ -100,12 +100,38 @@ class _EntryView:
         return getattr(self._entry, name)
 
 
+class _ViewedList(Sequence[Any]):
+    """A list of entries whose items are wrapped in :class:`_EntryView` only when taken:
+    a page that counts a theme's thousands of entries does not wrap them all."""
+
+    __slots__ = ("_items", "_reads")
+
+    def __init__(self, items: list[Any], reads: set[Read]) -> None:
+        self._items = items
+        self._reads = reads
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return _ViewedList(self._items[index], self._reads)
+        return _viewed(self._items[index], self._reads)
+
+    def __iter__(self) -> Iterator[Any]:
+        reads = self._reads
+        return (_viewed(item, reads) for item in self._items)
+
+
 def _viewed(value: Any, reads: set[Read]) -> Any:
     """``value`` with the entries in it (directly or in a list) wrapped in :class:`_EntryView`."""
     if isinstance(value, Entry):
         return _EntryView(value, reads)
     if isinstance(value, list):
-        return [_viewed(item, reads) for item in value]
+        return _ViewedList(value, reads)
     return value
 
 

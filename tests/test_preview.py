@@ -240,8 +240,8 @@ def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, pre
     def found(query: str) -> list[str]:
         from playwright.sync_api import Error
 
-        page.goto(url)
         try:
+            page.goto(url)
             return page.evaluate(
                 "async q => (await kbSearch.entries(await kbSearch.search(q))).map(e => e.url)",
                 query,

@@ -182,7 +182,10 @@ def test_command_line_mistakes_are_told_in_chinese(tmp_path: Path) -> None:
     """A mistyped command, option or value gets a Chinese sentence, usage and exit code 2."""
     (tmp_path / "说明.txt").write_text("", encoding="utf-8")
     for args, told in [
-        (["bild"], "错误：没有“bild”这个命令。可用的命令：build、check、import、new、schema、serve。"),
+        (
+            ["bild"],
+            "错误：没有“bild”这个命令。可用的命令：build、check、import、new、schema、serve。",
+        ),
         (["build", "--bogus"], "错误：没有 --bogus 这个选项。"),
         (["build", "--sit"], "是不是想用 --quiet、--site-dir、--strict？"),
         (
@@ -242,6 +245,25 @@ def test_shell_filled_pages_equal_full_renders(tmp_path: Path, monkeypatch) -> N
     assert pages == sorted(p.relative_to(fast) for p in fast.rglob("*.html"))
     for page in pages:
         assert (fast / page).read_bytes() == (full / page).read_bytes(), page
+
+
+def test_entry_and_listing_pages_are_filled_into_shells(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    """Pages outside the navigation use a verified shell: the fast path is really taken."""
+    from generator.preview import Preview
+
+    preview = Preview(sample_project / "mkdocs.yml", tmp_path / "preview")
+    preview.build()
+    site, framer = preview._site, preview.framer
+    assert site is not None
+    for page in site.pages:
+        if page.src_uri in framer.nav_pages or page.src_uri.endswith("index.md"):
+            continue
+        framer.frame(site.renderer.render(page))
+    used = {key[0]: shell is not None for key, shell in framer.shells.items()}
+    assert used and all(used.values()), used
+    assert {"cases", "themes", "org-types"} <= set(used)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -430,7 +452,9 @@ def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
     body = html[html.index("<article") : html.index("</article>")]
     first_list = re.search(r"<ol>(.*?)</ol>", body, re.S)
     assert first_list and first_list.group(1).count("<li>") == 6
-    assert re.search(r"<li>\s*<p><strong>新建条目文件。</strong>.*?<pre>", first_list.group(1), re.S)
+    assert re.search(
+        r"<li>\s*<p><strong>新建条目文件。</strong>.*?<pre>", first_list.group(1), re.S
+    )
     assert "<p><code>bash" not in body
     chinese = "[\u4e00-\u9fff，。、；：（）“”]"
     paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
