@@ -21,6 +21,9 @@ from generator.render import Page
 
 def describe_plan(page: Page, values: ReadValues) -> Any:
     """The page's plan as a plain, comparable value (entries by content digest)."""
+    entry = page.context.get("entry")
+    if entry is not None and len(page.context) == 1:  # an entry's page: most of them
+        return (page.src_uri, page.title, page.template, page.hide, values.describe(entry))
     return (
         page.src_uri,
         page.title,

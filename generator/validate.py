@@ -157,6 +157,9 @@ def validate_documents(
     # reported again as "does not exist", which would send editors to the wrong file.
     invalid_ids = {_stem(error.path) for error in errors}
     candidates: list[tuple[Entry, Document]] = []
+    known = (
+        ({t.id for t in taxonomy.org_types}, {t.id for t in taxonomy.themes}) if taxonomy else None
+    )
     for document in documents:
         if document is taxonomy_doc:
             continue
@@ -171,7 +174,7 @@ def validate_documents(
         else:
             candidates.append((prepared.entry, document))
         if taxonomy is not None:
-            _check_taxonomy_refs(document, taxonomy, errors)
+            _check_taxonomy_refs(document, taxonomy, errors, known)
 
     entries, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
     for entry_id, entry in entries.items():
@@ -418,19 +421,27 @@ def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> li
 
 
 def _check_taxonomy_refs(
-    document: Document, taxonomy: Taxonomy, errors: list[ContentError]
+    document: Document,
+    taxonomy: Taxonomy,
+    errors: list[ContentError],
+    known: tuple[set[str], set[str]] | None = None,
 ) -> None:
     """Organization type and themes name taxa that exist, each theme once.
 
     Read from the file's data, so that an entry with other problems is checked too.
+    ``known`` holds the taxonomy's organization type and theme ids, worked out once.
     """
+    org_ids, theme_ids = known or (
+        {t.id for t in taxonomy.org_types},
+        {t.id for t in taxonomy.themes},
+    )
     data = document.data if isinstance(document.data, dict) else {}
     org_type = data.get("org_type")
     if (
         isinstance(org_type, str)
         and org_type.strip()
         and not document.is_unreadable(("org_type",))
-        and org_type.strip() not in {t.id for t in taxonomy.org_types}
+        and org_type.strip() not in org_ids
     ):
         errors.append(
             _unknown_taxon(
@@ -440,7 +451,6 @@ def _check_taxonomy_refs(
     themes = data.get("themes")
     if not isinstance(themes, list) or document.is_unreadable(("themes",)):
         return
-    theme_ids = {t.id for t in taxonomy.themes}
     seen: set[str] = set()
     for i, theme in enumerate(themes):
         if not isinstance(theme, str) or not theme.strip():
