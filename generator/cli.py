@@ -11,7 +11,7 @@ import click
 
 from generator import usage
 from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
-from generator.model import KIND_FOLDERS
+from generator.model import CONTENT_FOLDERS, KIND_FOLDERS
 from generator.report import FORMATS
 
 
@@ -209,7 +209,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
 @main.command(context_settings=_HELP)
 @_help_option
-@click.argument("kind", type=click.Choice(list(KIND_FOLDERS)), metavar="类型")
+@click.argument("kind", type=click.Choice(list(CONTENT_FOLDERS)), metavar="类型")
 @click.option("--title", help="条目标题。")
 @click.option(
     "--org-type", "org_type", metavar="编号", help="组织类型编号，见 content/taxonomy.yml。"
@@ -234,9 +234,10 @@ def new(
     entry_id: str | None,
     content_dir: Path,
 ) -> None:
-    """新建条目文件：类型为 case（典型案例）、practice（经验做法）或 material（学习资料）。
+    """新建条目文件：类型为 case（典型案例）、practice（经验做法）、material（学习资料）或 pack（学习专题）。
 
     给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问。
+    学习专题没有组织类型和主题，只需要 --title。
     """
     from generator.commands.new import create_entry
 

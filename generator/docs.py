@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from generator.model import ENTRY_MODELS, KIND_FOLDERS, KIND_LABELS, Taxonomy, field_specs
+from generator.model import CONTENT_FOLDERS, CONTENT_LABELS, CONTENT_MODELS, Taxonomy, field_specs
 
 GUIDE_FILE = "CONTRIBUTING.md"
 REFERENCE_START = "<!-- 字段说明开始：由 kb schema 根据内容模型生成，请勿手工修改 -->"
@@ -40,9 +40,9 @@ def field_rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
 
 def field_reference_markdown() -> str:
     parts = []
-    for kind, model in ENTRY_MODELS.items():
+    for kind, model in CONTENT_MODELS.items():
         parts.append(
-            f"### {KIND_LABELS[kind]}（`kind: {kind}`，放在 `content/{KIND_FOLDERS[kind]}/`）\n"
+            f"### {CONTENT_LABELS[kind]}（`kind: {kind}`，放在 `content/{CONTENT_FOLDERS[kind]}/`）\n"
         )
         parts.append("| 字段 | 名称 | 必填 | 说明 |\n|---|---|---|---|")
         for row in field_rows(model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_MODELS, BestPractice, Entry, Taxon
+from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
 from generator.validate import Project
 
 RELATED_LIMIT = 5
@@ -19,6 +20,47 @@ RELATED_LIMIT = 5
 _SHARED_THEME_WEIGHT = 3
 _SAME_ORG_TYPE_WEIGHT = 2
 _KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
+
+
+@dataclass(frozen=True)
+class PackItem:
+    """One entry of a study pack, by id: pages look the entry up through the index, so a
+    page showing it records that it read that entry."""
+
+    entry_id: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A study pack as its pages use it, held in plain values the preview can compare
+    (see :mod:`generator.reads`)."""
+
+    id: str
+    title: str
+    summary: str
+    occasion: str | None
+    length: str | None
+    introduction: str
+    items: tuple[PackItem, ...]
+    questions: tuple[str, ...]
+
+    @property
+    def entry_ids(self) -> list[str]:
+        return [item.entry_id for item in self.items]
+
+    @classmethod
+    def from_model(cls, pack: StudyPack) -> Pack:
+        return cls(
+            id=pack.id,
+            title=pack.title,
+            summary=pack.summary,
+            occasion=pack.occasion,
+            length=pack.length,
+            introduction=pack.introduction,
+            items=tuple(PackItem(item.entry, item.note) for item in pack.entries),
+            questions=tuple(pack.questions),
+        )
 
 
 @dataclass(frozen=True)
@@ -39,6 +81,13 @@ class SiteIndex:
     """Best-ranked other entries for each entry id."""
     cited_by: dict[str, list[BestPractice]]
     """For each case or material id, the practices that cite it."""
+    packs: dict[str, Pack] = field(default_factory=dict)
+    """Study packs by id, in title order (pinyin)."""
+    packs_of: dict[str, list[Pack]] = field(default_factory=dict)
+    """For each entry id, the study packs that list it."""
+    by_region: dict[str, list[Entry]] = field(default_factory=dict)
+    """Cases by the province their region names (:data:`UNKNOWN_REGION` when it names none),
+    most first."""
     relatedness_key: tuple[Any, ...] = ()
     """Everything related entries are ranked from; the same key means the same ranking."""
 
@@ -102,6 +151,19 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
         }
     else:
         related = resolve_related(ranked)
+    packs = {
+        pack.id: Pack.from_model(pack)
+        for pack in sorted(project.packs.values(), key=lambda p: ([_pinyin(c) for c in p.title], p.id))
+    }
+    packs_of: dict[str, list[Pack]] = {}
+    for pack in packs.values():
+        for entry_id in pack.entry_ids:
+            packs_of.setdefault(entry_id, []).append(pack)
+    by_region: dict[str, list[Entry]] = {}
+    for entry in by_kind["case"]:
+        assert isinstance(entry, CaseStudy)
+        by_region.setdefault(province(entry.region), []).append(entry)
+    by_region = dict(sorted(by_region.items(), key=lambda item: (-len(item[1]), item[0])))
     return SiteIndex(
         project=project,
         themes=themes,
@@ -113,7 +175,22 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
         related=related,
         cited_by=cited_by,
         relatedness_key=key,
+        packs=packs,
+        packs_of=packs_of,
+        by_region=by_region,
     )
+
+
+UNKNOWN_REGION = "未注明"
+"""The region of a case whose source names no province; the explorer's region filter uses
+the same value (generator.search.documents.NO_VALUE), so the overview can link to it."""
+_PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
+
+
+def province(region: str) -> str:
+    """The province-level part of a case's region, or :data:`UNKNOWN_REGION`."""
+    found = _PROVINCE.match(region)
+    return found.group(1) if found else UNKNOWN_REGION
 
 
 def _relatedness_key(ranked: list[Entry]) -> tuple[Any, ...]:

@@ -192,16 +192,20 @@ class Taxonomy(_Model):
 
 
 class Source(_Model):
-    """A source document an entry is based on."""
+    """A source document an entry is based on, cited on its page as title, author, publisher, date."""
 
     document: Line
-    """来源文件：原始资料的文件名。"""
+    """来源文件：原始资料的文件名，供编辑核对原文；页面上不显示。"""
     title: Line
-    """来源标题：原始资料自己的标题。"""
+    """来源标题：原始资料自己的标题，页面上以书名号引用。"""
+    author: Line | None = None
+    """作者：署名的个人或单位，原文没有署名时省略。"""
+    publisher: Line | None = None
+    """发布者：刊载或发布原始资料的单位、报刊或网站，例如“人人文库网（用户上传）”；不知道时省略。"""
     published: Date | None = None
     """发布日期：原始资料的发布日期，写成 2022-07-20 的形式；不知道时省略。"""
     note: Line | None = None
-    """备注：作者、发布单位等补充说明，可省略。"""
+    """说明：读者需要知道的补充，例如日期是网页标注的更新日期、名称是推断的，可省略。"""
 
 
 class Step(_Model):
@@ -274,7 +278,9 @@ class CaseStudy(_Entry):
     kind: Literal["case"]
     """类型：固定为 case（典型案例）。"""
     unit: Line
-    """单位：案例所属组织的名称，以原始资料为准。"""
+    """单位：案例所属组织的简短名称，以原始资料为准，显示在列表中；推断的依据写在 unit_note 里。"""
+    unit_note: Line | None = None
+    """单位说明：名称不全、靠推断得出等需要读者留意的情况，只在条目页的单位下方显示，可省略。"""
     region: Line
     """地区：所在省市县；原始资料未写明时写“原文未写明”。"""
     period: Line
@@ -315,6 +321,43 @@ class StudyMaterial(_Entry):
     """要点：读者应当记住的几条，分条写。"""
 
 
+class PackItem(_Model):
+    """One entry of a study pack."""
+
+    entry: Slug
+    """条目：典型案例、经验做法或学习资料的编号。"""
+    note: Line | None = None
+    """选编理由：为什么选这一篇、读的时候注意什么，显示在专题页的条目下方，可省略。"""
+
+
+class StudyPack(_Model):
+    """学习专题: entries chosen and ordered for one study session, with questions to discuss."""
+
+    id: Slug
+    """编号：小写英文单词加连字符，与文件名一致，用于网址，定下后请勿改动。"""
+    kind: Literal["pack"]
+    """类型：固定为 pack（学习专题）。"""
+    title: Title
+    """标题：专题的中文标题，不超过 60 字，不含尖括号。"""
+    summary: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX, pattern=ONE_LINE_PATTERN
+        ),
+    ]
+    """摘要：一句话说明这个专题学什么，不超过 80 字，显示在专题列表中。"""
+    occasion: Line | None = None
+    """适用场合：例如学习会、主题党日、中心组学习，可省略。"""
+    length: Line | None = None
+    """建议时长：例如“约 90 分钟”或“两次学习会”，可省略。"""
+    introduction: Text
+    """导语：这个专题为什么学、怎样用，可分多段，段与段之间空一行。"""
+    entries: list[PackItem] = Field(min_length=1)
+    """选编条目：按学习顺序排列，至少一个。"""
+    questions: list[Text] = Field(min_length=1)
+    """讨论题：供学习会讨论的问题，分条写，至少一个。"""
+
+
 Entry = CaseStudy | BestPractice | StudyMaterial
 
 ENTRY_MODELS: dict[str, type[CaseStudy] | type[BestPractice] | type[StudyMaterial]] = {
@@ -324,6 +367,16 @@ ENTRY_MODELS: dict[str, type[CaseStudy] | type[BestPractice] | type[StudyMateria
 }
 KIND_LABELS = {"case": "典型案例", "practice": "经验做法", "material": "学习资料"}
 KIND_FOLDERS = {"case": "cases", "practice": "practices", "material": "materials"}
+PACK_KIND = "pack"
+PACK_LABEL = "学习专题"
+PACK_FOLDER = "packs"
+CONTENT_MODELS: dict[str, type[CaseStudy | BestPractice | StudyMaterial | StudyPack]] = {
+    **ENTRY_MODELS,
+    PACK_KIND: StudyPack,
+}
+"""Every kind of content file: the three kinds of entry, and study packs, which list entries."""
+CONTENT_LABELS = {**KIND_LABELS, PACK_KIND: PACK_LABEL}
+CONTENT_FOLDERS = {**KIND_FOLDERS, PACK_KIND: PACK_FOLDER}
 
 
 def field_label(model: type[BaseModel], name: str) -> str:

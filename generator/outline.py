@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import BestPractice, CaseStudy, Entry, StudyMaterial
+from generator.model import Entry
 
 
 @dataclass(frozen=True)
@@ -48,52 +48,93 @@ def page_outline(template: str, context: dict[str, Any], index: Any) -> Outline:
     return build(context, index) if build is not None else []
 
 
-def _case(context: dict[str, Any], index: Any) -> Outline:
-    entry: CaseStudy = context["entry"]
-    return [
-        Heading(2, "background", "背景与起因"),
-        Heading(2, "actions", "做法与经过"),
-        *(Heading(3, f"action-{i}", f"{i}. {a.title}") for i, a in enumerate(entry.actions, 1)),
-        Heading(2, "results", "成效与反响"),
-        Heading(2, "lessons", "经验启示"),
-        *_footer(entry, index),
-    ]
+def entry_body(entry: Entry) -> Outline:
+    """The headings of an entry's own text, without what the site adds around it.
 
-
-def _practice(context: dict[str, Any], index: Any) -> Outline:
-    entry: BestPractice = context["entry"]
-    return [
-        Heading(2, "steps", "做法步骤"),
-        *(Heading(3, f"step-{i}", f"第 {i} 步：{s.title}") for i, s in enumerate(entry.steps, 1)),
-        Heading(2, "fits", "适用场景"),
-        *([Heading(2, "cautions", "注意事项")] if entry.cautions else []),
-        Heading(2, "examples", "实例"),
-        *_footer(entry, index),
-    ]
-
-
-def _material(context: dict[str, Any], index: Any) -> Outline:
-    entry: StudyMaterial = context["entry"]
+    Told apart by ``kind``: the entry may be the index view's stand-in for it."""
+    if entry.kind == "case":
+        return [
+            Heading(2, "background", "背景与起因"),
+            Heading(2, "actions", "做法与经过"),
+            *(Heading(3, f"action-{i}", f"{i}. {a.title}") for i, a in enumerate(entry.actions, 1)),
+            Heading(2, "results", "成效与反响"),
+            Heading(2, "lessons", "经验启示"),
+        ]
+    if entry.kind == "practice":
+        return [
+            Heading(2, "steps", "做法步骤"),
+            *(
+                Heading(3, f"step-{i}", f"第 {i} 步：{s.title}")
+                for i, s in enumerate(entry.steps, 1)
+            ),
+            Heading(2, "fits", "适用场景"),
+            *([Heading(2, "cautions", "注意事项")] if entry.cautions else []),
+            Heading(2, "examples", "实例"),
+        ]
     return [
         *(Heading(2, f"section-{i}", s.title) for i, s in enumerate(entry.sections, 1)),
         Heading(2, "key-points", "要点"),
-        *_footer(entry, index),
+    ]
+
+
+def _entry(context: dict[str, Any], index: Any) -> Outline:
+    entry: Entry = context["entry"]
+    return [*entry_body(entry), *_footer(entry, index)]
+
+
+def compiled_entry(entry: Entry, number: int) -> dict[str, Heading]:
+    """An entry's headings inside a compiled document, by their anchor on the entry's page:
+    one level down (the entry's title is the level-2 heading) and prefixed with the entry's
+    place, so that the anchors of several entries never collide."""
+    prefix = f"e{number}-"
+    headings = [*entry_body(entry), Heading(2, "sources", "来源")]
+    return {
+        h.id: Heading(h.level + 1, prefix + h.id, h.title) for h in headings if h.id is not None
+    }
+
+
+def _pack(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "introduction", "导语"),
+        Heading(2, "entries", "选编条目", count=len(context["pack"].items)),
+        Heading(2, "questions", "讨论题"),
+    ]
+
+
+def _pack_print(context: dict[str, Any], index: Any) -> Outline:
+    pack = context["pack"]
+    headings = [Heading(2, "contents", "目录"), Heading(2, "introduction", "导语")]
+    for number, entry in enumerate(index.lookup(pack.entry_ids), 1):
+        headings.append(Heading(2, f"e{number}", entry.title))
+        headings += [h for h in compiled_entry(entry, number).values() if h.level <= 3]
+    headings.append(Heading(2, "questions", "讨论题"))
+    return headings
+
+
+def _overview(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "kinds", "条目类型"),
+        Heading(2, "org-types", "组织类型"),
+        Heading(2, "themes", "主题"),
+        Heading(2, "regions", "案例所在地区"),
     ]
 
 
 def _footer(entry: Entry, index: Any) -> Outline:
-    headings = []
+    headings = [Heading(2, "sources", "来源")]
+    if index.packs_of.get(entry.id):
+        headings.append(Heading(2, "packs", "收入的学习专题"))
     if index.cited_by.get(entry.id):
         headings.append(Heading(2, "practices", "体现的经验做法"))
     if index.related[entry.id]:
         headings.append(Heading(2, "related", "相关条目"))
-    headings.append(Heading(2, "sources", "来源"))
     return headings
 
 
 def _home(context: dict[str, Any], index: Any) -> Outline:
     return [
         Heading(2, "by-kind", "按条目类型"),
+        Heading(2, "packs", "学习专题"),
         Heading(2, "by-theme", "按主题"),
         Heading(2, "by-org-type", "按组织类型"),
         Heading(2, "by-both", "按主题和组织类型"),
@@ -111,9 +152,12 @@ def _groups(prefix: str) -> Callable[[dict[str, Any], Any], Outline]:
 
 
 _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
-    "case.html": _case,
-    "practice.html": _practice,
-    "material.html": _material,
+    "case.html": _entry,
+    "practice.html": _entry,
+    "material.html": _entry,
+    "pack.html": _pack,
+    "pack_print.html": _pack_print,
+    "overview.html": _overview,
     "home.html": _home,
     "theme.html": _groups("org-"),
     "org_type.html": _groups(""),

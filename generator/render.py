@@ -7,6 +7,7 @@ relative so the site works under any path prefix.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from typing import Any
 import jinja2
 
 from generator.errors import ContentError
-from generator.index import SiteIndex
-from generator.model import KIND_FOLDERS, KIND_LABELS, Entry
-from generator.outline import Outline, page_outline
+from generator.index import Pack, SiteIndex
+from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, Entry
+from generator.outline import Outline, compiled_entry, page_outline
 from generator.reads import IndexView, Read
 
 SITE_TITLE = "学习型党组织建设知识库"
@@ -32,6 +33,18 @@ class Routes:
     org_types = "org-types/index.md"
     matrix = "matrix.md"
     explorer = "explorer.md"
+    overview = "overview.md"
+    packs = f"{PACK_FOLDER}/index.md"
+    reading_list = "reading-list.md"
+
+    @staticmethod
+    def pack(pack_id: str) -> str:
+        return f"{PACK_FOLDER}/{pack_id}.md"
+
+    @staticmethod
+    def pack_print(pack_id: str) -> str:
+        """The pack compiled into one document to print: cover, contents, every entry in full."""
+        return f"{PACK_FOLDER}/print/{pack_id}.md"
 
     @staticmethod
     def theme(theme_id: str) -> str:
@@ -217,7 +230,21 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
         Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
         Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
+        Page(Routes.overview, "概览", "overview.html"),
+        Page(Routes.packs, PACK_LABEL, "pack_index.html"),
+        Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
     ]
+    for pack in index.packs.values():
+        pages += [
+            Page(Routes.pack(pack.id), pack.title, "pack.html", {"pack": pack}),
+            Page(
+                Routes.pack_print(pack.id),
+                f"{pack.title}（打印稿）",
+                "pack_print.html",
+                {"pack": pack},
+                hide=("navigation", "toc"),
+            ),
+        ]
     for kind, listing_pages in kind_pages.items():
         pages += _listing(KIND_LABELS[kind], "kind.html", listing_pages, kind=kind)
     for theme in index.themes:
@@ -256,6 +283,8 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["paragraphs"] = paragraphs
+    env.filters["chinese_date"] = chinese_date
+    env.globals["compiled_entry"] = compiled_entry
     return env
 
 
@@ -286,26 +315,31 @@ class Renderer:
         self.directory_urls = directory_urls
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
-        self.env.globals.update(routes=Routes, kind_labels=KIND_LABELS, site_title=SITE_TITLE)
+        self.env.globals.update(
+            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_title=SITE_TITLE
+        )
 
     def render(self, page: Page) -> RenderedPage:
         here = page_url(page.src_uri, directory_urls=self.directory_urls)
         href: Callable[[str], str] = lambda src_uri: relative_url(  # noqa: E731
             here, page_url(src_uri, directory_urls=self.directory_urls)
         )
+        asset: Callable[[str], str] = lambda path: relative_url(here, path)  # noqa: E731
         view = IndexView(self.index)
         outline = page_outline(page.template, page.context, view)
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
             href=href,
+            asset=asset,
+            site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,
             outline=outline,
             headings={h.id: h for h in outline if h.id},
             **page.context,
         )
         html = _without_blank_lines(html)
-        entry = page.context.get("entry")
+        entry = page.context.get("entry") or page.context.get("pack")
         return RenderedPage(
             page.src_uri,
             page.title,
@@ -313,7 +347,7 @@ class Renderer:
             outline,
             page.hide,
             frozenset(view.reads),
-            entry.summary if isinstance(entry, Entry) else "",
+            entry.summary if isinstance(entry, (Entry, Pack)) else "",
         )
 
 
@@ -340,3 +374,8 @@ def _join_wrapped(lines: list[str]) -> str:
             joined += " "
         joined += line
     return joined
+
+
+def chinese_date(day: datetime.date) -> str:
+    """A date as Chinese text puts it: 2022年7月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from pypinyin import lazy_pinyin
 
 from generator.model import (
-    ENTRY_MODELS,
-    KIND_FOLDERS,
-    KIND_LABELS,
+    CONTENT_FOLDERS,
+    CONTENT_LABELS,
+    CONTENT_MODELS,
     PLACEHOLDER,
     FieldSpec,
     field_specs,
@@ -38,20 +38,30 @@ def slug_from_title(title: str) -> str:
 
 
 def entry_path(content_dir: Path, kind: str, entry_id: str) -> Path:
-    return content_dir / KIND_FOLDERS[kind] / f"{entry_id}.yml"
+    return content_dir / CONTENT_FOLDERS[kind] / f"{entry_id}.yml"
 
 
 def render_scaffold(
-    kind: str, *, entry_id: str, title: str, org_type: str, themes: list[str]
+    kind: str,
+    *,
+    entry_id: str,
+    title: str,
+    org_type: str | None = None,
+    themes: list[str] | None = None,
 ) -> str:
-    """The YAML text of a new entry: every field present, each with its Chinese explanation."""
-    given = {"id": entry_id, "kind": kind, "title": title, "org_type": org_type, "themes": themes}
+    """The YAML text of a new entry or study pack: every field present, each with its
+    Chinese explanation. Study packs have no ``org_type`` or ``themes``."""
+    given: dict[str, object] = {"id": entry_id, "kind": kind, "title": title}
+    if org_type is not None:
+        given["org_type"] = org_type
+    if themes is not None:
+        given["themes"] = themes
     lines = [
         SCHEMA_COMMENT.format(kind=kind),
-        f"# 新的{KIND_LABELS[kind]}。请把每个“{PLACEHOLDER}”换成实际内容；标注“可省略”的字段不需要时可以删除。",
+        f"# 新的{CONTENT_LABELS[kind]}。请把每个“{PLACEHOLDER}”换成实际内容；标注“可省略”的字段不需要时可以删除。",
         "# 正文是纯文本，段与段之间空一行；写完后运行 kb check 检查。",
     ]
-    lines += _render_fields(ENTRY_MODELS[kind], given, indent="")
+    lines += _render_fields(CONTENT_MODELS[kind], given, indent="")
     return "\n".join(lines) + "\n"
 
 

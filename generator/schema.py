@@ -13,15 +13,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.model import ENTRY_MODELS, PATTERN_RULES, PLACEHOLDER, VALID_DATE_PATTERN, Taxonomy
+from generator.model import (
+    CONTENT_MODELS,
+    PATTERN_RULES,
+    PLACEHOLDER,
+    VALID_DATE_PATTERN,
+    Taxonomy,
+)
 
 SCHEMA_DIR = "schemas"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def build_schemas(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
-    """Schema documents by file name: one per kind of entry, and one for the taxonomy."""
-    schemas = {f"{kind}.schema.json": _entry_schema(kind, taxonomy) for kind in ENTRY_MODELS}
+    """Schema documents by file name: one per kind of content file, and one for the taxonomy."""
+    schemas = {f"{kind}.schema.json": _entry_schema(kind, taxonomy) for kind in CONTENT_MODELS}
     schemas["taxonomy.schema.json"] = _model_schema(Taxonomy, "分类体系（主题与组织类型）")
     return schemas
 
@@ -47,11 +53,12 @@ def write_schemas(root: Path, taxonomy: Taxonomy) -> list[Path]:
 
 
 def _entry_schema(kind: str, taxonomy: Taxonomy) -> dict[str, Any]:
-    model = ENTRY_MODELS[kind]
+    model = CONTENT_MODELS[kind]
     schema = _model_schema(model, (model.__doc__ or "").split(":", 1)[0])
     properties = schema["properties"]
-    _restrict(properties["org_type"], taxonomy.org_types)
-    _restrict(properties["themes"]["items"], taxonomy.themes)
+    if "org_type" in properties:  # entries; study packs list entries instead
+        _restrict(properties["org_type"], taxonomy.org_types)
+        _restrict(properties["themes"]["items"], taxonomy.themes)
     return schema
 
 

@@ -13,7 +13,7 @@ import difflib
 import functools
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,15 @@ from generator.load import (
     read_documents,
 )
 from generator.model import (
+    CONTENT_FOLDERS,
+    CONTENT_LABELS,
+    CONTENT_MODELS,
     ENTRY_MODELS,
-    KIND_FOLDERS,
-    KIND_LABELS,
     PATTERN_RULES,
     PLACEHOLDER,
     BestPractice,
     Entry,
+    StudyPack,
     Taxon,
     Taxonomy,
     field_label,
@@ -63,6 +65,10 @@ class Project:
     """Where the content was read from."""
     warnings: list[ContentError]
     """Problems worth telling editors that do not stop the build."""
+    packs: dict[str, StudyPack] = field(default_factory=dict)
+    """Study packs by id, in id order; every entry they list exists."""
+    pack_files: dict[str, str] = field(default_factory=dict)
+    """Repository-relative file of each study pack id."""
 
 
 def load_project(
@@ -98,13 +104,22 @@ def load_project(
 class Prepared:
     """What validation works out from one entry file alone."""
 
-    entry: Entry | None
+    entry: Entry | StudyPack | None
     errors: list[ContentError]
     clauses: ClauseSet | None
     """For the near-duplicate check, when asked for."""
 
 
-_CROSS_FILE_FIELDS = {"id", "kind", "title", "org_type", "themes", "cases", "distinct_from"}
+_CROSS_FILE_FIELDS = {
+    "id",
+    "kind",
+    "title",
+    "org_type",
+    "themes",
+    "cases",
+    "distinct_from",
+    "entries",
+}
 """Fields that checks across files still need, once one file is validated on its own."""
 
 
@@ -114,7 +129,8 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
         return
     errors: list[ContentError] = []
     entry = _validate_entry(document, errors)
-    found = clauses(document.data) if find_duplicates and entry is not None else None
+    compared = find_duplicates and entry is not None and not isinstance(entry, StudyPack)
+    found = clauses(document.data) if compared else None
     document.prepared = Prepared(entry, errors, found)
     document.positions = {
         key: value
@@ -156,7 +172,7 @@ def validate_documents(
     # Ids of entries that exist but failed validation: references to them are not
     # reported again as "does not exist", which would send editors to the wrong file.
     invalid_ids = {_stem(error.path) for error in errors}
-    candidates: list[tuple[Entry, Document]] = []
+    candidates: list[tuple[Entry | StudyPack, Document]] = []
     known = (
         ({t.id for t in taxonomy.org_types}, {t.id for t in taxonomy.themes}) if taxonomy else None
     )
@@ -176,13 +192,17 @@ def validate_documents(
         if taxonomy is not None:
             _check_taxonomy_refs(document, taxonomy, errors, known)
 
-    entries, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
+    unique, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
+    entries = {i: e for i, e in unique.items() if not isinstance(e, StudyPack)}
+    packs = {i: p for i, p in sorted(unique.items()) if isinstance(p, StudyPack)}
     for entry_id, entry in entries.items():
         document = entry_docs[entry_id]
         if isinstance(entry, BestPractice):
             _check_practice_refs(entry, document, entries, invalid_ids, errors)
         _check_distinct_refs(entry, document, entries, invalid_ids, errors)
-    files = {entry_id: document.path for entry_id, document in entry_docs.items()}
+    for pack_id, pack in packs.items():
+        _check_pack_refs(pack, entry_docs[pack_id], entries, invalid_ids, errors)
+    files = {entry_id: entry_docs[entry_id].path for entry_id in entries}
     warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
     problems = [*errors, *warnings]
     errors = [p for p in problems if p.severity == "error"]
@@ -200,6 +220,8 @@ def validate_documents(
         digests={e.id: entry_docs[e.id].digest for e in ordered},
         content_dir=content_dir,
         warnings=warnings,
+        packs=packs,
+        pack_files={pack_id: entry_docs[pack_id].path for pack_id in packs},
     )
 
 
@@ -262,12 +284,13 @@ def _validate_taxonomy(
 # --- entries ------------------------------------------------------------------
 
 
-def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | None:
-    """The entry in ``document`` checked on its own (its file name is checked across files)."""
+def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | StudyPack | None:
+    """The entry or study pack in ``document`` checked on its own (its file name is checked
+    across files)."""
     folder, _, name = document.content_path.partition("/")
-    kind = next((k for k, f in KIND_FOLDERS.items() if f == folder), None)
+    kind = next((k for k, f in CONTENT_FOLDERS.items() if f == folder), None)
     if kind is None or "/" in name:
-        folders = "、".join(f"{f}/（{KIND_LABELS[k]}）" for k, f in KIND_FOLDERS.items())
+        folders = "、".join(f"{f}/（{CONTENT_LABELS[k]}）" for k, f in CONTENT_FOLDERS.items())
         errors.append(
             ContentError(
                 document.path,
@@ -294,37 +317,38 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | N
             )
         return None
     declared = data.get("kind")
-    if isinstance(declared, str) and declared in KIND_FOLDERS and declared != kind:
+    if isinstance(declared, str) and declared in CONTENT_FOLDERS and declared != kind:
         errors.append(
             _error(
                 document,
                 ("kind",),
-                f"文件放错了文件夹：类型是“{declared}”（{KIND_LABELS[declared]}），"
-                f"却放在 {folder}/（{KIND_LABELS[kind]}）中。",
-                f"请把文件移到 {KIND_FOLDERS[declared]}/，或把 kind 改为 {kind}。",
+                f"文件放错了文件夹：类型是“{declared}”（{CONTENT_LABELS[declared]}），"
+                f"却放在 {folder}/（{CONTENT_LABELS[kind]}）中。",
+                f"请把文件移到 {CONTENT_FOLDERS[declared]}/，或把 kind 改为 {kind}。",
             )
         )
         return None
     placeholders = _placeholders(document)
     errors.extend(placeholders)
-    entry = _validate_model(ENTRY_MODELS[kind], document, errors)
+    entry = _validate_model(CONTENT_MODELS[kind], document, errors)
     if entry is None or placeholders or document.broken:
         return None
     return entry
 
 
 def _unique_entries(
-    candidates: list[tuple[Entry, Document]],
+    candidates: list[tuple[Entry | StudyPack, Document]],
     documents: list[Document],
     errors: list[ContentError],
     invalid_ids: set[str],
-) -> tuple[dict[str, Entry], dict[str, Document]]:
-    """Entries whose file is named after their id and whose id no other entry has.
+) -> tuple[dict[str, Entry | StudyPack], dict[str, Document]]:
+    """Entries (and study packs) whose file is named after their id and whose id no other
+    file has: one id names one file, whatever its kind.
 
     The ids and file names of the others join ``invalid_ids``.
     """
     named = {_stem(d.content_path): d for d in documents if d.content_path != TAXONOMY_FILE}
-    entries: dict[str, Entry] = {}
+    entries: dict[str, Entry | StudyPack] = {}
     docs: dict[str, Document] = {}
     mismatched = []
     for entry, document in candidates:
@@ -511,6 +535,32 @@ def _check_practice_refs(
                     "请改为体现这一做法的案例或资料的编号。",
                 )
             )
+
+
+def _check_pack_refs(
+    pack: StudyPack,
+    document: Document,
+    entries: dict[str, Entry],
+    invalid_ids: set[str],
+    errors: list[ContentError],
+) -> None:
+    """A study pack lists entries that exist, each once."""
+    seen: set[str] = set()
+    for i, item in enumerate(pack.entries):
+        if item.entry in seen:
+            errors.append(
+                _error(
+                    document,
+                    ("entries", i, "entry"),
+                    f"条目“{item.entry}”在本专题中重复列出。",
+                    "每个条目只列一次；需要强调时，可以写在它的 note（选编理由）里。",
+                )
+            )
+        elif item.entry not in entries and item.entry not in invalid_ids:
+            errors.append(
+                _unknown_ref(document, ("entries", i, "entry"), item.entry, list(entries), "条目")
+            )
+        seen.add(item.entry)
 
 
 def _check_distinct_refs(

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from generator.commands import Problem, require_content_dir
 from generator.errors import ContentErrors
-from generator.model import Slug, Taxon, Taxonomy, Title
+from generator.model import CONTENT_LABELS, CONTENT_MODELS, Slug, Taxon, Taxonomy, Title
 from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
 from generator.validate import load_taxonomy
 
@@ -30,15 +30,21 @@ def create_entry(
     """Write the scaffold of a new entry; in a terminal, ask for options not given."""
     taxonomy = read_taxonomy(content_dir)
     asking = _interactive()
+    classified = "org_type" in CONTENT_MODELS[kind].model_fields  # study packs are not
+    if not classified and (org_type is not None or themes):
+        raise Problem(
+            f"{CONTENT_LABELS[kind]}没有组织类型和主题，请去掉 --org-type 和 --theme。", exit_code=2
+        )
     if title is None:
         title = _ask_or_fail(asking, "标题", "--title")
-    if org_type is None:
-        org_type = _choose(asking, "组织类型", "--org-type", taxonomy.org_types, many=False)[0]
-    if not themes:
-        themes = tuple(_choose(asking, "主题", "--theme", taxonomy.themes, many=True))
-    check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
-    for theme in themes:
-        check_choice(theme, [t.id for t in taxonomy.themes], "主题")
+    if classified:
+        if org_type is None:
+            org_type = _choose(asking, "组织类型", "--org-type", taxonomy.org_types, many=False)[0]
+        if not themes:
+            themes = tuple(_choose(asking, "主题", "--theme", taxonomy.themes, many=True))
+        check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
+        for theme in themes:
+            check_choice(theme, [t.id for t in taxonomy.themes], "主题")
     title = _checked(title, Title, "标题不能为空、不能包含尖括号 < > 或换行，且不超过 60 个字。")
     if entry_id is None:
         entry_id = slug_from_title(title)
@@ -56,7 +62,11 @@ def create_entry(
         raise Problem(f"{path} 已经存在，不会覆盖。请用 --id 换一个编号，或直接编辑这个文件。")
     path.parent.mkdir(parents=True, exist_ok=True)
     text = render_scaffold(
-        kind, entry_id=entry_id, title=title, org_type=org_type, themes=list(themes)
+        kind,
+        entry_id=entry_id,
+        title=title,
+        org_type=org_type,
+        themes=list(themes) if classified else None,
     )
     path.write_text(text, encoding="utf-8")
     return path
