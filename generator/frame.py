@@ -110,6 +110,12 @@ class Framer:
         page.toc = _toc(rendered.headings)
         page.meta = _meta(rendered)
         page.active = True
+        # A page outside the navigation marks its section's entry (an entry its kind's list,
+        # a theme page 按主题浏览), so readers see where they are. Pages of one folder share
+        # their section, as a shell requires.
+        section = self._section_of(page)
+        if section is not None:
+            section.active = True
         try:
             context = get_context(self.nav, self.documentation_pages, self.config, page)
             context = self.config.plugins.on_page_context(
@@ -121,7 +127,21 @@ class Framer:
             html = self.config.plugins.on_post_page(html, page=page, config=self.config)
         finally:
             page.active = False
+            if section is not None:
+                section.active = False
         return html
+
+    def _section_of(self, page: Page) -> Page | None:
+        """The navigation page of the nearest folder above a page the navigation does not list."""
+        if page.file.src_uri in self.nav_pages:
+            return None
+        folder = page.file.src_uri.rpartition("/")[0]
+        while folder:
+            section = self.nav_pages.get(f"{folder}/index.md")
+            if section is not None:
+                return section
+            folder = folder.rpartition("/")[0]
+        return None
 
     def _slot_values(self, rendered: RenderedPage, banner: str) -> dict[str, str]:
         """What each slot holds for ``rendered``: its template rendered for the page."""

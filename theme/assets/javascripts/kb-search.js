@@ -644,8 +644,20 @@
       main.append(this.status, fold, this.results, this.more, this.share);
       this.container.append(main);
     } else {
+      // On the explorer the facets fold too: open beside the results on a wide screen,
+      // folded above them on a phone, so that the number found is on the first screen.
+      const filters = element("details", "kb-explorer__filters");
+      const summary = element("summary", "", "筛选");
+      this.chosenNote = element("span", "kb-explorer__chosen");
+      summary.append(this.chosenNote);
+      filters.append(summary, this.facetBox);
+      const wide = window.matchMedia ? window.matchMedia("(min-width: 45em)") : null;
+      filters.open = !wide || wide.matches;
+      if (wide && wide.addListener) {
+        wide.addListener(function () { filters.open = wide.matches; });
+      }
       main.append(this.status, this.results, this.more);
-      this.container.append(this.facetBox, main);
+      this.container.append(filters, main);
     }
   };
 
@@ -730,7 +742,16 @@
   SearchView.prototype.renderFacets = function () {
     const self = this;
     const engine = this.engine;
+    // A facet chosen from the keyboard keeps the focus through the re-render.
+    const focused = document.activeElement;
+    const refocus = focused && this.facetBox.contains(focused) && focused.dataset.facet
+      ? { facet: focused.dataset.facet, value: focused.dataset.value }
+      : null;
     this.facetBox.textContent = "";
+    if (this.chosenNote) {
+      const chosen = FACET_KEYS.reduce(function (sum, key) { return sum + self.filters[key].size; }, 0);
+      this.chosenNote.textContent = chosen ? "（已选 " + chosen + " 项）" : "";
+    }
     if (!engine.facetsReady) return;
     const counts = engine.counts(this.found.matched, this.filters);
     engine.facetOrder.forEach(function (key) {
@@ -758,6 +779,15 @@
         self.facetBox.append(group);
       }
     });
+    if (refocus) {
+      const options = Array.from(this.facetBox.querySelectorAll("button.kb-facet__option"));
+      const same = options.filter(function (o) {
+        return o.dataset.facet === refocus.facet && o.dataset.value === refocus.value;
+      })[0];
+      // The value may have gone (no entry left has it): its facet's first option, or the first.
+      const near = same || options.filter(function (o) { return o.dataset.facet === refocus.facet; })[0] || options[0];
+      if (near) near.focus();
+    }
   };
 
   /** A new list of results: the first page of it, in the one order rank gave. */
@@ -934,14 +964,40 @@
       if (input.value.trim() && view) open();
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") close();
-      if (event.key === "ArrowDown") {
+      if (event.key === "Escape" || event.key === "Esc") close();
+      if (event.key === "ArrowDown" || event.key === "Down") {
         const first = panel.querySelector("[data-search-result]");
         if (first) {
           event.preventDefault();
+          if (panel.hidden) open();
           first.focus();
         }
       }
+    });
+    // In the panel: up and down move through every result (and 显示更多), up from the first
+    // returns to the box; Escape closes the panel and returns to the box.
+    panel.addEventListener("keydown", function (event) {
+      const key = event.key;
+      if (key === "Escape" || key === "Esc") {
+        event.preventDefault();
+        close();
+        input.focus();
+        return;
+      }
+      const down = key === "ArrowDown" || key === "Down";
+      const up = key === "ArrowUp" || key === "Up";
+      if (!down && !up) return;
+      const stops = Array.from(panel.querySelectorAll("[data-search-result], .kb-results__more:not([hidden])"));
+      const at = stops.indexOf(document.activeElement);
+      if (at < 0) return;
+      event.preventDefault();
+      if (up && at === 0) input.focus();
+      else if (down && at === stops.length - 1) stops[at].focus();
+      else stops[at + (down ? 1 : -1)].focus();
+    });
+    // Leaving the search box and its panel with Tab closes the panel.
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) close();
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -952,6 +1008,43 @@
     });
   }
 
+  /* ---------------------------------------------------------- page extras */
+
+  /**
+   * A table wider than its box scrolls inside it; the box is made a labelled stop in the
+   * tab order so that keyboard users can scroll it too, and only while it does scroll.
+   */
+  function markScrollingTables() {
+    const boxes = document.querySelectorAll(".md-typeset__scrollwrap, .kb-matrix-wrap");
+    Array.prototype.forEach.call(boxes, function (box) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("kb-scrolls", scrolls);
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.dataset.label || "表格（可左右滚动）");
+        box.dataset.kbScrollStop = "";
+      } else if (!scrolls && box.dataset.kbScrollStop !== undefined) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.kbScrollStop;
+      }
+    });
+  }
+
+  function startExtras() {
+    markScrollingTables();
+    let pending = 0;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(markScrollingTables, 100);
+    });
+  }
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+  // After Material's script has wrapped wide tables (it does so once the page is shown).
+  if (document.readyState === "complete") startExtras();
+  else window.addEventListener("load", startExtras);
 })();
