@@ -29,6 +29,7 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
+from mkdocs.utils.templates import TemplateContext
 
 from generator.docs import GUIDE_FILE
 from generator.frame import Framer
@@ -121,6 +122,20 @@ def _add(files: Files, file: File) -> None:
     files.append(file)
 
 
+def offline_error_page(
+    context: TemplateContext, *, template_name: str, config: MkDocsConfig
+) -> TemplateContext:
+    """The 404 page of an offline build links relative to itself, not to a server's root.
+
+    MkDocs links the 404 page from the server's root ("/") when there is no site_url. An
+    offline build (``kb build --offline``) has no server: its 404.html is only ever opened
+    from disk as the file beside index.html.
+    """
+    if template_name == "404.html" and not config.use_directory_urls and not config.site_url:
+        context["base_url"] = "."
+    return context
+
+
 def _nav_sources(nav: Any) -> set[str]:
     """Every page source named in the ``nav`` setting."""
     if isinstance(nav, str):
@@ -163,6 +178,11 @@ class _ThemeParts(BasePlugin):
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:
         return self.banner + html
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        return offline_error_page(context, template_name=template_name, config=config)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         drop_sitemap(Path(config.site_dir))

@@ -25,8 +25,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
-from generator.builder import add_site_files, drop_sitemap, hide_content, options_from_config
+from generator.builder import (
+    add_site_files,
+    drop_sitemap,
+    hide_content,
+    offline_error_page,
+    options_from_config,
+)
 from generator.errors import ContentError, ContentErrors
 from generator.frame import Framer
 from generator.pipeline import (
@@ -121,6 +128,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._banner() + html
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        return offline_error_page(context, template_name=template_name, config=config)
 
     # Ahead of other plugins' post-build steps, so any that work on the finished site
     # folder (archiving it, for one) find every page in it.
