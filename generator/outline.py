@@ -96,7 +96,7 @@ def compiled_entry(entry: Entry, number: int) -> dict[str, Heading]:
 def _pack(context: dict[str, Any], index: Any) -> Outline:
     return [
         Heading(2, "introduction", "导语"),
-        Heading(2, "entries", "选编条目", count=len(context["pack"].items)),
+        Heading(2, "entries", "选编条目"),
         Heading(2, "questions", "讨论题"),
     ]
 

@@ -211,11 +211,17 @@
       self.list.appendChild(row);
     });
     if (focus) {
-      var target = this.list.querySelector(
-        '[data-action="' + focus.action + '"][data-position="' + focus.position + '"]'
-      );
-      if (!target || target.disabled) target = this.list.querySelector("button:not([disabled])");
-      if (target) target.focus();
+      // Keep the keyboard on the entry just moved (or the one that took a removed entry's
+      // place): the same button if it still works, else another of its row.
+      var row = this.list.children[focus.position];
+      var buttons = row ? row.querySelectorAll("button") : [];
+      var target = null;
+      for (var b = 0; b < buttons.length; b++) {
+        if (buttons[b].disabled) continue;
+        if (!target || buttons[b].getAttribute("data-action") === focus.action) target = buttons[b];
+      }
+      if (!target) target = this.container.querySelector("[data-kb-list-clear]");
+      if (target && !this.actions.hidden) target.focus();
     }
     this.compile();
   };
