@@ -21,6 +21,7 @@
   var MESSAGE_TYPE = "kb-fragment";
   var PARALLEL_FRAMES = 3;
   var FRAME_TIMEOUT = 20000;
+  var LOADED_GRACE = 2000;
 
   /* ------------------------------------------------------------------ storage */
 
@@ -301,6 +302,13 @@
     var timer = setTimeout(function () {
       finish({ failed: true });
     }, FRAME_TIMEOUT);
+    // An entry page hands its text over before it finishes loading; a page that loads
+    // without doing so is not an entry any more (deleted, renamed).
+    frame.addEventListener("load", function () {
+      setTimeout(function () {
+        finish({ failed: true });
+      }, LOADED_GRACE);
+    });
     frame.kbFinish = finish;
     this.frames.push(frame);
     document.body.appendChild(frame);
