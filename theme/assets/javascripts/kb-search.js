@@ -980,8 +980,8 @@
       const key = event.key;
       if (key === "Escape" || key === "Esc") {
         event.preventDefault();
+        input.focus(); // first: focusing the box with words in it opens the panel
         close();
-        input.focus();
         return;
       }
       const down = key === "ArrowDown" || key === "Down";
