@@ -50,4 +50,24 @@ fi
 
 if [ -n "$browser" ]; then
   kb_ensure_browser_packages || exit 1
+  # The checkers the browser tests run (axe-core, the Nu HTML checker, es-check), exactly as
+  # package-lock.json pins them; the Nu checker needs a Java runtime.
+  if [ -f package-lock.json ]; then
+    missing=()
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "正在安装浏览器测试所需的系统软件包：${missing[*]}……" >&2
+      if ! kb_apt_install "${missing[@]}"; then
+        echo "错误：无法安装 ${missing[*]}。请以管理员身份运行：sudo apt-get install ${missing[*]}" >&2
+        exit 1
+      fi
+    fi
+    npm_stamp="node_modules/.kb-installed-$(sha256sum package-lock.json | cut -c1-16)"
+    if [ ! -f "$npm_stamp" ]; then
+      echo "正在安装检查工具（npm ci）……" >&2
+      npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+      touch "$npm_stamp"
+    fi
+  fi
 fi
