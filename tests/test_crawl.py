@@ -1,0 +1,89 @@
+"""No broken link or asset anywhere a reader may open the site: served at a server's root, served
+from a subfolder (/kb/, with site_url), and the offline build opened from disk, 404 page included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from tests.served import build_variant, serve
+
+PREVIEW = "http://127.0.0.1:8000/"
+"""The editors' guide links to the local preview (`kb serve`): a link for editors, never loaded."""
+
+
+@pytest.fixture(scope="module")
+def sites(real_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, str]]]:
+    """{variant: (start address, an address that does not exist)} for the three ways of hosting."""
+    folder = tmp_path_factory.mktemp("crawl")
+    subfolder = build_variant(folder / "kb", site_url="http://intranet.example/kb/")
+    offline = build_variant(folder / "offline", use_directory_urls=False)
+    with serve(real_site) as root, serve(subfolder, prefix="/kb/") as kb:
+        yield {
+            "root": (root, root + "no/such/page/"),
+            "subfolder": (kb, kb + "no/such/page/"),
+            "offline": (offline.as_uri() + "/index.html", offline.as_uri() + "/404.html"),
+        }
+
+
+def _crawl(browser, start: str, missing: str) -> dict[str, object]:
+    """Open every page reachable from ``start`` (and ``missing``); what failed on the way."""
+    base = start.rsplit("/", 1)[0] + "/" if start.endswith(".html") else start
+    context = browser.new_context(locale="zh-CN")
+    tab = context.new_page()
+    failed: list[str] = []
+    outside: list[str] = []
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    tab.on("response", lambda r: r.status >= 400 and r.url != missing and failed.append(r.url))
+
+    def note(request) -> None:
+        if not request.url.startswith((base, "data:", "blob:")):
+            outside.append(request.url)
+
+    tab.on("request", note)
+    queue, seen, anchors = [start, missing], set(), []
+    try:
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            tab.goto(url)
+            tab.wait_for_load_state("networkidle")
+            if url == missing:
+                # The 404 page's own search box, at a depth where relative links would break.
+                tab.fill("header input[type=search]", "学习")
+                tab.wait_for_selector(".kb-search__panel [data-search-result]", timeout=15_000)
+            found = tab.evaluate(
+                """() => ({
+                    // SVG links (the overview's charts) have no string href: resolve the attribute.
+                    links: [...document.querySelectorAll('a[href]')]
+                        .map(a => new URL(a.getAttribute('href'), document.baseURI).href),
+                    missingAnchors: [...document.querySelectorAll('a[href^="#"]')]
+                        .map(a => a.getAttribute('href').slice(1))
+                        .filter(id => id && !document.getElementById(decodeURIComponent(id))),
+                })"""
+            )
+            anchors += [(url, a) for a in found["missingAnchors"]]
+            for link in found["links"]:
+                page = urldefrag(link).url
+                if page.startswith(base) and page not in seen and "/search/" not in page:
+                    queue.append(page)
+                elif not page.startswith((base, "data:", "mailto:", PREVIEW)):
+                    outside.append(link)
+    finally:
+        context.close()
+    return {"pages": len(seen), "failed": sorted(set(failed)), "outside": sorted(set(outside)), "anchors": anchors}
+
+
+def test_no_broken_link_or_asset_in_any_hosting(browser, sites) -> None:
+    """Crawled in a browser, each hosting opens every page and asset, stays inside itself, 404 included."""
+    report = {name: _crawl(browser, *addresses) for name, addresses in sites.items()}
+    for name, found in report.items():
+        assert found["pages"] > 40, (name, found["pages"])
+        assert found["failed"] == [] and found["outside"] == [] and found["anchors"] == [], (name, found)
+    paths = {urlsplit(u).path for u in [sites["subfolder"][0]]}
+    assert paths == {"/kb/"}
