@@ -190,7 +190,7 @@ def test_command_line_mistakes_are_told_in_chinese(tmp_path: Path) -> None:
         (["build", "--sit"], "是不是想用 --quiet、--site-dir、--strict？"),
         (
             ["new", "caze"],
-            "错误：“caze”不是可用的值；参数“类型”只能是 case、practice、material 之一。",
+            "错误：“caze”不是可用的值；参数“类型”只能是 case、practice、material、pack 之一。",
         ),
         (["new"], "错误：缺少参数“类型”。"),
         (["check", "--format", "xml"], "选项 --format 只能是 text、json、github、gitlab 之一。"),
