@@ -87,7 +87,9 @@ def test_case_page_shows_its_structured_parts(page, site_url: str) -> None:
     for part in ["背景与起因", "做法与经过", "成效与反响", "经验启示", "来源"]:
         assert part in headings
     assert page.locator("table.kb-figures tbody tr").count() >= 10
-    assert "003_423ab4b469f58249.txt" in page.inner_text("#sources + ul")
+    sources = page.inner_text("#sources + ul")
+    assert "《建设学习型政党工作计划》" in sources and "2022年7月20日" in sources
+    assert "003_423ab4b469f58249.txt" not in sources  # the file name is for editors only
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,12 @@ def run_import(*args: str | Path) -> Result:
 
 def drafts(root: Path) -> dict[str, str]:
     """Every YAML file the import wrote, by name (the sample's own entries left out)."""
-    sample = {"river-community.yml", "hill-school.yml", "twice-monthly-study.yml"}
+    sample = {
+        "river-community.yml",
+        "hill-school.yml",
+        "twice-monthly-study.yml",
+        "study-session.yml",
+    }
     return {
         p.name: p.read_text(encoding="utf-8")
         for p in sorted((root / "content").glob("*/*.yml"))

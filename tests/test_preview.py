@@ -225,6 +225,7 @@ def test_a_deleted_entry_stops_being_served(preview) -> None:
     (project / "content/materials/hill-school.yml").unlink()  # still cited by the practice
     _wait_for_status(url + "materials/hill-school/", 404)
     assert "不存在编号为“hill-school”的条目" in _get(url)[1]
+    (project / "content/packs/study-session.yml").unlink()  # the sample pack lists it too
     (project / "content/practices/twice-monthly-study.yml").unlink()  # the content is whole again
     _wait_for_status(url + "practices/twice-monthly-study/", 404)
     assert "kb-problems" not in _get(url)[1]
