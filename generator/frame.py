@@ -33,7 +33,7 @@ _SLOTS = {
     "topic": "partials/kb-topic.html",
     "description": "partials/kb-description.html",
     "toc": "partials/kb-toc-items.html",
-    "content": "partials/content.html",
+    "content": "partials/kb-content.html",
 }
 """The parts of the frame that vary from page to page, each printed by one template of ours
 (``theme/partials/``). In a shell render each prints its marker instead."""

@@ -77,5 +77,6 @@ class Dependencies:
         return [
             page
             for page in pages
-            if page.src_uri in touched or self.plans.get(page.src_uri) != describe_plan(page, values)
+            if page.src_uri in touched
+            or self.plans.get(page.src_uri) != describe_plan(page, values)
         ]

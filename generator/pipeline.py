@@ -17,7 +17,7 @@ import jinja2
 from generator.index import SiteIndex, build_index
 from generator.load import ContentCache
 from generator.reads import Read
-from generator.render import Page, RenderedPage, Renderer, plan_pages
+from generator.render import Fragments, Page, RenderedPage, Renderer, plan_pages
 from generator.search_index import build_search_index
 from generator.segment import Segmenter, read_search_terms, segmenter_for
 from generator.validate import load_project
@@ -58,6 +58,7 @@ def compile_site(
     changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
     previous: SiteIndex | None = None,
+    fragments: Fragments | None = None,
 ) -> CompiledSite:
     """Load, validate, index and plan; raises ``ContentErrors`` before anything is rendered.
 
@@ -65,7 +66,8 @@ def compile_site(
     so unchanged files are not read again and templates are not compiled again, and
     the files the edit ``changed`` (resolved paths), so that no other file is looked at
     when only known files were modified, and its ``previous`` index, so that what an
-    edit did not change is not worked out again.
+    edit did not change is not worked out again, and the list items its pages rendered
+    (``fragments``).
     """
     project = load_project(
         options.content_dir,
@@ -81,6 +83,7 @@ def compile_site(
         index,
         directory_urls=options.directory_urls,
         environment=environment,
+        fragments=fragments,
     )
     return CompiledSite(index, plan_pages(index), renderer)
 

@@ -28,7 +28,7 @@ from generator.incremental import Dependencies
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
-from generator.render import Routes, page_dest, render_problems
+from generator.render import Fragments, Routes, page_dest, render_problems
 from generator.search.live import LiveSearchIndex
 from generator.segment import SEARCH_TERMS_FILE
 from generator.write import write_if_changed
@@ -93,9 +93,10 @@ class Preview:
         self.template_dir = options.template_dir
         self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self._cache = ContentCache()
+        self._fragments = Fragments()
         site: CompiledSite | None = None
         try:
-            compiled = compile_site(options, cache=self._cache)
+            compiled = compile_site(options, cache=self._cache, fragments=self._fragments)
         except ContentErrors as problems:
             for problem in problems.errors:
                 (log.warning if problem.severity == "warning" else log.error)(problem.format())
@@ -120,9 +121,16 @@ class Preview:
         self.framer = build_theme(config, site_dir=target, planned=planned)
         self._pages = Dependencies()
         if site is not None:
-            written = write_pages(site, self.framer, site_dir=target, workers=options.workers)
+            # Listing pages in this process, so that the list items they rendered are kept
+            # for the next edit; entry pages, most of the site, in worker processes.
+            here = [page for page in site.pages if "entry" not in page.context]
+            away = [page for page in site.pages if "entry" in page.context]
+            written = write_pages(site, self.framer, site_dir=target, pages=here)
+            written += write_pages(
+                site, self.framer, site_dir=target, pages=away, workers=options.workers
+            )
             values = ReadValues(site.index)
-            for page, done in zip(site.pages, written, strict=True):
+            for page, done in zip(here + away, written, strict=True):
                 self._pages.record(page, done.reads, values)
             self._search = LiveSearchIndex(
                 site.index,
@@ -173,6 +181,7 @@ class Preview:
                 changed=changed,
                 environment=self._site.renderer.env,
                 previous=self._site.index,
+                fragments=self._fragments,
             )
         except ContentErrors as problems:
             self._remove_deleted_entries(changed)

@@ -18,6 +18,7 @@ a table added to the index is recorded without anyone remembering to.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -184,6 +185,7 @@ class ReadValues:
         self.entry_digests = index.project.digests
         self._known: dict[Read, Any] = {}
         self._taxonomy = hashlib.sha1(index.project.taxonomy.model_dump_json().encode()).hexdigest()
+        self._tables = {table: getattr(index, table) for table in index_tables()}
 
     def value(self, read: Read) -> Any:
         """A plain, comparable value: equal values mean the page would read the same."""
@@ -199,10 +201,13 @@ class ReadValues:
             return self.entry_digests.get(key, "missing")
         if table == "entries":
             return sorted(self.entry_digests)
-        mapping = getattr(self.index, table)
+        mapping = self._tables[table]
         if key == WHOLE:
             return sorted((repr(k), self.describe(v, content=False)) for k, v in mapping.items())
-        return self.describe(mapping.get(key, _MISSING), content=False)
+        value = mapping.get(key, _MISSING)
+        if type(value) is list and value and isinstance(value[0], Entry):
+            return tuple([entry.id for entry in value])  # most reads: a few entries' ids
+        return self.describe(value, content=False)
 
     def describe(self, value: Any, *, content: bool = True) -> Any:
         """A plain, comparable stand-in for a value: entries by their id and, with
@@ -213,8 +218,9 @@ class ReadValues:
         if type(value) is list or type(value) is tuple:
             if value and isinstance(value[0], Entry):  # lists of entries: nearly every value
                 if content:
-                    return tuple((e.id, self.entry_digests[e.id]) for e in value)
-                return tuple(e.id for e in value)
+                    digests = self.entry_digests
+                    return tuple([(e.id, digests[e.id]) for e in value])
+                return tuple([e.id for e in value])
             return tuple(self.describe(v, content=content) for v in value)
         if isinstance(value, Entry):
             return ("entry", value.id, self.entry_digests[value.id] if content else "")
@@ -227,11 +233,15 @@ class ReadValues:
                 sorted((repr(k), self.describe(v, content=content)) for k, v in value.items())
             )
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _field_names(type(value))
             return (
                 type(value).__name__,
-                tuple(
-                    self.describe(getattr(value, f.name), content=content)
-                    for f in dataclasses.fields(value)
-                ),
+                tuple(self.describe(getattr(value, name), content=content) for name in names),
             )
         raise TypeError(f"no digest for index value {type(value).__name__}")
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once per class (plans describe thousands)."""
+    return tuple(f.name for f in dataclasses.fields(cls))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
@@ -310,9 +311,11 @@ class Renderer:
         *,
         directory_urls: bool = True,
         environment: jinja2.Environment | None = None,
+        fragments: Fragments | None = None,
     ) -> None:
         self.index = index
         self.directory_urls = directory_urls
+        self.fragments = fragments
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
@@ -332,6 +335,7 @@ class Renderer:
             page=page,
             href=href,
             asset=asset,
+            entry_item=self._entry_item(page, here, href, view),
             site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,
             outline=outline,
@@ -349,6 +353,53 @@ class Renderer:
             frozenset(view.reads),
             entry.summary if isinstance(entry, (Entry, Pack)) else "",
         )
+
+    def _entry_item(
+        self, page: Page, here: str, href: Callable[[str], str], view: IndexView
+    ) -> Callable[[Any, bool], Markup]:
+        """What ``entry_list`` calls for each entry it lists (``_entry_item.html``).
+
+        With :attr:`fragments`, items of listing pages are kept: a listing page shows
+        fifty entries, and after an edit most of them are the same as last time. An
+        item follows from the entry's content (its digest), the page's folder (links
+        are relative) and the organization type's name, which make its key. Entry
+        pages' lists (related entries) are rendered each time: no two share a folder.
+        """
+        template = self.env.get_template("_entry_item.html")
+        digests = self.index.project.digests
+        cache = None if self.fragments is None or "entry" in page.context else self.fragments
+
+        def render(entry: Any, show_org: bool) -> Markup:
+            # Looked up through the view, so that the page notes what it read as before.
+            org_name = view.org_type(entry.org_type).name if show_org else ""
+            key = (here, entry.id, digests.get(entry.id), org_name)
+            item = cache.get(key) if cache is not None else None
+            if item is None:
+                item = Markup(
+                    template.render(entry=entry, org_name=org_name, href=href, index=view)
+                )
+                if cache is not None and key[2] is not None:
+                    cache.put(key, item)
+            return item
+
+        return render
+
+
+class Fragments:
+    """Rendered list items kept from one preview update to the next (see
+    :meth:`Renderer._entry_item`); emptied when it holds more than ``limit``."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._items: dict[tuple[Any, ...], Markup] = {}
+        self._limit = limit
+
+    def get(self, key: tuple[Any, ...]) -> Markup | None:
+        return self._items.get(key)
+
+    def put(self, key: tuple[Any, ...], item: Markup) -> None:
+        if len(self._items) >= self._limit:
+            self._items.clear()  # stale items of earlier edits; the rest come back on use
+        self._items[key] = item
 
 
 def _without_blank_lines(html: str) -> str:
