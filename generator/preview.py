@@ -123,14 +123,14 @@ class Preview:
         if site is not None:
             # Listing pages in this process, so that the list items they rendered are kept
             # for the next edit; entry pages, most of the site, in worker processes.
-            here = [page for page in site.pages if "entry" not in page.context]
-            away = [page for page in site.pages if "entry" in page.context]
-            written = write_pages(site, self.framer, site_dir=target, pages=here)
+            listings = [page for page in site.pages if "entry" not in page.context]
+            entries = [page for page in site.pages if "entry" in page.context]
+            written = write_pages(site, self.framer, site_dir=target, pages=listings)
             written += write_pages(
-                site, self.framer, site_dir=target, pages=away, workers=options.workers
+                site, self.framer, site_dir=target, pages=entries, workers=options.workers
             )
             values = ReadValues(site.index)
-            for page, done in zip(here + away, written, strict=True):
+            for page, done in zip(listings + entries, written, strict=True):
                 self._pages.record(page, done.reads, values)
             self._search = LiveSearchIndex(
                 site.index,

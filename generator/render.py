@@ -361,9 +361,10 @@ class Renderer:
 
         With :attr:`fragments`, items of listing pages are kept: a listing page shows
         fifty entries, and after an edit most of them are the same as last time. An
-        item follows from the entry's content (its digest), the page's folder (links
+        item follows from the entry's content (its digest), the page's address (links
         are relative) and the organization type's name, which make its key. Entry
-        pages' lists (related entries) are rendered each time: no two share a folder.
+        pages' lists (related entries) are rendered each time: each page is the only one
+        at its address, and rendering it again means its entries changed.
         """
         template = self.env.get_template("_entry_item.html")
         digests = self.index.project.digests
