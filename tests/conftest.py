@@ -69,6 +69,20 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_with_mkdocs(REPO / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
 
 
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled content built with `kb build --offline`'s settings, as a file:// URL."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = tmp_path_factory.mktemp("offline") / "site"
+    config = load_config(
+        str(REPO / "mkdocs.yml"), site_dir=str(site), strict=True, use_directory_urls=False
+    )
+    build(config)
+    return site.as_uri() + "/"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

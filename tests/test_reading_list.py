@@ -5,32 +5,16 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-import pytest
-
+from generator.model import KIND_FOLDERS
 from generator.validate import load_project
 from tests.conftest import REPO
 
 PROJECT = load_project(REPO / "content", root=REPO)
 CHOSEN = ["anhui-broadcast-network", "fixed-study-day", "county-cadre-team"]
-FOLDERS = {"case": "cases", "practice": "practices", "material": "materials"}
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The real content built as `kb build --offline` builds it, as a file:// URL."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("offline-list") / "site"
-    config = load_config(
-        str(REPO / "mkdocs.yml"), site_dir=str(site), strict=True, use_directory_urls=False
-    )
-    build(config)
-    return site.as_uri() + "/"
 
 
 def _entry_url(root: str, entry_id: str, *, offline: bool) -> str:
-    folder = FOLDERS[PROJECT.entries[entry_id].kind]
+    folder = KIND_FOLDERS[PROJECT.entries[entry_id].kind]
     return f"{root}{folder}/{entry_id}.html" if offline else f"{root}{folder}/{entry_id}/"
 
 

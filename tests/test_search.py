@@ -271,20 +271,6 @@ def test_search_results_are_links_with_kind_type_and_themes(page, site_url: str)
 # --- opened from disk ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The real content built with `kb build --offline`'s settings, as a file:// URL."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("offline") / "site"
-    config = load_config(
-        str(REPO / "mkdocs.yml"), site_dir=str(site), strict=True, use_directory_urls=False
-    )
-    build(config)
-    return site.as_uri() + "/"
-
-
 def test_offline_search_works_from_disk(page, offline_site: str) -> None:
     """Opened from disk, the header search lists results and a result opens its page."""
     page.goto(offline_site + "index.html")
