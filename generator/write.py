@@ -11,11 +11,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.workers import iter_in_workers, map_in_workers, worker_count
-
-__all__ = ["files_under", "iter_in_workers", "map_in_workers", "worker_count", "write_if_changed"]
-"""The pool's functions are re-exported for modules not yet moved to generator.workers."""
-
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless the file already holds exactly these bytes."""
