@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
+import itertools
 import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -24,6 +27,8 @@ Result = TypeVar("Result")
 PARALLEL_THRESHOLD = 200
 """Below this many items, starting worker processes costs more than it saves."""
 _CHUNK = 48
+_AHEAD = 3
+"""Chunks submitted per worker before the first result is taken."""
 
 _PR_SET_PDEATHSIG = 1
 """Linux's prctl option: a signal the kernel sends a process when its parent ends."""
@@ -72,7 +77,10 @@ def iter_in_workers(
         return
     global _work
     _work = work
-    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
+    # Objects that exist before the fork are never collected in a worker: a collection
+    # writes to every object it scans, and each page written is copied into the worker.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -81,8 +89,17 @@ def iter_in_workers(
         initargs=(os.getpid(),),
     )
     try:
+        # A few chunks per worker in flight: workers never wait, and results do not pile
+        # up in memory when the caller folds them in more slowly than workers make them.
+        pending: deque[Future[list[Any]]] = deque(
+            pool.submit(_run_chunk, chunk)
+            for chunk in itertools.islice(chunks, workers * _AHEAD)
+        )
         done = 0
-        for batch in pool.map(_run_chunk, chunks):
+        while pending:
+            batch = pending.popleft().result()
+            for chunk in itertools.islice(chunks, 1):
+                pending.append(pool.submit(_run_chunk, chunk))
             yield from batch
             done += len(batch)
             if on_progress:
@@ -90,6 +107,7 @@ def iter_in_workers(
     finally:
         # On an interruption or an error, work not yet started is dropped, not waited for.
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
         _work = None
 
 

@@ -1,0 +1,35 @@
+"""The worker pool: results in order, and work never runs far ahead of the caller."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from generator import workers
+
+
+def _square(item: int) -> int:
+    return item * item
+
+
+def test_results_come_in_order_and_match_a_serial_run() -> None:
+    items = list(range(1000))
+    assert workers.map_in_workers(_square, items, workers=2) == [i * i for i in items]
+
+
+
+def test_workers_wait_for_a_slow_caller(tmp_path: Path) -> None:
+    """A caller that folds results in slowly does not have every result piled up in memory."""
+
+    def mark(item: int) -> int:
+        (tmp_path / str(item)).touch()
+        return item
+
+    items = list(range(3000))
+    results = workers.iter_in_workers(mark, items, workers=2)
+    assert next(results) == 0
+    time.sleep(1.5)  # far longer than two processes need to touch 3,000 files
+    started = sum(1 for _ in tmp_path.iterdir())
+    assert started <= (2 * workers._AHEAD + 2) * workers._CHUNK < len(items)
+    assert list(results) == items[1:]
+    assert sum(1 for _ in tmp_path.iterdir()) == len(items)
