@@ -211,6 +211,48 @@ def test_closed_connections_and_unknown_addresses_do_not_disturb_the_preview(pre
     assert "Traceback" not in output and "BrokenPipe" not in output
 
 
+def _answer(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, dict(answer.headers)
+    except urllib.error.HTTPError as failure:
+        return failure.code, dict(failure.headers)
+
+
+def test_the_browser_keeps_styles_and_search_files_until_they_are_rewritten(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    """A reload after an edit fetches only rewritten files; pages themselves are never kept."""
+    url, server = _start_preview(sample_project, temp=tmp_path)
+    try:
+        (site,) = tmp_path.glob("kb-preview-*")
+        status, headers = _answer(url + "search/manifest.js")
+        assert status == 200 and headers["Cache-Control"] == "no-cache"
+        tag = headers["ETag"]
+        assert _answer(url + "search/manifest.js", {"If-None-Match": tag})[0] == 304
+        # Rewritten in the same second with the same size: "If-Modified-Since" would miss it.
+        (manifest,) = site.glob("site-*/search/manifest.js")
+        before = manifest.stat().st_mtime_ns
+        manifest.write_bytes(manifest.read_bytes())
+        os.utime(manifest, ns=(before + 1000, before + 1000))
+        stale = {"If-None-Match": tag, "If-Modified-Since": headers["Last-Modified"]}
+        assert _answer(url + "search/manifest.js", stale)[0] == 200
+        status, headers = _answer(url)
+        assert status == 200 and headers["Cache-Control"] == "no-store" and "ETag" not in headers
+    finally:
+        _stop(server)
+
+
+def test_the_skip_link_of_the_preview_404_page_stays_on_the_page(preview) -> None:
+    """The 404 page's base address points its links at the site; its skip link stays here."""
+    url, _, _ = preview
+    status, html = _get(url + "cases/no-such-case/")
+    assert status == 404
+    assert 'href="/cases/no-such-case/#kb-main"' in html and 'id="kb-main"' in html
+    assert 'href="#' not in html
+
+
 def _wait_for_status(url: str, status: int) -> None:
     deadline = time.monotonic() + 20
     while _get(url)[0] != status:

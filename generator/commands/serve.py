@@ -17,7 +17,11 @@ import sys
 import tempfile
 import threading
 import time
+from html import escape as html_escape
+from io import BytesIO
 from pathlib import Path
+from stat import S_ISREG
+from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -89,9 +93,11 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
         self.preview = preview
+        self._etag = ""
         super().__init__(*args, directory=str(preview.site_dir), **kwargs)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
+        self._etag = ""
         url = urlsplit(self.path)
         if url.path == WAIT_PATH:
             since = parse_qs(url.query).get("since", ["0"])[0]
@@ -108,7 +114,30 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self._decorate(target.read_text(encoding="utf-8")), "text/html; charset=utf-8"
             )
             return
+        if self._unchanged(target):
+            return
         super().do_GET()
+
+    def _unchanged(self, target: Path) -> bool:
+        """Answer "not modified" when the browser's copy of ``target`` is current.
+
+        Styles, scripts and search files are kept by the browser and checked on each
+        use, so a reload after an edit fetches only what the edit rewrote. The check
+        is by a tag of the file's exact modification time and size, not by the
+        whole-second ``Last-Modified``, which misses two writes in the same second.
+        """
+        try:
+            stat = target.stat()
+        except OSError:
+            return False
+        if not S_ISREG(stat.st_mode):
+            return False
+        self._etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if self._etag not in self.headers.get("If-None-Match", ""):
+            return False
+        self.send_response(304)
+        self.end_headers()
+        return True
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         # A folder without its page (an entry just deleted) is "not found", never a file list.
@@ -121,8 +150,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if code != 404 or not missing.is_file():
             super().send_error(code, message, explain)
             return
-        # The page is written for the site's top folder; a base address keeps its links working.
+        # The page is written for the site's top folder; a base address keeps its links
+        # working, and links within the page (the skip link) keep pointing at this address.
+        here = html_escape(urlsplit(self.path).path, quote=True)
         html = missing.read_text(encoding="utf-8").replace("<head>", '<head><base href="/">', 1)
+        html = html.replace('href="#', f'href="{here}#')
         self._send(self._decorate(html), "text/html; charset=utf-8", status=404)
 
     def _decorate(self, html: str) -> bytes:
@@ -140,8 +172,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")  # a preview is never stale
+        if self._etag:
+            self.send_header("ETag", self._etag)
+            self.send_header("Cache-Control", "no-cache")  # kept, but checked on each use
+        else:
+            self.send_header("Cache-Control", "no-store")  # pages and answers: never kept
         super().end_headers()
+
+    def send_head(self) -> BytesIO | BinaryIO | None:
+        # The tag above decides; a whole-second "If-Modified-Since" must not.
+        if "If-Modified-Since" in self.headers:
+            del self.headers["If-Modified-Since"]
+        return super().send_head()
 
     def log_message(self, format: str, *args: object) -> None:
         pass
