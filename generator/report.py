@@ -12,12 +12,20 @@ FORMATS = ("text", "json", "github", "gitlab")
 pull-request lines; ``gitlab`` a Code Quality report that GitLab shows on merge requests."""
 
 
-def render_report(problems: list[ContentError], *, output_format: str, entries: int | None) -> str:
-    """The report in ``output_format``; ``entries`` is how many entries passed, None when the
-    content has errors (it is then not known which entries would count)."""
+def render_report(
+    problems: list[ContentError], *, output_format: str, entries: int | None, packs: int | None
+) -> str:
+    """The report in ``output_format``; ``entries`` and ``packs`` are how many entries and
+    study packs passed, None when the content has errors (it is then not known which would
+    count)."""
     if output_format == "json":
         failed = any(p.severity == "error" for p in problems)
-        data = {"ok": not failed, "entries": entries, "problems": [p.as_dict() for p in problems]}
+        data = {
+            "ok": not failed,
+            "entries": entries,
+            "packs": packs,
+            "problems": [p.as_dict() for p in problems],
+        }
         return json.dumps(data, ensure_ascii=False, indent=2)
     if output_format == "github":
         return "\n".join(_github_line(p) for p in problems)

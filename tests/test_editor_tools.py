@@ -239,7 +239,7 @@ def test_check_json_output_is_machine_readable(project: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["ok"] is False
-    assert data["entries"] is None  # not known while the content has errors
+    assert data["entries"] is None and data["packs"] is None  # not known while it has errors
     assert data["problems"] == [
         {
             "path": "content/cases/river-community.yml",
@@ -251,6 +251,15 @@ def test_check_json_output_is_machine_readable(project: Path) -> None:
             "severity": "error",
         }
     ]
+
+
+def test_check_counts_entries_and_study_packs(project: Path) -> None:
+    """A passing `kb check` counts the study packs beside the entries, in text and in JSON."""
+    result = CliRunner().invoke(cli.main, ["check"])
+    assert result.exit_code == 0
+    assert "检查通过：共 3 个条目、1 个学习专题，未发现问题。" in result.stdout
+    data = json.loads(CliRunner().invoke(cli.main, ["check", "--format", "json"]).stdout)
+    assert (data["ok"], data["entries"], data["packs"]) == (True, 3, 1)
 
 
 def test_check_github_format_annotates_lines(project: Path) -> None:

@@ -8,6 +8,7 @@ import click
 
 from generator.commands import require_content_dir
 from generator.errors import ContentErrors
+from generator.model import PACK_LABEL
 from generator.report import render_report
 from generator.validate import load_project
 from generator.workers import worker_count
@@ -20,11 +21,14 @@ def check_content(content_dir: Path, *, output_format: str) -> int:
     try:
         project = load_project(content_dir, root=Path.cwd(), workers=worker_count())
     except ContentErrors as problems:
-        report = render_report(problems.errors, output_format=output_format, entries=None)
+        report = render_report(
+            problems.errors, output_format=output_format, entries=None, packs=None
+        )
         click.echo(report, err=to_stderr)
         return 1
+    entries, packs = len(project.entries), len(project.packs)
     report = render_report(
-        project.warnings, output_format=output_format, entries=len(project.entries)
+        project.warnings, output_format=output_format, entries=entries, packs=packs
     )
     if report:
         click.echo(report, err=to_stderr)
@@ -34,5 +38,5 @@ def check_content(content_dir: Path, *, output_format: str) -> int:
             if project.warnings
             else "，未发现问题"
         )
-        click.echo(f"检查通过：共 {len(project.entries)} 个条目{note}。")
+        click.echo(f"检查通过：共 {entries} 个条目、{packs} 个{PACK_LABEL}{note}。")
     return 0
