@@ -46,6 +46,7 @@ from generator.pipeline import (
 from generator.progress import Progress
 from generator.publish import describe_os_error, site_lock, unsafe_target, write_stamp
 from generator.render import render_problems
+from generator.search import document_count
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -152,8 +153,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     workers=self.options.workers,
                     on_progress=stage.advance,
                 )
-            entries = len(self.site.index.project.entries)
-            with self.progress.stage("建立检索索引", total=entries) as stage:
+            documents = document_count(self.site.index)
+            with self.progress.stage("建立检索索引", total=documents) as stage:
                 write_search_index(
                     self.site.index,
                     site_dir=site_dir,

@@ -21,6 +21,7 @@ import yaml
 from generator.index import build_index
 from generator.search_index import (
     ALPHABET,
+    META_CHUNK,
     SEARCH_DIR,
     TITLE,
     build_search_index,
@@ -109,6 +110,37 @@ def test_title_tokens_carry_the_title_weight(real_index) -> None:
     broadcast = next(d for d in docs if d.url == "cases/anhui-broadcast-network/")
     weights = token_weights(broadcast, segmenter)
     assert weights["总台"] & TITLE and not weights["停播"] & TITLE
+
+
+def _postings_of(files: dict[str, bytes], token: str) -> list[tuple[int, int]]:
+    """The decoded postings of one token in a full index's files."""
+    buckets = _payload(files[f"{SEARCH_DIR}/manifest.js"])["buckets"]  # type: ignore[index]
+    bucket = _payload(files[f"{SEARCH_DIR}/p/{token_bucket(token, buckets)}.js"])
+    return _decode_postings(bucket.get(token, ""))  # type: ignore[union-attr]
+
+
+def test_study_packs_are_found_by_their_own_words(real_index) -> None:
+    """Each study pack is a document of the index: its title, introduction and questions lead
+    to its page, its kind is 学习专题, and it has no organization type or themes of its own."""
+    index, docs, (files, _), _ = real_index
+    manifest = _payload(files[f"{SEARCH_DIR}/manifest.js"])
+    assert isinstance(manifest, dict)
+    kinds = manifest["facets"]["kind"]
+    pack_kind = kinds["values"].index("pack")
+    assert kinds["labels"][pack_kind] == "学习专题"
+    urls = [doc.url for doc in docs]
+    assert index.packs
+    for pack in index.packs.values():
+        assert f"packs/{pack.id}/" in urls, pack.id
+        number = urls.index(f"packs/{pack.id}/")
+        for text in [pack.title, pack.introduction, pack.questions[-1]]:
+            pair = max(CJK_RUN.findall(text), key=len)[:2]
+            postings = dict(_postings_of(files, pair))
+            assert number in postings, (pack.id, pair)
+            assert postings[number] & TITLE or text != pack.title, (pack.id, pair)
+        chunk = _payload(files[f"{SEARCH_DIR}/m/{number // META_CHUNK}.js"])
+        row = chunk[number % META_CHUNK]  # type: ignore[index]
+        assert row == [f"packs/{pack.id}/", pack.title, pack.summary, pack_kind, None, []]
 
 
 def test_index_is_reproducible(real_index) -> None:
@@ -251,9 +283,10 @@ def test_filters_combine_and_the_url_keeps_them(page, site_url: str) -> None:
 
 
 def test_browsing_without_a_query_lists_and_filters_everything(page, site_url: str) -> None:
-    """With no query the explorer lists every entry; a theme filter keeps that theme's entries."""
+    """With no query the explorer lists every entry and study pack; a theme filter keeps that
+    theme's entries."""
     project = load_project(REPO / "content", root=REPO)
-    assert len(_explore(page, site_url, "")) == len(project.entries)
+    assert len(_explore(page, site_url, "")) == len(project.entries) + len(project.packs)
     culture = _explore(page, site_url, "theme=learning-culture")
     expected = [e for e in project.entries.values() if "learning-culture" in e.themes]
     assert len(culture) == len(expected) >= 1
@@ -266,6 +299,23 @@ def test_search_results_are_links_with_kind_type_and_themes(page, site_url: str)
     assert result.locator(".kb-badge").inner_text() == "典型案例"
     assert result.locator(".kb-result__org").inner_text() == "事业单位"
     assert "创建成效" in result.locator(".kb-result__themes").inner_text()
+
+
+def test_a_study_pack_is_found_by_its_title_and_its_questions(page, site_url: str) -> None:
+    """Searching a pack's title lists the pack's page first, marked 学习专题 without an
+    organization type; words of a discussion question find it too; 学习专题 filters to packs."""
+    project = load_project(REPO / "content", root=REPO)
+    pack = project.packs["central-group-study-session"]
+    found = _explore(page, site_url, "q=" + quote(pack.title))
+    assert found[0] == f"packs/{pack.id}/", found
+    first = page.locator("a[data-search-result]").first
+    assert first.locator(".kb-badge").inner_text() == "学习专题"
+    assert first.locator(".kb-result__org, .kb-result__themes").count() == 0
+    assert f"packs/{pack.id}/" in _explore(page, site_url, "q=" + quote("中断过的原因"))
+    packs = _explore(page, site_url, "kind=pack")
+    assert sorted(packs) == sorted(f"packs/{pack_id}/" for pack_id in project.packs)
+    option = page.locator("button[data-facet=kind][data-value=pack]")
+    assert option.locator(".kb-facet__name").inner_text() == "学习专题"
 
 
 # --- opened from disk ------------------------------------------------------------------
@@ -745,6 +795,53 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
     found = _explore(tab, url + "live/", "theme=aaa-new-theme", explorer="index.html")
     assert found == [f"cases/{theme_case}/"]
     assert "新主题" in tab.inner_text(".kb-result__themes")
+
+
+def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None:
+    """A study pack added, reworded and deleted during a preview is found, found by its new
+    words, and gone, as a fresh build would answer; each edit tokenises only the pack."""
+    from generator.search import LiveSearchIndex
+
+    folder, url = served
+    live = SearchFolder(folder / "live-packs")
+    cases = sorted((project / "content" / "cases").glob("*.yml"))
+    pack = project / "content" / "packs" / "corpus-pack.yml"
+    text = {
+        "id": "corpus-pack",
+        "kind": "pack",
+        "title": "专题标题壬癸甲",
+        "summary": "专题摘要。",
+        "introduction": "专题导语乙丙丁。",
+        "entries": [{"entry": cases[0].stem}, {"entry": cases[1].stem}],
+        "questions": ["讨论题戊己庚？"],
+    }
+    segmenter = Segmenter()
+    index = LiveSearchIndex(
+        _site_index(project),
+        directory_urls=True,
+        emit=live.emit,
+        discard=live.discard,
+        segmenter=segmenter,
+    )
+    queries = ["专题标题壬癸甲", "专题导语乙丙丁", "讨论题戊己庚", "新标题辛壬癸"]
+    edits = [
+        ("new", lambda: pack.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")),
+        ("title", lambda: _edit(pack, "专题标题壬癸甲", "新标题辛壬癸")),
+        ("deleted", lambda: pack.unlink()),
+    ]
+    pack.parent.mkdir(exist_ok=True)
+    for step, (name, edit) in enumerate(edits):
+        edit()
+        current = _site_index(project)
+        update = index.update(current)
+        assert not update.rebuilt and update.tokenised <= 1, (name, update)
+        fresh = SearchFolder(folder / f"fresh-packs-{step}")
+        for path, data in _full_files(current, segmenter).items():
+            fresh.emit(path, data)
+        expected = _answers(tab, f"{url}fresh-packs-{step}/", queries)
+        assert _answers(tab, f"{url}live-packs/", queries) == expected, name
+        found = {"new": [0, 1, 2], "title": [1, 2, 3], "deleted": []}[name]
+        assert [n for n, urls in enumerate(expected) if "packs/corpus-pack/" in urls] == found
 
 
 def test_live_answers_depend_on_the_overlay(project: Path, served, browser) -> None:

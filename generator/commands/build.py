@@ -33,6 +33,7 @@ from generator.publish import (
     unsafe_target,
     write_stamp,
 )
+from generator.search import document_count
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -163,7 +164,7 @@ def _write(
         write_pages(
             site, frame, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
         )
-    with progress.stage("建立检索索引", total=len(site.index.project.entries)) as stage:
+    with progress.stage("建立检索索引", total=document_count(site.index)) as stage:
         write_search_index(
             site.index,
             site_dir=site_dir,

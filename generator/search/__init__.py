@@ -36,7 +36,7 @@ index the preview keeps up to date).
 from __future__ import annotations
 
 from generator.search.build import SearchIndexStats, build_search_index
-from generator.search.documents import SearchDoc, search_documents
+from generator.search.documents import SearchDoc, document_count, search_documents
 from generator.search.files import SEARCH_DIR, Emit
 from generator.search.live import LiveSearchIndex, LiveUpdate
 from generator.search.tokens import DocTokens, document_tokens, token_weights
@@ -50,6 +50,7 @@ __all__ = [
     "SearchDoc",
     "SearchIndexStats",
     "build_search_index",
+    "document_count",
     "document_tokens",
     "search_documents",
     "token_weights",

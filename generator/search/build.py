@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.index import SiteIndex
-from generator.model import Entry
-from generator.search.documents import EntryFacts, listed_entries, search_document
+from generator.search.documents import EntryFacts, Searchable, listed_documents, search_document
 from generator.search.files import (
     META_CHUNK,
     Emit,
@@ -59,7 +58,7 @@ class AnalysedEntry:
 def analyse_entry(
     item: tuple[int, int],
     *,
-    entries: Sequence[Entry],
+    entries: Sequence[Searchable],
     directory_urls: bool,
     segmenter: Segmenter,
 ) -> AnalysedEntry:
@@ -79,7 +78,7 @@ def analyse_entry(
 
 
 def analyse_entries(
-    entries: Sequence[Entry],
+    entries: Sequence[Searchable],
     items: Sequence[tuple[int, int]],
     *,
     directory_urls: bool,
@@ -138,7 +137,7 @@ def write_full_index(
 
     ``packer`` is the one to fill (the preview's keeps its postings for later).
     """
-    entries = listed_entries(index)
+    entries = listed_documents(index)
     packer = packer or PostingPacker()
     facts: list[EntryFacts] = []
     positions = FacetValues.of(index, []).positions()

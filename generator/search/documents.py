@@ -1,17 +1,24 @@
-"""What the search index knows about an entry: its searchable text and its facets."""
+"""What the search index knows about an entry or a study pack: its searchable text and its
+facets. A study pack is found like an entry; it has no organization type, themes, region
+or year of its own."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from generator.index import SiteIndex
-from generator.model import BestPractice, CaseStudy, Entry, StudyMaterial
+from generator.index import Pack, SiteIndex
+from generator.model import PACK_KIND, BestPractice, CaseStudy, Entry, StudyMaterial
 from generator.render import Routes, page_url
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
 NO_VALUE = "未注明"
+"""The facet value of what an entry does not say (a practice's region, a pack's organization
+type)."""
+
+Searchable = Entry | Pack
+"""What the index holds a document of: an entry, or a study pack."""
 
 
 @dataclass(frozen=True)
@@ -23,8 +30,11 @@ class EntryFacts:
     title: str
     summary: str
     kind: str
+    """An entry's kind, or ``pack``."""
     org_type: str
+    """Organization type id, or :data:`NO_VALUE` (a study pack)."""
     themes: tuple[str, ...]
+    """Theme ids; none for a study pack."""
     region: str
     """Province-level region, or :data:`NO_VALUE`."""
     year: int | None
@@ -52,18 +62,27 @@ class SearchDoc(EntryFacts):
         )
 
 
-def listed_entries(index: SiteIndex) -> list[Entry]:
-    """Every entry in listing order (kind, then title): the order entries are numbered in."""
-    return [entry for kind_entries in index.by_kind.values() for entry in kind_entries]
+def listed_documents(index: SiteIndex) -> list[Searchable]:
+    """Every entry in listing order (kind, then title), then the study packs in title order:
+    the order documents are numbered in."""
+    entries: list[Searchable] = [e for kind_entries in index.by_kind.values() for e in kind_entries]
+    return entries + list(index.packs.values())
+
+
+def document_count(index: SiteIndex) -> int:
+    """How many documents the index holds (for progress counters)."""
+    return len(index.project.entries) + len(index.packs)
 
 
 def search_documents(index: SiteIndex, *, directory_urls: bool) -> list[SearchDoc]:
-    """One document per entry, numbered in listing order (kind, then title)."""
-    return [search_document(e, directory_urls=directory_urls) for e in listed_entries(index)]
+    """One document per entry and study pack, numbered as :func:`listed_documents` lists them."""
+    return [search_document(e, directory_urls=directory_urls) for e in listed_documents(index)]
 
 
-def search_document(entry: Entry, *, directory_urls: bool) -> SearchDoc:
-    """The searchable text and facets of one entry."""
+def search_document(entry: Searchable, *, directory_urls: bool) -> SearchDoc:
+    """The searchable text and facets of one entry or study pack."""
+    if isinstance(entry, Pack):
+        return _pack_document(entry, directory_urls=directory_urls)
     headings: list[str] = []
     body: list[str] = []
     if isinstance(entry, CaseStudy):
@@ -97,8 +116,33 @@ def search_document(entry: Entry, *, directory_urls: bool) -> SearchDoc:
         region=_province(entry.region) if isinstance(entry, CaseStudy) else NO_VALUE,
         year=_year(entry),
         headings=tuple(headings),
-        body="\n".join(re.sub(r"\s*\n\s*", "", part.strip()) for part in body if part.strip()),
+        body=_joined(body),
     )
+
+
+def _pack_document(pack: Pack, *, directory_urls: bool) -> SearchDoc:
+    """A study pack's own text: what it is for, why each entry is in it, and its questions.
+    The entries it lists are documents of their own."""
+    body = [pack.occasion or "", pack.length or "", pack.introduction]
+    body += [item.note for item in pack.items if item.note]
+    body += pack.questions
+    return SearchDoc(
+        url=page_url(Routes.pack(pack.id), directory_urls=directory_urls),
+        title=pack.title,
+        summary=pack.summary,
+        kind=PACK_KIND,
+        org_type=NO_VALUE,
+        themes=(),
+        region=NO_VALUE,
+        year=None,
+        headings=(),
+        body=_joined(body),
+    )
+
+
+def _joined(parts: list[str]) -> str:
+    """One line per part, its own line breaks dropped (Chinese needs no space there)."""
+    return "\n".join(re.sub(r"\s*\n\s*", "", part.strip()) for part in parts if part.strip())
 
 
 def _province(region: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from generator.index import SiteIndex
-from generator.model import KIND_LABELS
+from generator.model import CONTENT_LABELS
 from generator.search.documents import NO_VALUE, EntryFacts
 from generator.search.postings import ALPHABET
 
@@ -37,7 +37,8 @@ FACETS: tuple[tuple[str, str], ...] = (
 MULTIPLE = frozenset({"theme"})
 """Facets an entry can have several values of: ``facets.js`` holds them as bit sets."""
 ROW_FIELDS = ("url", "title", "summary", "kind", "org", "theme")
-"""What a metadata row holds, in order; facet fields hold value positions of that facet."""
+"""What a metadata row holds, in order; facet fields hold value positions of that facet
+(``org`` is null for a study pack, which has no organization type)."""
 
 Emit = Callable[[str, bytes], Any]
 """Receives each index file: its path relative to the site root, and its bytes."""
@@ -112,20 +113,24 @@ class FacetValues:
     def build(
         cls, index: SiteIndex, regions: Iterable[str], years: Iterable[int | None]
     ) -> FacetValues:
-        """The taxonomy's kinds, organisation types and themes, and these regions and years."""
+        """The kinds, the taxonomy's organisation types and themes, and these regions and years.
+
+        Study packs have no organisation type: theirs is :data:`NO_VALUE`, listed last.
+        """
         names = {t.id: t.name for t in [*index.org_types, *index.themes]}
+        names[NO_VALUE] = NO_VALUE
         region_values = [*sorted(set(regions) - {NO_VALUE}), NO_VALUE]
         known_years = {year for year in years if year is not None}
         year_values = [*map(str, sorted(known_years, reverse=True)), NO_VALUE]
         values = {
-            "kind": list(KIND_LABELS),
-            "org": [t.id for t in index.org_types],
+            "kind": list(CONTENT_LABELS),
+            "org": [*(t.id for t in index.org_types), NO_VALUE],
             "theme": [t.id for t in index.themes],
             "region": region_values,
             "year": year_values,
         }
         labels = {
-            "kind": [KIND_LABELS[k] for k in values["kind"]],
+            "kind": [CONTENT_LABELS[k] for k in values["kind"]],
             "org": [names[i] for i in values["org"]],
             "theme": [names[i] for i in values["theme"]],
             "region": region_values,
@@ -268,7 +273,7 @@ def meta_row(fact: EntryFacts | None, positions: dict[str, dict[str, int]]) -> l
         fact.title,
         fact.summary,
         positions["kind"][fact.kind],
-        positions["org"][fact.org_type],
+        None if fact.org_type == NO_VALUE else positions["org"][fact.org_type],
         [positions["theme"][t] for t in fact.themes],
     ]
 

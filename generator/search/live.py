@@ -29,6 +29,7 @@ tokenised again and numbers follow the listing order once more.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from typing import Any
 
 from generator.index import SiteIndex
 from generator.search.build import analyse_entries, write_full_index
-from generator.search.documents import EntryFacts, listed_entries
+from generator.search.documents import EntryFacts, listed_documents
 from generator.search.files import (
     META_CHUNK,
     SEARCH_DIR,
@@ -90,8 +91,9 @@ class _Slot:
     """One entry number: whose it is now and what its base postings were made from."""
 
     entry_id: str
+    """The id of the entry or study pack."""
     digest: str | None
-    """Checksum of the entry's file now; ``None`` once the entry is deleted."""
+    """What the entry is made from now (see :func:`_digests`); ``None`` once it is deleted."""
     facts: EntryFacts | None
     base_digest: str | None
     """Checksum when the base was built; ``None`` for numbers given out since."""
@@ -165,8 +167,8 @@ class LiveSearchIndex:
             on_progress=on_progress,
             packer=self._packer,
         )
-        entries = listed_entries(index)
-        digests = index.project.digests
+        entries = listed_documents(index)
+        digests = _digests(index)
         self._slots = [
             _Slot(entry.id, digests[entry.id], fact, digests[entry.id])
             for entry, fact in zip(entries, facts, strict=True)
@@ -209,8 +211,8 @@ class LiveSearchIndex:
         self._unsure = True
         retaxonomised = _taxonomy(index) != self._taxonomy
 
-        entries = listed_entries(index)
-        digests = index.project.digests
+        entries = listed_documents(index)
+        digests = _digests(index)
         numbers = self._numbers
         slots = self._slots
         order = [0] * len(slots)
@@ -376,6 +378,16 @@ class LiveSearchIndex:
         for path in sorted(paths):
             self.discard(path)
         return len(paths)
+
+
+def _digests(index: SiteIndex) -> dict[str, str]:
+    """By id, a checksum of what each document is made from: an entry's file, a study
+    pack's values (the project keeps no checksum of pack files; packs are few)."""
+    packs = {
+        pack_id: hashlib.sha256(repr(pack).encode()).hexdigest()
+        for pack_id, pack in index.packs.items()
+    }
+    return {**index.project.digests, **packs}
 
 
 def _taxonomy(index: SiteIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -843,8 +843,11 @@
     title.append(highlighted(meta.title, terms));
     const facts = element("span", "kb-result__meta");
     facts.append(element("span", "kb-badge kb-badge--" + kind.ids[meta.kind], kind.labels[meta.kind]));
-    facts.append(element("span", "kb-result__org", org.labels[meta.org]));
-    facts.append(element("span", "kb-result__themes", meta.theme.map(function (t) { return theme.labels[t]; }).join("、")));
+    // A study pack has no organization type or themes of its own: its kind says what it is.
+    if (meta.org !== null) facts.append(element("span", "kb-result__org", org.labels[meta.org]));
+    if (meta.theme.length) {
+      facts.append(element("span", "kb-result__themes", meta.theme.map(function (t) { return theme.labels[t]; }).join("、")));
+    }
     const summary = element("span", "kb-result__summary");
     summary.append(highlighted(meta.summary, terms));
     const snip = element("span", "kb-result__snippet");
