@@ -30,12 +30,25 @@ class ContentFiles:
     """Each YAML file's path to open and its path relative to the content folder."""
     search_terms: Path | None = None
     problems: list[ContentError] = field(default_factory=list)
+    collisions: list[ContentError] = field(default_factory=list)
+    """Names that differ only in case (also in :attr:`problems`)."""
+
+    def with_entry_files(
+        self, created: list[tuple[Path, str]], deleted: set[str], *, shown_dir: str
+    ) -> ContentFiles:
+        """The same folder after entry files were ``created`` and others (by relative
+        path) ``deleted``: what a walk would find, worked out from the last walk."""
+        yaml = [item for item in self.yaml if item[1] not in deleted] + created
+        yaml.sort(key=lambda item: item[1])
+        collisions = _case_collisions(yaml, shown_dir)
+        stray = [p for p in self.problems if p not in self.collisions]
+        return ContentFiles(yaml, self.search_terms, stray + collisions, collisions)
 
 
 def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
     """Walk ``content_dir``; ``root`` is the project, which links must not leave."""
     found = ContentFiles()
-    shown_dir = _shown_folder(content_dir, root)
+    shown_dir = shown_folder(content_dir, root)
     allowed = Path(os.path.realpath(root))
     real_content = Path(os.path.realpath(content_dir))
     if not real_content.is_relative_to(allowed):
@@ -67,11 +80,13 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
             else:
                 _classify(found, Path(child.path), inner, shown_dir)
     found.yaml.sort(key=lambda item: item[1])
-    found.problems += _case_collisions(found.yaml, shown_dir)
+    found.collisions = _case_collisions(found.yaml, shown_dir)
+    found.problems += found.collisions
     return found
 
 
-def _shown_folder(content_dir: Path, root: Path) -> str:
+def shown_folder(content_dir: Path, root: Path) -> str:
+    """The content folder as messages name it, ending in ``/`` (empty for the project's own)."""
     try:
         shown = content_dir.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.content_files import TAXONOMY_FILE, ContentFiles, find_content_files
+from generator.content_files import (
+    ENTRY_SUFFIXES,
+    TAXONOMY_FILE,
+    ContentFiles,
+    find_content_files,
+    shown_folder,
+)
 from generator.errors import ContentError
 from generator.syntax import (
     LineIndex,
@@ -109,6 +116,8 @@ class Document:
     """How values that YAML reads as numbers or yes/no were written, for messages."""
     prepared: Any = None
     """What a later stage worked out from this document alone, while it was being read."""
+    checked: dict[Any, list[Any]] = field(default_factory=dict)
+    """Problems found by checks against other files, by what it was checked against."""
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of ``key_path``, or of its nearest ancestor that exists in the file."""
@@ -158,16 +167,15 @@ def read_documents(
         cache.parsed.clear()
         cache.files = None
         cache.key = cache_key
-    known_files = (
-        cache is not None
-        and cache.files is not None
-        and changed is not None
-        and all(path.is_file() and path in cache.resolved for path in changed)
+    patched = (
+        _without_walk(cache, changed, content_dir, root)
+        if cache is not None and changed is not None
+        else None
     )
-    if known_files:
-        assert cache is not None and cache.files is not None and changed is not None
-        found = cache.files
-        touched = {cache.resolved[path] for path in changed}
+    if patched is not None:
+        assert cache is not None and changed is not None
+        found = cache.files = patched
+        touched = {cache.resolved[path] for path in changed if path in cache.resolved}
     else:
         found = find_content_files(content_dir, root=root)
         touched = None
@@ -217,6 +225,51 @@ def read_documents(
             found.search_terms, shown=f"{shown_dir}/{found.search_terms.name}"
         )
     return documents, errors
+
+
+def _without_walk(
+    cache: ContentCache, changed: set[Path], content_dir: Path, root: Path
+) -> ContentFiles | None:
+    """The content folder's files after an edit, from the last walk, when the edit only
+    modified, created or deleted plain entry files in folders that hold entries: then a
+    walk would find nothing new but those files. ``None`` when a walk is needed.
+
+    Saving a new entry in a library of ten thousand looks at one file, not at every one.
+    """
+    if cache.files is None:
+        return None
+    real = content_dir.resolve()
+    folders = {path.parent for path in cache.resolved}
+    created: list[tuple[Path, str]] = []
+    deleted: set[str] = set()
+    for path in changed:
+        known = cache.resolved.get(path)
+        if known is not None and path.is_file():
+            continue  # modified
+        if known is not None and not os.path.lexists(path):
+            deleted.add(known.relative_to(content_dir).as_posix())
+            continue
+        if (
+            known is None
+            and path.parent in folders
+            and path.name.endswith(ENTRY_SUFFIXES)
+            and not path.name.startswith(".")
+            and not path.is_symlink()
+            and path.is_file()
+        ):
+            relative = path.relative_to(real).as_posix()
+            created.append((content_dir / relative, relative))
+            continue
+        return None  # anything else (a folder, a link, another kind of file): walk
+    if not created and not deleted:
+        return cache.files
+    for path in changed:
+        if path in cache.resolved and not os.path.lexists(path):
+            del cache.resolved[path]
+    for opened, relative in created:
+        cache.resolved[real / relative] = opened
+    shown = shown_folder(content_dir, root)
+    return cache.files.with_entry_files(created, deleted, shown_dir=shown)
 
 
 def _read_one(

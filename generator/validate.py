@@ -190,7 +190,7 @@ def validate_documents(
         else:
             candidates.append((prepared.entry, document))
         if taxonomy is not None:
-            _check_taxonomy_refs(document, taxonomy, errors, known)
+            errors.extend(_taxonomy_ref_errors(document, taxonomy_doc, taxonomy, known))
 
     unique, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
     entries = {i: e for i, e in unique.items() if not isinstance(e, StudyPack)}
@@ -442,6 +442,23 @@ def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> li
             )
         )
     return warnings
+
+
+def _taxonomy_ref_errors(
+    document: Document,
+    taxonomy_doc: Document | None,
+    taxonomy: Taxonomy,
+    known: tuple[set[str], set[str]] | None,
+) -> list[ContentError]:
+    """:func:`_check_taxonomy_refs`, worked out once per file and taxonomy: a preview
+    validates the whole project after each edit, and most files did not change."""
+    against = ("taxonomy", taxonomy_doc.digest if taxonomy_doc else "")
+    found = document.checked.get(against)
+    if found is None:
+        found = []
+        _check_taxonomy_refs(document, taxonomy, found, known)
+        document.checked = {against: found}
+    return found
 
 
 def _check_taxonomy_refs(
@@ -797,6 +814,7 @@ def _describe_value(value: Any, written: str | None = None) -> str:
     return type(value).__name__
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _stem(path: str) -> str:
     """A file name without folder and extension; plain string work, done for every file."""
     return posixpath.splitext(posixpath.basename(path))[0]

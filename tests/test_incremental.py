@@ -267,3 +267,42 @@ def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
             stale.append(name)
         shutil.rmtree(clean)
     assert stale, f"no edit notices when what {template} pages read is ignored"
+
+
+def test_saving_or_deleting_an_entry_file_does_not_walk_the_content_folder(
+    preview: Preview, sample_project: Path, monkeypatch
+) -> None:
+    """A new or deleted entry file is the only file looked at; the folder is walked again
+    only for what a walk alone can judge (a new folder, a link), and reports the same."""
+    import generator.load
+
+    walks: list[Path] = []
+    walk = generator.load.find_content_files
+
+    def counted(content_dir: Path, *, root: Path):
+        walks.append(content_dir)
+        return walk(content_dir, root=root)
+
+    monkeypatch.setattr(generator.load, "find_content_files", counted)
+    outcome = preview.update(_add_case(sample_project))
+    assert not outcome.full and not outcome.problems and walks == []
+    assert (preview.site_dir / "cases/hill-village/index.html").is_file()
+    twin = sample_project / "content/cases/Hill-Village.yml"
+    twin.write_bytes((sample_project / "content/cases/hill-village.yml").read_bytes())
+    problems = [(p.path, p.message) for p in preview.update({twin.resolve()}).problems]
+    assert walks == []
+    walked = [
+        (p.path, p.message) for p in walk(sample_project / "content", root=sample_project).problems
+    ]
+    assert [p for p in problems if "大小写" in p[1]] == walked and walked
+    twin.unlink()
+    outcome = preview.update({twin.resolve()} | _remove_case(sample_project))
+    assert not outcome.problems and walks == []
+    assert not (preview.site_dir / "cases/hill-village/index.html").exists()
+    folder = sample_project / "content/cases/more"
+    folder.mkdir()
+    (folder / "hill-village.yml").write_bytes(
+        twin.parent.joinpath("river-community.yml").read_bytes()
+    )
+    preview.update({(folder / "hill-village.yml").resolve()})
+    assert walks == [sample_project / "content"]
