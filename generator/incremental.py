@@ -23,7 +23,8 @@ def describe_plan(page: Page, values: ReadValues) -> Any:
     """The page's plan as a plain, comparable value (entries by content digest)."""
     entry = page.context.get("entry")
     if entry is not None and len(page.context) == 1:  # an entry's page: most of them
-        return (page.src_uri, page.title, page.template, page.hide, values.describe(entry))
+        digest = values.entry_digests[entry.id]
+        return (page.src_uri, page.title, page.template, page.hide, entry.id, digest)
     return (
         page.src_uri,
         page.title,
@@ -71,9 +72,8 @@ class Dependencies:
         """The ``pages`` that would not render as they did: new ones, and those whose plan
         or any of whose reads changed."""
         touched: set[str] = set()
-        for read, value in self.values.items():
-            if values.value(read) != value:
-                touched |= self.readers[read]
+        for read in values.changed(self.values):
+            touched |= self.readers[read]
         return [
             page
             for page in pages

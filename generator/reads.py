@@ -193,9 +193,18 @@ class ReadValues:
             self._known[read] = self._value(read)
         return self._known[read]
 
+    def changed(self, known: Mapping[Read, Any]) -> Iterator[Read]:
+        """The reads among ``known`` (read: value in an earlier index) whose value differs
+        here. A preview asks this of every read of every page after each edit, so each
+        value is worked out afresh, without keeping it."""
+        value = self._value
+        for read, before in known.items():
+            if value(read) != before:
+                yield read
+
     def _value(self, read: Read) -> Any:
-        if read == TAXONOMY:
-            return self._taxonomy
+        if len(read) == 1:
+            return self._taxonomy  # TAXONOMY, the one read without a key
         table, key = read
         if table == "entry":
             return self.entry_digests.get(key, "missing")
@@ -207,6 +216,8 @@ class ReadValues:
         value = mapping.get(key, _MISSING)
         if type(value) is list and value and isinstance(value[0], Entry):
             return tuple([entry.id for entry in value])  # most reads: a few entries' ids
+        if value is _MISSING:
+            return "missing"  # most other reads: entries no practice cites, no pack lists
         return self.describe(value, content=False)
 
     def describe(self, value: Any, *, content: bool = True) -> Any:
