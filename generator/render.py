@@ -327,14 +327,12 @@ class Renderer:
         href: Callable[[str], str] = lambda src_uri: relative_url(  # noqa: E731
             here, page_url(src_uri, directory_urls=self.directory_urls)
         )
-        asset: Callable[[str], str] = lambda path: relative_url(here, path)  # noqa: E731
         view = IndexView(self.index)
         outline = page_outline(page.template, page.context, view)
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
             href=href,
-            asset=asset,
             entry_item=self._entry_item(page, here, href, view),
             site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,
