@@ -239,7 +239,7 @@ def _without_walk(
     if cache.files is None:
         return None
     real = content_dir.resolve()
-    folders = {path.parent for path in cache.resolved}
+    folders = {relative.rpartition("/")[0] for _, relative in cache.files.yaml}
     created: list[tuple[Path, str]] = []
     deleted: set[str] = set()
     for path in changed:
@@ -249,15 +249,17 @@ def _without_walk(
         if known is not None and not os.path.lexists(path):
             deleted.add(known.relative_to(content_dir).as_posix())
             continue
+        if not path.is_relative_to(real):
+            return None
+        relative = path.relative_to(real).as_posix()
         if (
             known is None
-            and path.parent in folders
+            and relative.rpartition("/")[0] in folders
             and path.name.endswith(ENTRY_SUFFIXES)
             and not path.name.startswith(".")
             and not path.is_symlink()
             and path.is_file()
         ):
-            relative = path.relative_to(real).as_posix()
             created.append((content_dir / relative, relative))
             continue
         return None  # anything else (a folder, a link, another kind of file): walk

@@ -228,10 +228,10 @@ class ReadValues:
             return "missing"
         if type(value) is list or type(value) is tuple:
             if value and isinstance(value[0], Entry):  # lists of entries: nearly every value
+                ids = tuple([e.id for e in value])
                 if content:
-                    digests = self.entry_digests
-                    return tuple([(e.id, digests[e.id]) for e in value])
-                return tuple([e.id for e in value])
+                    return ids, tuple(map(self.entry_digests.__getitem__, ids))
+                return ids
             return tuple(self.describe(v, content=content) for v in value)
         if isinstance(value, Entry):
             return ("entry", value.id, self.entry_digests[value.id] if content else "")
