@@ -32,7 +32,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.utils.templates import TemplateContext
 
 from generator.docs import GUIDE_FILE
-from generator.frame import Framer
+from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
 from generator.workers import worker_count
 
@@ -66,6 +66,7 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
         root=Path(config.config_file_path).parent,
         content_dir=Path(config.docs_dir),
         template_dir=template_dir,
+        site_name=config.site_name,
         directory_urls=bool(config.use_directory_urls),
         workers=worker_count(),
         find_duplicates=find_duplicates,
@@ -136,6 +137,12 @@ def offline_error_page(
     return context
 
 
+def add_theme_filters(env: Any) -> Any:
+    """MkDocs's template environment with the filters of ours the theme uses."""
+    env.filters.update(THEME_FILTERS)
+    return env
+
+
 def _nav_sources(nav: Any) -> set[str]:
     """Every page source named in the ``nav`` setting."""
     if isinstance(nav, str):
@@ -173,7 +180,7 @@ class _ThemeParts(BasePlugin):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.env, self.files = env, files
+        self.env, self.files = add_theme_filters(env), files
         return env
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -44,6 +44,22 @@ _SLUG = "kbslot0slug"
 _SKIP = "kbslot0skip"
 """The first heading's anchor, which the theme's "skip to content" link points at."""
 _MARKERS = re.compile("\x00kb-slot:([a-z]+)\x00|" + _SLUG + "|" + _SKIP)
+
+
+_CSS_UNSAFE = re.compile(r'[\\"\'<>&\x00-\x1f\x7f\u2028\u2029]')
+"""Characters a CSS string in a ``<style>`` element must not hold as they are: quotes and
+backslashes end or escape it, ``<`` could close the element, control characters break it."""
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, for a custom property the frame sets in its head
+    (the site's name, which the print sheet puts in the page margins)."""
+    escaped = _CSS_UNSAFE.sub(lambda found: f"\\{ord(found.group()):x} ", text)
+    return Markup(f'"{escaped}"')
+
+
+THEME_FILTERS = {"css_string": css_string}
+"""Filters of ours that the theme's templates use, added to MkDocs's template environment."""
 
 
 class Framer:

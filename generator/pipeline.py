@@ -34,6 +34,8 @@ class BuildOptions:
     content_dir: Path
     template_dir: Path
     """The page-body templates (``theme/kb``)."""
+    site_name: str
+    """The site's name (``site_name`` in mkdocs.yml), shown on the home page and on paper."""
     directory_urls: bool = True
     """``cases/x/`` addresses for a web server; ``cases/x.html`` for a folder opened from disk."""
     workers: int = 1
@@ -81,6 +83,7 @@ def compile_site(
     renderer = Renderer(
         options.template_dir,
         index,
+        site_name=options.site_name,
         directory_urls=options.directory_urls,
         environment=environment,
         fragments=fragments,

@@ -29,6 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.builder import (
     add_site_files,
+    add_theme_filters,
     drop_sitemap,
     hide_content,
     offline_error_page,
@@ -124,7 +125,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.env, self.files = env, files
+        self.env, self.files = add_theme_filters(env), files
         return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

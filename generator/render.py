@@ -23,8 +23,6 @@ from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, 
 from generator.outline import Outline, compiled_entry, page_outline
 from generator.reads import IndexView, Read
 
-SITE_TITLE = "学习型党组织建设知识库"
-
 
 class Routes:
     """Source URI (``*.md``, as MkDocs sees it) of every generated page."""
@@ -226,7 +224,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         for org_id, src_uri in group_starts(pages).items()
     }
     pages = [
-        Page(Routes.home, SITE_TITLE, "home.html"),
+        Page(Routes.home, "首页", "home.html"),
         Page(Routes.themes, "按主题浏览", "theme_index.html"),
         Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
         Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
@@ -309,17 +307,20 @@ class Renderer:
         template_dir: Path,
         index: SiteIndex,
         *,
+        site_name: str,
         directory_urls: bool = True,
         environment: jinja2.Environment | None = None,
         fragments: Fragments | None = None,
     ) -> None:
+        """``site_name`` is the configured one (mkdocs.yml), which the home page and
+        printouts show."""
         self.index = index
         self.directory_urls = directory_urls
         self.fragments = fragments
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
-            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_title=SITE_TITLE
+            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_name=site_name
         )
 
     def render(self, page: Page) -> RenderedPage:

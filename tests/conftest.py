@@ -18,6 +18,11 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
 
 
+def site_name(config_file: Path) -> str:
+    """The ``site_name`` a project's mkdocs.yml gives, which pages and printouts show."""
+    return yaml.safe_load(config_file.read_text(encoding="utf-8"))["site_name"]
+
+
 def build_with_mkdocs(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
     """Build a site the way `mkdocs build` does, into ``site_dir``."""
     from mkdocs.commands.build import build

@@ -18,7 +18,7 @@ from generator.render import (
     plan_pages,
 )
 from generator.validate import load_project
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, site_name
 
 CASES = 230
 
@@ -44,7 +44,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory):
         )
     index = build_index(load_project(root / "content", root=root, find_duplicates=False))
     pages = plan_pages(index)
-    renderer = Renderer(REPO / "theme" / "kb", index)
+    renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(SAMPLE / "mkdocs.yml"))
     return index, {p.src_uri: (p, renderer.render(p).html) for p in pages}
 
 
@@ -107,7 +107,8 @@ def test_pager_stays_small_however_long_the_list() -> None:
         "kind.html",
         {"kind": "case", "listing": Listing([], 30, uris, 6000)},
     )
-    html = Renderer(REPO / "theme" / "kb", index).render(page).html
+    renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(SAMPLE / "mkdocs.yml"))
+    html = renderer.render(page).html
     pager = html[html.index('class="kb-pager"') :]
     links = re.findall(r"<a [^>]*>([^<]+)</a>", pager)
     assert links == ["上一页", "1", "28", "29", "31", "32", "60", "下一页"]

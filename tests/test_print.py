@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import pytest
 
 from generator.model import KIND_LABELS, PACK_LABEL
-from generator.render import SITE_TITLE
 from generator.validate import load_project
-from tests.conftest import REPO
+from tests.conftest import REPO, site_name
 from tests.pdf_pages import PrintedPage, read_pdf, squeeze, write_png
+from tests.served import build_variant, serve
 
 OUT = REPO / "test-results" / "print"
 TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 18, 16
@@ -25,6 +25,7 @@ TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 18, 16
 MOST_EMPTY = 1 / 3
 """No page but the last (of a document, or of one entry in a compiled one) may be emptier."""
 PROJECT = load_project(REPO / "content", root=REPO)
+SITE_NAME = site_name(REPO / "mkdocs.yml")
 CASE = PROJECT.entries["anhui-broadcast-network"]
 MATERIAL = PROJECT.entries["government-office-learning"]
 PACK = PROJECT.packs["study-system-and-incentives"]
@@ -52,10 +53,10 @@ def _save(page, name: str) -> list[PrintedPage]:
     return printed
 
 
-def _assert_every_page_is_marked(printed: list[PrintedPage]) -> None:
+def _assert_every_page_is_marked(printed: list[PrintedPage], name: str = SITE_NAME) -> None:
     """Each page carries the site's name and 第 n 页，共 N 页 in its margins."""
     for sheet in printed:
-        assert squeeze(SITE_TITLE) in sheet.margin_text, sheet.number
+        assert squeeze(name) in sheet.margin_text, sheet.number
         assert f"第{sheet.number}页，共{len(printed)}页" in sheet.margin_text, sheet.number
 
 
@@ -188,3 +189,15 @@ def test_a_printed_reading_list_is_the_same_kind_of_document(print_page, site_ur
     _assert_rows_are_whole(printed, PROJECT.entries["anhui-broadcast-network"])
     # The list's own buttons and the lists of other entries stay off the paper.
     assert "上移" not in text and "相关条目" not in text
+
+
+def test_the_printed_site_name_is_the_configured_one(print_page, tmp_path) -> None:
+    """A site built under another site_name (quotes, a backslash and angle brackets in it)
+    prints that name in every page's margin and on top of the first page, not the default."""
+    name = '另一个“学习”站点 "甲" \\ <乙>'
+    site = build_variant(tmp_path / "site", site_name=name)
+    with serve(site) as url:
+        printed = _print(print_page, f"{url}cases/{CASE.id}/", "case-other-site-name")
+    _assert_every_page_is_marked(printed, name)
+    assert printed[0].body_text.startswith(squeeze(name))
+    assert squeeze(SITE_NAME) not in "".join(sheet.text for sheet in printed)

@@ -15,7 +15,7 @@ from generator.errors import ContentError
 from generator.index import build_index
 from generator.render import Renderer, plan_pages, render_problems
 from generator.validate import load_project
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, site_name
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
@@ -24,7 +24,7 @@ GOLDEN = Path(__file__).parent / "golden" / "render"
 def _sample_pages() -> dict[str, tuple[str, str]]:
     """One rendered page per template: {template: (src_uri, html)}."""
     index = build_index(load_project(SAMPLE / "content", root=SAMPLE))
-    renderer = Renderer(REPO / "theme" / "kb", index)
+    renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(SAMPLE / "mkdocs.yml"))
     chosen: dict[str, tuple[str, str]] = {}
     for page in plan_pages(index):
         if page.template not in chosen:
@@ -112,7 +112,7 @@ class _Headings(HTMLParser):
 def test_every_page_renders_exactly_its_outline() -> None:
     """The headings a page shows are its outline's, in order, so its contents list is right."""
     index = build_index(load_project(REPO / "content", root=REPO))
-    renderer = Renderer(REPO / "theme" / "kb", index)
+    renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(REPO / "mkdocs.yml"))
     for page in plan_pages(index):
         rendered = renderer.render(page)
         parser = _Headings()

@@ -18,7 +18,7 @@ from generator.model import PLACEHOLDER, StudyPack, field_specs
 from generator.preview import Preview
 from generator.render import Renderer, Routes, plan_pages
 from generator.validate import load_project
-from tests.conftest import REPO, build_with_mkdocs
+from tests.conftest import REPO, build_with_mkdocs, site_name
 from tests.test_incremental import _tree, _yaml_edit
 
 PROJECT = load_project(REPO / "content", root=REPO)
@@ -148,7 +148,7 @@ def test_sources_are_cited_and_file_names_stay_out_of_sight(real_site: Path) -> 
 def test_listings_show_the_short_unit_and_the_entry_page_its_note() -> None:
     """Lists show a case's short unit; the note on how it was inferred is on its page only."""
     index = build_index(PROJECT)
-    renderer = Renderer(REPO / "theme" / "kb", index)
+    renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(REPO / "mkdocs.yml"))
     pages = {page.src_uri: page for page in plan_pages(index)}
     case = PROJECT.entries["anhui-broadcast-network"]
     assert case.unit_note and "推断" in case.unit_note and "推断" not in case.unit
