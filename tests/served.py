@@ -72,3 +72,21 @@ def build_variant(target: Path, **overrides: object) -> Path:
     config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(target), strict=True, **overrides)
     build(config)
     return target
+
+
+def follow_skip_link(tab, url: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Open ``url``, take its first Tab stop and follow it, as a keyboard reader does: the
+    stop's text, the address after, the focused element, and whether the page stayed (a
+    link resolved against another address, a base address say, loads that page instead)."""
+    tab.goto(url)
+    tab.wait_for_load_state("load")
+    tab.keyboard.press("Tab")
+    text = tab.evaluate("() => document.activeElement.textContent.trim()")
+    tab.evaluate("() => { window.kbStayed = true; }")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => location.hash === '#kb-main' || !window.kbStayed")
+    tab.wait_for_load_state("load")
+    after = tab.evaluate(
+        "() => ({url: location.href, focus: document.activeElement.id, stayed: !!window.kbStayed})"
+    )
+    return {"text": text, **after}

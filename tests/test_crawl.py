@@ -9,7 +9,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from tests.served import build_variant, serve
+from tests.served import build_variant, follow_skip_link, serve
 
 PREVIEW = "http://127.0.0.1:8000/"
 """The editors' guide links to the local preview (`kb serve`): a link for editors, never loaded."""
@@ -87,3 +87,17 @@ def test_no_broken_link_or_asset_in_any_hosting(browser, sites) -> None:
         assert found["failed"] == [] and found["outside"] == [] and found["anchors"] == [], (name, found)
     paths = {urlsplit(u).path for u in [sites["subfolder"][0]]}
     assert paths == {"/kb/"}
+
+
+def test_the_404_page_skip_link_stays_on_the_page_in_any_hosting(browser, sites) -> None:
+    """跳到正文 on the 404 page lands on its own text wherever it is served (root, subfolder,
+    disk), at the address asked for, instead of opening the home page."""
+    context = browser.new_context(locale="zh-CN")
+    try:
+        tab = context.new_page()
+        for name, (_, missing) in sites.items():
+            followed = follow_skip_link(tab, missing)
+            expected = {"text": "跳到正文", "url": missing + "#kb-main", "focus": "kb-main"}
+            assert followed == {**expected, "stayed": True}, name
+    finally:
+        context.close()

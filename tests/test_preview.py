@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.served import follow_skip_link
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -251,6 +253,16 @@ def test_the_skip_link_of_the_preview_404_page_stays_on_the_page(preview) -> Non
     assert status == 404
     assert 'href="/cases/no-such-case/#kb-main"' in html and 'id="kb-main"' in html
     assert 'href="#' not in html
+
+
+def test_following_the_preview_404_page_skip_link_stays_on_it(page, preview) -> None:
+    """In a browser, 跳到正文 on the preview's 404 page lands on its text at the address asked
+    for, although the page's base address is the site's top folder."""
+    url, _, _ = preview
+    missing = url + "cases/no-such-case/"
+    followed = follow_skip_link(page, missing)
+    expected = {"text": "跳到正文", "url": missing + "#kb-main", "focus": "kb-main"}
+    assert followed == {**expected, "stayed": True}
 
 
 def _wait_for_status(url: str, status: int) -> None:
