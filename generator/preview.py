@@ -76,6 +76,11 @@ class Preview:
         mix the old index with the new one, so requests for it wait (see :mod:`serve`)."""
         self.search_ready.set()
 
+    @property
+    def full_builds(self) -> int:
+        """Full builds so far: the theme's files can change only with one."""
+        return self._builds
+
     # --- building ---------------------------------------------------------------------
 
     def build(self) -> Outcome:

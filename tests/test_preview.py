@@ -242,6 +242,17 @@ def test_the_browser_keeps_styles_and_search_files_until_they_are_rewritten(
         assert _answer(url + "search/manifest.js", stale)[0] == 200
         status, headers = _answer(url)
         assert status == 200 and headers["Cache-Control"] == "no-store" and "ETag" not in headers
+        # The theme's files are named after the full build that wrote them: kept for good,
+        # until a full build (here: after the configuration was saved) renames them.
+        assert 'assets/stylesheets/kb.css?kb-build=1"' in _get(url)[1]
+        status, headers = _answer(url + "assets/stylesheets/kb.css?kb-build=1")
+        assert status == 200 and "immutable" in headers["Cache-Control"]
+        config = sample_project / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8") + "\n", "utf-8")
+        deadline = time.monotonic() + 30
+        while 'kb.css?kb-build=2"' not in _get(url)[1]:
+            assert time.monotonic() < deadline, "a full build did not rename the theme's files"
+            time.sleep(0.2)
     finally:
         _stop(server)
 

@@ -12,6 +12,7 @@ import functools
 import http.server
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -51,6 +52,9 @@ _RELOAD = """<script>(function () {
   wait();
 })();</script>"""
 _ARTICLE = '<article class="md-content__inner md-typeset">'
+_THEME_FILE = re.compile(r'((?:href|src)="[^"?#]*assets/[^"?#]+\.(?:css|js|png|svg))"')
+"""A link to one of the theme's files (styles, scripts, images) in a page."""
+_THEME_BUILD = "kb-build"
 _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 
 
@@ -161,6 +165,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         banner = self.preview.banner()
         if banner:
             html = html.replace(_ARTICLE, _ARTICLE + banner, 1)
+        # The theme's files change only with a full build: named after it, the browser keeps
+        # them without asking again, and a reload after an edit fetches the page alone.
+        html = _THEME_FILE.sub(rf'\1?{_THEME_BUILD}={self.preview.full_builds}"', html)
         script = _RELOAD % (self.preview.version, WAIT_PATH)
         return html.replace("</body>", script + "</body>", 1).encode("utf-8")
 
@@ -172,7 +179,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def end_headers(self) -> None:
-        if self._etag:
+        if _THEME_BUILD + "=" in urlsplit(self.path).query:
+            self.send_header("Cache-Control", "max-age=31536000, immutable")
+        elif self._etag:
             self.send_header("ETag", self._etag)
             self.send_header("Cache-Control", "no-cache")  # kept, but checked on each use
         else:
