@@ -90,7 +90,9 @@ class Preview:
         reader never meets a half-built site. Content errors keep the last good pages.
         """
         started = time.monotonic()
-        config = load_site_config(self.config_file)
+        # Served at the top of a local address whatever the address it is hosted at: pages
+        # written for a site_url of "…/kb/" would link to /kb/ on the preview server.
+        config = load_site_config(self.config_file, site_url="")
         options = options_from_config(config, find_duplicates=True)
         self.options = options
         self.root = options.root

@@ -266,6 +266,27 @@ def test_the_skip_link_of_the_preview_404_page_stays_on_the_page(preview) -> Non
     assert 'href="#' not in html
 
 
+def test_a_site_hosted_in_a_subfolder_is_previewed_at_the_top_of_the_preview_address(
+    sample_project: Path,
+) -> None:
+    """With site_url naming a subfolder (/kb/), the preview's pages, 404 page included, link
+    to its own top folder; the 404 page's skip link keeps the address asked for, query too."""
+    config = sample_project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8") + "\nsite_url: http://intranet.example/kb/\n", "utf-8"
+    )
+    url, server = _start_preview(sample_project)
+    try:
+        status, html = _get(url + "cases/no-such-case/?q=1")
+        assert status == 404
+        assert '<base href="/">' in html and "/kb/" not in html
+        assert 'href="/assets/stylesheets/kb.css?kb-build=1"' in html
+        assert 'href="/cases/no-such-case/?q=1#kb-main"' in html
+        assert _get(url + "assets/stylesheets/kb.css")[0] == 200
+    finally:
+        _stop(server)
+
+
 def test_following_the_preview_404_page_skip_link_stays_on_it(page, preview) -> None:
     """In a browser, 跳到正文 on the preview's 404 page lands on its text at the address asked
     for, although the page's base address is the site's top folder."""

@@ -156,7 +156,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         # The page is written for the site's top folder; a base address keeps its links
         # working, and links within the page (the skip link) keep pointing at this address.
-        here = html_escape(urlsplit(self.path).path, quote=True)
+        here = html_escape(self.path.partition("#")[0], quote=True)
         html = missing.read_text(encoding="utf-8").replace("<head>", '<head><base href="/">', 1)
         html = html.replace('href="#', f'href="{here}#')
         self._send(self._decorate(html), "text/html; charset=utf-8", status=404)
