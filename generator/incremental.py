@@ -68,15 +68,31 @@ class Dependencies:
                     del self.readers[read]
                     del self.values[read]
 
-    def stale(self, pages: Iterable[Page], values: ReadValues) -> list[Page]:
+    def stale(
+        self, pages: Iterable[Page], values: ReadValues, previous: ReadValues | None = None
+    ) -> list[Page]:
         """The ``pages`` that would not render as they did: new ones, and those whose plan
-        or any of whose reads changed."""
+        or any of whose reads changed.
+
+        ``previous`` (the values of the index the pages were last rendered from) narrows
+        the work to what the edit can have changed: reads as :meth:`ReadValues.changed`
+        says, and entry pages of the entries it changed (such a page's plan is its entry).
+        """
+        narrowed = values.suspects(previous) if previous is not None else None
         touched: set[str] = set()
-        for read in values.changed(self.values):
+        for read in values.changed(self.values, narrowed):
             touched |= self.readers[read]
-        return [
-            page
-            for page in pages
-            if page.src_uri in touched
-            or self.plans.get(page.src_uri) != describe_plan(page, values)
-        ]
+        moved = narrowed[0] if narrowed is not None else set()
+        plans = self.plans
+        stale = []
+        for page in pages:
+            src_uri = page.src_uri
+            if src_uri in touched or src_uri not in plans:
+                stale.append(page)
+                continue
+            entry = page.context.get("entry")
+            if narrowed and entry is not None and len(page.context) == 1 and entry.id not in moved:
+                continue
+            if plans[src_uri] != describe_plan(page, values):
+                stale.append(page)
+        return stale

@@ -194,7 +194,7 @@ class Preview:
             self._remove_deleted_entries(changed)
             self._publish(problems.errors)
             return Outcome(problems=self.problems, seconds=time.monotonic() - started)
-        written = self._write_pages(site)
+        written = self._write_pages(site, previous=self._site)
         self._site = site
         # Readers see the new pages first; the search index follows in the same update,
         # and requests for it wait until it is whole again.
@@ -206,10 +206,11 @@ class Preview:
             self.search_ready.set()
         return Outcome(pages=written, problems=self.problems, seconds=time.monotonic() - started)
 
-    def _write_pages(self, site: CompiledSite) -> int:
-        """Render the pages whose plan or reads changed; remove pages that are gone."""
+    def _write_pages(self, site: CompiledSite, *, previous: CompiledSite) -> int:
+        """Render the pages whose plan or reads changed since ``previous`` was rendered;
+        remove pages that are gone."""
         values = ReadValues(site.index)
-        stale = self._pages.stale(site.pages, values)
+        stale = self._pages.stale(site.pages, values, ReadValues(previous.index))
         written = write_pages(site, self.framer, site_dir=self.site_dir, pages=stale)
         for page, done in zip(stale, written, strict=True):
             self._pages.record(page, done.reads, values)

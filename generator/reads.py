@@ -30,6 +30,9 @@ Read = tuple[str, ...]
 """``(table, key)`` for one lookup, ``(table, "*")`` for a whole table, ``("taxonomy",)``,
 ``("entry", id)`` for one entry's content, or ``("entries", "*")`` for the set of entries."""
 WHOLE = "*"
+Suspects = tuple[set[str], dict[str, set[Any]]]
+"""The ids of the entries an edit changed, and the keys of each table of entry lists that
+hold one of them (see :meth:`ReadValues.suspects`)."""
 TAXONOMY: Read = ("taxonomy",)
 _MISSING = object()
 
@@ -193,14 +196,74 @@ class ReadValues:
             self._known[read] = self._value(read)
         return self._known[read]
 
-    def changed(self, known: Mapping[Read, Any]) -> Iterator[Read]:
+    def changed(
+        self, known: Mapping[Read, Any], narrowed: Suspects | None = None
+    ) -> Iterator[Read]:
         """The reads among ``known`` (read: value in an earlier index) whose value differs
         here. A preview asks this of every read of every page after each edit, so each
-        value is worked out afresh, without keeping it."""
+        value is worked out afresh, without keeping it.
+
+        With what :meth:`suspects` found against the index ``known`` was valued in, only
+        the reads the edit can have changed are valued again.
+        """
         value = self._value
+        if narrowed is None:
+            for read, before in known.items():
+                if value(read) != before:
+                    yield read
+            return
+        moved, suspects = narrowed
         for read, before in known.items():
+            if len(read) == 2:
+                table, key = read
+                if table == "entry":
+                    if key not in moved:
+                        continue
+                elif key != WHOLE and key not in suspects.get(table, (key,)):
+                    continue
             if value(read) != before:
                 yield read
+
+    def suspects(self, previous: ReadValues) -> Suspects | None:
+        """The entries an edit changed (added, removed or rewritten) and, for each table
+        holding lists of entries, the keys whose list holds one of them, before or after.
+
+        Only those keys can read differently: every such table groups or ranks entries by
+        what each entry says itself (its themes, organization type, region, citations), so a
+        list none of the changed entries is or was in stays as it was; ``tests/
+        test_incremental.py`` checks this against valuing every read. Entries are found by
+        identity (an edited entry is a new object), which touches no entry's memory: the
+        work is a few milliseconds at ten thousand entries. ``None`` when the taxonomy
+        changed, which can change anything.
+        """
+        if previous._taxonomy != self._taxonomy:
+            return None
+        before, after = previous.entry_digests, self.entry_digests
+        moved = {i for i, digest in after.items() if before.get(i) != digest}
+        moved |= before.keys() - after.keys()
+        objects = {
+            id(entry)
+            for values in (previous, self)
+            for i in moved
+            if (entry := values.index.project.entries.get(i)) is not None
+        }
+        suspects: dict[str, set[Any]] = {}
+        for table in self._tables:
+            keys: set[Any] = set()
+            for values in (previous, self):
+                for key, listed in values._tables[table].items():
+                    if type(listed) is not list:
+                        break  # not a table of entry lists: every read of it is valued
+                    if listed and not isinstance(listed[0], Entry):
+                        break
+                    if not objects.isdisjoint(map(id, listed)):
+                        keys.add(key)
+                else:
+                    continue
+                break
+            else:
+                suspects[table] = keys
+        return moved, suspects
 
     def _value(self, read: Read) -> Any:
         if len(read) == 1:

@@ -306,3 +306,27 @@ def test_saving_or_deleting_an_entry_file_does_not_walk_the_content_folder(
     )
     preview.update({(folder / "hill-village.yml").resolve()})
     assert walks == [sample_project / "content"]
+
+
+def test_narrowing_to_what_an_edit_changed_finds_every_stale_page(
+    preview: Preview, sample_project: Path, monkeypatch
+) -> None:
+    """After each kind of edit, valuing only the reads the edit can have changed finds
+    exactly the pages valuing every read finds."""
+    from generator.incremental import Dependencies
+
+    stale = Dependencies.stale
+    found: list[int] = []
+
+    def both(self, pages, values, previous=None):
+        pages = list(pages)
+        narrowed = stale(self, pages, values, previous)
+        assert previous is not None
+        assert [p.src_uri for p in narrowed] == [p.src_uri for p in stale(self, pages, values)]
+        found.append(len(narrowed))
+        return narrowed
+
+    monkeypatch.setattr(Dependencies, "stale", both)
+    for name, edit in EDITS.items():
+        assert not preview.update(edit(sample_project)).full, name
+    assert len(found) == len(EDITS) and all(found)
