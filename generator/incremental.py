@@ -12,9 +12,11 @@ and pages, never with pages times reads.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from typing import Any
 
+from generator.model import Entry
 from generator.reads import Read, ReadValues
 from generator.render import Page
 
@@ -46,12 +48,15 @@ class Dependencies:
         """Each read's value when the pages that made it were rendered (all pages reading
         something are rendered again when it changes, so they agree on its value)."""
         self.readers: dict[Read, set[str]] = {}
+        self.pages: dict[str, Page] = {}
+        """Each page as planned when it was rendered."""
 
     def record(self, page: Page, reads: frozenset[Read], values: ReadValues) -> None:
         """``page`` was just rendered against the index behind ``values``, reading ``reads``."""
         src_uri = page.src_uri
         self.forget(src_uri)
         self.plans[src_uri] = describe_plan(page, values)
+        self.pages[src_uri] = page
         self.reads[src_uri] = reads
         for read in reads:
             self.values[read] = values.value(read)
@@ -60,6 +65,7 @@ class Dependencies:
     def forget(self, src_uri: str) -> None:
         """Drop what is known of a page (it is gone, or about to be recorded again)."""
         self.plans.pop(src_uri, None)
+        self.pages.pop(src_uri, None)
         for read in self.reads.pop(src_uri, ()):
             readers = self.readers.get(read)
             if readers is not None:
@@ -82,7 +88,7 @@ class Dependencies:
         touched: set[str] = set()
         for read in values.changed(self.values, narrowed):
             touched |= self.readers[read]
-        moved = narrowed[0] if narrowed is not None else set()
+        moved = narrowed.moved if narrowed is not None else set()
         plans = self.plans
         stale = []
         for page in pages:
@@ -90,9 +96,31 @@ class Dependencies:
             if src_uri in touched or src_uri not in plans:
                 stale.append(page)
                 continue
-            entry = page.context.get("entry")
-            if narrowed and entry is not None and len(page.context) == 1 and entry.id not in moved:
+            if narrowed is not None and _same_plan(page, self.pages[src_uri], moved):
                 continue
             if plans[src_uri] != describe_plan(page, values):
                 stale.append(page)
         return stale
+
+
+def _same_plan(page: Page, before: Page, moved: set[str]) -> bool:
+    """Whether ``page`` is planned as ``before`` was, from the same entries, none of which
+    the edit changed: then its description needs no working out (a page listing thousands
+    of entries costs as much to describe as to render)."""
+    if (page.title, page.template, page.hide) != (before.title, before.template, before.hide):
+        return False
+    if page.context.keys() != before.context.keys():
+        return False
+    for key, value in page.context.items():
+        old = before.context[key]
+        if value is old:
+            continue
+        if isinstance(value, Entry) and isinstance(old, Entry):
+            if value.id != old.id or value.id in moved:
+                return False
+        elif type(value) is list and type(old) is list:
+            if len(value) != len(old) or not all(map(operator.is_, value, old)):
+                return False
+        elif value != old:
+            return False
+    return True

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -30,9 +31,31 @@ Read = tuple[str, ...]
 """``(table, key)`` for one lookup, ``(table, "*")`` for a whole table, ``("taxonomy",)``,
 ``("entry", id)`` for one entry's content, or ``("entries", "*")`` for the set of entries."""
 WHOLE = "*"
-Suspects = tuple[set[str], dict[str, set[Any]]]
-"""The ids of the entries an edit changed, and the keys of each table of entry lists that
-hold one of them (see :meth:`ReadValues.suspects`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Suspects:
+    """What an edit can have changed (see :meth:`ReadValues.suspects`)."""
+
+    moved: set[str]
+    """Ids of the entries it added, removed or rewrote."""
+    keys: dict[str, set[Any]]
+    """For each table of entry lists, the keys whose list holds one of them, before or after."""
+    before: dict[str, Mapping[Any, Any]]
+    """The tables of the index before the edit."""
+
+
+def same_entries(new: list[Any], old: list[Any]) -> bool:
+    """Whether two lists of entries hold the same entries (by id) in the same order.
+
+    Entries the edit left alone are the same objects in both, compared without looking
+    at them; only the others are looked at.
+    """
+    if len(new) != len(old):
+        return False
+    if all(map(operator.is_, new, old)):
+        return True
+    return all(a is b or a.id == b.id for a, b in zip(new, old, strict=True))
 TAXONOMY: Read = ("taxonomy",)
 _MISSING = object()
 
@@ -212,15 +235,22 @@ class ReadValues:
                 if value(read) != before:
                     yield read
             return
-        moved, suspects = narrowed
+        moved, suspects, tables = narrowed.moved, narrowed.keys, self._tables
         for read, before in known.items():
             if len(read) == 2:
                 table, key = read
                 if table == "entry":
                     if key not in moved:
                         continue
-                elif key != WHOLE and key not in suspects.get(table, (key,)):
-                    continue
+                elif key != WHOLE and table in suspects:
+                    if key not in suspects[table]:
+                        continue
+                    new = tables[table].get(key)
+                    old = narrowed.before[table].get(key)
+                    if type(new) is list and type(old) is list:
+                        if not same_entries(new, old):
+                            yield read
+                        continue
             if value(read) != before:
                 yield read
 
@@ -238,6 +268,7 @@ class ReadValues:
         """
         if previous._taxonomy != self._taxonomy:
             return None
+        assert previous is not self
         before, after = previous.entry_digests, self.entry_digests
         moved = {i for i, digest in after.items() if before.get(i) != digest}
         moved |= before.keys() - after.keys()
@@ -263,7 +294,7 @@ class ReadValues:
                 break
             else:
                 suspects[table] = keys
-        return moved, suspects
+        return Suspects(moved, suspects, previous._tables)
 
     def _value(self, read: Read) -> Any:
         if len(read) == 1:
