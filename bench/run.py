@@ -45,6 +45,7 @@ from typing import Any
 import psutil
 
 from bench.corpus import body_text, write_corpus, write_markdown_corpus
+from bench.preview import preview_at_scale
 from tests.chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ MATERIAL_QUERIES_LARGE = 2
 """Material downloads its whole index before any result; at large sizes a few queries show it."""
 MATERIAL_TIMEOUT = 180.0
 PREVIEW_EDITS = 5
+PREVIEW_ROUNDS = 3
+"""Rounds of the five kinds of edit timed in the browser at scale (fifteen edits)."""
 SAMPLE_SECONDS = 0.2
 
 
@@ -127,8 +130,10 @@ def folder_size(folder: Path) -> tuple[int, int]:
 # --- the two sites -----------------------------------------------------------------------
 
 
-def write_projects(workdir: Path, size: int) -> tuple[Path, Path, list[dict[str, Any]]]:
-    """Our project and the plain MkDocs reference, both from the same generated entries."""
+def write_projects(
+    workdir: Path, size: int, *, reference: bool = True
+) -> tuple[Path, Path, list[dict[str, Any]]]:
+    """Our project and (unless told not to) the plain MkDocs reference, from the same entries."""
     ours = workdir / f"kb-{size}"
     shutil.rmtree(ours, ignore_errors=True)
     entries = write_corpus(ours, size)
@@ -137,10 +142,11 @@ def write_projects(workdir: Path, size: int) -> tuple[Path, Path, list[dict[str,
     config = re.sub(r"(?m)^  - theme$", f"  - {REPO / 'theme'}", config)
     (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copy(REPO / "CONTRIBUTING.md", ours / "CONTRIBUTING.md")
-    reference = workdir / f"reference-{size}"
-    shutil.rmtree(reference, ignore_errors=True)
-    write_markdown_corpus(reference, entries)
-    return ours, reference, entries
+    reference_project = workdir / f"reference-{size}"
+    shutil.rmtree(reference_project, ignore_errors=True)
+    if reference:
+        write_markdown_corpus(reference_project, entries)
+    return ours, reference_project, entries
 
 
 _STAGE = re.compile(r"(\S+)：完成（(?:\d+ 项，)?用时 ([\d.]+) 秒）")
@@ -365,12 +371,15 @@ def check_recall(
 
 
 def browser_measurements(
-    ours: dict[str, Any], reference: dict[str, Any], entries: list[dict[str, Any]], size: int
+    ours: dict[str, Any],
+    reference: dict[str, Any] | None,
+    entries: list[dict[str, Any]],
+    size: int,
 ) -> dict[str, Any]:
+    """Search in the browser on our site, and on the reference site when there is one."""
     from playwright.sync_api import sync_playwright
 
     ours_server = serve_folder(Path(ours["site"]))
-    reference_server = serve_folder(Path(reference["site"]))
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         mine = first_results(
@@ -381,20 +390,25 @@ def browser_measurements(
             queries=QUERIES,
             timeout=60,
         )
-        material_queries = QUERIES if size <= 1000 else QUERIES[:MATERIAL_QUERIES_LARGE]
-        material = first_results(
-            browser,
-            reference_server,
-            input_selector="input.md-search__input",
-            result_selector=".md-search-result__item",
-            queries=material_queries,
-            timeout=MATERIAL_TIMEOUT,
-        )
+        material = None
+        if reference is not None:
+            material = first_results(
+                browser,
+                serve_folder(Path(reference["site"])),
+                input_selector="input.md-search__input",
+                result_selector=".md-search-result__item",
+                queries=QUERIES if size <= 1000 else QUERIES[:MATERIAL_QUERIES_LARGE],
+                timeout=MATERIAL_TIMEOUT,
+            )
         recall = check_recall(
             browser, ours_server, Path(ours["site"]), recall_set(entries, RECALL_PHRASES)
         )
         browser.close()
-    return {"ours": summarize(mine), "material": summarize(material), "recall": recall}
+    return {
+        "ours": summarize(mine),
+        "material": summarize(material) if material is not None else None,
+        "recall": recall,
+    }
 
 
 # --- the preview -----------------------------------------------------------------------------
@@ -526,31 +540,46 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
         "# 基准测试结果",
         "",
         "由 `bash scripts/bench.sh` 生成（`bench/run.py`），请勿手工修改。同一次运行中，用同一批合成条目"
-        "分别生成本项目的网站和“普通 MkDocs + Material”的参照网站（精简导航，Material 自带搜索并用 jieba 分词）。",
+        "分别生成本项目的网站和“普通 MkDocs + Material”的参照网站（精简导航，Material 自带搜索并用 jieba 分词）；"
+        "参照网站在一万条以上要生成数小时，只测到一万条。",
         "",
         f"- 机器：{results[0]['machine']}",
-        f"- 时间：{results[0]['date']}",
+        f"- 时间：{'、'.join(sorted({r['date'] for r in results}))}",
         "",
         "## 生成网站",
+        "",
+        "峰值内存是生成过程中所有进程合计的最大值：RSS 把各进程共享的内存重复计算，"
+        "PSS 按进程平分共享部分，更接近实际占用。",
         "",
         "| 条目数 | 本项目：用时 | 峰值内存（RSS / PSS） | 网站大小 | 参照：用时 | 峰值内存（RSS / PSS） | 网站大小 | 提速 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         o, m = r["ours"], r["reference"]
+        theirs = (
+            f"{m['seconds']} s | {m['peak_rss_mb']:,} / {m['peak_pss_mb']:,} MB | "
+            f"{_mb(m['site_bytes'])} | {m['seconds'] / o['seconds']:.1f}×"
+            if m
+            else "— | — | — | —"
+        )
         lines.append(
             f"| {r['size']:,} | {o['seconds']} s | {o['peak_rss_mb']:,} / {o['peak_pss_mb']:,} MB | "
-            f"{_mb(o['site_bytes'])}（{o['site_files']:,} 个文件） | {m['seconds']} s | "
-            f"{m['peak_rss_mb']:,} / {m['peak_pss_mb']:,} MB | {_mb(m['site_bytes'])} | "
-            f"{m['seconds'] / o['seconds']:.1f}× |"
+            f"{_mb(o['site_bytes'])}（{o['site_files']:,} 个文件） | {theirs} |"
         )
     lines += [
         "",
-        "每个条目平均占用的网站大小（检查是否随条目数线性增长）："
-        + "；".join(
-            f"{r['size']:,} 条 {r['ours']['site_bytes'] / r['size'] / 1024:.1f} KB" for r in results
+        "每个条目平均（检查是否随条目数线性增长）：",
+        "",
+        "| 条目数 | 网站大小 | 峰值内存 PSS | 峰值内存 RSS | 用时 |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        o, n = r["ours"], r["size"]
+        lines.append(
+            f"| {n:,} | {o['site_bytes'] / n / 1024:.1f} KB | {o['peak_pss_mb'] * 1024 / n:.0f} KB | "
+            f"{o['peak_rss_mb'] * 1024 / n:.0f} KB | {o['seconds'] * 1000 / n:.1f} ms |"
         )
-        + "。",
+    lines += [
         "",
         "## 检索",
         "",
@@ -565,6 +594,14 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
     for r in results:
         o, m = r["ours"], r["reference"]
         so, sm = r["search"]["ours"], r["search"]["material"]
+        ours_cells = (
+            f"| {r['size']:,} | {o['index_seconds']} s | {_mb(o['index_bytes'])}（{o['index_files']:,} 个文件） | "
+            f"{_kb(so['search_bytes_median'])} / {_kb(so['search_bytes_worst'])} | "
+            f"{_ms(so['ms_median'])} / {_ms(so['ms_worst'])} |"
+        )
+        if not (m and sm):
+            lines.append(ours_cells + f" — | — | — | — | — | {_kb(so['page_bytes'])} / — |")
+            continue
         ratio = (
             sm["search_bytes_median"] / so["search_bytes_median"]
             if so["search_bytes_median"]
@@ -576,9 +613,7 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
             else f"（{sm['queries'] - sm['answered']} 次超时）"
         )
         lines.append(
-            f"| {r['size']:,} | {o['index_seconds']} s | {_mb(o['index_bytes'])}（{o['index_files']:,} 个文件） | "
-            f"{_kb(so['search_bytes_median'])} / {_kb(so['search_bytes_worst'])} | "
-            f"{_ms(so['ms_median'])} / {_ms(so['ms_worst'])} | {m['index_seconds']} s | {_mb(m['index_bytes'])} | "
+            ours_cells + f" {m['index_seconds']} s | {_mb(m['index_bytes'])} | "
             f"{_kb(sm['search_bytes_median'])}{note} | {_ms(sm['ms_median'])} / {_ms(sm['ms_worst'])} | "
             f"{ratio:,.0f}× | {_kb(so['page_bytes'])} / {_kb(sm['page_bytes'])} |"
         )
@@ -589,13 +624,42 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
         lines.append(
             f"| {r['size']:,} | {rc['phrases']} | {rc['found']} | {'、'.join(rc['examples'])} |"
         )
+    lines += _preview_report(results)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _preview_report(results: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    at_scale = [r for r in results if r.get("preview_at_scale")]
     previews = [r for r in results if r.get("preview")]
+    if at_scale or previews:
+        lines += ["", "## 预览"]
+    if at_scale:
+        lines += [
+            "",
+            "在浏览器（无界面 Chromium）中打开一个页面，保存一次改动，计时到这个页面（由预览自动刷新）"
+            "显示出改动为止。五种改动各做数轮：改标题、在正文字段加一句、换一个主题（打开的是该条目的页面），"
+            "新建一个条目、删除这个条目（打开的是典型案例列表）。",
+            "",
+            "| 条目数 | 全部改动的中位数 | 启动用时 | 标题 | 正文 | 主题 | 新条目 | 删除条目 |",
+            "|---:|---:|---:|---|---|---|---|---|",
+        ]
+        for r in at_scale:
+            p = r["preview_at_scale"]
+            kinds = [
+                "、".join(f"{x:.2f}" for x in p["edits"].get(kind, [])) + " s"
+                for kind in ("标题", "正文", "主题", "新条目", "删除条目")
+            ]
+            lines.append(
+                f"| {r['size']:,} | **{p['median']:.2f} s** | {p['startup_seconds']} s | "
+                + " | ".join(kinds)
+                + " |"
+            )
     if previews:
         lines += [
             "",
-            "## 预览",
-            "",
-            "保存一个改动过的条目文件后，到预览服务器返回的页面包含改动为止的时间。",
+            "与普通 MkDocs 对照：保存一个改动过的条目文件后，到预览服务器返回的页面包含改动为止的时间"
+            "（不经浏览器，反复请求页面）。",
             "",
             "| 条目数 | `kb serve`（中位 / 最慢） | 各次 | `mkdocs serve` 参照 |",
             "|---:|---:|---|---|",
@@ -607,7 +671,7 @@ def write_report(results: list[dict[str, Any]], path: Path) -> None:
                 f"{'、'.join(f'{x:.2f}' for x in p['ours'])} s | "
                 f"{'、'.join(f'{x:.1f}' for x in p.get('mkdocs_serve', []))} s |"
             )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
 def machine() -> str:
@@ -621,41 +685,79 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[1000], help="corpus sizes")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kb-bench"))
     parser.add_argument("--report", type=Path, default=REPO / "bench" / "RESULTS.md")
+    parser.add_argument(
+        "--reference-up-to",
+        type=int,
+        default=10_000,
+        help="build the plain MkDocs reference only up to this size (it takes hours beyond)",
+    )
+    parser.add_argument(
+        "--preview-at",
+        type=int,
+        action="append",
+        help="sizes at which to time the preview in the browser, each kind of edit "
+        "(default: 10,000 if among the sizes)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the rows of sizes not run this time from the existing results.json",
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = []
+    preview_sizes = set(args.preview_at or [10_000])
+    stored = args.report.with_name("results.json")
+    kept: dict[int, dict[str, Any]] = {}
+    if args.keep and stored.is_file():
+        kept = {row["size"]: row for row in json.loads(stored.read_text(encoding="utf-8"))}
     for size in args.sizes:
         print(f"== {size} entries", flush=True)
-        ours_project, reference_project, entries = write_projects(args.workdir, size)
-        ours = build_ours(ours_project)
-        print(f"   ours: {ours['seconds']} s, {ours['peak_pss_mb']} MB", flush=True)
-        reference = build_reference(reference_project)
-        print(f"   reference: {reference['seconds']} s, {reference['peak_pss_mb']} MB", flush=True)
-        search = browser_measurements(ours, reference, entries, size)
-        print(
-            f"   search: ours {search['ours']['bytes_median']} B / {search['ours']['ms_median']} ms, "
-            f"material {search['material']['bytes_median']} B, recall "
-            f"{search['recall']['found']}/{search['recall']['phrases']}",
-            flush=True,
+        kept[size] = measure(
+            size, args, preview=size in preview_sizes, first=size == min(args.sizes)
         )
-        row = {
-            "size": size,
-            "machine": machine(),
-            "date": datetime.date.today().isoformat(),
-            "ours": ours,
-            "reference": reference,
-            "search": search,
-        }
-        if size == min(args.sizes):
-            row["preview"] = preview_latency(ours_project, reference_project, entries)
-            print(f"   preview: {row['preview']}", flush=True)
-        results.append(row)
-    write_report(results, args.report)
-    args.report.with_name("results.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+        # Written after each size: a long run that stops keeps what it measured.
+        results = [kept[key] for key in sorted(kept)]
+        write_report(results, args.report)
+        stored.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"report written to {args.report}")
     return 0
+
+
+def measure(size: int, args: argparse.Namespace, *, preview: bool, first: bool) -> dict[str, Any]:
+    """Every figure of one corpus size; the corpus and sites are removed afterwards."""
+    with_reference = size <= args.reference_up_to
+    ours_project, reference_project, entries = write_projects(
+        args.workdir, size, reference=with_reference
+    )
+    ours = build_ours(ours_project)
+    print(f"   ours: {ours['seconds']} s, {ours['peak_pss_mb']} MB", flush=True)
+    reference = None
+    if with_reference:
+        reference = build_reference(reference_project)
+        print(f"   reference: {reference['seconds']} s, {reference['peak_pss_mb']} MB", flush=True)
+    search = browser_measurements(ours, reference, entries, size)
+    print(
+        f"   search: ours {search['ours']['bytes_median']} B / {search['ours']['ms_median']} ms, "
+        f"recall {search['recall']['found']}/{search['recall']['phrases']}",
+        flush=True,
+    )
+    row: dict[str, Any] = {
+        "size": size,
+        "machine": machine(),
+        "date": datetime.date.today().isoformat(),
+        "ours": ours,
+        "reference": reference,
+        "search": search,
+    }
+    if first and reference is not None:
+        row["preview"] = preview_latency(ours_project, reference_project, entries)
+        print(f"   preview: {row['preview']}", flush=True)
+    if preview:
+        row["preview_at_scale"] = preview_at_scale(ours_project, rounds=PREVIEW_ROUNDS)
+        print(f"   preview at scale: {row['preview_at_scale']}", flush=True)
+    shutil.rmtree(ours_project, ignore_errors=True)
+    shutil.rmtree(reference_project, ignore_errors=True)
+    return row
 
 
 if __name__ == "__main__":
