@@ -13,6 +13,7 @@ def _square(item: int) -> int:
 
 
 def test_results_come_in_order_and_match_a_serial_run() -> None:
+    """Work spread over processes gives what doing it in one process gives, in order."""
     items = list(range(1000))
     assert workers.map_in_workers(_square, items, workers=2) == [i * i for i in items]
 
