@@ -88,8 +88,6 @@ class SiteIndex:
     by_region: dict[str, list[Entry]] = field(default_factory=dict)
     """Cases by the province their region names (:data:`UNKNOWN_REGION` when it names none),
     most first."""
-    relatedness_key: tuple[Any, ...] = ()
-    """Everything related entries are ranked from; the same key means the same ranking."""
 
     def theme(self, theme_id: str) -> Taxon:
         return next(t for t in self.themes if t.id == theme_id)
@@ -126,7 +124,7 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
     entries are not ranked again when nothing they are ranked from has changed, as
     when an edit only rewords an entry or changes its title.
     """
-    entries = sorted(project.entries.values(), key=entry_sort_key)
+    entries = _sorted_entries(project, previous)
     themes = sorted(project.taxonomy.themes, key=lambda t: (t.order, t.id))
     org_types = sorted(project.taxonomy.org_types, key=lambda t: (t.order, t.id))
 
@@ -147,19 +145,21 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
     # Ranked in id order, so that ties do not depend on titles and a retitled entry
     # leaves every ranking as it was.
-    ranked = sorted(entries, key=lambda entry: (_KIND_ORDER[entry.kind], entry.id))
-    key = _relatedness_key(ranked)
-    if previous is not None and previous.relatedness_key == key:
+    if previous is not None and _ranked_alike(previous.project, project):
         entries_by_id = project.entries
         related = {
             entry_id: [entries_by_id[other.id] for other in others]
             for entry_id, others in previous.related.items()
         }
     else:
-        related = resolve_related(ranked)
+        # Ranked in id order (the project's own), so that ties do not depend on titles and
+        # a retitled entry leaves every ranking as it was.
+        related = resolve_related(list(project.entries.values()))
     packs = {
         pack.id: Pack.from_model(pack)
-        for pack in sorted(project.packs.values(), key=lambda p: ([_pinyin(c) for c in p.title], p.id))
+        for pack in sorted(
+            project.packs.values(), key=lambda p: ([_pinyin(c) for c in p.title], p.id)
+        )
     }
     packs_of: dict[str, list[Pack]] = {}
     for pack in packs.values():
@@ -180,7 +180,6 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
         matrix=matrix,
         related=related,
         cited_by=cited_by,
-        relatedness_key=key,
         packs=packs,
         packs_of=packs_of,
         by_region=by_region,
@@ -199,16 +198,47 @@ def province(region: str) -> str:
     return found.group(1) if found else UNKNOWN_REGION
 
 
-def _relatedness_key(ranked: list[Entry]) -> tuple[Any, ...]:
-    return tuple(
-        (
-            entry.id,
-            entry.kind,
-            entry.org_type,
-            tuple(sorted(entry.themes)),
-            tuple(entry.cases) if isinstance(entry, BestPractice) else (),
-        )
-        for entry in ranked
+def _sorted_entries(project: Project, previous: SiteIndex | None) -> list[Entry]:
+    """Every entry in :func:`entry_sort_key` order.
+
+    With the ``previous`` index, the entries start out in its order (each kind's list in
+    turn is that order), so sorting only moves the few an edit retitled or added: a sort
+    of an almost sorted list compares each entry about once.
+    """
+    if previous is None:
+        return sorted(project.entries.values(), key=entry_sort_key)
+    by_id = project.entries
+    ordered = [
+        by_id[entry.id]
+        for listed in previous.by_kind.values()
+        for entry in listed
+        if entry.id in by_id
+    ]
+    if len(ordered) < len(by_id):
+        known = {entry.id for entry in ordered}
+        ordered += [entry for entry_id, entry in by_id.items() if entry_id not in known]
+    ordered.sort(key=entry_sort_key)
+    return ordered
+
+
+def _ranked_alike(before: Project, after: Project) -> bool:
+    """Whether related entries rank as they did: the same entries, none of which changed
+    what ranking looks at (kind, organization type, themes, citations)."""
+    if before.entries.keys() != after.entries.keys():
+        return False
+    return all(
+        before.digests[entry_id] == digest
+        or _ranking_facts(before.entries[entry_id]) == _ranking_facts(after.entries[entry_id])
+        for entry_id, digest in after.digests.items()
+    )
+
+
+def _ranking_facts(entry: Entry) -> tuple[Any, ...]:
+    return (
+        entry.kind,
+        entry.org_type,
+        tuple(sorted(entry.themes)),
+        tuple(entry.cases) if isinstance(entry, BestPractice) else (),
     )
 
 
