@@ -699,6 +699,11 @@ def main(argv: list[str] | None = None) -> int:
         "(default: 10,000 if among the sizes)",
     )
     parser.add_argument(
+        "--preview-only",
+        action="store_true",
+        help="time only the preview at each size, into the rows kept from results.json",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the rows of sizes not run this time from the existing results.json",
@@ -708,13 +713,19 @@ def main(argv: list[str] | None = None) -> int:
     preview_sizes = set(args.preview_at or [10_000])
     stored = args.report.with_name("results.json")
     kept: dict[int, dict[str, Any]] = {}
-    if args.keep and stored.is_file():
+    if (args.keep or args.preview_only) and stored.is_file():
         kept = {row["size"]: row for row in json.loads(stored.read_text(encoding="utf-8"))}
     for size in args.sizes:
         print(f"== {size} entries", flush=True)
-        kept[size] = measure(
-            size, args, preview=size in preview_sizes, first=size == min(args.sizes)
-        )
+        if args.preview_only:
+            project = write_projects(args.workdir, size, reference=False)[0]
+            kept[size]["preview_at_scale"] = preview_at_scale(project, rounds=PREVIEW_ROUNDS)
+            kept[size]["preview_date"] = datetime.date.today().isoformat()
+            shutil.rmtree(project, ignore_errors=True)
+        else:
+            kept[size] = measure(
+                size, args, preview=size in preview_sizes, first=size == min(args.sizes)
+            )
         # Written after each size: a long run that stops keeps what it measured.
         results = [kept[key] for key in sorted(kept)]
         write_report(results, args.report)
