@@ -10,13 +10,17 @@ navigation and Material's own search (with jieba), then measures side by side:
   the time from typing a query to the first result, in headless Chromium;
 - recall: phrases taken from entries' own text must find those entries;
 - at the smallest size, the preview: time from saving one edited file to the
-  served page showing the edit (``kb serve`` against ``mkdocs serve``).
+  served page showing the edit (``kb serve`` against ``mkdocs serve``);
+- at 10,000 entries (``--preview-at``), the preview in Chromium for each kind of
+  edit (see :mod:`bench.preview`).
+
+The plain MkDocs reference is built only up to ``--reference-up-to`` entries.
 
 Results go to ``bench/RESULTS.md`` (a table for people) and ``bench/results.json``.
 Not part of the test suite; run it with::
 
-    bash scripts/bench.sh                 # 1,000 entries, a few minutes
-    bash scripts/bench.sh 1000 5000 10000 # the full report
+    bash scripts/bench.sh                                # 1,000 entries, a few minutes
+    bash scripts/bench.sh 1000 5000 10000 30000 100000   # the full report (about an hour)
 """
 
 from __future__ import annotations
