@@ -80,6 +80,7 @@ def iter_in_workers(
     chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
     # Objects that exist before the fork are never collected in a worker: a collection
     # writes to every object it scans, and each page written is copied into the worker.
+    frozen_by_caller = gc.get_freeze_count() > 0  # the preview freezes what a build keeps
     gc.freeze()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
@@ -107,7 +108,8 @@ def iter_in_workers(
     finally:
         # On an interruption or an error, work not yet started is dropped, not waited for.
         pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()
         _work = None
 
 

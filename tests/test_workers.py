@@ -34,3 +34,20 @@ def test_workers_wait_for_a_slow_caller(tmp_path: Path) -> None:
     assert started <= (2 * workers._AHEAD + 2) * workers._CHUNK < len(items)
     assert list(results) == items[1:]
     assert sum(1 for _ in tmp_path.iterdir()) == len(items)
+
+
+def test_objects_frozen_by_the_caller_stay_frozen() -> None:
+    """The pool leaves the collector as it found it: what a caller froze stays frozen."""
+    import gc
+
+    items = list(range(1000))
+    gc.unfreeze()
+    workers.map_in_workers(_square, items, workers=2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        workers.map_in_workers(_square, items, workers=2)
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
