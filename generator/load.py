@@ -241,13 +241,13 @@ def _without_walk(
     real = content_dir.resolve()
     folders = {relative.rpartition("/")[0] for _, relative in cache.files.yaml}
     created: list[tuple[Path, str]] = []
-    deleted: set[str] = set()
+    gone: list[Path] = []
     for path in changed:
         known = cache.resolved.get(path)
         if known is not None and path.is_file():
             continue  # modified
         if known is not None and not os.path.lexists(path):
-            deleted.add(known.relative_to(content_dir).as_posix())
+            gone.append(path)
             continue
         if not path.is_relative_to(real):
             return None
@@ -263,11 +263,9 @@ def _without_walk(
             created.append((content_dir / relative, relative))
             continue
         return None  # anything else (a folder, a link, another kind of file): walk
-    if not created and not deleted:
+    if not created and not gone:
         return cache.files
-    for path in changed:
-        if path in cache.resolved and not os.path.lexists(path):
-            del cache.resolved[path]
+    deleted = {cache.resolved.pop(path).relative_to(content_dir).as_posix() for path in gone}
     for opened, relative in created:
         cache.resolved[real / relative] = opened
     shown = shown_folder(content_dir, root)

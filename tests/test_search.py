@@ -583,6 +583,18 @@ class SearchFolder:
     def discard(self, path: str) -> None:
         (self.root / path).unlink()
 
+    def live_index(self, project: Path, segmenter: Segmenter | None = None):  # type: ignore[no-untyped-def]
+        """A preview's live search index of ``project``, written into this folder."""
+        from generator.search import LiveSearchIndex
+
+        return LiveSearchIndex(
+            _site_index(project),
+            directory_urls=True,
+            emit=self.emit,
+            discard=self.discard,
+            segmenter=segmenter or Segmenter(),
+        )
+
     def files(self) -> dict[str, bytes]:
         """The index files, by site-relative path."""
         return {
@@ -761,19 +773,12 @@ def test_live_index_starts_as_a_full_build(project: Path) -> None:
 
 def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, served, tab) -> None:
     """After each kind of edit, every query finds the same entries in the same order as a full build."""
-    from generator.search import LiveSearchIndex
 
     folder, url = served
     live = SearchFolder(folder / "live")
     queries = _queries(project)
     segmenter = Segmenter()
-    index = LiveSearchIndex(
-        _site_index(project),
-        directory_urls=True,
-        emit=live.emit,
-        discard=live.discard,
-        segmenter=segmenter,
-    )
+    index = live.live_index(project, segmenter)
     for step, (name, edit) in enumerate(_live_edits(project)):
         edit()
         current = _site_index(project)
@@ -800,7 +805,6 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
 def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None:
     """A study pack added, reworded and deleted during a preview is found, found by its new
     words, and gone, as a fresh build would answer; each edit tokenises only the pack."""
-    from generator.search import LiveSearchIndex
 
     folder, url = served
     live = SearchFolder(folder / "live-packs")
@@ -816,13 +820,7 @@ def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None
         "questions": ["讨论题戊己庚？"],
     }
     segmenter = Segmenter()
-    index = LiveSearchIndex(
-        _site_index(project),
-        directory_urls=True,
-        emit=live.emit,
-        discard=live.discard,
-        segmenter=segmenter,
-    )
+    index = live.live_index(project, segmenter)
     queries = ["专题标题壬癸甲", "专题导语乙丙丁", "讨论题戊己庚", "新标题辛壬癸"]
     edits = [
         ("new", lambda: pack.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")),
@@ -900,17 +898,11 @@ def test_one_edit_writes_a_few_small_files(project: Path) -> None:
 
 def test_a_large_overlay_is_folded_into_the_base(project: Path, monkeypatch, served, tab) -> None:
     """Past its size limit the overlay goes into new base postings: right, and answering as before."""
-    from generator.search import LiveSearchIndex, live
+    from generator.search import live
 
     folder, url = served
     site = SearchFolder(folder / "folded")
-    index = LiveSearchIndex(
-        _site_index(project),
-        directory_urls=True,
-        emit=site.emit,
-        discard=site.discard,
-        segmenter=Segmenter(),
-    )
+    index = site.live_index(project)
     edits = dict(_live_edits(project))
     for name in ("title", "deleted", "new"):
         edits[name]()
@@ -955,16 +947,10 @@ def test_new_search_terms_rebuild_the_live_index(project: Path) -> None:
 
 def test_an_update_that_fails_half_way_is_followed_by_a_rebuild(project: Path, monkeypatch) -> None:
     """If an update breaks off, the next one encodes everything, giving a full build's files."""
-    from generator.search import LiveSearchIndex, live
+    from generator.search import live
 
     folder = SearchFolder(project / "site")
-    index = LiveSearchIndex(
-        _site_index(project),
-        directory_urls=True,
-        emit=folder.emit,
-        discard=folder.discard,
-        segmenter=Segmenter(),
-    )
+    index = folder.live_index(project)
     edits = dict(_live_edits(project))
     edits["deleted"]()
 
