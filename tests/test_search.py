@@ -605,13 +605,18 @@ class SearchFolder:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """A folder served over HTTP on localhost: (folder, its URL)."""
+    """A folder served over HTTP on localhost: (folder, its URL). Its files are rewritten
+    between the steps of a test, so the browser must not keep them: a whole-second
+    Last-Modified would let it keep a file rewritten within the second it fetched it."""
     from tests.conftest import _QuietHandler, _QuietServer
 
+    class Uncached(_QuietHandler):
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
     folder = tmp_path_factory.mktemp("served")
-    server = _QuietServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
-    )
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(Uncached, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
