@@ -120,9 +120,9 @@ def _pinyin(char: str) -> str:
 def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteIndex:
     """Group and cross-reference the validated project.
 
-    With the ``previous`` index of the same site (a preview's last update), related
-    entries are not ranked again when nothing they are ranked from has changed, as
-    when an edit only rewords an entry or changes its title.
+    With the ``previous`` index of the same site (a preview's last update), only the
+    entries whose related entries an edit can change are ranked again (none when it
+    only rewords an entry or changes its title).
     """
     entries = _sorted_entries(project, previous)
     themes = sorted(project.taxonomy.themes, key=lambda t: (t.order, t.id))
@@ -143,18 +143,12 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
             for target in entry.cases:
                 cited_by.setdefault(target, []).append(entry)
 
-    # Ranked in id order, so that ties do not depend on titles and a retitled entry
-    # leaves every ranking as it was.
-    if previous is not None and _ranked_alike(previous.project, project):
-        entries_by_id = project.entries
-        related = {
-            entry_id: [entries_by_id[other.id] for other in others]
-            for entry_id, others in previous.related.items()
-        }
-    else:
-        # Ranked in id order (the project's own), so that ties do not depend on titles and
-        # a retitled entry leaves every ranking as it was.
+    # Ranked in id order (the project's own), so that ties do not depend on titles and a
+    # retitled entry leaves every ranking as it was.
+    if previous is None:
         related = resolve_related(list(project.entries.values()))
+    else:
+        related = update_related(previous.related, previous.project.entries, project.entries)
     packs = {
         pack.id: Pack.from_model(pack)
         for pack in sorted(
@@ -221,16 +215,59 @@ def _sorted_entries(project: Project, previous: SiteIndex | None) -> list[Entry]
     return ordered
 
 
-def _ranked_alike(before: Project, after: Project) -> bool:
-    """Whether related entries rank as they did: the same entries, none of which changed
-    what ranking looks at (kind, organization type, themes, citations)."""
-    if before.entries.keys() != after.entries.keys():
-        return False
-    return all(
-        before.digests[entry_id] == digest
-        or _ranking_facts(before.entries[entry_id]) == _ranking_facts(after.entries[entry_id])
-        for entry_id, digest in after.digests.items()
-    )
+def update_related(
+    related: dict[str, list[Entry]], before: dict[str, Entry], after: dict[str, Entry]
+) -> dict[str, list[Entry]]:
+    """What :func:`resolve_related` gives for the entries ``after`` (in their order), from
+    what it gave for ``before`` (``related``): a preview's edit ranks again only the entries
+    whose list it can change.
+
+    The ranking of one entry's candidates is a fixed order (score, then another kind first,
+    then list order, in which an edit moves no entry past another), so an entry whose list
+    holds no changed or removed entry keeps its list unless a changed or added entry now
+    ranks above the last one it shows (or it shows fewer than it could). Citations count
+    among what changes an entry, so a practice citing other cases is such an entry.
+    """
+    changed = [
+        entry
+        for entry_id, entry in after.items()
+        if (old := before.get(entry_id)) is None
+        or (old is not entry and _ranking_facts(old) != _ranking_facts(entry))
+    ]
+    moved = {entry.id for entry in changed} | (before.keys() - after.keys())
+    redo = {entry.id for entry in changed}
+    position = {entry_id: i for i, entry_id in enumerate(after)}
+    for entry_id, shown in related.items():
+        entry = after.get(entry_id)
+        if entry is None or entry_id in redo:
+            continue
+        if any(other.id in moved for other in shown):
+            redo.add(entry_id)
+            continue
+        last = _rank(entry, after[shown[-1].id], position) if len(shown) == RELATED_LIMIT else None
+        for other in changed:
+            if other.id == entry_id or _cites(entry, other) or _cites(other, entry):
+                continue
+            rank = _rank(entry, other, position)
+            if rank[0] < 0 and (last is None or rank < last):
+                redo.add(entry_id)
+                break
+    ranked = resolve_related(list(after.values()), only=redo) if redo else {}
+    return {
+        entry_id: ranked[entry_id]
+        if entry_id in ranked
+        else [after[other.id] for other in related[entry_id]]
+        for entry_id in after
+    }
+
+
+def _rank(entry: Entry, other: Entry, position: dict[str, int]) -> tuple[int, bool, int]:
+    """Where ``other`` stands among ``entry``'s candidates: lower ranks first."""
+    return (-relatedness(entry, other), other.kind == entry.kind, position[other.id])
+
+
+def _cites(entry: Entry, other: Entry) -> bool:
+    return isinstance(entry, BestPractice) and other.id in entry.cases
 
 
 def _ranking_facts(entry: Entry) -> tuple[Any, ...]:
@@ -250,8 +287,11 @@ def relatedness(a: Entry, b: Entry) -> int:
     return score
 
 
-def resolve_related(entries: list[Entry]) -> dict[str, list[Entry]]:
-    """For each entry, the best-ranked others by :func:`relatedness`, at most :data:`RELATED_LIMIT`.
+def resolve_related(
+    entries: list[Entry], *, only: set[str] | None = None
+) -> dict[str, list[Entry]]:
+    """For each entry (or each of the ids in ``only``), the best-ranked others by
+    :func:`relatedness`, at most :data:`RELATED_LIMIT`.
 
     Ties go to an entry of a different kind, then to list order. Entries linked by a
     citation are left out: their pages already list each other under 实例 / 体现的经验做法.
@@ -285,7 +325,9 @@ def resolve_related(entries: list[Entry]) -> dict[str, list[Entry]]:
     # and the entries it is linked with.
     profiles: dict[tuple[frozenset[str], str, str], list[int]] = {}
     for i, entry in enumerate(entries):
-        profiles.setdefault((frozenset(entry.themes), entry.org_type, entry.kind), []).append(i)
+        if only is None or entry.id in only:
+            key = (frozenset(entry.themes), entry.org_type, entry.kind)
+            profiles.setdefault(key, []).append(i)
     related: dict[str, list[Entry]] = {}
     sharing: dict[frozenset[str], list[int]] = {}
     for members in profiles.values():

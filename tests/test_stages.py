@@ -143,23 +143,22 @@ def _brute_force_related(entry, entries):
     return [other.id for *_, other in ranked[:RELATED_LIMIT]]
 
 
-def test_related_entries_match_the_pairwise_rule() -> None:
-    """The set-based ranking gives exactly what scoring every pair would, citations excluded."""
-    import random
-
+def _random_entries(
+    rng, count: int, *, start: int = 0, themes: int = 9, orgs: int = 5, most_themes: int = 5
+) -> list:
+    """Cases and practices (every fourth, citing earlier cases) with random themes."""
     from generator.model import BestPractice, CaseStudy
 
-    rng = random.Random(7)
-    themes = [f"t{i}" for i in range(9)]
-    orgs = [f"o{i}" for i in range(5)]
+    theme_ids = [f"t{i}" for i in range(themes)]
+    org_ids = [f"o{i}" for i in range(orgs)]
     common = {"summary": "摘要", "sources": [{"document": "s.txt", "title": "来源"}]}
     entries = []
-    for i in range(150):
+    for i in range(start, start + count):
         fields = {
             "id": f"e{i:03d}",
             "title": f"条目{i}",
-            "org_type": rng.choice(orgs),
-            "themes": rng.sample(themes, rng.randint(1, 5)),
+            "org_type": rng.choice(org_ids),
+            "themes": rng.sample(theme_ids, rng.randint(1, most_themes)),
             **common,
         }
         if i % 4 == 3:
@@ -187,9 +186,76 @@ def test_related_entries_match_the_pairwise_rule() -> None:
                     **fields,
                 )
             )
+    return entries
+
+
+def _in_project_order(entries: list) -> dict:
+    """Entries by id in the project's order: by kind, then id."""
+    order = {"case": 0, "practice": 1, "material": 2}
+    return {e.id: e for e in sorted(entries, key=lambda e: (order[e.kind], e.id))}
+
+
+def test_related_entries_match_the_pairwise_rule() -> None:
+    """The set-based ranking gives exactly what scoring every pair would, citations excluded."""
+    import random
+
+    entries = list(_in_project_order(_random_entries(random.Random(7), 150)).values())
     fast = resolve_related(entries)
     for entry in entries:
         assert [e.id for e in fast[entry.id]] == _brute_force_related(entry, entries), entry.id
+
+
+def test_related_entries_after_an_edit_match_a_full_ranking() -> None:
+    """A preview ranks again only the entries an edit can affect, and gets what ranking
+    everything afresh gives: for new and deleted entries, changed themes, organization
+    types and citations, and edits that change nothing ranking looks at."""
+    import random
+
+    from generator.index import update_related
+    from generator.model import BestPractice
+
+    rng = random.Random(11)
+    # Few themes each among many, so that some entries have fewer related entries than shown.
+    shape = {"themes": 20, "orgs": 12, "most_themes": 2}
+    current = _in_project_order(_random_entries(rng, 60, **shape))
+    related = resolve_related(list(current.values()))
+    fresh_ids = iter(range(500, 10_000))
+    for step in range(150):
+        edited = dict(current)
+        action = step % 5
+        target = rng.choice(list(edited))
+        entry = edited[target]
+        if action == 0:  # a new entry
+            (new,) = _random_entries(rng, 1, start=next(fresh_ids), **shape)
+            if isinstance(new, BestPractice):
+                cases = [i for i, e in edited.items() if e.kind == "case"]
+                new = new.model_copy(update={"cases": rng.sample(cases, 2)})
+            edited[new.id] = new
+        elif action == 1:  # a deleted entry, and the citations of it
+            del edited[target]
+            for i, e in list(edited.items()):
+                if isinstance(e, BestPractice) and target in e.cases:
+                    edited[i] = e.model_copy(update={"cases": [c for c in e.cases if c != target]})
+        elif action == 2:  # other themes
+            themes = rng.sample([f"t{i}" for i in range(20)], rng.randint(1, 2))
+            edited[target] = entry.model_copy(update={"themes": themes})
+        elif action == 3:  # another organization type, or other citations
+            if isinstance(entry, BestPractice):
+                cases = [i for i, e in edited.items() if e.kind == "case"]
+                edited[target] = entry.model_copy(update={"cases": rng.sample(cases, 2)})
+            else:
+                edited[target] = entry.model_copy(update={"org_type": f"o{rng.randrange(12)}"})
+        else:  # a new title: a new object, ranked as before
+            edited[target] = entry.model_copy(update={"title": "改过的标题"})
+        edited = _in_project_order(list(edited.values()))
+        updated = update_related(related, current, edited)
+        expected = resolve_related(list(edited.values()))
+        assert {i: [e.id for e in v] for i, v in updated.items()} == {
+            i: [e.id for e in v] for i, v in expected.items()
+        }, (step, action, target)
+        assert all(e is edited[e.id] for v in updated.values() for e in v)
+        current, related = edited, updated
+    assert any(len(shown) < RELATED_LIMIT for shown in related.values())
 
 
 def _parse(text: str):
