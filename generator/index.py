@@ -244,6 +244,8 @@ def update_related(
         if any(other.id in moved for other in shown):
             redo.add(entry_id)
             continue
+        if not changed:
+            continue
         last = _rank(entry, after[shown[-1].id], position) if len(shown) == RELATED_LIMIT else None
         for other in changed:
             if other.id == entry_id or _cites(entry, other) or _cites(other, entry):
