@@ -237,21 +237,24 @@ def update_related(
     moved = {entry.id for entry in changed} | (before.keys() - after.keys())
     redo = {entry.id for entry in changed}
     position = {entry_id: i for i, entry_id in enumerate(after)}
+    newcomers = [(other, set(other.themes)) for other in changed]
     for entry_id, shown in related.items():
         entry = after.get(entry_id)
         if entry is None or entry_id in redo:
             continue
-        if any(other.id in moved for other in shown):
+        if moved and any(other.id in moved for other in shown):
             redo.add(entry_id)
             continue
-        if not changed:
-            continue
-        last = _rank(entry, after[shown[-1].id], position) if len(shown) == RELATED_LIMIT else None
-        for other in changed:
-            if other.id == entry_id or _cites(entry, other) or _cites(other, entry):
+        for other, other_themes in newcomers:
+            score = _SHARED_THEME_WEIGHT * len(other_themes.intersection(entry.themes))
+            if entry.org_type == other.org_type:
+                score += _SAME_ORG_TYPE_WEIGHT
+            if not score or other.id == entry_id or _cites(entry, other) or _cites(other, entry):
                 continue
-            rank = _rank(entry, other, position)
-            if rank[0] < 0 and (last is None or rank < last):
+            if len(shown) < RELATED_LIMIT or (
+                (-score, other.kind == entry.kind, position[other.id])
+                < _rank(entry, after[shown[-1].id], position)
+            ):
                 redo.add(entry_id)
                 break
     ranked = resolve_related(list(after.values()), only=redo) if redo else {}
