@@ -63,9 +63,13 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
             found.problems.append(_problem(shown_dir, relative, _unreadable_folder(failure)))
             continue
         for child in children:
-            if child.name.startswith("."):
-                continue  # hidden files: editors' and systems' own (.gitkeep, .DS_Store)
             inner = f"{relative}{child.name}"
+            if child.name.startswith("."):
+                # Hidden files are editors' and systems' own (.gitkeep, .DS_Store), but an
+                # entry saved under a hidden name would silently be left out.
+                if _looks_like_entry(child.name) and not child.name.startswith(".#"):
+                    found.problems.append(_problem(shown_dir, inner, _hidden(child.name)))
+                continue
             target, refusal = _follow(child, allowed)
             if refusal is not None:
                 found.problems.append(_problem(shown_dir, inner, refusal))
@@ -76,7 +80,12 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
                     found.problems.append(_problem(shown_dir, inner, _LOOP))
                     continue
                 visited.add(_identity(target))
+                if child.name.lower().endswith(ENTRY_SUFFIXES):
+                    found.problems.append(_problem(shown_dir, inner, _FOLDER_NAMED_AS_ENTRY))
                 pending.append((Path(child.path), f"{inner}/"))
+            elif not (target.is_file() if child.is_symlink() else child.is_file(follow_symlinks=False)):
+                # A named pipe or a device would block or never end when read.
+                found.problems.append(_problem(shown_dir, inner, _NOT_A_FILE))
             else:
                 _classify(found, Path(child.path), inner, shown_dir)
     found.yaml.sort(key=lambda item: item[1])
@@ -111,6 +120,21 @@ _BROKEN = (
     "这个链接（符号链接）指向的文件不存在。",
     "请删除这个链接，或把它换成真正的文件。",
 )
+_NOT_A_FILE = (
+    "这不是普通文件（是命名管道、设备或套接字），不会读取，也不会发布。",
+    "请把它从内容目录中删除。",
+)
+_FOLDER_NAMED_AS_ENTRY = (
+    "这是一个文件夹，名字却像条目文件；里面的文件不会作为条目读取。",
+    "请把文件夹改名（去掉 .yml），条目文件直接放在 cases/、practices/ 等文件夹中。",
+)
+
+
+def _hidden(name: str) -> tuple[str, str]:
+    return (
+        f"文件名“{name}”以“.”开头，是隐藏文件，不会被读取；如果它是一个条目，就被漏掉了。",
+        f"如果是条目，请改名为“{_fixed_name(name.lstrip('.'))}”；不是条目的话，请把它移出内容目录。",
+    )
 
 
 def _follow(entry: os.DirEntry[str], allowed: Path) -> tuple[Path, tuple[str, str] | None]:
@@ -133,6 +157,18 @@ def _classify(found: ContentFiles, path: Path, relative: str, shown_dir: str) ->
         found.search_terms = path
     elif name.endswith(ENTRY_SUFFIXES):
         found.yaml.append((path, relative))
+    elif _is_backup(name) and (path.parent / _fixed_name(name)).exists():
+        found.problems.append(
+            _problem(
+                shown_dir,
+                relative,
+                (
+                    f"这是编辑器留下的备份文件（{_fixed_name(name)} 的旧版本），不会读取，也不会发布。",
+                    "确认不再需要后请删除它；需要的内容请改在条目文件本身。",
+                ),
+                severity="warning",
+            )
+        )
     elif _looks_like_entry(name):
         fixed = _fixed_name(name)
         found.problems.append(
@@ -161,8 +197,16 @@ def _classify(found: ContentFiles, path: Path, relative: str, shown_dir: str) ->
 
 
 def _looks_like_entry(name: str) -> bool:
-    lowered = name.lower().rstrip(" .")
+    lowered = name.lower().rstrip(" .~")
     return lowered.endswith(ENTRY_SUFFIXES) or any(f"{s}." in lowered for s in ENTRY_SUFFIXES)
+
+
+_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".swo", ".tmp", ".old")
+
+
+def _is_backup(name: str) -> bool:
+    """Names editors and merge tools give the copies they keep (``a.yml~``, ``a.yml.bak``)."""
+    return _looks_like_entry(name) and name.lower().endswith(_BACKUP_SUFFIXES)
 
 
 def _fixed_name(name: str) -> str:
@@ -171,7 +215,7 @@ def _fixed_name(name: str) -> str:
         at = lowered.find(suffix)
         if at > 0:
             return name[:at] + ".yml"
-    return name.rstrip(" .") + ".yml"
+    return name.rstrip(" .~") + ".yml"
 
 
 def _case_collisions(files: list[tuple[Path, str]], shown_dir: str) -> list[ContentError]:

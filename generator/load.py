@@ -423,8 +423,30 @@ def decode_text(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError
         line = raw[: problem.start].count(b"\n") + 1
         return None, [*problems, _not_utf8(path, line, raw)]
     if "\x00" in text:
-        return None, [*problems, _not_utf8(path, 1, raw)]
+        if text.count("\x00") > max(3, len(text) // 100):  # UTF-16 or UTF-32 without a BOM
+            return None, [*problems, _not_utf8(path, 1, raw)]
+        return None, [*problems, *_null_characters(path, text)]
     return text, problems
+
+
+def _null_characters(path: str, text: str) -> list[ContentError]:
+    """A few stray U+0000 in otherwise good text (left by a broken copy or a tool)."""
+    found = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for match in re.finditer("\x00", text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        found.append(
+            ContentError(
+                path,
+                line,
+                column,
+                "",
+                "这里有一个看不见的控制字符 U+0000（空字符），文件无法按 YAML 读取。",
+                "请删除这个字符：在 VS Code 中它显示为红色的“NUL”；也可以把这一行删掉后重新输入。",
+            )
+        )
+    return found
 
 
 def guess_encoding(raw: bytes) -> str:

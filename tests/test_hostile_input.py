@@ -69,6 +69,7 @@ def test_files_the_model_does_not_know_are_reported_and_never_published(
         ("river-village.yml ", "river-village.yml"),
         ("river-village.yml.txt", "river-village.yml"),
         ("river-village.yaml.bak", "river-village.yml"),
+        ("river-village.yml~", "river-village.yml"),  # a backup whose entry file is gone
     ],
 )
 def test_an_entry_saved_under_a_wrong_name_is_reported_with_the_fix(
@@ -85,6 +86,43 @@ def test_an_entry_saved_under_a_wrong_name_is_reported_with_the_fix(
     assert f"请把文件改名为“{fixed}”" in check.stderr
     build = _run([*KB, "build", "-d", "out"], sample_project)
     assert build.returncode == 1 and not (sample_project / "out").exists()
+
+
+def test_entries_under_hidden_names_pipes_and_folders_named_as_entries_are_reported(
+    sample_project: Path,
+) -> None:
+    """Nothing under content/ that may be an entry is skipped silently, and nothing hangs:
+    a hidden entry file, a folder named like one, a named pipe; an editor's backup beside
+    its entry is a warning."""
+    cases = sample_project / "content" / "cases"
+    source = (cases / "river-community.yml").read_text("utf-8")
+    (cases / ".river-village.yml").write_text(source, encoding="utf-8")
+    (cases / "river-community.yml~").write_text(source, encoding="utf-8")
+    (cases / "folder.yml").mkdir()
+    os.mkfifo(cases / "pipe.yml")
+    (sample_project / "content" / ".gitkeep").write_text("", encoding="utf-8")
+    check = _run([*KB, "check"], sample_project, timeout=60)
+    _no_traceback(check)
+    assert check.returncode == 1
+    errors = check.stderr
+    assert "content/cases/.river-village.yml:1:1: 文件名“.river-village.yml”以“.”开头" in errors
+    assert "请改名为“river-village.yml”" in errors
+    assert "content/cases/folder.yml:1:1: 这是一个文件夹，名字却像条目文件" in errors
+    assert "content/cases/pipe.yml:1:1: 这不是普通文件（是命名管道" in errors
+    assert "content/cases/river-community.yml~:1:1: 警告：这是编辑器留下的备份文件" in errors
+    assert ".gitkeep" not in errors
+
+
+def test_a_null_character_is_named_where_it_is(sample_project: Path) -> None:
+    """A stray U+0000 in a UTF-8 file is named at its line, not blamed on the encoding."""
+    entry = sample_project / "content" / "cases" / "river-community.yml"
+    lines = entry.read_text("utf-8").splitlines(keepends=True)
+    lines[4] = lines[4][:6] + "\x00" + lines[4][6:]
+    entry.write_text("".join(lines), encoding="utf-8")
+    check = _run([*KB, "check"], sample_project)
+    assert check.returncode == 1
+    assert "content/cases/river-community.yml:5:7: 这里有一个看不见的控制字符 U+0000" in check.stderr
+    assert "UTF-8 编码" not in check.stderr
 
 
 def test_file_names_differing_only_in_case_are_refused(sample_project: Path) -> None:

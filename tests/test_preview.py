@@ -207,10 +207,20 @@ def test_closed_connections_and_unknown_addresses_do_not_disturb_the_preview(pre
             sock.sendall(b"GET /search/manifest.js HTTP/1.1\r\nHost: x\r\n\r\n")
     status, html = _get(url + "no/such/page/")
     assert status == 404 and '<base href="/">' in html and "样例知识库" in html
+    # A null character or an over-long name in the address is "not found" too.
+    for odd in ("%00", "cases/%00/", "x" * 300 + "/"):
+        status, html = _get(url + odd)
+        assert status == 404 and "样例知识库" in html, odd
+    # A request line too broken to read gets a Chinese answer, and nothing is logged.
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")
+        answer = sock.recv(65536).decode("utf-8", "replace")
+    assert "请求无法处理（400）" in answer
     assert _get(url)[0] == 200 and server.poll() is None
     time.sleep(0.5)
     output = _output(project)
     assert "Traceback" not in output and "BrokenPipe" not in output
+    assert "出错" not in output, output
 
 
 def _answer(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:

@@ -95,6 +95,13 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    # Errors other than "not found" (which gets the site's own page): in Chinese too.
+    error_message_format = (
+        '<!doctype html><html lang="zh"><meta charset="utf-8"><title>请求无法处理</title>'
+        "<h1>请求无法处理（%(code)d）</h1><p>预览服务器无法处理这个请求，请检查地址。</p></html>"
+    )
+    error_content_type = "text/html; charset=utf-8"
+
     def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
         self.preview = preview
         self._etag = ""
@@ -111,9 +118,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if url.path.startswith(f"/{SEARCH_DIR}/"):
             self.preview.search_ready.wait(timeout=_SEARCH_WAIT_SECONDS)
         target = Path(self.translate_path(url.path))
-        if target.is_dir() and url.path.endswith("/"):
-            target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
+        try:
+            if "\x00" in str(target):  # no file has that name; opening one would fail
+                raise FileNotFoundError(target)
+            if target.is_dir() and url.path.endswith("/"):
+                target = target / "index.html"
+            page = target.suffix == ".html" and target.is_file()
+        except OSError:  # a name too long for any file, and the like
+            self.send_error(404)
+            return
+        if page:
             self._send(
                 self._decorate(target.read_text(encoding="utf-8")), "text/html; charset=utf-8"
             )
@@ -151,7 +165,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The site's own "page not found" page, in Chinese, instead of Python's English one."""
         missing = self.preview.site_dir / "404.html"
-        if code != 404 or not missing.is_file():
+        if code != 404 or not missing.is_file() or not hasattr(self, "path"):
             super().send_error(code, message, explain)
             return
         # The page is written for the site's top folder; a base address keeps its links
@@ -179,7 +193,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def end_headers(self) -> None:
-        if _THEME_BUILD + "=" in urlsplit(self.path).query:
+        # A request line too broken to read leaves no path (its error is answered all the same).
+        if _THEME_BUILD + "=" in urlsplit(getattr(self, "path", "")).query:
             self.send_header("Cache-Control", "max-age=31536000, immutable")
         elif self._etag:
             self.send_header("ETag", self._etag)
