@@ -33,14 +33,19 @@ MAX_QUOTE = 40
 
 _SEPARATORS = "\x85\u2028\u2029"
 _ODD_SPACES = "\u00a0\u3000\u2000-\u200a\u202f\u205f"
-_LOOKALIKE_DASHES = "–—−－•·●▪"
-_SUSPECT_CHARACTERS = re.compile(rf"[\t{_SEPARATORS}{_ODD_SPACES}]")
+_LOOKALIKE_DASHES = "–—−－‐‑•·・●▪*"
+"""Marks editors put before list items that YAML does not take for its "- " (``*`` as in
+Markdown: a YAML value can never begin with "* ")."""
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_SUSPECT_CHARACTERS = re.compile(rf"[\t{_SEPARATORS}{_ODD_SPACES}{_ZERO_WIDTH}]")
 _SUSPECT_DASH = re.compile(rf"[{_LOOKALIKE_DASHES}][ {_ODD_SPACES}]")
 """Two quick looks for what :func:`lint_text` reports (most files have none of it); plain
 character classes, which the regular expression engine scans for fastest."""
 _INDENT = re.compile(rf"^[ {_ODD_SPACES}]+")
 _AFTER_COLON = re.compile(rf"^( *(?:- )*[A-Za-z_][\w-]*:)([{_ODD_SPACES}]+)")
 _DASH = re.compile(rf"^( *)([{_LOOKALIKE_DASHES}])([ {_ODD_SPACES}])")
+_DASH_ODD_SPACE = re.compile(rf"^( *)-([{_ODD_SPACES}])")
+_HIDDEN_AT_START = re.compile(rf"^( *(?:- )?)([{_ZERO_WIDTH}]+)")
 _BLOCK_INDICATOR = re.compile(r":\s+[|>][0-9+-]*\s*(?:#.*)?$|^\s*-\s+[|>][0-9+-]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^( *)(?:- +)*([A-Za-z_][\w-]*)\s*:(?:\s|$)")
 _WIDE_COLON_KEY = re.compile(r"^ *(?:- )*[A-Za-z_][\w-]*\s*：")
@@ -144,6 +149,16 @@ def _lint_line(line: str, number: int, lines: list[str], linted: Linted, *, path
         line = re.sub(f"[{_SEPARATORS}]", " ", line)
     if _in_block_scalar(lines, number - 1):
         return line  # text of a "|" block: any character is content there
+    hidden = _HIDDEN_AT_START.match(line)
+    if hidden:
+        report(
+            len(hidden.group(1)) + 1,
+            f"这一行开头有看不见的{char_name(hidden.group(2))}，YAML 因此读不出这一行的字段。",
+            "请删除这个字符（把光标移到行首，删掉字段名前面的内容后重新输入缩进）；"
+            "它常随从网页、Word 或 PDF 复制来的文字混入。",
+        )
+        # Moved to the end of the line, where it is harmless: the text keeps its length.
+        line = hidden.group(1) + line[hidden.end() :] + " " * len(hidden.group(2))
     indent = _INDENT.match(line)
     odd = next((c for c in indent.group() if c != " "), None) if indent else None
     if indent and odd is not None:
@@ -161,6 +176,14 @@ def _lint_line(line: str, number: int, lines: list[str], linted: Linted, *, path
             f"请把“{colon.group(1)}”后面的空白换成一个英文空格。",
         )
         line = colon.group(1) + " " * len(colon.group(2)) + line[colon.end() :]
+    spaced = _DASH_ODD_SPACE.match(line)
+    if spaced:
+        report(
+            len(spaced.group(1)) + 2,
+            f"列表项的“-”后面用了{char_name(spaced.group(2))}，YAML 要求“-”后面是英文空格。",
+            "请把“-”后面的空白换成一个英文空格。",
+        )
+        line = spaced.group(1) + "- " + line[spaced.end() :]
     dash = _DASH.match(line)
     if dash:
         report(
@@ -325,12 +348,20 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
     if opened is not None:
         return opened
     if problem.startswith("mapping values are not allowed"):
-        stray = _stray_text_above(index, line, path=path)
+        # "key:value" above made the parser read the next fields as that text's own.
+        above = next((n for n in range(line - 1, 0, -1) if index.line(n).strip()), None)
+        stray = _stray_text_above(index, line, path=path) or (
+            _simple_key_problem(index, above, path=path) if above is not None else None
+        )
         if stray is not None:
             return stray
     if context == "while scanning a simple key" and failure.context_mark is not None:
+        # The parser read on from a line of text, taking it for a field name: that line
+        # is the one to look at, not the line where it gave up.
         culprit = index.position(failure.context_mark.index)[0]
-        special = _simple_key_problem(index, culprit, path=path)
+        special = _simple_key_problem(index, culprit, path=path) or _stray_text_above(
+            index, culprit + 1, path=path
+        )
         if special is not None:
             return special
     message = f"YAML 语法错误：{describe_problem(problem or context)}"
@@ -464,7 +495,12 @@ def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProb
                 1,
                 "",
                 f"YAML 语法错误：“{key}: |”下面的正文没有缩进。",
-                f"正文的每一行都要比“{key}”多缩进两个空格；请在第 {line} 行到第 {stop} 行的开头各加两个空格。",
+                f"正文的每一行都要比“{key}”多缩进两个空格；"
+                + (
+                    f"请在第 {line} 行的开头加两个空格。"
+                    if stop == line
+                    else f"请在第 {line} 行到第 {stop} 行的开头各加两个空格。"
+                ),
             ),
             tuple(range(line, stop + 1)),
         )
@@ -472,7 +508,9 @@ def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProb
 
 
 def _unindented_block_owner(index: LineIndex, line: int) -> tuple[int, str] | None:
-    """The ``key: |`` line just above ``line`` whose text was not indented, if that is the case."""
+    """The ``key: |`` line above ``line`` whose text was not indented, if that is the case:
+    ``line`` comes right after the indicator, or after the block's indented text (a later
+    paragraph or line of it left unindented)."""
     depth = _indentation(index.line(line))
     for number in range(line - 1, 0, -1):
         above = index.line(number)
@@ -481,6 +519,8 @@ def _unindented_block_owner(index: LineIndex, line: int) -> tuple[int, str] | No
         key = _KEY_LINE.match(above)
         if key and _indentation(above) >= depth and _BLOCK_INDICATOR.search(above):
             return number, key.group(2)
+        if _indentation(above) > depth and _in_block_scalar(index.lines, number - 1):
+            continue  # the block's own text, indented as it should be
         return None
     return None
 
