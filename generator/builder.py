@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
+import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import ConfigurationError, MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -34,6 +38,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.docs import GUIDE_FILE
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
+from generator.syntax import LineIndex, explain_syntax_error
 from generator.workers import worker_count
 
 BuilderError = MkDocsException
@@ -48,8 +53,82 @@ _BROKEN_PAGE = "---\ntitle: 内容有错误\n---\n"
 
 
 def load_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
-    """The project's configuration, with ``overrides`` (``site_dir``, ``strict``...)."""
-    return load_config(str(config_file), **overrides)
+    """The project's configuration, with ``overrides`` (``site_dir``, ``strict``...).
+
+    What is wrong with it is logged to ``mkdocs.config`` (in Chinese where this module
+    knows the mistake), as MkDocs logs a wrong setting, before :data:`BuilderError`.
+    """
+    ConfigWording.install()
+    try:
+        return load_config(str(config_file), **overrides)
+    except ConfigurationError as failure:
+        if isinstance(failure.__context__, yaml.YAMLError):
+            _log_config_syntax(failure.__context__, config_file)
+        raise
+
+
+def _log_config_syntax(failure: yaml.YAMLError, config_file: Path) -> None:
+    mark = getattr(failure, "problem_mark", None)
+    source = Path(mark.name) if mark is not None and os.path.isfile(mark.name) else config_file
+    try:
+        text = source.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    problem = explain_syntax_error(failure, LineIndex(text), path=source.as_posix()).error
+    logging.getLogger("mkdocs.config").error(
+        f"第 {problem.line} 行第 {problem.column} 列，{problem.message}。{problem.hint}"
+    )
+
+
+class ConfigWording(logging.Filter):
+    """MkDocs's complaints about the content and site folders, told in Chinese.
+
+    MkDocs checks the settings before any plugin hook runs, so this filter on its
+    ``mkdocs.config`` logger is the only way to word them; it is installed when the
+    settings are loaded here and when the ``kb`` plugin is, and leaves every other
+    message as it is.
+    """
+
+    _NESTED = re.compile(
+        r"^Config value 'site_dir': The '(?:docs|site)_dir' should not be within the "
+        r"'(?:site|docs)_dir'.*\(site_dir: '(?P<site>.*)', docs_dir: '(?P<docs>.*)'\)$",
+        re.DOTALL,
+    )
+    _MISSING = re.compile(r"^Config value 'docs_dir': The path '(?P<docs>.*)' isn't an existing")
+
+    @classmethod
+    def install(cls) -> None:
+        target = logging.getLogger("mkdocs.config")
+        if not any(isinstance(f, cls) for f in target.filters):
+            target.addFilter(cls())
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if found := self._NESTED.match(text):
+            record.msg = (
+                f"网站目录 {found['site']} 与内容目录 {found['docs']} 相互包含，生成时会毁掉内容。\n"
+                "未生成网站。请用 -d 另选一个目录，例如项目里的 site。"
+            )
+            record.args = ()
+        elif (found := self._MISSING.match(text)) and os.path.exists(found["docs"]):
+            record.msg = (
+                f"内容目录 {found['docs']} 是一个文件，不是文件夹。"
+                "请把这个文件改名或移走，内容应放在名为 content 的文件夹里。"
+            )
+            record.args = ()
+        return True
+
+
+def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
+    """Why the content folder must not be read, or None: a link inside the project
+    leading out of it, refused as every such link inside the content is."""
+    inside = Path(os.path.normpath(content_dir.absolute())).is_relative_to(root.absolute())
+    if inside and not content_dir.resolve().is_relative_to(root.resolve()):
+        return (
+            f"内容目录 {content_dir} 是一个指向项目文件夹以外的链接（符号链接），"
+            "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
+        )
+    return None
 
 
 def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:
@@ -62,9 +141,13 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
         template_dir = Path(config.theme.custom_dir) / "kb"
     else:
         raise PluginError("kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。")
+    root, content_dir = Path(config.config_file_path).parent, Path(config.docs_dir)
+    refusal = content_link_refusal(content_dir, root=root)
+    if refusal:
+        raise PluginError(refusal)
     return BuildOptions(
-        root=Path(config.config_file_path).parent,
-        content_dir=Path(config.docs_dir),
+        root=root,
+        content_dir=content_dir,
         template_dir=template_dir,
         site_name=config.site_name,
         directory_urls=bool(config.use_directory_urls),

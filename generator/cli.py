@@ -104,10 +104,9 @@ def main() -> None:
 @click.option(
     "--content",
     "content_dir",
-    default="content",
     metavar="目录",
     type=click.Path(file_okay=False, path_type=Path),
-    help="内容目录（默认 content）。",
+    help="内容目录（默认取 mkdocs.yml 中的 docs_dir，与生成网站时相同；没有 mkdocs.yml 时为 content）。",
 )
 @click.option(
     "--format",
@@ -116,11 +115,25 @@ def main() -> None:
     default="text",
     help="输出格式：text 供人阅读（默认）；json 供脚本处理；github、gitlab 供持续集成在合并请求中标注。",
 )
-def check(content_dir: Path, output_format: str) -> None:
+def check(content_dir: Path | None, output_format: str) -> None:
     """只检查内容（YAML 格式、必填字段、分类与引用、疑似重复），不生成网站。有错误时以非零状态退出，只有警告时退出码为 0。"""
     from generator.commands.check import check_content
 
-    sys.exit(check_content(content_dir, output_format=output_format))
+    sys.exit(check_content(content_dir or _built_content_dir(), output_format=output_format))
+
+
+def _built_content_dir() -> Path:
+    """The content folder ``kb build`` reads: mkdocs.yml's ``docs_dir``, else ``content``."""
+    from generator.builder import BuilderError, options_from_config
+    from generator.commands import DEFAULT_CONFIG
+
+    if not Path(DEFAULT_CONFIG).is_file():
+        return Path("content")  # not a project: the check says where to go
+    config = load_project_config(Path(DEFAULT_CONFIG))  # a folder that is a file is told here
+    try:
+        return options_from_config(config, find_duplicates=False).content_dir
+    except BuilderError as failure:  # a content folder that links out of the project
+        raise Problem(str(failure)) from None
 
 
 _CONFIG_OPTION = click.option(

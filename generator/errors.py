@@ -1,7 +1,9 @@
-"""The one exception type that carries content problems to editors."""
+"""The one exception type that carries content problems to editors, and the words
+for what the operating system refuses."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -59,3 +61,31 @@ class ContentErrors(Exception):
 
     def report(self) -> str:
         return format_report(self.errors)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "找不到这个文件或文件夹",
+    errno.EEXIST: "已有同名的文件或文件夹",
+    errno.ENOTDIR: "路径中有一项是文件，不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.ELOOP: "链接（符号链接）层数太多或绕成了圈",
+    errno.EBUSY: "文件或文件夹正被其他程序使用",
+    errno.EXDEV: "不能在两个磁盘之间直接移动",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENOTEMPTY: "文件夹不是空的",
+}
+if hasattr(errno, "EDQUOT"):  # not on Windows
+    _OS_REASONS[errno.EDQUOT] = "超出了磁盘配额"
+
+
+def os_reason(failure: OSError) -> str:
+    """Why the operating system refused, in Chinese; the English ``strerror`` never shows."""
+    if failure.errno in _OS_REASONS:
+        return _OS_REASONS[failure.errno]
+    code = errno.errorcode.get(failure.errno, str(failure.errno)) if failure.errno else "未知"
+    return f"系统错误 {code}"

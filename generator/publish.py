@@ -8,8 +8,10 @@ modification times and inodes, so rsync, backups and incremental copies of the
 site only move what really changed.
 
 Every site this tool builds carries a stamp (:data:`STAMP_FILE`) listing the files
-it wrote. Only a folder holding such a stamp and nothing it does not list may be
-replaced; any other folder with files in it is refused. One build at a time may
+it wrote. Only a folder holding such a stamp and nothing it does not list (no other
+file, no folder without a listed file, no link) may be replaced; any other folder
+with anything in it is refused. Links are never followed, neither when looking nor
+when removing. One build at a time may
 work on a site folder: a lock beside it makes a second build wait.
 """
 
@@ -23,8 +25,9 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from generator.errors import os_reason
 from generator.write import files_under
 
 STAMP_FILE = ".kb-site.json"
@@ -83,18 +86,46 @@ def unsafe_target(final: Path, *, project: Path, content: Path) -> str | None:
             f"网站目录 {final} 里已有其他文件，而且不是本工具生成的网站（没有 {STAMP_FILE}），"
             "为免误删，没有动它。"
         )
-    foreign = sorted(
-        path.relative_to(final).as_posix()
-        for path in files_under(final)
-        if path.name != STAMP_FILE and path.relative_to(final).as_posix() not in listed
-    )
+    foreign = _foreign_entries(final, listed)
     if foreign:
         shown = "、".join(foreign[:_MAX_LISTED]) + (" 等" if len(foreign) > _MAX_LISTED else "")
+        what = "文件或文件夹" if any(name.endswith("/") for name in foreign) else "文件"
         return (
-            f"网站目录 {final} 里有 {len(foreign)} 个不是本工具生成的文件（{shown}），"
-            "为免误删，没有动它。请把这些文件移走后再生成。"
+            f"网站目录 {final} 里有 {len(foreign)} 个不是本工具生成的{what}（{shown}），"
+            f"为免误删，没有动它。请把这些{what}移走后再生成。"
         )
     return None
+
+
+def _foreign_entries(site: Path, listed: set[str]) -> list[str]:
+    """What in ``site`` its stamp does not account for, folders ending in ``/``.
+
+    A folder holding none of the listed files (an empty one, say) and a link to a
+    folder are someone else's, as is every file not listed; a foreign folder is
+    named once, not file by file, and a link is never followed.
+    """
+    stamped_folders = {
+        parent.as_posix() for name in listed for parent in PurePosixPath(name).parents
+    }
+    own_files = listed | {STAMP_FILE}
+    foreign: list[str] = []
+    for root, dirs, files in os.walk(site, onerror=_raise):  # an unreadable folder is no proof
+        here = PurePosixPath(Path(root).relative_to(site).as_posix())
+        kept = []
+        for name in sorted(dirs):
+            relative = (here / name).as_posix()
+            if os.path.islink(os.path.join(root, name)) or relative not in stamped_folders:
+                foreign.append(f"{relative}/")
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        written = (here / name for name in sorted(files))
+        foreign += [path.as_posix() for path in written if path.as_posix() not in own_files]
+    return sorted(foreign)
+
+
+def _raise(failure: OSError) -> None:
+    raise failure
 
 
 def _stamped_files(folder: Path) -> set[str] | None:
@@ -111,7 +142,17 @@ def _stamped_files(folder: Path) -> set[str] | None:
 def clear_leftovers(final: Path) -> None:
     """Remove what an interrupted build left beside ``final`` (call while holding the lock)."""
     for leftover in (staging_dir(final), retired_dir(final)):
-        shutil.rmtree(leftover, ignore_errors=True)
+        # A link or a file of that name is not a build's: left alone, it makes the build
+        # fail where it would have to write into it (see make_staging).
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def make_staging(final: Path) -> Path:
+    """A new, empty staging folder beside ``final`` (call after :func:`clear_leftovers`)."""
+    staging = staging_dir(final)
+    staging.mkdir()  # never an existing folder or link: a build only writes into its own
+    return staging
 
 
 @contextlib.contextmanager
@@ -212,5 +253,6 @@ def describe_os_error(failure: OSError, *, where: Path) -> str:
         return f"{where} 所在的磁盘是只读的，无法写入网站。请用 -d 另选一个可以写入的目录。"
     if failure.errno in (errno.EACCES, errno.EPERM):
         return f"没有权限在 {where} 写入。请用 -d 另选一个有写入权限的目录，或请管理员开放权限。"
-    reason = failure.strerror or str(failure)
-    return f"无法在 {where} 写入网站（{reason}）。"
+    if failure.errno == errno.ENAMETOOLONG:
+        return f"网站目录的名称或路径太长，无法在 {where} 写入网站。请用 -d 另选一个较短的目录名。"
+    return f"无法在 {where} 写入网站（{os_reason(failure)}）。"

@@ -27,9 +27,9 @@ from generator.publish import (
     clear_leftovers,
     describe_os_error,
     keep_unchanged,
+    make_staging,
     replace_site,
     site_lock,
-    staging_dir,
     unsafe_target,
     write_stamp,
 )
@@ -126,17 +126,17 @@ def _publish(
 ) -> int:
     """Write the site beside ``final`` and swap it in; return how many files stayed as they were."""
     project, content = options.root.resolve(), options.content_dir.resolve()
-    unsafe = unsafe_target(final, project=project, content=content)
-    if unsafe:
-        raise BuildFailed(f"{unsafe}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。")
     try:
+        unsafe = unsafe_target(final, project=project, content=content)
+        if unsafe:
+            raise BuildFailed(f"{unsafe}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。")
         final.parent.mkdir(parents=True, exist_ok=True)
         with site_lock(final, on_wait=lambda: log.warning(_WAITING, final)):
             clear_leftovers(final)  # what a killed build left; no other build is running now
             unsafe = unsafe_target(final, project=project, content=content)  # another may be done
             if unsafe:
                 raise BuildFailed(f"{unsafe}\n未生成网站。")
-            staging = staging_dir(final)
+            staging = make_staging(final)
             try:
                 _write(site, config, options, progress, site_dir=staging)
                 unchanged = keep_unchanged(staging, final)
@@ -144,7 +144,7 @@ def _publish(
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as failure:
-        kept = "，原有网站保持不变" if final.is_dir() else ""
+        kept = "，原有网站保持不变" if os.path.isdir(final) else ""
         raise BuildFailed(
             f"{describe_os_error(failure, where=final.parent)}\n未生成网站{kept}。"
         ) from None
