@@ -8,6 +8,7 @@ first line points at its schema.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from pydantic import BaseModel
 
 from generator.model import (
     CONTENT_MODELS,
+    INVISIBLE,
     PATTERN_RULES,
     PLACEHOLDER,
     VALID_DATE_PATTERN,
+    VARIATION_SELECTORS,
     Taxonomy,
 )
 
@@ -32,11 +35,21 @@ def build_schemas(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
     return schemas
 
 
+_UNSEEN = re.compile(f"[{INVISIBLE}{VARIATION_SELECTORS}]|[^\\u0000-\\uffff]")
+"""Characters the schema files spell as JSON escapes (their patterns name some of them):
+kept as they are, they would be invisible to whoever reads the file."""
+
+
 def schema_texts(taxonomy: Taxonomy) -> dict[str, str]:
     return {
-        name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        name: _UNSEEN.sub(_json_escape, json.dumps(schema, ensure_ascii=False, indent=2)) + "\n"
         for name, schema in build_schemas(taxonomy).items()
     }
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    """``\\uXXXX``, or a surrogate pair of them beyond U+FFFF, as JSON writes it."""
+    return json.dumps(found.group())[1:-1]
 
 
 def write_schemas(root: Path, taxonomy: Taxonomy) -> list[Path]:

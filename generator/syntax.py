@@ -25,12 +25,16 @@ from dataclasses import dataclass, field
 import yaml
 
 from generator.errors import ContentError
+from generator.model import INVISIBLE, VARIATION_SELECTORS
 
 Position = tuple[int, int]
 
 MAX_QUOTE = 40
 """Characters of an editor's text that a message quotes before cutting it off."""
 
+_UNSEEN = re.compile(f"[{INVISIBLE}{VARIATION_SELECTORS}]")
+"""What messages spell as ``<U+XXXX>`` besides control, format and space characters: the
+blank-looking fillers and the variation selectors the content model refuses."""
 _SEPARATORS = "\x85\u2028\u2029"
 _ODD_SPACES = "\u00a0\u3000\u2000-\u200a\u202f\u205f"
 _LOOKALIKE_DASHES = "–—−－‐‑•·・●▪*"
@@ -62,11 +66,39 @@ def char_name(char: str) -> str:
         "\x85": "下一行符",
         "\t": "制表符",
         "\u200b": "零宽空格",
+        "\u200c": "零宽非连接符",
+        "\u200d": "零宽连接符",
+        "\u2060": "字连接符",
         "\ufeff": "字节顺序标记",
+        "\u00ad": "软连字符",
+        "\u200e": "从左到右标记",
+        "\u200f": "从右到左标记",
+        "\u061c": "阿拉伯字母标记",
+        "\u202a": "从左到右嵌入符",
+        "\u202b": "从右到左嵌入符",
+        "\u202c": "方向格式结束符",
+        "\u202d": "从左到右覆盖符",
         "\u202e": "从右到左覆盖符",
+        "\u2066": "从左到右隔离符",
+        "\u2067": "从右到左隔离符",
+        "\u2068": "方向隔离符",
+        "\u2069": "方向隔离结束符",
+        "\u3164": "韩文填充符",
+        "\uffa0": "半角韩文填充符",
+        "\u115f": "韩文声母填充符",
+        "\u1160": "韩文韵母填充符",
+        "\u2800": "盲文空白",
+        "\u180e": "蒙古文元音分隔符",
+        "\u034f": "组合字形连接符",
     }
     code = f"U+{ord(char):04X}"
-    return f"{names[char]}（{code}）" if char in names else code
+    if char in names:
+        return f"{names[char]}（{code}）"
+    if "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
+        return f"变体选择符（{code}）"
+    if "\U000e0000" <= char <= "\U000e007f":
+        return f"标签字符（{code}）"
+    return code
 
 
 def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
@@ -76,7 +108,11 @@ def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
         category = unicodedata.category(char)
         if char == "\n":
             shown.append("↵")
-        elif category in {"Cc", "Cf", "Cs", "Zl", "Zp"} or (category == "Zs" and char != " "):
+        elif (
+            category in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+            or (category == "Zs" and char != " ")
+            or _UNSEEN.match(char)
+        ):
             shown.append(f"<U+{ord(char):04X}>")
         else:
             shown.append(char)

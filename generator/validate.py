@@ -15,9 +15,9 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.content_files import inside_project
 from generator.errors import ContentError, ContentErrors
@@ -38,6 +38,8 @@ from generator.model import (
     ENTRY_MODELS,
     PATTERN_RULES,
     PLACEHOLDER,
+    RESERVED_IDS,
+    SLUG_PATTERN,
     BestPractice,
     Entry,
     StudyPack,
@@ -108,6 +110,9 @@ class Prepared:
     errors: list[ContentError]
     clauses: ClauseSet | None
     """For the near-duplicate check, when asked for."""
+    misplaced: str = ""
+    """The kind the file declares, when it sits in another kind's folder: whether it can be
+    moved where it belongs depends on the other files."""
 
 
 _CROSS_FILE_FIELDS = {
@@ -131,7 +136,7 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
     entry = _validate_entry(document, errors)
     compared = find_duplicates and entry is not None and not isinstance(entry, StudyPack)
     found = clauses(document.data) if compared else None
-    document.prepared = Prepared(entry, errors, found)
+    document.prepared = Prepared(entry, errors, found, _declared_elsewhere(document))
     document.positions = {
         key: value
         for key, value in document.positions.items()
@@ -176,13 +181,17 @@ def validate_documents(
     known = (
         ({t.id for t in taxonomy.org_types}, {t.id for t in taxonomy.themes}) if taxonomy else None
     )
+    by_path = {d.content_path: d for d in documents}
     for document in documents:
         if document is taxonomy_doc:
             continue
         if document.prepared is None:
             prepare_document(document, find_duplicates=find_duplicates)
         prepared: Prepared = document.prepared
-        errors.extend(prepared.errors)
+        if prepared.misplaced:
+            errors.extend(_misplaced_errors(document, prepared, documents, by_path))
+        else:
+            errors.extend(prepared.errors)
         if prepared.entry is None:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 invalid_ids.add(document.data["id"])
@@ -278,7 +287,49 @@ def _validate_taxonomy(
                     )
                 )
             seen.add(taxon.id)
+    errors.extend(_taxon_name_problems(document, taxonomy))
     return taxonomy if clean else None
+
+
+_GROUP_LABELS = {"themes": "主题", "org_types": "组织类型"}
+
+
+def _taxon_name_problems(document: Document, taxonomy: Taxonomy) -> list[ContentError]:
+    """Two taxa of a group under one name (an error: readers could not tell their pages,
+    filters and links apart), and a theme named like an organization type (a warning: the
+    two are told apart by where they are shown, yet a reader seeing “农村” under 主题 would
+    take it for the organization type)."""
+    problems = []
+    first: dict[tuple[str, str], int] = {}
+    for group in ("themes", "org_types"):
+        label = _GROUP_LABELS[group]
+        for i, taxon in enumerate(getattr(taxonomy, group)):
+            line = document.position((group, i, "name"))[0]
+            earlier = first.setdefault((group, taxon.name), line)
+            if earlier != line:
+                problems.append(
+                    _error(
+                        document,
+                        (group, i, "name"),
+                        f"{label}名称“{taxon.name}”与第 {earlier} 行的{label}重复。",
+                        f"同一分类中的名称必须各不相同，读者才分得清；请改掉其中一个（第 {earlier} 行"
+                        f"或第 {line} 行）的名称，或把两项合并为一项。",
+                    )
+                )
+    for i, theme in enumerate(taxonomy.themes):
+        named_line = first.get(("org_types", theme.name))
+        if named_line is not None:
+            problems.append(
+                _error(
+                    document,
+                    ("themes", i, "name"),
+                    f"主题名称“{theme.name}”与第 {named_line} 行的组织类型同名。",
+                    "读者在主题列表、筛选和搜索结果中看到它，会以为是那个组织类型；"
+                    "请给主题换一个说明它讲什么问题的名称。",
+                    severity="warning",
+                )
+            )
+    return problems
 
 
 # --- entries ------------------------------------------------------------------
@@ -336,6 +387,92 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | S
     return entry
 
 
+def _declared_elsewhere(document: Document) -> str:
+    """The kind ``document`` declares when its folder is another kind's, else ""."""
+    folder = document.content_path.partition("/")[0]
+    data = document.data if isinstance(document.data, dict) else {}
+    declared = data.get("kind")
+    if (
+        isinstance(declared, str)
+        and declared in CONTENT_FOLDERS
+        and CONTENT_FOLDERS[declared] != folder
+        and folder in CONTENT_FOLDERS.values()
+    ):
+        return declared
+    return ""
+
+
+def _misplaced_errors(
+    document: Document, prepared: Prepared, documents: list[Document], by_path: dict[str, Document]
+) -> list[ContentError]:
+    """A file in another kind's folder: moving it is the advice, unless a file of its name is
+    there already; its id is reported when another file has it (it is often a copy)."""
+    folder, _, name = document.content_path.partition("/")
+    kind = next(k for k, f in CONTENT_FOLDERS.items() if f == folder)
+    declared = prepared.misplaced
+    home = CONTENT_FOLDERS[declared]
+    target = by_path.get(f"{home}/{name}")
+    entry_id = document.data.get("id") if isinstance(document.data, dict) else None
+    owner = next(
+        (
+            d
+            for d in documents
+            if d is not document and isinstance(d.data, dict) and d.data.get("id") == entry_id
+        ),
+        None,
+    )
+    problems = list(prepared.errors)
+    fresh = _unused_id(str(entry_id) if _usable_id(entry_id) else _stem(name), documents)
+    if target is not None:
+        problems = [
+            _error(
+                document,
+                ("kind",),
+                f"文件放错了文件夹：类型是“{declared}”（{CONTENT_LABELS[declared]}），"
+                f"却放在 {folder}/（{CONTENT_LABELS[kind]}）中；而 {home}/ 中已有同名的文件"
+                f" {target.path}，不能直接移过去。",
+                f"如果这个文件是 {target.path} 的副本，请删除它；如果它是另一条"
+                f"{CONTENT_LABELS[declared]}，请把 id 改为 {fresh}，文件改名为 {fresh}.yml，"
+                f"再移到 {home}/。",
+            )
+        ]
+    if owner is not None and isinstance(entry_id, str):
+        problems.append(
+            _error(
+                document,
+                ("id",),
+                f"编号“{entry_id}”已被 {owner.path} 使用。",
+                "每个条目的编号必须唯一。这个文件多半是复制来的：是副本就删除它；不是的话，"
+                f"请把 id 改为 {fresh}，并把文件改名为 {fresh}.yml。",
+            )
+        )
+    return problems
+
+
+def _usable_id(value: object) -> bool:
+    """Whether ``value`` could be an entry's id (a file name may not be one)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= 60
+        and re.fullmatch(SLUG_PATTERN, value) is not None
+        and value not in RESERVED_IDS
+    )
+
+
+def _unused_id(base: str, documents: list[Document]) -> str:
+    """``base-2``, ``base-3``…: the first that neither names a file nor is a file's id."""
+    taken: set[object] = {_stem(d.content_path) for d in documents}
+    taken |= {d.data.get("id") for d in documents if isinstance(d.data, dict)}
+    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-") or "entry"
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: 60 - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
 def _unique_entries(
     candidates: list[tuple[Entry | StudyPack, Document]],
     documents: list[Document],
@@ -367,18 +504,26 @@ def _unique_entries(
             continue
         entries[entry.id] = entry
         docs[entry.id] = document
+    ids = {d.data.get("id") for d in documents if isinstance(d.data, dict)}
     for entry, document in mismatched:
         name = document.content_path.rpartition("/")[2]
         stem = _stem(name)
         invalid_ids |= {stem, entry.id}
         taken = named.get(entry.id)
+        # The file's name is the id to suggest when it can be one that no other file has;
+        # a copy's name (“fixed-study-day (1)”) cannot.
+        fits = _usable_id(stem) and named.get(stem) is document and stem not in ids
         if taken is not None:
+            fresh = stem if fits else _unused_id(entry.id, documents)
+            rename = "" if fits else f"，并把文件改名为 {fresh}.yml"
             hint = (
                 f"编号“{entry.id}”已被 {taken.path} 使用，这个文件多半是复制后忘了改编号："
-                f"请把 id 改为 {stem}。"
+                f"请把 id 改为 {fresh}{rename}。"
             )
-        else:
+        elif fits:
             hint = f"请把文件改名为 {entry.id}.yml，或把 id 改为 {stem}。"
+        else:
+            hint = f"请把文件改名为 {entry.id}.yml（文件名“{stem}”不能用作编号）。"
         errors.append(_error(document, ("id",), f"文件名“{name}”与编号“{entry.id}”不一致。", hint))
     return entries, docs
 
@@ -611,6 +756,21 @@ def _unknown_ref(
 # --- translating schema errors --------------------------------------------------
 
 
+def check_field(model: type[BaseModel], name: str, value: Any) -> tuple[Any, str]:
+    """``value`` as field ``name`` of ``model`` reads it and "", or None and what is wrong
+    with it in ``kb check``'s words: for values given on the command line (``kb new``)."""
+    info = model.model_fields[name]
+    rule: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    try:
+        return TypeAdapter(rule).validate_python(value), ""
+    except ValidationError as invalid:
+        detail = invalid.errors(include_url=False)[0]
+        detail = {**detail, "loc": (name, *detail["loc"])}
+        document = Document(path="", content_path="", data={name: value})
+        problem = _translate(detail, model, document)
+        return None, problem.message + problem.hint
+
+
 def _validate_model(model: type[BaseModel], document: Document, errors: list[ContentError]) -> Any:
     try:
         return model.model_validate(document.data)
@@ -697,6 +857,28 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
             f"“{label}”含有看不见的字符{char_name(char)}（在第 {offset + 1} 个字处）。",
             "这类字符常随从网页、Word 或 PDF 复制来的文字混入，会让文字显示错乱或变成空白；"
             "请删除它（VS Code 会把它标出来），或把这段文字重新输入一遍。",
+        )
+    if kind == "blank_text":
+        return _error(
+            document,
+            loc,
+            f"“{label}”只有看不见的字符{char_name(ctx['char'])}，等于没有填写。",
+            "这类字符常随从网页、Word 或 PDF 复制来的文字混入；请删除它们，"
+            f"填写{description or '内容'}",
+        )
+    if kind == "surrounding_space" or (
+        kind == "string_pattern_mismatch"
+        and ctx.get("pattern") == SLUG_PATTERN
+        and isinstance(value, str)
+        and re.fullmatch(SLUG_PATTERN, value.strip())
+    ):
+        if not value.strip():
+            return _error(document, loc, f"“{label}”不能为空。", f"请填写{description or '内容'}")
+        return _error(
+            document,
+            loc,
+            f"“{label}”的前后不能有空格，实际是“{visible(value)}”。",
+            f"编号用作文件名和网址，请删掉引号里的空格，写成 {value.strip()}。",
         )
     if kind == "reserved_id":
         return _error(

@@ -208,11 +208,11 @@ def test_kb_new_rejects_unknown_taxonomy_ids(project: Path, monkeypatch) -> None
 @pytest.mark.parametrize(
     ("options", "told"),
     [
-        (["--title", "   "], "标题不能为空"),
+        (["--title", "   "], "“标题”不能为空"),
         (["--title", "<河畔>"], "不能包含尖括号"),
         (["--title", "！！！"], "无法由标题生成编号，请用 --id 指定"),
-        (["--title", "某社区", "--id", "../../../outside"], "编号“../../../outside”不合要求"),
-        (["--title", "某社区", "--id", "Bad ID"], "编号“Bad ID”不合要求"),
+        (["--title", "某社区", "--id", "../../../outside"], "实际是“../../../outside”"),
+        (["--title", "某社区", "--id", "Bad ID"], "实际是“Bad ID”"),
     ],
 )
 def test_kb_new_refuses_titles_and_ids_the_model_rejects(
@@ -303,6 +303,8 @@ def test_guide_is_a_page_of_the_site(real_site: Path) -> None:
 _SAMPLE_CASE = (REPO / "tests/fixtures/sample/content/cases/river-community.yml").read_text(
     encoding="utf-8"
 )
+_TITLE = "title: 河畔社区：每月两次中心组学习"
+_SUMMARY = "summary: 社区党委以中心组学习带动全体党员学习 <b>不是标签</b>"
 _AGREEMENT = [
     ("unchanged", "", "", True),
     ("bare-number-figure", "value: 每月 2 次", "value: 24", False),
@@ -323,6 +325,24 @@ _AGREEMENT = [
     ("escaped-separator", "unit: 河畔社区党委", 'unit: "河畔\\u2029社区"', False),
     ("unknown-theme", "themes: [learning-forms, results]", "themes: [learning-form]", False),
     ("too-many-themes", "themes: [learning-forms, results]", "themes: [a, b, c, d, e, f]", False),
+    ("invisible-in-summary", _SUMMARY, 'summary: "\\u202e矿区社区党委\\u200b\\u2029第二段"', False),
+    ("filler-title", _TITLE, 'title: "\\u3164\\u3164\\u3164"', False),
+    ("ideographic-space-title", _TITLE, 'title: "\\u3000"', False),
+    ("spaces-title", _TITLE, 'title: "   "', False),
+    ("spaces-unit", "unit: 河畔社区党委", 'unit: "  "', False),
+    ("padded-id", "id: river-community", 'id: " river-community "', False),
+    ("padded-org-type", "org_type: urban-community", 'org_type: " urban-community"', False),
+    ("summary-of-80-and-spaces", _SUMMARY, f'summary: "{"字" * 80}  "', True),
+    ("summary-of-81", _SUMMARY, f"summary: {'字' * 81}", False),
+    ("summary-as-block-text", _SUMMARY, "summary: |\n  社区党委以中心组学习带动全体党员学习", True),
+    ("title-with-line-break-at-end", _TITLE, 'title: "河畔社区\\n"', True),
+    ("emoji-selector", "unit: 河畔社区党委", 'unit: "河畔社区☎\\ufe0f"', True),
+    ("stray-selector", "unit: 河畔社区党委", 'unit: "河畔\\ufe0f社区"', False),
+    ("tag-character", "unit: 河畔社区党委", 'unit: "河畔\\U000E0041社区"', False),
+    ("braille-blank-figure", "value: 每月 2 次", 'value: "每月\\u2800 2 次"', False),
+    ("soft-hyphen-lesson", "  - 制度比口号管用。", '  - "制度比\\u00ad口号管用。"', False),
+    ("padded-date", "    note: 作者：样例", '    published: " 2022-07-20 "', True),
+    ("full-width-date", "    note: 作者：样例", '    published: "２０２２-０７-２０"', False),
 ]
 
 
@@ -363,11 +383,14 @@ def test_schema_and_kb_check_agree(
     assert (checked, schema_ok) == (valid, valid)
 
 
-@pytest.mark.parametrize(("order", "valid"), [("3", True), ("yes", False), ('"3"', False)])
+@pytest.mark.parametrize(
+    ("order", "valid"), [("3", True), ("yes", False), ('"3"', False), ("3.0", True), ("3.5", False)]
+)
 def test_taxonomy_schema_and_kb_check_agree_on_order(
     write_project, order: str, valid: bool
 ) -> None:
-    """The taxonomy's `order` is a whole number for both the schema and `kb check`."""
+    """The taxonomy's `order` is a whole number for both the schema and `kb check` (3.0 is 3:
+    JSON Schema cannot tell them apart)."""
     from generator.load import parse_document
 
     source = (REPO / "tests/fixtures/sample/content/taxonomy.yml").read_text(encoding="utf-8")

@@ -6,16 +6,15 @@ import difflib
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from generator.commands import Problem, require_content_dir
 from generator.errors import ContentErrors
-from generator.model import CONTENT_LABELS, CONTENT_MODELS, Slug, Taxon, Taxonomy, Title
+from generator.model import CONTENT_LABELS, CONTENT_MODELS, Taxon, Taxonomy
 from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
-from generator.validate import load_taxonomy
+from generator.validate import check_field, load_taxonomy
 
 
 def create_entry(
@@ -45,18 +44,14 @@ def create_entry(
         check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
         for theme in themes:
             check_choice(theme, [t.id for t in taxonomy.themes], "主题")
-    title = _checked(title, Title, "标题不能为空、不能包含尖括号 < > 或换行，且不超过 60 个字。")
+    title = _checked(CONTENT_MODELS[kind], "title", title)
     if entry_id is None:
         entry_id = slug_from_title(title)
         if entry_id == FALLBACK_SLUG:
             raise Problem(
                 "无法由标题生成编号，请用 --id 指定，例如 --id wangcun-community。", exit_code=2
             )
-    entry_id = _checked(
-        entry_id,
-        Slug,
-        f"编号“{entry_id}”不合要求：只能用小写英文字母、数字和连字符，例如 wangcun-community。",
-    )
+    entry_id = _checked(CONTENT_MODELS[kind], "id", entry_id)
     path = entry_path(content_dir, kind, entry_id)
     if path.exists():
         raise Problem(f"{path} 已经存在，不会覆盖。请用 --id 换一个编号，或直接编辑这个文件。")
@@ -72,12 +67,12 @@ def create_entry(
     return path
 
 
-def _checked(value: str, rule: Any, message: str) -> str:
-    """``value`` as the content model cleans it, or a :class:`Problem` saying ``message``."""
-    try:
-        return str(TypeAdapter(rule).validate_python(value))
-    except ValidationError:
-        raise Problem(message, exit_code=2) from None
+def _checked(model: type[BaseModel], name: str, value: str) -> str:
+    """``value`` as the content model cleans it, or a :class:`Problem` saying what is wrong."""
+    cleaned, problem = check_field(model, name, value)
+    if problem:
+        raise Problem(problem, exit_code=2)
+    return str(cleaned)
 
 
 def read_taxonomy(content_dir: Path) -> Taxonomy:
