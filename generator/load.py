@@ -114,6 +114,9 @@ class Document:
     """Fields that could not be read; checks say nothing more about them."""
     written: dict[KeyPath, str] = field(default_factory=dict)
     """How values that YAML reads as numbers or yes/no were written, for messages."""
+    key_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    """Where a field's name stands, for the fields whose value starts on a later line (a
+    message about the field itself, such as a misspelt name, points at its name)."""
     prepared: Any = None
     """What a later stage worked out from this document alone, while it was being read."""
     checked: dict[Any, list[Any]] = field(default_factory=dict)
@@ -644,6 +647,8 @@ class _Builder:
                 )
                 continue
             result[key] = self.build(value_node, (*key_path, key), depth=depth + 1)
+            if value_node.start_mark.line != key_node.start_mark.line:
+                self.document.key_positions[(*key_path, key)] = _start(key_node)
         return result
 
 

@@ -142,6 +142,7 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
         for key, value in document.positions.items()
         if not key or key[0] in _CROSS_FILE_FIELDS
     }
+    document.key_positions = {}  # only this file's own checks, now done, point at names
     if isinstance(document.data, dict):
         document.data = {k: v for k, v in document.data.items() if k in _CROSS_FILE_FIELDS}
 
@@ -811,9 +812,12 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         allowed = list(owner.model_fields)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"是否想写“{close[0]}”？" if close else ""
-        return _error(
-            document,
-            loc,
+        line, column = document.key_positions.get(loc) or document.position(loc)
+        return ContentError(
+            document.path,
+            line,
+            column,
+            format_key_path(loc),
             f"不认识的字段“{visible(str(loc[-1]))}”。",
             f"{hint}这里允许的字段有：{'、'.join(allowed)}。",
         )
