@@ -614,7 +614,7 @@ class _Builder:
                 node.end_mark.column + 2,
                 format_key_path(key_path),
                 "“#”和它后面的文字被当作注释，不会出现在网站上。",
-                f'如果“#”是内容的一部分，请给整个值加上英文双引号，例如 "{visible(node.value, limit=12)} #…"；'
+                "如果“#”是内容的一部分，请给整个值（连同“#”和它后面的文字）加上英文双引号；"
                 "如果是写给自己的备注，请把它移到单独的一行。",
                 "warning",
             )

@@ -400,6 +400,10 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
         )
         if special is not None:
             return special
+    if context in {"while parsing a flow sequence", "while parsing a flow mapping"}:
+        cut = _comment_in_brackets(index, line, path=path)
+        if cut is not None:
+            return cut
     message = f"YAML 语法错误：{describe_problem(problem or context)}"
     shown = index.line(line).strip()
     hint = (
@@ -409,6 +413,28 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
     )
     return SyntaxProblem(
         ContentError(path, line, column, "", message, hint), _with_block(index, line)
+    )
+
+
+def _comment_in_brackets(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
+    """A " #" inside "[ ]" or "{ }" on ``line``: YAML takes the rest of the line for a comment,
+    so the brackets never close."""
+    text = index.line(line)
+    opened = min((at for at in (text.find("["), text.find("{")) if at >= 0), default=-1)
+    hash_at = text.find(" #", opened) if opened >= 0 else -1
+    if hash_at < 0:
+        return None
+    return SyntaxProblem(
+        ContentError(
+            path,
+            line,
+            hash_at + 2,
+            "",
+            "YAML 语法错误：方括号或花括号里的“#”和它后面的文字被当作注释，括号因此没有结束。",
+            "如果“#”是内容的一部分，请给含“#”的那一项加上英文双引号，"
+            '例如 [学习日, "第 #1 期"]。',
+        ),
+        _with_block(index, line),
     )
 
 
