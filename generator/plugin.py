@@ -130,7 +130,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.site = compile_site(self.options)
         except ContentErrors as problems:
             if not self.serving:
-                raise PluginError("内容检查未通过：\n" + problems.report()) from None
+                # Said in Chinese and ended there: a PluginError would add MkDocs's English
+                # "Aborted with a BuildError!".
+                log.error("内容检查未通过：\n" + problems.report())
+                raise Abort("未生成网站，原有网站保持不变。") from None
             # `mkdocs serve` survives a bad edit: every page lists the problems.
             self.problems = problems.errors
             for problem in problems.errors:

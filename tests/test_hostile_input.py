@@ -262,6 +262,8 @@ def test_plain_mkdocs_build_keeps_the_previous_site_on_bad_content(sample_projec
     case.write_text(case.read_text(encoding="utf-8").replace("kind: case", "kind: cse"), "utf-8")
     result = _run([sys.executable, "-m", "mkdocs", "build"], sample_project)
     assert result.returncode == 1 and "内容检查未通过" in result.stderr
+    said = result.stdout + result.stderr  # MkDocs prints how a build ended on stdout
+    assert "未生成网站，原有网站保持不变。" in said and "Aborted" not in said
     _no_traceback(result)
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
