@@ -121,7 +121,9 @@ def test_a_null_character_is_named_where_it_is(sample_project: Path) -> None:
     entry.write_text("".join(lines), encoding="utf-8")
     check = _run([*KB, "check"], sample_project)
     assert check.returncode == 1
-    assert "content/cases/river-community.yml:5:7: 这里有一个看不见的控制字符 U+0000" in check.stderr
+    assert (
+        "content/cases/river-community.yml:5:7: 这里有一个看不见的控制字符 U+0000" in check.stderr
+    )
     assert "UTF-8 编码" not in check.stderr
 
 
@@ -218,12 +220,15 @@ def test_a_second_build_waits_for_the_first(sample_project: Path) -> None:
         waiting = subprocess.Popen(
             [*KB, "build", "-d", "out"], cwd=sample_project, stderr=subprocess.PIPE, text=True
         )
-        time.sleep(3)
+        assert waiting.stderr is not None
+        said = ""  # it says that it waits before waiting
+        while "另一个生成正在写入" not in said and (line := waiting.stderr.readline()):
+            said = line
+        assert "另一个生成正在写入" in said
         assert waiting.poll() is None  # still waiting for the lock
         assert not target.exists() and not (sample_project / "out.kb-building").exists()
     _, stderr = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, stderr
-    assert "另一个生成正在写入" in stderr
 
 
 def test_simultaneous_builds_leave_a_complete_site(sample_project: Path) -> None:
@@ -332,26 +337,44 @@ def large_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=str)
-def test_an_interrupted_build_leaves_no_staging_folder(large_project: Path, stop: int) -> None:
-    """Ctrl+C or a stop signal cleans up at once; after SIGKILL the next build cleans up."""
-    site, staging = large_project / "site", large_project / "site.kb-building"
-    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+def interrupt_mid_build(
+    command: list[str], project: Path, stop: int
+) -> tuple[subprocess.Popen[str], str, str]:
+    """Run a build of ``project`` and stop it with ``stop`` while it writes its staging
+    folder: Ctrl+C (SIGINT to the terminal's whole process group), or a signal to the build.
+
+    The build is paused (SIGSTOP to its group) as soon as the staging folder appears, so it
+    cannot finish before the signal is sent however fast or slow the machine is; it resumes
+    with the signal pending. Returns the process with its stdout and stderr."""
+    staging = project / "site.kb-building"
     build = subprocess.Popen(
-        [*KB, "build"],
-        cwd=large_project,
+        command,
+        cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while not staging.exists() and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert build.poll() is None, "the build ended before it could be interrupted"
-    time.sleep(0.3)
-    os.killpg(build.pid, stop) if stop == signal.SIGINT else build.send_signal(stop)
-    _, stderr = build.communicate(timeout=120)
+        time.sleep(0.005)
+    os.killpg(build.pid, signal.SIGSTOP)
+    assert build.poll() is None and staging.exists(), "the build ended before it was stopped"
+    if stop == signal.SIGINT:
+        os.killpg(build.pid, stop)
+    else:
+        build.send_signal(stop)
+    os.killpg(build.pid, signal.SIGCONT)
+    stdout, stderr = build.communicate(timeout=300)
+    return build, stdout, stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=str)
+def test_an_interrupted_build_leaves_no_staging_folder(large_project: Path, stop: int) -> None:
+    """Ctrl+C or a stop signal cleans up at once; after SIGKILL the next build cleans up."""
+    site, staging = large_project / "site", large_project / "site.kb-building"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    build, _, stderr = interrupt_mid_build([*KB, "build"], large_project, stop)
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
     if stop == signal.SIGKILL:
         assert staging.exists()  # nothing runs after SIGKILL; the next build cleans up
@@ -361,7 +384,6 @@ def test_an_interrupted_build_leaves_no_staging_folder(large_project: Path, stop
         assert "已中断，未生成网站，原有网站保持不变。" in stderr
         assert "Traceback" not in stderr
     assert not staging.exists()
-    time.sleep(0.5)
     assert not [p for p in large_project.iterdir() if p.name.endswith((".kb-building", ".kb-old"))]
 
 

@@ -505,7 +505,7 @@ def test_partitioned_and_spilled_postings_encode_every_token(project: Path, monk
     assert {p for p in in_memory if "/p/" not in p} == {p for p in many if "/p/" not in p}
 
 
-def test_workers_give_the_same_files(project: Path, monkeypatch) -> None:
+def test_workers_give_the_same_files(project: Path, monkeypatch, pool_spy) -> None:
     """Tokenised by two forked workers, the index is byte for byte the one built in process."""
     from generator import workers
 
@@ -516,6 +516,7 @@ def test_workers_give_the_same_files(project: Path, monkeypatch) -> None:
     build_search_index(
         index, directory_urls=True, emit=shared.__setitem__, workers=2, segmenter=Segmenter()
     )
+    assert pool_spy.submitted > 0
     assert shared == alone
 
 
