@@ -17,6 +17,7 @@ from generator.model import (
     FieldSpec,
     field_specs,
 )
+from generator.syntax import double_quoted
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
 _MAX_SLUG_SYLLABLES = 8
@@ -109,5 +110,5 @@ def _render_value(spec: FieldSpec, value: object, *, indent: str) -> list[str]:
 def yaml_scalar(text: str) -> str:
     """Plain YAML scalars cannot start with some characters or contain ': '."""
     if re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`“]|: | #|\s$", text):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return double_quoted(text)
     return text
