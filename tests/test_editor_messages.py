@@ -4,11 +4,17 @@ fixtures under tests/fixtures/errors/; these tests pin the behaviour around it."
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.commands import new as new_command
 from generator.errors import ContentError, ContentErrors
 from generator.validate import load_project
 from tests.conftest import REPO
@@ -88,3 +94,105 @@ def test_a_deeply_nested_flow_list_is_refused_at_its_51st_bracket(write_project)
     )
     [problem] = _problems(root)
     assert (problem.line, problem.column, problem.key) == (7, len("keywords: ") + 50, "keywords")
+
+
+# --- kb new ------------------------------------------------------------------------------
+
+
+def _new(root: Path, monkeypatch, args: list[str], *, answers: str = "", tty: bool = False):
+    """Run `kb new ARGS` in the project at ``root``, as if at a terminal when ``tty``."""
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(new_command, "_interactive", lambda: tty)
+    return CliRunner().invoke(cli.main, ["new", *args], input=answers)
+
+
+def test_kb_new_refuses_a_bad_title_as_soon_as_it_is_typed(write_project, monkeypatch) -> None:
+    """A title the model refuses is refused before any other question, with the model's reason."""
+    root = write_project({})
+    answers = "<河畔>\n河谷村：夜校学习\n1\n1\n"
+    result = _new(root, monkeypatch, ["case"], answers=answers, tty=True)
+    assert result.exit_code == 0, result.output
+    reason = result.output.index("不能包含尖括号")
+    assert reason < result.output.index("1. 城市社区（urban-community）")
+    assert (root / "content/cases/he-gu-cun.yml").is_file()
+
+
+def test_kb_new_takes_organization_types_and_themes_by_name(write_project, monkeypatch) -> None:
+    """An organization type or theme typed by its Chinese name is taken, as by number or id."""
+    root = write_project({})
+    answers = "河谷村：夜校学习\n院校（学校）\n学习理念，results\n"
+    result = _new(root, monkeypatch, ["case"], answers=answers, tty=True)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "content/cases/he-gu-cun.yml").read_text(encoding="utf-8"))
+    assert (data["org_type"], data["themes"]) == ("school", ["learning-philosophy", "results"])
+
+
+def test_kb_new_options_take_names_too(write_project, monkeypatch) -> None:
+    """`--org-type 城市社区 --theme 创建成效` writes the ids those names stand for."""
+    root = write_project({})
+    args = ["case", "--title", "河谷村：夜校学习", "--org-type", "城市社区", "--theme", "创建成效"]
+    result = _new(root, monkeypatch, args)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "content/cases/he-gu-cun.yml").read_text(encoding="utf-8"))
+    assert (data["org_type"], data["themes"]) == ("urban-community", ["results"])
+
+
+def test_kb_new_asks_again_for_an_unknown_organization_type(write_project, monkeypatch) -> None:
+    """An answer naming no organization type is asked again, saying what was not found."""
+    root = write_project({})
+    answers = "河谷村：夜校学习\n农村\n城市社区\n1, 2, 3\n"
+    result = _new(root, monkeypatch, ["case"], answers=answers, tty=True)
+    assert result.exit_code == 0, result.output
+    assert "没有名称或编号为“农村”的组织类型" in result.output
+    assert result.output.count("组织类型（填序号、名称或编号）") == 2
+
+
+def test_kb_new_asks_for_an_id_when_the_title_gives_none(write_project, monkeypatch) -> None:
+    """A title with nothing to spell as an id leads to a question for the id, checked too."""
+    root = write_project({})
+    answers = "！！！\n1\n1\nBad ID\nriver-community\nnight-school\n"
+    result = _new(root, monkeypatch, ["case"], answers=answers, tty=True)
+    assert result.exit_code == 0, result.output
+    assert "实际是“Bad ID”" in result.output and "已经存在，不会覆盖" in result.output
+    assert (root / "content/cases/night-school.yml").is_file()
+
+
+def test_the_scaffold_and_kb_new_name_the_check_command_that_works(
+    write_project, monkeypatch
+) -> None:
+    """In a project with scripts/site.sh, `kb new` says to run `bash scripts/site.sh check`,
+    which works without kb on the PATH, in its output and in the file it writes."""
+    root = write_project({"scripts/site.sh": 'exec .venv/bin/kb "$@"\n'})
+    args = ["case", "--title", "河谷村：夜校学习", "--org-type", "school", "--theme", "results"]
+    result = _new(root, monkeypatch, args)
+    assert result.exit_code == 0, result.output
+    assert "然后运行 bash scripts/site.sh check 检查" in result.output
+    text = (root / "content/cases/he-gu-cun.yml").read_text(encoding="utf-8")
+    assert "运行 bash scripts/site.sh check 检查" in text and "kb check" not in text
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [(errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "磁盘是只读的"), (errno.EACCES, "没有权限")],
+)
+def test_kb_new_leaves_nothing_behind_when_it_cannot_write(
+    write_project, monkeypatch, failure: int, said: str
+) -> None:
+    """A full disk or a read-only content folder is told in Chinese; no file, no empty file,
+    no temporary file and no new folder is left."""
+    root = write_project({})
+    shutil.rmtree(root / "content/cases")
+    before = sorted(root.rglob("*"))
+    write_text = Path.write_text
+
+    def fail_halfway(self: Path, data: str, *args, **kwargs) -> int:
+        write_text(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(failure, os.strerror(failure))
+
+    monkeypatch.setattr(Path, "write_text", fail_halfway)
+    args = ["case", "--title", "河谷村：夜校学习", "--org-type", "school", "--theme", "results"]
+    result = _new(root, monkeypatch, args)
+    assert result.exit_code == 1
+    assert said in result.output and "没有新建任何文件" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(root.rglob("*")) == before
