@@ -50,6 +50,7 @@ from generator.model import (
 )
 from generator.placement import field_at, misplaced_fields, missing_field
 from generator.similar import ClauseSet, clauses, find_similar
+from generator.simplified import Folded, fold, joined_texts, traditional_warnings
 from generator.syntax import char_name, visible
 
 
@@ -134,9 +135,11 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
     if document.content_path == TAXONOMY_FILE:
         return
     errors: list[ContentError] = []
-    entry = _validate_entry(document, errors)
+    joined = joined_texts(document.data)
+    folded = fold(document.data, joined)  # once, for the Traditional characters and clauses
+    entry = _validate_entry(document, errors, folded=folded, joined=joined)
     compared = find_duplicates and entry is not None and not isinstance(entry, StudyPack)
-    found = clauses(document.data) if compared else None
+    found = clauses(document.data, folded) if compared else None
     document.prepared = Prepared(entry, errors, found, _declared_elsewhere(document))
     document.positions = {
         key: value
@@ -337,9 +340,12 @@ def _taxon_name_problems(document: Document, taxonomy: Taxonomy) -> list[Content
 # --- entries ------------------------------------------------------------------
 
 
-def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | StudyPack | None:
+def _validate_entry(
+    document: Document, errors: list[ContentError], *, folded: Folded, joined: str
+) -> Entry | StudyPack | None:
     """The entry or study pack in ``document`` checked on its own (its file name is checked
-    across files)."""
+    across files); ``folded`` is its texts in Simplified characters, ``joined`` all of its
+    texts in one."""
     folder, _, name = document.content_path.partition("/")
     kind = next((k for k, f in CONTENT_FOLDERS.items() if f == folder), None)
     if kind is None or "/" in name:
@@ -381,8 +387,9 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | S
             )
         )
         return None
-    placeholders = _placeholders(document, CONTENT_MODELS[kind])
+    placeholders = _placeholders(document, CONTENT_MODELS[kind]) if PLACEHOLDER in joined else []
     errors.extend(placeholders)
+    errors.extend(traditional_warnings(document, CONTENT_MODELS[kind], folded))
     entry = _validate_model(CONTENT_MODELS[kind], document, errors)
     if entry is None or placeholders or document.broken:
         return None
@@ -532,8 +539,6 @@ def _unique_entries(
 
 def _placeholders(document: Document, model: type[BaseModel]) -> list[ContentError]:
     """Values still holding the scaffold's placeholder text."""
-    if not _mentions(document.data, PLACEHOLDER):
-        return []
     found = []
     for key_path, value in _walk(document.data, ()):
         if isinstance(value, str) and PLACEHOLDER in value:
@@ -559,17 +564,6 @@ def _placeholder_hint(model: type[BaseModel], key_path: KeyPath) -> str:
     if info is not None and not info.is_required():
         hint += "这个字段可省略，不需要时也可以整行删除。"
     return hint
-
-
-def _mentions(value: Any, text: str) -> bool:
-    """Whether any string inside ``value`` contains ``text`` (a quick test before a walk)."""
-    if isinstance(value, str):
-        return text in value
-    if isinstance(value, dict):
-        return any(_mentions(item, text) for item in value.values())
-    if isinstance(value, list):
-        return any(_mentions(item, text) for item in value)
-    return False
 
 
 def _walk(value: Any, key_path: KeyPath) -> Any:

@@ -196,3 +196,51 @@ def test_kb_new_leaves_nothing_behind_when_it_cannot_write(
     assert said in result.output and "没有新建任何文件" in result.output
     assert "Traceback" not in result.output
     assert sorted(root.rglob("*")) == before
+
+
+# --- Traditional characters ----------------------------------------------------------------
+
+
+def test_a_traditional_copy_of_a_case_is_found_like_a_simplified_one(write_project) -> None:
+    """A case turned into Traditional characters and submitted again is reported as a
+    near-duplicate of the original, as a Simplified copy is."""
+    import opencc
+
+    copy = opencc.OpenCC("s2t").convert(SAMPLE_CASE)
+    copy = copy.replace("id: river-community", "id: river-community-copy")
+    root = write_project({"content/cases/river-community-copy.yml": copy})
+    similar = [p for p in _problems(root) if "高度相似" in p.message]
+    pair = {CASE_PATH, "content/cases/river-community-copy.yml"}
+    [warning] = similar
+    assert warning.path in pair and (pair - {warning.path}).pop() in warning.message
+    assert "约 100% 相同" in warning.message
+
+
+def test_traditional_characters_left_in_an_entry_are_named_with_their_simplified_forms(
+    write_project,
+) -> None:
+    """A field holding Traditional characters gets a warning at its line, naming each
+    character and the Simplified form it takes there."""
+    root = write_project({CASE_PATH: _case("unit: 河畔社区党委", "unit: 河畔社區黨委")})
+    [warning] = _problems(root)
+    assert (warning.path, warning.line, warning.key, warning.severity) == (
+        CASE_PATH,
+        14,
+        "unit",
+        "warning",
+    )
+    assert warning.message == "“单位”里有繁体字或异体字：區→区、黨→党。"
+
+
+def test_characters_simplified_text_keeps_are_not_taken_for_traditional(write_project) -> None:
+    """Characters written the same in both scripts, or kept by the Simplified standard in
+    some words (著作, 乾隆, 瞭望, 於 as a surname), give no warning."""
+    text = "著作、乾隆年间、瞭望塔、於姓人家、皇后、面条、只有、余下、干部、后来"
+    root = write_project({CASE_PATH: _case("unit: 河畔社区党委", f"unit: {text}")})
+    assert _problems(root) == []
+
+
+def test_the_bundled_content_has_no_traditional_text() -> None:
+    """The content shipped with the project passes the Traditional-character check as it is."""
+    project = load_project(REPO / "content", root=REPO)
+    assert [w for w in project.warnings if "繁体字" in w.message] == []
