@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from yaml.nodes import ScalarNode
+
 from generator.errors import ContentError
 from generator.syntax import double_quoted, visible
 
@@ -25,22 +27,21 @@ def comment_after(text: str, end: int) -> re.Match[str] | None:
 
 
 def cut_by_comment(
-    value: str,
+    node: ScalarNode,
     comment: re.Match[str],
     *,
     path: str,
-    line: int,
-    column: int,
     key: str,
     name: str | int,
     severity: str = "error",
 ) -> ContentError:
-    """The problem of ``value`` cut short by ``comment``, at the ``#`` (``line``, ``column``).
+    """The problem of the plain value ``node`` cut short by ``comment``, placed at the ``#``.
 
     ``name`` is the field's name (or a list item's index), for the line the hint shows.
     """
-    cut = comment.group(1)
+    value, cut = node.value, comment.group(1)
     whole = value + comment.group()
+    spaces = comment.start(1) - comment.start()
     lead = f"{name}: " if isinstance(name, str) else "- "
     example = (
         f"，写成 {lead}{double_quoted(whole)}"
@@ -49,8 +50,8 @@ def cut_by_comment(
     )
     return ContentError(
         path,
-        line,
-        column,
+        node.end_mark.line + 1,
+        node.end_mark.column + spaces + 1,
         key,
         f"“#”前面有空格，YAML 把“{visible(cut)}”当作注释删掉了：网站上只会显示“{visible(value)}”。",
         f"如果“#”是内容的一部分，请给整个值加上英文双引号{example}；"

@@ -623,17 +623,11 @@ class _Builder:
         if resolved is None:
             self.document.written[key_path] = comment.group(1)
             return
+        key, name = format_key_path(key_path), key_path[-1] if key_path else ""
+        severity = "error" if isinstance(resolved, str) else "warning"
+        path = self.document.path
         self.problems.append(
-            cut_by_comment(
-                node.value,
-                comment,
-                path=self.document.path,
-                line=node.end_mark.line + 1,
-                column=node.end_mark.column + comment.start(1) - comment.start() + 1,
-                key=format_key_path(key_path),
-                name=key_path[-1] if key_path else "",
-                severity="error" if isinstance(resolved, str) else "warning",
-            )
+            cut_by_comment(node, comment, path=path, key=key, name=name, severity=severity)
         )
 
     def _fail(self, position: Position, key_path: KeyPath, message: str, hint: str) -> None:
