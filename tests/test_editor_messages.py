@@ -137,6 +137,16 @@ def test_kb_new_options_take_names_too(write_project, monkeypatch) -> None:
     assert (data["org_type"], data["themes"]) == ("urban-community", ["results"])
 
 
+def test_kb_new_takes_a_name_typed_without_its_brackets(write_project, monkeypatch) -> None:
+    """“院校” names 院校（学校）: a name is found without its part in brackets or its quotes."""
+    root = write_project({})
+    args = ["case", "--title", "河谷村：夜校学习", "--org-type", "院校", "--theme", "创建成效"]
+    result = _new(root, monkeypatch, args)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "content/cases/he-gu-cun.yml").read_text(encoding="utf-8"))
+    assert data["org_type"] == "school"
+
+
 def test_kb_new_asks_again_for_an_unknown_organization_type(write_project, monkeypatch) -> None:
     """An answer naming no organization type is asked again, saying what was not found."""
     root = write_project({})

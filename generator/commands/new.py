@@ -194,8 +194,19 @@ def _given(value: str, taxa: list[Taxon], label: str) -> str:
 
 
 def _find(value: str, taxa: list[Taxon]) -> str | None:
-    """The id of the taxon that ``value`` names by id or by its Chinese name."""
-    return next((t.id for t in taxa if value in (t.id, t.name) or value.lower() == t.id), None)
+    """The id of the taxon that ``value`` names by id or by its Chinese name, which may be
+    typed without its quotation marks or its part in brackets (两新组织, 院校)."""
+    wanted = _plain(value).lower()
+    for taxon in taxa:
+        short = re.split(r"[（(]", taxon.name, maxsplit=1)[0]
+        if wanted in (taxon.id, _plain(taxon.name), _plain(short)):
+            return taxon.id
+    return None
+
+
+def _plain(text: str) -> str:
+    """``text`` without spaces and punctuation (but the hyphens of ids)."""
+    return re.sub(r"[^\w-]+", "", text)
 
 
 def _unknown(value: str, taxa: list[Taxon], label: str, *, numbered: bool) -> str:
