@@ -170,8 +170,7 @@ def test_kb_new_asks_for_an_id_when_the_title_gives_none(write_project, monkeypa
 def test_the_scaffold_and_kb_new_name_the_check_command_that_works(
     write_project, monkeypatch
 ) -> None:
-    """In a project with scripts/site.sh, `kb new` says to run `bash scripts/site.sh check`,
-    which works without kb on the PATH, in its output and in the file it writes."""
+    """`kb new` and the file it writes say to run `bash scripts/site.sh check`, not bare `kb`."""
     root = write_project({"scripts/site.sh": 'exec .venv/bin/kb "$@"\n'})
     args = ["case", "--title", "河谷村：夜校学习", "--org-type", "school", "--theme", "results"]
     result = _new(root, monkeypatch, args)
@@ -188,8 +187,7 @@ def test_the_scaffold_and_kb_new_name_the_check_command_that_works(
 def test_kb_new_leaves_nothing_behind_when_it_cannot_write(
     write_project, monkeypatch, failure: int, said: str
 ) -> None:
-    """A full disk or a read-only content folder is told in Chinese; no file, no empty file,
-    no temporary file and no new folder is left."""
+    """A full disk or read-only folder is told in Chinese, and no file or folder is left."""
     root = write_project({})
     shutil.rmtree(root / "content/cases")
     before = sorted(root.rglob("*"))
@@ -212,8 +210,7 @@ def test_kb_new_leaves_nothing_behind_when_it_cannot_write(
 
 
 def test_a_traditional_copy_of_a_case_is_found_like_a_simplified_one(write_project) -> None:
-    """A case turned into Traditional characters and submitted again is reported as a
-    near-duplicate of the original, as a Simplified copy is."""
+    """A case resubmitted in Traditional characters is reported as a near-duplicate."""
     import opencc
 
     copy = opencc.OpenCC("s2t").convert(SAMPLE_CASE)
@@ -229,8 +226,7 @@ def test_a_traditional_copy_of_a_case_is_found_like_a_simplified_one(write_proje
 def test_traditional_characters_left_in_an_entry_are_named_with_their_simplified_forms(
     write_project,
 ) -> None:
-    """A field holding Traditional characters gets a warning at its line, naming each
-    character and the Simplified form it takes there."""
+    """Traditional characters are a warning at their field's line, each with its Simplified form."""
     root = write_project({CASE_PATH: _case("unit: 河畔社区党委", "unit: 河畔社區黨委")})
     [warning] = _problems(root)
     assert (warning.path, warning.line, warning.key, warning.severity) == (
@@ -243,8 +239,7 @@ def test_traditional_characters_left_in_an_entry_are_named_with_their_simplified
 
 
 def test_characters_simplified_text_keeps_are_not_taken_for_traditional(write_project) -> None:
-    """Characters written the same in both scripts, or kept by the Simplified standard in
-    some words (著作, 乾隆, 瞭望, 於 as a surname), give no warning."""
+    """Characters Simplified text also uses (著作, 乾隆, 瞭望, 於 as a surname) give no warning."""
     text = "著作、乾隆年间、瞭望塔、於姓人家、皇后、面条、只有、余下、干部、后来"
     root = write_project({CASE_PATH: _case("unit: 河畔社区党委", f"unit: {text}")})
     assert _problems(root) == []
