@@ -123,7 +123,8 @@ def missing_field(document: Document, model: type[BaseModel], loc: KeyPath) -> C
     spec = next((s for s in specs if s.name == name), None)
     if present is None or spec is None:
         line, column = document.position(loc)
-        return ContentError(document.path, line, column, format_key_path(loc), message, "")
+        hint = f"请添加一行“{name}: ”并填写{label}。"
+        return ContentError(document.path, line, column, format_key_path(loc), message, hint)
     order = [s.name for s in specs]
     before = [n for n in order[: order.index(name)] if n in present]
     after = [n for n in order[order.index(name) + 1 :] if n in present]
