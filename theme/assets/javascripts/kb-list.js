@@ -15,7 +15,8 @@
  * someone else: only items naming one of the site's own entry pages are used. What a frame
  * hands over is not markup but a tree of plain data, rebuilt here from a fixed set of
  * elements and attributes with DOM calls: from disk every page has the same "null" origin,
- * and another local file can navigate the list's frames.
+ * and another local file can navigate the list's frames. A page framed by anything but the
+ * reading list does nothing (clickjacking).
  *
  * Plain ES2017 on purpose (no optional chaining, no ??): offices run old Chromium builds.
  */
@@ -570,9 +571,36 @@
 
   /* ------------------------------------------------------------------- start */
 
+  /**
+   * Shown inside another page's frame, the site does nothing a click could do (the list's
+   * buttons stay hidden): a page of another site could lay it under its own and take the
+   * reader's clicks. It tries to leave the frame, which browsers allow only after a click,
+   * and says so. Hosts should also send a header that forbids framing (see README).
+   */
+  function refuseFraming() {
+    try {
+      window.top.location.replace(location.href);
+    } catch (error) {
+      // Another site's page may not be navigated from here: the notice below says what to do.
+    }
+    var notice = element("p", "kb-framed", "本页被嵌在其他网页中显示。为防止误操作，学习清单和打印功能已停用。");
+    notice.setAttribute("role", "alert");
+    notice.setAttribute("data-kb-framed", "");
+    var link = element("a", "", "在新窗口中打开本页");
+    link.href = location.href;
+    link.target = "_blank";
+    link.rel = "noopener";
+    notice.appendChild(link);
+    var main = document.getElementById("kb-main") || document.body;
+    main.insertBefore(notice, main.firstChild);
+  }
+
   function start() {
-    if (location.hash === FRAGMENT_HASH && window.parent !== window) {
-      sendFragment();
+    if (window.top !== window.self) {
+      // Framed: only as the reading list's hidden frame asking for an entry's text, which is
+      // answered to the page's own origin (or, from disk, is the entry's published text).
+      if (location.hash === FRAGMENT_HASH) sendFragment();
+      else refuseFraming();
       return;
     }
     spellOutAddresses(document);
