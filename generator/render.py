@@ -290,8 +290,22 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
+    env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
     return env
+
+
+def count_phrase(entries: int, packs: int) -> str:
+    """How many entries and study packs, as every count of them says it: "13 个条目、2 个学习专题".
+
+    A study pack is not an entry, so the two are never added up; a part that is zero is left
+    out (unless both are). The explorer's ``countPhrase`` (kb-search.js) is held to this one
+    by tests/test_counts.py.
+    """
+    parts = [f"{entries} 个条目"] if entries or not packs else []
+    if packs:
+        parts.append(f"{packs} 个{PACK_LABEL}")
+    return "、".join(parts)
 
 
 def render_problems(

@@ -236,6 +236,9 @@
         key: key, label: facet.label, ids: facet.values, labels: facet.labels, multiple: !!facet.multiple, of: null,
       };
     });
+    this.packs = new Set(manifest.packs || []);
+    const kinds = manifest.facets.kind;
+    this.packLabel = kinds.labels[kinds.values.indexOf(PACK_KIND)];
     this.overlay = null;
     this.gone = new Uint8Array(this.slots);
     this.count = this.slots;
@@ -528,6 +531,8 @@
 
   /** Facet keys as links write them; the manifest describes each facet under the same key. */
   const FACET_KEYS = ["kind", "org", "theme", "region", "year"];
+  /** The kind a study pack has in the index (generator.model.PACK_KIND). */
+  const PACK_KIND = "pack";
 
   function emptyFilters() {
     const filters = {};
@@ -544,6 +549,16 @@
       }
     });
     return parts.join("&");
+  }
+
+  /**
+   * How many entries and study packs, as the site says it everywhere: "13 个条目、2 个学习专题"
+   * (generator.render.count_phrase; tests/test_counts.py holds the two to the same text).
+   */
+  function countPhrase(entries, packs, packLabel) {
+    const parts = entries || !packs ? [entries + " 个条目"] : [];
+    if (packs) parts.push(packs + " 个" + packLabel);
+    return parts.join("、");
   }
 
   /** A hand-edited or truncated link (say "#q=100%") keeps its text instead of breaking the page. */
@@ -792,6 +807,7 @@
 
   /** A new list of results: the first page of it, in the one order rank gave. */
   SearchView.prototype.renderResults = function () {
+    const engine = this.engine;
     const terms = this.found.terms;
     const visible = this.visible();
     this.results.textContent = "";
@@ -799,10 +815,11 @@
     this.listed = visible;
     this.rendered = 0;
     this.appended = Promise.resolve();
-    const total = visible.length;
+    const packs = visible.filter(function (doc) { return engine.packs.has(doc); }).length;
+    const counted = countPhrase(visible.length - packs, packs, engine.packLabel);
     this.status.textContent = terms.length
-      ? (total ? "找到 " + total + " 个条目" : "没有找到包含“" + this.query.trim() + "”的条目")
-      : "共 " + total + " 个条目";
+      ? (visible.length ? "找到 " + counted : "没有找到包含“" + this.query.trim() + "”的条目")
+      : "共 " + counted;
     return this.appendResults(PAGE);
   };
 
@@ -896,6 +913,10 @@
     };
     window.kbSearch.entries = function (numbers) {
       return engine().ready.then(function (ready) { return ready.metaOf(numbers); });
+    };
+    /** How the site says "so many entries and study packs" (see countPhrase). */
+    window.kbSearch.countPhrase = function (entries, packs) {
+      return engine().ready.then(function (ready) { return countPhrase(entries, packs, ready.packLabel); });
     };
 
     const page = document.querySelector("[data-kb-explorer]");
