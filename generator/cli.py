@@ -225,10 +225,17 @@ def serve(config_file: Path, dev_addr: str) -> None:
 @click.argument("kind", type=click.Choice(list(CONTENT_FOLDERS)), metavar="类型")
 @click.option("--title", help="条目标题。")
 @click.option(
-    "--org-type", "org_type", metavar="编号", help="组织类型编号，见 content/taxonomy.yml。"
+    "--org-type",
+    "org_type",
+    metavar="编号",
+    help="组织类型的编号或名称（如 rural 或 农村），见 content/taxonomy.yml。",
 )
 @click.option(
-    "--theme", "themes", multiple=True, metavar="编号", help="主题编号，可重复使用以选多个主题。"
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="编号",
+    help="主题的编号或名称，可重复使用以选多个主题。",
 )
 @click.option("--id", "entry_id", metavar="编号", help="条目编号（默认由标题的拼音生成）。")
 @click.option(
@@ -249,12 +256,13 @@ def new(
 ) -> None:
     """新建条目文件：类型为 case（典型案例）、practice（经验做法）、material（学习资料）或 pack（学习专题）。
 
-    给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问。
+    给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问，
+    每个回答当场检查，不合要求时说明原因并重新询问。
     学习专题没有组织类型和主题，只需要 --title。
     """
     from generator.commands.new import create_entry
 
-    path = create_entry(
+    create_entry(
         kind,
         title=title,
         org_type=org_type,
@@ -262,7 +270,6 @@ def new(
         entry_id=entry_id,
         content_dir=content_dir,
     )
-    click.echo(f"已新建 {path}。请按文件中的说明填写各个“【待填写】”，然后运行 kb check 检查。")
 
 
 @main.command(context_settings=_HELP)

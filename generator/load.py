@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.comments import comment_after, cut_by_comment
 from generator.content_files import (
     ENTRY_SUFFIXES,
     TAXONOMY_FILE,
@@ -34,6 +35,7 @@ from generator.content_files import (
     shown_folder,
 )
 from generator.errors import ContentError
+from generator.nesting import MAX_NESTING, nesting_problem, too_deep
 from generator.syntax import (
     LineIndex,
     char_name,
@@ -49,8 +51,6 @@ __all__ = ["TAXONOMY_FILE", "ContentCache", "Document", "parse_document", "read_
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
-MAX_DEPTH = 64
-"""Deepest nesting read; entries need five or six levels."""
 MAX_SYNTAX_PROBLEMS = 12
 """Syntax problems reported per file before giving up on the rest of it."""
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -71,7 +71,6 @@ _FLOAT = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_COMMENT_AFTER = re.compile(r"[ ]+#")
 
 
 @dataclass
@@ -113,7 +112,8 @@ class Document:
     unreadable: set[KeyPath] = field(default_factory=set)
     """Fields that could not be read; checks say nothing more about them."""
     written: dict[KeyPath, str] = field(default_factory=dict)
-    """How values that YAML reads as numbers or yes/no were written, for messages."""
+    """How values that YAML reads as numbers or yes/no were written, and the comment that
+    a value of nothing but a comment was, for messages."""
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
     """Where a field's name stands, for the fields whose value starts on a later line (a
     message about the field itself, such as a misspelt name, points at its name)."""
@@ -334,6 +334,11 @@ def _compose(
         return yaml.compose(text, Loader=_FAST_LOADER), [], set()
     except yaml.YAMLError:
         pass
+    # The parsers below would take minutes over text nested thousands of levels deep.
+    deep = too_deep(text)
+    if deep is not None:
+        key = top_level_key(LineIndex(text), deep[0]) or ""
+        return None, [nesting_problem(path, deep, key=key)], set()
     index = LineIndex(text)
     problems: list[ContentError] = []
     set_aside: set[int] = set()
@@ -402,8 +407,9 @@ _ENCODING_NAMES = {
 def decode_text(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError]]:
     """Text of a content file, or messages saying why it is not clean UTF-8.
 
-    A byte-order mark is reported but the text is still read, so the file's other
-    problems show in the same run.
+    A UTF-8 byte-order mark (Windows Notepad's "UTF-8 with BOM") is skipped with a
+    warning: every stage that reads content comes through here, so the check, the
+    build and the preview all read such a file alike.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [_not_utf8(path, 1, raw)]
@@ -415,8 +421,12 @@ def decode_text(raw: bytes, *, path: str) -> tuple[str | None, list[ContentError
                 1,
                 1,
                 "",
-                "文件开头有字节顺序标记（BOM）。",
-                "请以“UTF-8”（不带 BOM）编码重新保存；VS Code 中选择“通过编码保存”→“UTF-8”。",
+                "文件开头有字节顺序标记（BOM，记事本保存为“带有 BOM 的 UTF-8”时加上的），已忽略，"
+                "文件照常读取。",
+                "不需要修改；想去掉这条提示时，请以“UTF-8”（不带 BOM）编码重新保存："
+                "VS Code 点击右下角的“UTF-8 with BOM”，选择“通过编码保存”→“UTF-8”；"
+                "记事本“另存为”时编码选“UTF-8”。",
+                "warning",
             )
         )
         raw = raw[3:]
@@ -540,13 +550,11 @@ class _Builder:
             self._alias(key_path)
             return None
         self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            self._fail(
-                position,
-                key_path,
-                "内容嵌套的层数过多，无法读取。",
-                "条目只需要几层缩进；请检查是否误写了大量括号或缩进。",
+        if depth >= MAX_NESTING and isinstance(node, (MappingNode, SequenceNode)):
+            self.problems.append(
+                nesting_problem(self.document.path, position, key=format_key_path(key_path[:1]))
             )
+            self.document.unreadable.add(key_path[:1])
             return None
         if isinstance(node, MappingNode):
             return self._build_mapping(node, key_path, depth=depth)
@@ -596,28 +604,30 @@ class _Builder:
                 )
                 return None
             return value
-        if self.has_comments and _COMMENT_AFTER.match(self.text, node.end_mark.index):
-            self._comment_cut(node, key_path)
         if node.tag == _STR_TAG and value[:1] not in _NUMBER_STARTS:
-            return value  # nearly every value: text YAML 1.2 reads as text too
-        resolved = _resolve_plain(value)
-        if resolved is not value:
-            self.document.written[key_path] = value
+            resolved: Any = value  # nearly every value: text YAML 1.2 reads as text too
+        else:
+            resolved = _resolve_plain(value)
+            if resolved is not value:
+                self.document.written[key_path] = value
+        if self.has_comments:
+            self._comment_cut(node, key_path, resolved)
         return resolved
 
-    def _comment_cut(self, node: ScalarNode, key_path: KeyPath) -> None:
-        line = _start(node)[0]
+    def _comment_cut(self, node: ScalarNode, key_path: KeyPath, resolved: Any) -> None:
+        """Text cut short by a comment is refused (it would be published cut); a value that
+        is all comment is empty, and the model's message about that says why."""
+        comment = comment_after(self.text, node.end_mark.index)
+        if comment is None:
+            return
+        if resolved is None:
+            self.document.written[key_path] = comment.group(1)
+            return
+        key, name = format_key_path(key_path), key_path[-1] if key_path else ""
+        severity = "error" if isinstance(resolved, str) else "warning"
+        path = self.document.path
         self.problems.append(
-            ContentError(
-                self.document.path,
-                line,
-                node.end_mark.column + 2,
-                format_key_path(key_path),
-                "“#”和它后面的文字被当作注释，不会出现在网站上。",
-                "如果“#”是内容的一部分，请给整个值（连同“#”和它后面的文字）加上英文双引号；"
-                "如果是写给自己的备注，请把它移到单独的一行。",
-                "warning",
-            )
+            cut_by_comment(node, comment, path=path, key=key, name=name, severity=severity)
         )
 
     def _fail(self, position: Position, key_path: KeyPath, message: str, hint: str) -> None:

@@ -1,8 +1,9 @@
 """Finding entries that read almost the same, such as one case submitted twice.
 
 Each entry's text becomes the set of its clauses (the stretches between
-punctuation marks). A resubmitted or copied entry keeps most clauses word for
-word even when some are edited, so two entries are reported when most of their
+punctuation marks), read in Simplified characters. A resubmitted or copied entry
+keeps most clauses word for word even when some are edited, or when it was turned
+into Traditional characters, so two entries are reported when most of their
 clauses are shared (Jaccard similarity of the clause sets).
 
 Comparing every pair would grow with the square of the number of entries.
@@ -27,6 +28,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from generator.load import KeyPath
+from generator.simplified import Folded
 
 ClauseSet = npt.NDArray[np.uint32]
 """Sorted, distinct checksums of an entry's clauses."""
@@ -53,21 +57,25 @@ class SimilarPair:
     similarity: float
 
 
-def _texts(value: Any) -> Iterator[str]:
+def _texts(value: Any, key_path: KeyPath, folded: Folded) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
+        yield folded.get(key_path, value)
     elif isinstance(value, dict):
         for key, item in value.items():
             if key not in _SKIPPED_FIELDS:
-                yield from _texts(item)
+                yield from _texts(item, (*key_path, key), folded)
     elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
+        for i, item in enumerate(value):
+            yield from _texts(item, (*key_path, i), folded)
 
 
-def clauses(data: Any) -> ClauseSet:
-    """The entry's distinct clauses of at least :data:`_MIN_CLAUSE` characters, as checksums."""
-    pieces = _CLAUSE_BREAK.split("\n".join(_texts(data)))
+def clauses(data: Any, folded: Folded | None = None) -> ClauseSet:
+    """The entry's distinct clauses of at least :data:`_MIN_CLAUSE` characters, as checksums.
+
+    ``folded`` (:func:`generator.simplified.fold` of ``data``) has the entry's texts read
+    in Simplified characters, so that a Traditional copy shares its original's clauses.
+    """
+    pieces = _CLAUSE_BREAK.split("\n".join(_texts(data, (), folded or {})))
     checksums = [zlib.crc32(piece.encode()) for piece in pieces if len(piece) >= _MIN_CLAUSE]
     return np.unique(np.array(checksums, dtype=np.uint32))
 

@@ -52,7 +52,7 @@ _DASH_ODD_SPACE = re.compile(rf"^( *)-([{_ODD_SPACES}])")
 _HIDDEN_AT_START = re.compile(rf"^( *(?:- )?)([{_ZERO_WIDTH}]+)")
 _BLOCK_INDICATOR = re.compile(r":\s+[|>][0-9+-]*\s*(?:#.*)?$|^\s*-\s+[|>][0-9+-]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^( *)(?:- +)*([A-Za-z_][\w-]*)\s*:(?:\s|$)")
-_WIDE_COLON_KEY = re.compile(r"^ *(?:- )*[A-Za-z_][\w-]*\s*：")
+_WIDE_COLON_KEY = re.compile(r"^ *(?:- )*([A-Za-z_][\w-]*)\s*：")
 _NO_SPACE_KEY = re.compile(r"^ *(?:- )*([A-Za-z_][\w-]*):(?=[^\s/])")
 
 
@@ -118,6 +118,11 @@ def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
             shown.append(char)
     more = f"…（共 {len(text)} 字）" if len(text) > limit else ""
     return "".join(shown) + more
+
+
+def double_quoted(text: str) -> str:
+    """One line of ``text`` as a double-quoted YAML value: backslashes and quotes escaped."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class LineIndex:
@@ -404,9 +409,11 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
         cut = _comment_in_brackets(index, line, path=path)
         if cut is not None:
             return cut
+    from generator.indentation import indent_advice  # it reads lines with LineIndex above
+
     message = f"YAML 语法错误：{describe_problem(problem or context)}"
     shown = index.line(line).strip()
-    hint = (
+    hint = indent_advice(index, line) or (
         f"请检查第 {line} 行：“{visible(shown, limit=60)}”"
         if shown
         else f"请检查第 {line} 行附近的缩进和引号。"
@@ -516,15 +523,17 @@ def _stray_text_above(index: LineIndex, line: int, *, path: str) -> SyntaxProble
 def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
     """A line YAML could not read as ``key: value``, when the reason is a typical slip."""
     text = index.line(line)
-    if _WIDE_COLON_KEY.match(text):
+    wide = _WIDE_COLON_KEY.match(text)
+    if wide:
+        key = wide.group(1)
         return SyntaxProblem(
             ContentError(
                 path,
                 line,
                 text.index("：") + 1,
                 "",
-                "YAML 语法错误：字段名后面用了中文冒号“：”。",
-                "请改成英文冒号再加一个空格，例如“unit: 某某社区党委”。",
+                f"YAML 语法错误：字段名“{key}”后面用了中文冒号“：”。",
+                f"请把“{visible(wide.group().lstrip(' -'))}”改成“{key}: ”（英文冒号再加一个空格）。",
             ),
             _with_block(index, line),
         )

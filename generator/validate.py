@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from generator.comments import empty_by_comment
 from generator.content_files import inside_project
 from generator.errors import ContentError, ContentErrors
 from generator.load import (
@@ -46,9 +47,10 @@ from generator.model import (
     Taxon,
     Taxonomy,
     field_label,
-    nested_model,
 )
+from generator.placement import field_at, misplaced_fields, missing_field
 from generator.similar import ClauseSet, clauses, find_similar
+from generator.simplified import Folded, fold, joined_texts, traditional_warnings
 from generator.syntax import char_name, visible
 
 
@@ -133,9 +135,11 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
     if document.content_path == TAXONOMY_FILE:
         return
     errors: list[ContentError] = []
-    entry = _validate_entry(document, errors)
+    joined = joined_texts(document.data)
+    folded = fold(document.data, joined)  # once, for the Traditional characters and clauses
+    entry = _validate_entry(document, errors, folded=folded, joined=joined)
     compared = find_duplicates and entry is not None and not isinstance(entry, StudyPack)
-    found = clauses(document.data) if compared else None
+    found = clauses(document.data, folded) if compared else None
     document.prepared = Prepared(entry, errors, found, _declared_elsewhere(document))
     document.positions = {
         key: value
@@ -177,7 +181,7 @@ def validate_documents(
 
     # Ids of entries that exist but failed validation: references to them are not
     # reported again as "does not exist", which would send editors to the wrong file.
-    invalid_ids = {_stem(error.path) for error in errors}
+    invalid_ids = {_stem(error.path) for error in errors if error.severity == "error"}
     candidates: list[tuple[Entry | StudyPack, Document]] = []
     known = (
         ({t.id for t in taxonomy.org_types}, {t.id for t in taxonomy.themes}) if taxonomy else None
@@ -336,9 +340,12 @@ def _taxon_name_problems(document: Document, taxonomy: Taxonomy) -> list[Content
 # --- entries ------------------------------------------------------------------
 
 
-def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | StudyPack | None:
+def _validate_entry(
+    document: Document, errors: list[ContentError], *, folded: Folded, joined: str
+) -> Entry | StudyPack | None:
     """The entry or study pack in ``document`` checked on its own (its file name is checked
-    across files)."""
+    across files); ``folded`` is its texts in Simplified characters, ``joined`` all of its
+    texts in one."""
     folder, _, name = document.content_path.partition("/")
     kind = next((k for k, f in CONTENT_FOLDERS.items() if f == folder), None)
     if kind is None or "/" in name:
@@ -380,8 +387,9 @@ def _validate_entry(document: Document, errors: list[ContentError]) -> Entry | S
             )
         )
         return None
-    placeholders = _placeholders(document)
+    placeholders = _placeholders(document, CONTENT_MODELS[kind]) if PLACEHOLDER in joined else []
     errors.extend(placeholders)
+    errors.extend(traditional_warnings(document, CONTENT_MODELS[kind], folded))
     entry = _validate_model(CONTENT_MODELS[kind], document, errors)
     if entry is None or placeholders or document.broken:
         return None
@@ -529,10 +537,8 @@ def _unique_entries(
     return entries, docs
 
 
-def _placeholders(document: Document) -> list[ContentError]:
+def _placeholders(document: Document, model: type[BaseModel]) -> list[ContentError]:
     """Values still holding the scaffold's placeholder text."""
-    if not _mentions(document.data, PLACEHOLDER):
-        return []
     found = []
     for key_path, value in _walk(document.data, ()):
         if isinstance(value, str) and PLACEHOLDER in value:
@@ -541,21 +547,23 @@ def _placeholders(document: Document) -> list[ContentError]:
                     document,
                     key_path,
                     f"这里还是模板中的占位文字：“{visible(value.strip(), limit=30)}”。",
-                    f"请把带“{PLACEHOLDER}”的文字换成实际内容；可省略的字段也可以整行删除。",
+                    _placeholder_hint(model, key_path),
                 )
             )
     return found
 
 
-def _mentions(value: Any, text: str) -> bool:
-    """Whether any string inside ``value`` contains ``text`` (a quick test before a walk)."""
-    if isinstance(value, str):
-        return text in value
-    if isinstance(value, dict):
-        return any(_mentions(item, text) for item in value.values())
-    if isinstance(value, list):
-        return any(_mentions(item, text) for item in value)
-    return False
+def _placeholder_hint(model: type[BaseModel], key_path: KeyPath) -> str:
+    """Replace the placeholder; deleting the line is offered only where the model allows it."""
+    hint = (
+        f"请把“{PLACEHOLDER}”和它后面的提示换成实际内容；"
+        f"后面已经是要写的内容时，删去“{PLACEHOLDER}”即可。"
+    )
+    owner, name = field_at(model, key_path)
+    info = owner.model_fields.get(name)
+    if info is not None and not info.is_required():
+        hint += "这个字段可省略，不需要时也可以整行删除。"
+    return hint
 
 
 def _walk(value: Any, key_path: KeyPath) -> Any:
@@ -627,6 +635,7 @@ def _check_taxonomy_refs(
     if (
         isinstance(org_type, str)
         and org_type.strip()
+        and PLACEHOLDER not in org_type  # reported as the placeholder it still is
         and not document.is_unreadable(("org_type",))
         and org_type.strip() not in org_ids
     ):
@@ -640,7 +649,7 @@ def _check_taxonomy_refs(
         return
     seen: set[str] = set()
     for i, theme in enumerate(themes):
-        if not isinstance(theme, str) or not theme.strip():
+        if not isinstance(theme, str) or not theme.strip() or PLACEHOLDER in theme:
             continue
         theme = theme.strip()
         if theme not in theme_ids:
@@ -776,13 +785,16 @@ def _validate_model(model: type[BaseModel], document: Document, errors: list[Con
     try:
         return model.model_validate(document.data)
     except ValidationError as invalid:
-        for detail in invalid.errors(include_url=False):
-            loc: KeyPath = tuple(detail["loc"])
-            if document.is_unreadable(loc) or (
-                detail["type"] == "missing" and document.broken and not document.unreadable
-            ):
-                continue  # what could not be read is reported already, for what it is
-            errors.append(_translate(detail, model, document))
+        details = [
+            detail
+            for detail in invalid.errors(include_url=False)
+            # What could not be read is reported already, for what it is.
+            if not document.is_unreadable(tuple(detail["loc"]))
+            and not (detail["type"] == "missing" and document.broken and not document.unreadable)
+        ]
+        paired, details = misplaced_fields(details, model, document)
+        errors.extend(paired)
+        errors.extend(_translate(detail, model, document) for detail in details)
         return None
 
 
@@ -794,7 +806,7 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
     kind = detail["type"]
     ctx = detail.get("ctx") or {}
     value = detail.get("input")
-    owner, name = _field_at(model, loc)
+    owner, name = field_at(model, loc)
     label = field_label(owner, name) if name else "内容"
     if loc and isinstance(loc[-1], int):
         label = f"{label}第 {loc[-1] + 1} 项"
@@ -802,12 +814,7 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
     written = document.written.get(loc)
 
     if kind == "missing":
-        return _error(
-            document,
-            loc,
-            f"缺少必填字段“{name}”（{label}）。",
-            f"请添加“{name}:”并填写{description or '内容'}",
-        )
+        return missing_field(document, model, loc)
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
@@ -829,7 +836,10 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
         "int_type",
         "not_a_date",
     }:
-        return _error(document, loc, f"“{label}”没有填写。", f"请填写{description or '内容'}")
+        why, quote = empty_by_comment(written, label=label, name=loc[-1] if loc else "")
+        return _error(
+            document, loc, why or f"“{label}”没有填写。", f"{quote}请填写{description or '内容'}"
+        )
     if kind == "string_type":
         message = f"“{label}”应为文本，实际是{_describe_value(value, written)}。"
         if written is not None:
@@ -961,19 +971,6 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
             "请填写阿拉伯数字，不加引号，例如 3。",
         )
     return _error(document, loc, f"“{label}”的值不符合要求。", f"请按说明填写：{description}")
-
-
-def _field_at(model: type[BaseModel], loc: KeyPath) -> tuple[type[BaseModel], str]:
-    """The model class that declares the field named by ``loc``, and that field's name."""
-    found: tuple[type[BaseModel], str] = (model, "")
-    owner: type[BaseModel] | None = model
-    for part in loc:
-        if isinstance(part, int) or owner is None:
-            continue
-        found = (owner, str(part))
-        info = owner.model_fields.get(str(part))
-        owner = nested_model(info.annotation) if info else None
-    return found
 
 
 def _field_description(owner: type[BaseModel], name: str) -> str:

@@ -174,7 +174,7 @@ def test_kb_new_without_terminal_names_the_missing_option(project: Path, monkeyp
     """Without a terminal, missing options are an error that says which option to give."""
     result = _new(["practice", "--title", "某做法"], monkeypatch=monkeypatch)
     assert result.exit_code == 2
-    assert "缺少组织类型：请用 --org-type 提供编号。" in result.output
+    assert "缺少组织类型：请用 --org-type 提供编号或名称。" in result.output
     assert not list((project / "content/practices").glob("mou-*.yml"))
 
 

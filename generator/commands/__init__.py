@@ -6,7 +6,9 @@ What the commands share: the exception for failures a user can fix, and the log 
 from __future__ import annotations
 
 import logging
+import shutil
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +120,30 @@ def stop_signals_interrupt() -> Iterator[None]:
     finally:
         for name, handler in previous.items():
             signal.signal(getattr(signal, name), handler)
+
+
+SITE_SCRIPT = Path("scripts/site.sh")
+"""What README and the editors' guide tell newcomers to run: it sets up ``.venv`` first,
+then runs ``kb`` with the arguments it is given."""
+
+
+def kb_command(arguments: str) -> str:
+    """How an editor in the project folder runs ``kb ARGUMENTS``: ``kb`` itself is only on
+    the PATH of those who put it there, so through the project's script when it has one,
+    else through the ``kb`` that is running now."""
+    if SITE_SCRIPT.is_file():
+        return f"bash {SITE_SCRIPT.as_posix()} {arguments}"
+    running = Path(sys.argv[0])
+    if running.name == "kb" and shutil.which("kb") != str(running.absolute()):
+        return f"{_shown(running)} {arguments}"
+    return f"kb {arguments}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def require_content_dir(content_dir: Path) -> None:
