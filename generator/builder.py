@@ -46,6 +46,8 @@ BuilderError = MkDocsException
 SiteConfig = MkDocsConfig
 """The loaded configuration (``mkdocs.yml``)."""
 GUIDE_PAGE = "guide.md"
+GUIDE_IMAGES = "docs/images"
+"""Pictures the editors' guide shows (screenshots of the form), published beside it."""
 PLUGIN_NAME = "kb"
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
 """Material's own search engine; the header uses the knowledge base's search instead."""
@@ -153,6 +155,8 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
         directory_urls=bool(config.use_directory_urls),
         workers=worker_count(),
         find_duplicates=find_duplicates,
+        repo_url=config.repo_url or "",
+        edit_uri=config.edit_uri or "",
     )
 
 
@@ -169,7 +173,7 @@ def hide_content(config: MkDocsConfig) -> None:
 
 
 def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
-    """MkDocs's file list for the knowledge base: its navigation pages and the guide.
+    """MkDocs's file list for the knowledge base: its navigation pages, the guide and its images.
 
     Only the navigation's pages become MkDocs files; the others are written by the
     pipeline, so MkDocs never walks thousands of entry pages. With nothing planned
@@ -185,6 +189,11 @@ def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], roo
     guide = root / GUIDE_FILE
     if guide.is_file():
         _add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
+        images = root / GUIDE_IMAGES
+        for image in sorted(images.glob("*.png")) if images.is_dir() else []:
+            if image.is_file() and not image.is_symlink():
+                src_uri = f"{GUIDE_IMAGES}/{image.name}"
+                _add(files, File.generated(config, src_uri, abs_src_path=str(image)))
     if not planned:
         for src_uri in sorted(sources | {"index.md"}):
             if files.get_file_from_path(src_uri) is None:

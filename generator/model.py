@@ -561,6 +561,8 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
 
 def _refers(annotation: Any, metadata: list[Any]) -> Refers | None:
     """The :class:`Refers` of a field or of its list's items, if any."""
+    if isinstance(annotation, Refers):
+        return annotation
     found = next((m for m in metadata if isinstance(m, Refers)), None)
     if found is not None:
         return found

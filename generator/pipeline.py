@@ -14,8 +14,9 @@ from typing import Protocol
 
 import jinja2
 
+from generator.form.repository import repository_pages
 from generator.index import SiteIndex, build_index
-from generator.load import ContentCache
+from generator.load import ContentCache, display_path
 from generator.reads import Read
 from generator.render import Fragments, Page, RenderedPage, Renderer, plan_pages
 from generator.search_index import build_search_index
@@ -42,6 +43,10 @@ class BuildOptions:
     """Processes to read and render with."""
     find_duplicates: bool = True
     """Also look for entries that read almost the same (a warning for editors)."""
+    repo_url: str = ""
+    """The repository (``repo_url`` in mkdocs.yml), where the form's 提交到代码仓库 goes."""
+    edit_uri: str = ""
+    """The content folder's path in the repository, as its edit pages spell it."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ def compile_site(
         directory_urls=options.directory_urls,
         environment=environment,
         fragments=fragments,
+        repository=repository_pages(
+            options.repo_url, options.edit_uri, content=options.content_dir.name
+        ),
+        content_prefix=display_path(options.content_dir, options.root) + "/",
     )
     return CompiledSite(index, plan_pages(index), renderer)
 

@@ -17,7 +17,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.emit import entry_file
 from generator.errors import ContentError
+from generator.form import entry_source, form_description, script_json
+from generator.form.repository import Repository
 from generator.index import Pack, SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
 from generator.outline import Outline, compiled_entry, page_outline
@@ -35,6 +38,8 @@ class Routes:
     overview = "overview.md"
     packs = f"{PACK_FOLDER}/index.md"
     reading_list = "reading-list.md"
+    form = "form.md"
+    """The editors' form (投稿与修改): a new entry, or a correction of one."""
 
     @staticmethod
     def pack(pack_id: str) -> str:
@@ -80,6 +85,7 @@ class Routes:
         return f"{folder}/page/{number}.md"
 
 
+FORM_TITLE = "投稿与修改"
 LISTING_PAGE_SIZE = 100
 """Entries per listing page: long lists are split so pages stay quick to load and print."""
 
@@ -238,6 +244,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.overview, "概览", "overview.html"),
         Page(Routes.packs, PACK_LABEL, "pack_index.html"),
         Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
+        Page(Routes.form, FORM_TITLE, "form.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -292,6 +299,10 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["compiled_entry"] = compiled_entry
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
+    env.globals["form_description"] = form_description
+    env.globals["entry_source"] = entry_source
+    env.globals["entry_file"] = entry_file
+    env.filters["script_json"] = script_json
     return env
 
 
@@ -332,16 +343,24 @@ class Renderer:
         directory_urls: bool = True,
         environment: jinja2.Environment | None = None,
         fragments: Fragments | None = None,
+        repository: Repository | None = None,
+        content_prefix: str = "content/",
     ) -> None:
         """``site_name`` is the configured one (mkdocs.yml), which the home page and
-        printouts show."""
+        printouts show; ``repository`` is where the form sends finished files, if anywhere,
+        and ``content_prefix`` the content folder as messages name it (``content/``)."""
         self.index = index
         self.directory_urls = directory_urls
         self.fragments = fragments
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
-            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_name=site_name
+            routes=Routes,
+            kind_labels=KIND_LABELS,
+            pack_label=PACK_LABEL,
+            site_name=site_name,
+            repository=repository.as_dict() if repository else None,
+            content_prefix=content_prefix,
         )
 
     def render(self, page: Page) -> RenderedPage:
@@ -355,6 +374,7 @@ class Renderer:
         html = template.render(
             page=page,
             href=href,
+            asset=lambda path: relative_url(here, path),
             entry_item=self._entry_item(page, here, href, view),
             site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,

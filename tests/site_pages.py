@@ -26,6 +26,7 @@ PAGES: dict[str, str] = {
     "reading-list": "reading-list/",
     "overview": "overview/",
     "guide": "guide/",
+    "form": "form/",
     "404": "no-such-page/",
 }
 """{name: address under the site's root (directory URLs)}; "404" is any address that does not exist."""

@@ -460,11 +460,18 @@ def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
 
 
 def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
-    """Steps stay one numbered list, commands inside them are code blocks, and wrapped
-    Chinese lines join without a stray space."""
+    """Steps stay one numbered list (the form's six, then the six of a case), pictures and
+    commands inside them show, and wrapped Chinese lines join without a stray space."""
     html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
     body = html[html.index("<article") : html.index("</article>")]
-    first_list = re.search(r"<ol>(.*?)</ol>", body, re.S)
+    form_steps = re.search(r"<ol>(.*?)</ol>", body, re.S)
+    assert form_steps and re.findall(r"^<li>", form_steps.group(1), re.M) and len(
+        re.findall(r"<li>\s*<p><strong>", form_steps.group(1))
+    ) == 6
+    assert form_steps.group(1).count('<img alt="') == 4
+    for image in re.findall(r'<img alt="[^"]*" src="([^"]+)"', body):
+        assert (real_site / "guide" / image).resolve().is_file(), image
+    first_list = re.search(r"六步添加一个典型案例</h2>\s*<ol>(.*?)</ol>", body, re.S)
     assert first_list and first_list.group(1).count("<li>") == 6
     assert re.search(
         r"<li>\s*<p><strong>新建条目文件。</strong>.*?<pre>", first_list.group(1), re.S

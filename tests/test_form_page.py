@@ -1,0 +1,251 @@
+"""What the site carries for the editors' form: the page, linked from everywhere an editor looks,
+its description of the model (derived, never restated), each entry's values for 修改此条目, and
+where 提交到代码仓库 goes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.emit import entry_yaml
+from generator.form import entry_source, script_json
+from generator.form.describe import form_description
+from generator.form.repository import repository_pages
+from generator.index import build_index
+from generator.model import CONTENT_MODELS, field_specs
+from generator.render import Renderer, Routes, plan_pages
+from generator.schema import build_schemas
+from generator.validate import load_project, load_taxonomy
+from tests.conftest import REPO, site_name
+
+PROJECT = load_project(REPO / "content", root=REPO)
+INDEX = build_index(PROJECT)
+RENDERER = Renderer(REPO / "theme" / "kb", INDEX, site_name=site_name(REPO / "mkdocs.yml"))
+PLANNED = {page.src_uri: page for page in plan_pages(INDEX)}
+
+
+def _html(src_uri: str) -> str:
+    return RENDERER.render(PLANNED[src_uri]).html
+
+
+def _embedded(html: str, marker: str) -> Any:
+    found = re.search(rf"<script type=\"application/json\" {marker}>(.*?)</script>", html, re.S)
+    assert found, marker
+    return json.loads(found.group(1))
+
+
+def test_form_page_is_in_the_navigation() -> None:
+    """投稿与修改 is a page of every build and a line of the navigation."""
+    assert Routes.form in PLANNED and PLANNED[Routes.form].title == "投稿与修改"
+    assert "投稿与修改: form.md" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "src_uri",
+    [
+        "index.md",
+        "cases/index.md",
+        "themes/learning-philosophy.md",
+        "org-types/urban-community.md",
+        "packs/index.md",
+    ],
+)
+def test_home_and_listing_pages_link_to_the_form(src_uri: str) -> None:
+    """The home page and each listing page tell editors where to add an entry."""
+    html = _html(src_uri)
+    assert re.search(r'<p class="kb-contribute">[^\n]*href="[./]*form/"', html), src_uri
+
+
+def _walk_fields(model: Any, described: list[dict[str, Any]]) -> None:
+    specs = field_specs(model)
+    assert [field["name"] for field in described] == [spec.name for spec in specs]
+    for spec, field in zip(specs, described, strict=True):
+        assert (field["label"], field["help"], field["required"], field["shape"]) == (
+            spec.label,
+            spec.help,
+            spec.required,
+            spec.shape,
+        )
+        if spec.model is not None:
+            _walk_fields(spec.model, field["fields"])
+
+
+def test_description_holds_every_field_in_the_models_order() -> None:
+    """Each kind's fields, nested ones too, are the model's, with its labels and help."""
+    description = form_description(PROJECT.taxonomy)
+    assert [kind["kind"] for kind in description["kinds"]] == list(CONTENT_MODELS)
+    for kind in description["kinds"]:
+        _walk_fields(CONTENT_MODELS[kind["kind"]], kind["fields"])
+    practice = next(k for k in description["kinds"] if k["kind"] == "practice")
+    cases = next(f for f in practice["fields"] if f["name"] == "cases")
+    assert cases["refers"] == {"to": "entries", "kinds": ["case", "material"]}
+
+
+def _restore(node: Any, patterns: list[str]) -> Any:
+    if isinstance(node, dict):
+        if set(node) == {"$p"}:
+            return patterns[node["$p"]]
+        return {key: _restore(value, patterns) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_restore(item, patterns) for item in node]
+    return node
+
+
+def _without_annotations(node: Any) -> Any:
+    dropped = {"description", "title", "enumDescriptions", "markdownEnumDescriptions", "default"}
+    if isinstance(node, dict):
+        return {
+            key: _without_annotations(value)
+            for key, value in node.items()
+            if key not in dropped or isinstance(value, dict)
+        }
+    if isinstance(node, list):
+        return [_without_annotations(item) for item in node]
+    return node
+
+
+def test_description_carries_the_schemas_kb_schema_writes() -> None:
+    """The form validates with the JSON Schemas of schemas/, each rule and message included."""
+    taxonomy = load_taxonomy(REPO / "content", root=REPO)
+    description = form_description(taxonomy)
+    written = build_schemas(taxonomy)
+    for kind in CONTENT_MODELS:
+        restored = _restore(description["schemas"][kind], description["patterns"])
+        assert restored == _without_annotations(written[f"{kind}.schema.json"])
+
+
+def test_form_page_embeds_the_description_safely() -> None:
+    """The description stands in the page as JSON no text in it can close or break."""
+    html = _html(Routes.form)
+    description = _embedded(html, "data-kb-form-description")
+    assert description["taxonomy"]["themes"][0]["id"] == PROJECT.taxonomy.themes[0].id
+    body = html.split("data-kb-form-description>", 1)[1].split("</script>", 1)[0]
+    assert "<" not in body and "\u2028" not in body and "\x85" not in body
+
+
+def test_script_json_cannot_close_its_element() -> None:
+    """Text like </script><script>…</script> stays data inside the element."""
+    text = script_json({"title": "</script><script>alert(1)</script>\u2028<!--"})
+    assert "<" not in text and ">" not in text and "\u2028" not in text
+    assert json.loads(text)["title"].startswith("</script>")
+
+
+@pytest.mark.parametrize("entry_id", sorted([*PROJECT.entries, *PROJECT.packs]))
+def test_entry_pages_carry_their_values_for_the_form(entry_id: str) -> None:
+    """An entry's page has 修改此条目 and the entry's values, which the form writes back into
+    exactly the file the entry came from."""
+    entry = PROJECT.entries.get(entry_id)
+    src_uri = Routes.entry(entry) if entry else Routes.pack(entry_id)
+    html = _html(src_uri)
+    kind = entry.kind if entry else "pack"
+    folder = PROJECT.files.get(entry_id) or PROJECT.pack_files[entry_id]
+    assert f'#edit={folder.removeprefix("content/")}">修改此条目</a>' in html
+    values = _embedded(html, "data-kb-entry-source")
+    assert entry_yaml(kind, values) == (REPO / folder).read_text(encoding="utf-8")
+
+
+def test_entry_source_of_a_pack_is_its_model() -> None:
+    """A study pack's page carries the pack's own values, as its file has them."""
+    pack = next(iter(INDEX.packs.values()))
+    assert json.loads(entry_source(pack)) == PROJECT.packs[pack.id].model_dump(
+        mode="json", exclude_defaults=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri", "expected"),
+    [
+        (
+            "https://github.com/org/kb",
+            "edit/main/content/",
+            (
+                "github",
+                "https://github.com/org/kb/new/main/content/",
+                "https://github.com/org/kb/edit/main/content/",
+                "filename",
+                "value",
+            ),
+        ),
+        (
+            "https://gitlab.example/org/kb",
+            "-/edit/main/content/",
+            (
+                "gitlab",
+                "https://gitlab.example/org/kb/-/new/main/content/",
+                "https://gitlab.example/org/kb/-/edit/main/content/",
+                "file_name",
+                "content",
+            ),
+        ),
+        (
+            "https://gitlab.example/org/kb/",
+            "edit/main/site/content",
+            (
+                "gitlab",
+                "https://gitlab.example/org/kb/-/new/main/site/content/",
+                "https://gitlab.example/org/kb/-/edit/main/site/content/",
+                "file_name",
+                "content",
+            ),
+        ),
+        (
+            "http://git.intranet/org/kb",
+            "_edit/master/content/",
+            (
+                "gitea",
+                "http://git.intranet/org/kb/_new/master/content/",
+                "http://git.intranet/org/kb/_edit/master/content/",
+                "filename",
+                "value",
+            ),
+        ),
+    ],
+)
+def test_repository_pages_follow_each_hosts_format(
+    repo_url: str, edit_uri: str, expected: tuple[str, ...]
+) -> None:
+    """repo_url and edit_uri as mkdocs.yml gives them lead to the host's new-file and edit pages."""
+    found = repository_pages(repo_url, edit_uri, content="content")
+    assert found is not None
+    assert (
+        found.host,
+        found.new,
+        found.edit,
+        found.name_parameter,
+        found.text_parameter,
+    ) == expected
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri"),
+    [
+        (None, None),
+        ("https://github.com/org/kb", None),
+        ("https://github.com/org/kb", "edit/master/docs/"),  # MkDocs's default, for docs/
+        ("https://github.com/org/kb", "https://elsewhere.example/edit/"),
+        ("https://github.com/org/kb", "wiki/content/"),
+    ],
+)
+def test_no_repository_page_without_a_way_to_the_content_folder(
+    repo_url: str | None, edit_uri: str | None
+) -> None:
+    """Without a repository, or an edit_uri that does not reach content/, there is no 提交到代码仓库."""
+    assert repository_pages(repo_url, edit_uri, content="content") is None
+
+
+def test_form_page_names_the_repository_when_mkdocs_yml_does(tmp_path: Path) -> None:
+    """The page carries the repository's pages when the site names one, and null otherwise."""
+    assert _embedded(_html(Routes.form), "data-kb-form-repository") is None
+    repository = repository_pages(
+        "https://git.example/org/kb", "edit/main/content/", content="content"
+    )
+    renderer = Renderer(REPO / "theme" / "kb", INDEX, site_name="x", repository=repository)
+    html = renderer.render(PLANNED[Routes.form]).html
+    assert (
+        _embedded(html, "data-kb-form-repository")["new"]
+        == "https://git.example/org/kb/new/main/content/"
+    )
