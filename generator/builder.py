@@ -21,7 +21,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from generator.errors import printable
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
 from generator.syntax import LineIndex, explain_syntax_error
+from generator.tempdirs import DOCS, make_temp_dir
 from generator.workers import worker_count
 
 BuilderError = MkDocsException
@@ -212,7 +212,7 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
 
 @functools.cache
 def _empty_docs_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="kb-docs-"))
+    folder = make_temp_dir(DOCS)
     atexit.register(shutil.rmtree, folder, True)
     return folder
 
