@@ -110,10 +110,10 @@ class HostNames:
 
     def __init__(self, listening: str) -> None:
         listening = listening.strip("[]").lower()
-        self.names = _LOOPBACK_NAMES | {listening}
+        self.names = set(_LOOPBACK_NAMES) | {listening}
         self.any_address = listening in _ALL_ADDRESSES
-        if self.any_address:
-            self.names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        if self.any_address:  # the computer's name as it knows it: no lookup, which may hang
+            self.names.add(socket.gethostname().lower())
 
     def refusal(self, host: str | None) -> tuple[int, str] | None:
         """The status and the Chinese reason to refuse a request with ``host``, or None."""
