@@ -269,3 +269,23 @@ def test_folders_left_by_a_killed_preview_are_removed_by_the_next(
     finally:
         _stop(server)
     assert not [name for name in _own_temp_folders(temp) if f"-{server.pid}-" in name]
+
+
+def test_saving_a_file_at_the_top_of_the_content_folder_is_not_taken_for_a_new_folder(
+    preview,
+) -> None:
+    """An editor saving taxonomy.yml (a new file renamed over the old) changes the content
+    folder's listing; the preview updates what changed, as for any edit, and rebuilds
+    nothing else."""
+    url, project = preview
+    taxonomy = project / "content" / "taxonomy.yml"
+    saved = taxonomy.with_name(".taxonomy.yml.tmp")
+    saved.write_text(taxonomy.read_text("utf-8").replace("城市社区", "城市社区党组织", 1), "utf-8")
+    os.replace(saved, taxonomy)
+    _wait_for(url + "org-types/", lambda t: "城市社区党组织" in t, "the taxonomy edit never showed")
+    deadline = time.monotonic() + 30
+    while "预览已更新" not in _output(project):  # logged once the update is done
+        assert time.monotonic() < deadline, _output(project)
+        time.sleep(0.1)
+    updates = [line for line in _output(project).splitlines() if "预览已更新" in line]
+    assert not [line for line in updates if "全部重新生成" in line], updates

@@ -71,6 +71,7 @@ _THEME_FILE = re.compile(r'((?:href|src)="[^"?#]*assets/[^"?#]+\.(?:css|js|png|s
 """A link to one of the theme's files (styles, scripts, images) in a page."""
 _THEME_BUILD = "kb-build"
 _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
+_FOLDER_CHANGES = {"created", "deleted", "moved"}
 
 
 def serve(config_file: Path, *, host: str, port: int) -> None:
@@ -361,9 +362,10 @@ class _Changes(FileSystemEventHandler):
         paths = [event.src_path, getattr(event, "dest_path", "")]
         found = {Path(os.fsdecode(p)).resolve() for p in paths if p}
         if event.is_directory:
-            # Folders matter only as the content folder itself: deleted, moved away, put back.
+            # Folders matter only as the content folder itself: deleted, moved away, put back
+            # (not "modified", which saving a file in it also says).
             content = self.preview.content_dir.resolve()
-            if content not in found:
+            if event.event_type not in _FOLDER_CHANGES or content not in found:
                 return
             with self.lock:
                 self.pending.add(content)
