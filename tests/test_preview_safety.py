@@ -204,6 +204,15 @@ def _wait_for(url: str, condition, what: str) -> str:  # type: ignore[no-untyped
         time.sleep(0.2)
 
 
+def _wait_for_log(project: Path, condition) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the preview's output meets ``condition`` (a whole update is logged once
+    it is done, its search index included)."""
+    deadline = time.monotonic() + 60
+    while not condition(_output(project)):
+        assert time.monotonic() < deadline, _output(project)
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize("how", ["deleted", "moved away"])
 def test_a_content_folder_that_disappears_is_shown_and_followed_when_it_is_back(
     preview, tmp_path: Path, how: str
@@ -225,11 +234,14 @@ def test_a_content_folder_that_disappears_is_shown_and_followed_when_it_is_back(
     else:
         kept.rename(content)
     _wait_for(page, lambda t: "kb-problems" not in t, "the banner stayed after it came back")
+    _wait_for_log(project, lambda log: "预览已更新：全部重新生成" in log)
+    updates = _output(project).count("预览已更新")
     entry = content / "cases" / "river-community.yml"
     entry.write_text(
         entry.read_text("utf-8").replace("每月两次中心组学习", "夜校轮讲制度", 1), "utf-8"
     )
     _wait_for(page, lambda t: "河畔社区：夜校轮讲制度" in t, "an edit after it came back")
+    _wait_for_log(project, lambda log: log.count("预览已更新") > updates)  # search index too
     assert "Traceback" not in _output(project)
 
 
@@ -283,9 +295,6 @@ def test_saving_a_file_at_the_top_of_the_content_folder_is_not_taken_for_a_new_f
     saved.write_text(taxonomy.read_text("utf-8").replace("城市社区", "城市社区党组织", 1), "utf-8")
     os.replace(saved, taxonomy)
     _wait_for(url + "org-types/", lambda t: "城市社区党组织" in t, "the taxonomy edit never showed")
-    deadline = time.monotonic() + 30
-    while "预览已更新" not in _output(project):  # logged once the update is done
-        assert time.monotonic() < deadline, _output(project)
-        time.sleep(0.1)
+    _wait_for_log(project, lambda log: "预览已更新" in log)  # logged once the update is done
     updates = [line for line in _output(project).splitlines() if "预览已更新" in line]
     assert not [line for line in updates if "全部重新生成" in line], updates
