@@ -138,16 +138,21 @@ def test_a_malformed_reload_request_gets_a_chinese_400(shared_preview, since: st
     assert "Traceback" not in _output(project)
 
 
+def _folder_server(folder: Path) -> _Server:
+    """The preview's server class serving ``folder`` (an index.html saying "ok")."""
+    (folder / "index.html").write_text("ok", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    return _Server(("127.0.0.1", 0), handler)
+
+
 @pytest.fixture
 def small_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[int]:
     """The preview's server class, holding at most two connections and closing one that
     stays silent for half a second, serving a folder; yields its port."""
     monkeypatch.setattr(_Server, "max_connections", 2)
     monkeypatch.setattr(_Server, "idle_seconds", 0.5)
-    (tmp_path / "index.html").write_text("ok", encoding="utf-8")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = _Server(("127.0.0.1", 0), handler)
+    server = _folder_server(tmp_path)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]
@@ -192,6 +197,33 @@ def test_connections_past_the_limit_are_closed_until_one_ends(small_server: int)
                 break
         except (ConnectionError, urllib.error.URLError):  # the slots are being given back
             assert time.monotonic() < deadline, "the server never took requests again"
+
+
+def test_a_stop_signal_while_a_connection_is_taken_still_stops_the_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ctrl+C (or a stop signal) arriving just after a connection's thread started ends
+    the server loop; the connection's place is given back once, by its thread."""
+    server = _folder_server(tmp_path)
+    start = threading.Thread.start
+
+    def started_then_interrupted(thread: threading.Thread) -> None:
+        start(thread)
+        thread.join()  # the connection is answered and its thread is done
+        raise KeyboardInterrupt
+
+    try:
+        with socket.create_connection(server.server_address) as client:
+            client.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            monkeypatch.setattr(threading.Thread, "start", started_then_interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                server._handle_request_noblock()  # one turn of serve_forever's loop
+            monkeypatch.undo()
+            assert client.recv(65536).startswith(b"HTTP/1.0 200")
+        held = [server._slots.acquire(blocking=False) for _ in range(server.max_connections)]
+        assert all(held) and not server._slots.acquire(blocking=False)
+    finally:
+        server.server_close()
 
 
 def _wait_for(url: str, condition, what: str) -> str:  # type: ignore[no-untyped-def]

@@ -160,6 +160,8 @@ def _is_ip_address(name: str) -> bool:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    """Stopping does not wait for open connections (a page's reload request is answered
+    only after the next change or 25 seconds)."""
     max_connections = 64
     """Connections held at once, a thread each; more are closed at once until one ends."""
     idle_seconds = 30.0
@@ -182,11 +184,18 @@ class _Server(http.server.ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         self._refusing = False
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            daemon=self.daemon_threads,
+        )
         try:
-            super().process_request(request, client_address)
-        except BaseException:
+            thread.start()
+        except RuntimeError:  # no thread to be had: the slot was never used
             self._slots.release()
-            raise
+            self.shutdown_request(request)
+        # Once started, the thread gives the slot back; a Ctrl+C arriving meanwhile must
+        # stop the server, not give it back twice.
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
