@@ -14,6 +14,7 @@ from typing import Protocol
 
 import jinja2
 
+from generator.form.data import write_form_data
 from generator.form.repository import repository_pages
 from generator.index import SiteIndex, build_index
 from generator.load import ContentCache, display_path
@@ -154,6 +155,22 @@ def write_search_index(
         workers=workers,
         on_progress=on_progress,
         segmenter=project_segmenter(index),
+    )
+
+
+def write_form_files(
+    index: SiteIndex,
+    *,
+    site_dir: Path,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write what the editors' form compares an entry with (see :mod:`generator.form.data`)."""
+    write_form_data(
+        index,
+        emit=lambda path, data: write_if_changed(site_dir / path, data),
+        workers=workers,
+        on_progress=on_progress,
     )
 
 

@@ -48,6 +48,7 @@ from generator.pipeline import (
     BuildOptions,
     CompiledSite,
     compile_site,
+    write_form_files,
     write_pages,
     write_search_index,
 )
@@ -190,6 +191,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     self.site.index,
                     site_dir=site_dir,
                     directory_urls=self.options.directory_urls,
+                    workers=self.options.workers,
+                    on_progress=stage.advance,
+                )
+            entries = len(self.site.index.project.entries)
+            with self.progress.stage("准备投稿表单的数据", total=entries) as stage:
+                write_form_files(
+                    self.site.index,
+                    site_dir=site_dir,
                     workers=self.options.workers,
                     on_progress=stage.advance,
                 )

@@ -26,6 +26,7 @@ from generator.builder import BuilderError, build_theme, load_site_config, optio
 from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
+from generator.form.data import LiveFormData
 from generator.incremental import Dependencies
 from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
@@ -67,6 +68,8 @@ class Preview:
         self.changed = threading.Condition(self.lock)
         self._cache = ContentCache()
         self._search: LiveSearchIndex | None = None
+        self._form: LiveFormData | None = None
+        """What the editors' form compares an entry with, kept current like the search index."""
         """The search index, kept current by writing only what each edit changed."""
         self._pages = Dependencies()
         """What each page was rendered from, to tell which pages an edit touches."""
@@ -147,6 +150,12 @@ class Preview:
                 emit=lambda path, data: write_if_changed(target / path, data),
                 discard=lambda path: (target / path).unlink(missing_ok=True),
                 segmenter=project_segmenter(site.index),
+                workers=options.workers,
+            )
+            self._form = LiveFormData(
+                site.index,
+                emit=lambda path, data: write_if_changed(target / path, data),
+                discard=lambda path: (target / path).unlink(missing_ok=True),
                 workers=options.workers,
             )
         self._rebuild_pending = False
@@ -262,8 +271,9 @@ class Preview:
                 self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:
-        assert self._search is not None  # made by the full build this update follows
+        assert self._search is not None and self._form is not None  # made by the full build
         self._search.update(site.index)
+        self._form.update(site.index)
 
     def _publish(self, problems: list[ContentError]) -> None:
         with self.changed:

@@ -350,6 +350,9 @@ def _repository_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         .read_text(encoding="utf-8")
         .replace("../../../theme", str(REPO / "theme"))
     )
+    config = config.replace(
+        "  font: false\n", "  font: false\n  palette:\n    primary: red\n    accent: red\n"
+    )
     config += f"repo_url: {REPOSITORY}\nedit_uri: edit/main/content/\n"
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return build_with_mkdocs(project / "mkdocs.yml", project / "site")
@@ -430,6 +433,12 @@ def test_a_correction_goes_to_the_hosts_edit_page_with_the_text_copied(
     assert tab.evaluate("() => navigator.clipboard.readText()") == _file_text(tab)
 
 
+def _settled(tab: Any) -> None:
+    """Wait until nothing on the page is moving: the theme's 回到顶部 button fades in as the
+    page scrolls up, and a half-faded button is not what a reader is left with."""
+    tab.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_axe_finds_nothing_serious_on_the_form_with_errors_and_filled(
     tab: Any, hosts: dict[str, str], width: str
@@ -441,6 +450,7 @@ def test_axe_finds_nothing_serious_on_the_form_with_errors_and_filled(
     tab.click(".kb-output__check")
     tab.wait_for_selector(".kb-error-summary:not([hidden])")
     tab.wait_for_selector(".kb-field__error:not([hidden])")
+    _settled(tab)
     assert _axe(tab) == []
     for place, text in CASE.items():
         tab.fill(_control(place), text)
@@ -450,6 +460,7 @@ def test_axe_finds_nothing_serious_on_the_form_with_errors_and_filled(
     tab.wait_for_function(
         "() => /检查通过/.test(document.querySelector('.kb-output__status').textContent)"
     )
+    _settled(tab)
     assert _axe(tab) == []
     assert tab.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width]
 
@@ -552,7 +563,9 @@ def _shoot(tab: Any, selector: str, name: str, *, height: int = 0) -> None:
         shutil.copyfile(shot, GUIDE_IMAGES / f"{name}.png")
 
 
-def test_the_guides_pictures_are_of_the_real_form(browser, hosts: dict[str, str]) -> None:
+def test_the_guides_pictures_are_of_the_real_form(
+    browser, hosts: dict[str, str], repository_site: str, tmp_path: Path
+) -> None:
     """The form as the guide's 用表单投稿 shows it: new, with errors, ready to take out, and a
     correction's changes; each picture the guide names exists."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
@@ -566,9 +579,9 @@ def test_the_guides_pictures_are_of_the_real_form(browser, hosts: dict[str, str]
     tab.click(".kb-output__check")
     tab.wait_for_selector(".kb-error-summary:not([hidden])")
     _shoot(tab, ".kb-error-summary", "form-errors")
-    for place, text in CASE.items():
-        tab.fill(_control(place), text)
-    tab.select_option(_control("themes[0]"), "learning-forms")
+    # Taking the file out, on a site that names its repository (so 提交到代码仓库 shows).
+    _open_form(tab, repository_site + "form/")
+    _load_draft(tab, tmp_path, "case", _sample_case())
     tab.click(".kb-output__check")
     tab.wait_for_function(
         "() => /检查通过/.test(document.querySelector('.kb-output__status').textContent)"
@@ -593,3 +606,117 @@ def test_the_guides_pictures_are_of_the_real_form(browser, hosts: dict[str, str]
         for name in ("form-new", "form-errors", "form-output", "form-changes")
     }
     assert all((REPO / image).is_file() for image in named)
+
+
+def _sample_case() -> dict[str, Any]:
+    """The typed case as the form holds it (its themes and organization type are in the
+    sample project's taxonomy too)."""
+    data: dict[str, Any] = {"id": CASE["id"], "kind": "case", "org_type": "urban-community"}
+    data["themes"] = ["learning-forms"]
+    for place, text in CASE.items():
+        target: Any = data
+        parts = [
+            int(p) if p.isdigit() else p
+            for p in place.replace("]", "").replace("[", ".").split(".")
+        ]
+        for part, after in zip(parts, [*parts[1:], None], strict=True):
+            if after is None and isinstance(part, int):
+                target.append(text)
+            elif after is None:
+                target[part] = text
+            elif isinstance(part, int):
+                while len(target) <= part:
+                    target.append({})
+                target = target[part]
+            else:
+                target = target.setdefault(part, [] if isinstance(after, int) else {})
+    data["sources"][0]["published"] = "2023-05-04"
+    return data
+
+
+def _load_draft(tab: Any, tmp_path: Path, kind: str, data: dict[str, Any]) -> None:
+    """Fill the form at once from a draft file, as 导入草稿 does."""
+    path = tmp_path / f"{data.get('id', 'draft')}.json"
+    draft = {"app": "kb-form-draft", "format": 1, "kind": kind, "data": data, "saved": ""}
+    path.write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
+    tab.set_input_files(".kb-drafts__actions input[type=file]", str(path))
+    tab.wait_for_function(
+        "() => /已导入草稿/.test(document.querySelector('.kb-form__status').textContent)"
+    )
+
+
+def test_checks_across_entries_show_in_the_form(
+    tab: Any, hosts: dict[str, str], tmp_path: Path
+) -> None:
+    """An id another entry has is an error naming its file; a copy of an existing case is a
+    warning naming it, which does not stop the file; declaring the two distinct silences it."""
+    from tests.test_form_contract import content_entries
+
+    _open_form(tab, hosts["root"])
+    copied = next(data for kind, data in content_entries() if data["id"] == "wangcun-community")
+    _load_draft(tab, tmp_path, "case", {**copied, "id": "fixed-study-day"})
+    tab.click(".kb-output__check")
+    tab.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert (
+        "编号“fixed-study-day”已被 content/practices/fixed-study-day.yml 使用。"
+        in tab.inner_text("#kb-f-id-error")
+    )
+    tab.fill("#kb-f-id", "wangcun-community-copy")
+    tab.click(".kb-output__check")
+    tab.wait_for_function(
+        "() => /检查通过/.test(document.querySelector('.kb-output__status').textContent)"
+    )
+    warning = tab.text_content("#kb-f-title-error")
+    assert "提示：内容与 content/cases/wangcun-community.yml 高度相似" in warning
+    assert "有 1 处请留意" in tab.inner_text(".kb-error-summary")
+    _press(tab, _control("distinct_from"))
+    tab.keyboard.type("wangcun-community")
+    tab.keyboard.press("Tab")
+    tab.wait_for_function("() => /已选：王村社区/.test(document.body.innerText)")
+    tab.click(".kb-output__check")
+    tab.wait_for_function("() => document.querySelector('.kb-error-summary').hidden")
+    assert tab.inner_text("#kb-f-title-error") == ""
+
+
+def test_markup_in_a_finished_file_stays_text_once_built(
+    tab: Any, hosts: dict[str, str], tmp_path: Path
+) -> None:
+    """An entry whose text holds markup, taken out of the form and built into a site, shows the
+    markup as text on its page and runs none of it."""
+    _open_form(tab, hosts["root"])
+    data = {
+        "id": "markup-in-text",
+        "kind": "case",
+        "title": "文字中的标记",
+        "summary": "摘要里有 &lt; 和 & 符号。",
+        "org_type": "urban-community",
+        "themes": ["learning-forms"],
+        "sources": [{"document": "x.txt", "title": "来源"}],
+        "unit": "某社区党委",
+        "region": "原文未写明",
+        "period": "近年",
+        "background": "\n".join(PAYLOADS),
+        "actions": [{"title": "做法", "text": PAYLOADS[0]}],
+        "results": {"summary": PAYLOADS[2]},
+        "lessons": [PAYLOADS[1]],
+    }
+    _load_draft(tab, tmp_path, "case", data)
+    with tab.expect_download() as download:
+        tab.click(".kb-output__download")
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE / "content", project / "content")
+    shutil.copyfile(download.value.path(), project / "content" / "cases" / "markup-in-text.yml")
+    config = (
+        (SAMPLE / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("../../../theme", str(REPO / "theme"))
+    )
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    site = build_with_mkdocs(project / "mkdocs.yml", project / "site")
+    with serve(site) as url:
+        tab.goto(url + "cases/markup-in-text/")
+        tab.wait_for_load_state("load")
+        shown = tab.inner_text("article")
+        assert PAYLOADS[0] in shown and PAYLOADS[1] in shown and PAYLOADS[2] in shown
+        assert tab.evaluate("() => window.kbPwned") is None
+        assert tab.locator("article img, article svg[onload]").count() == 0

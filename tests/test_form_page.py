@@ -249,3 +249,39 @@ def test_form_page_names_the_repository_when_mkdocs_yml_does(tmp_path: Path) -> 
         _embedded(html, "data-kb-form-repository")["new"]
         == "https://git.example/org/kb/new/main/content/"
     )
+
+
+def test_form_data_compares_what_kb_check_compares() -> None:
+    """The near-duplicate data is worked out from each entry's values as kb check works it out
+    from its file: the same clauses for every content entry."""
+    from generator.form.data import entry_clauses
+    from generator.load import parse_document
+    from generator.similar import clauses
+
+    for entry_id, entry in PROJECT.entries.items():
+        path = REPO / PROJECT.files[entry_id]
+        document, _ = parse_document(
+            path.read_bytes(), path=path.name, content_path=f"{path.parent.name}/{path.name}"
+        )
+        assert entry_clauses(entry).tolist() == clauses(document.data).tolist(), entry_id
+
+
+def test_form_data_names_every_entry_and_pack() -> None:
+    """Each entry and study pack is in the ids file its id hashes to, with its kind and title;
+    the manifest says where the content folder is."""
+    from generator.form.data import bucket, entry_clauses, form_files
+
+    files = form_files(INDEX, [entry_clauses(e) for e in PROJECT.entries.values()])
+
+    def data(path: str) -> Any:
+        text = files[path].decode()
+        return json.loads(text[text.index(",") + 1 : text.rindex(")")])
+
+    manifest = data("form/manifest.js")
+    assert manifest["prefix"] == "content/" and manifest["entries"] == len(PROJECT.entries)
+    for entry_id, kind, title in [
+        *((e.id, e.kind, e.title) for e in PROJECT.entries.values()),
+        *((p.id, "pack", p.title) for p in PROJECT.packs.values()),
+    ]:
+        ids = data(f"form/ids/{bucket(entry_id, manifest['ids'])}.js")
+        assert ids[entry_id] == [manifest["kinds"].index(kind), title]

@@ -19,6 +19,7 @@ from generator.pipeline import (
     BuildOptions,
     CompiledSite,
     compile_site,
+    write_form_files,
     write_pages,
     write_search_index,
 )
@@ -171,6 +172,10 @@ def _write(
             directory_urls=options.directory_urls,
             workers=options.workers,
             on_progress=stage.advance,
+        )
+    with progress.stage("准备投稿表单的数据", total=len(site.index.project.entries)) as stage:
+        write_form_files(
+            site.index, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
         )
     write_stamp(site_dir)
 
