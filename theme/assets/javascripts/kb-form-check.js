@@ -89,9 +89,11 @@
     return text;
   }
 
-  function Checker(description, dataRoot) {
+  function Checker(description, dataRoot, validatorAddress) {
     this.description = description;
     this.dataRoot = dataRoot;
+    this.validatorAddress = validatorAddress;
+    this.validatorLoaded = null;
     this.messages = description.messages;
     this.kinds = {};
     var kinds = this.kinds;
@@ -107,6 +109,24 @@
     this.showing = new RegExp(description.showing, "u");
     this.charNames = description.char_names;
   }
+
+  /** Ajv, loaded with the first check: the form opens and takes typing without it. */
+  Checker.prototype.loadValidator = function () {
+    var self = this;
+    if (!this.validatorLoaded) {
+      this.validatorLoaded = window.ajv2020 ? Promise.resolve() : new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = self.validatorAddress;
+        script.onload = function () { resolve(); };
+        script.onerror = function () {
+          self.validatorLoaded = null;
+          reject(new Error("validator"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return this.validatorLoaded;
+  };
 
   Checker.prototype.validator = function (kind) {
     if (!this.validators[kind]) {
@@ -524,14 +544,18 @@
   /** Every problem kb check would report about the entry, errors and warnings. */
   Checker.prototype.check = function (kind, data, editing) {
     var self = this;
-    var own = this.schemaProblems(kind, data);
-    if (own.length) return Promise.resolve(own);
-    return this.crossProblems(kind, data, editing).catch(function () {
-      return [{
-        path: "", parts: [], rule: "no_data", severity: "warning",
-        message: self.messages.no_data[0], hint: self.messages.no_data[1]
-      }];
+    return this.loadValidator().then(function () {
+      var own = self.schemaProblems(kind, data);
+      if (own.length) return own;
+      return self.crossProblems(kind, data, editing).catch(self.noData.bind(self));
     });
+  };
+
+  Checker.prototype.noData = function () {
+    return [{
+      path: "", parts: [], rule: "no_data", severity: "warning",
+      message: this.messages.no_data[0], hint: this.messages.no_data[1]
+    }];
   };
 
   window.kbFormCheck = { Checker: Checker, crc32: crc32, pathText: pathText };

@@ -48,7 +48,7 @@
   }
 
   var siteRoot = resolved("data-root").replace(/index\.html$/, "");
-  var checker = new window.kbFormCheck.Checker(description, resolved("data-data"));
+  var checker = new window.kbFormCheck.Checker(description, resolved("data-data"), resolved("data-validator"));
   var entrySuffix = page.getAttribute("data-entry-suffix") || "/";
 
   function element(tag, className, text) {
@@ -256,7 +256,9 @@
     showOutput();
     showDrafts();
     status.textContent = note || "";
-    scheduleCheck();
+    // A blank new entry is checked once the editor has typed (the validator loads then);
+    // anything restored or read from an entry is checked at once.
+    if (note) scheduleCheck();
   }
 
   function showMode() {
