@@ -239,7 +239,7 @@ class Preview:
     def _content_missing(self) -> Outcome:
         """The content folder is gone (deleted, moved away, renamed): say so above every
         page, keep the last pages, and rebuild everything once it is back."""
-        shown = shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
+        shown = self.shown_content
         problem = ContentError(
             shown,
             1,
@@ -251,6 +251,11 @@ class Preview:
         self._rebuild_pending = True
         self._publish([problem])
         return Outcome(problems=self.problems)
+
+    @property
+    def shown_content(self) -> str:
+        """The content folder as messages name it: ``content/``."""
+        return shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
         """While content has errors, the pages of entry files that are gone are gone too."""

@@ -285,3 +285,13 @@ def test_form_data_names_every_entry_and_pack() -> None:
     ]:
         ids = data(f"form/ids/{bucket(entry_id, manifest['ids'])}.js")
         assert ids[entry_id] == [manifest["kinds"].index(kind), title]
+
+
+def test_only_the_preview_offers_to_save() -> None:
+    """A built site's form page carries no save token: only kb serve adds one, to its own copy."""
+    from generator.form.save import with_token
+
+    html = _html(Routes.form)
+    assert "data-kb-save" not in html
+    assert 'data-kb-save="t0ken"' in with_token(html, "t0ken")
+    assert with_token(_html("index.md"), "t0ken") == _html("index.md")

@@ -466,6 +466,7 @@
     actions.appendChild(button("下载文件", "md-button--primary kb-output__download", download));
     actions.appendChild(button("复制内容", "kb-output__copy", copy));
     if (repository) actions.appendChild(button("提交到代码仓库", "kb-output__repository", submit));
+    if (saveToken) actions.appendChild(button("保存到内容目录", "kb-output__save", save));
     output.appendChild(actions);
     output.appendChild(outputStatus);
     var details = element("details", "kb-output__details");
@@ -584,6 +585,68 @@
           outputStatus.appendChild(link);
         }
       });
+    });
+  }
+
+  /* ------------------------------------------------- saving in kb serve */
+
+  // Set by kb serve on this page only (generator/form/save.py): the preview may save.
+  var saveToken = page.getAttribute("data-kb-save");
+  var SAVE_ADDRESS = "/.kb-form/save";
+  var PAGE_WAIT = 60000;
+  var confirming = null;
+
+  /** Write the entry into the content folder (a correction after a second click, once its
+   * changes are shown), then open its page in the preview once the preview has it. */
+  function save() {
+    finished().then(function (text) {
+      if (text === null) return;
+      var snapshot = JSON.stringify(state.data);
+      if (state.editing && confirming !== snapshot) {
+        confirming = snapshot;
+        outputStatus.textContent = "请核对上面列出的改动，确认无误后再点一次“保存到内容目录”：" +
+          prefix() + state.editing.file + " 将被替换。";
+        return;
+      }
+      confirming = null;
+      outputStatus.textContent = "正在保存……";
+      var request = {
+        token: saveToken,
+        kind: state.kind,
+        data: state.data,
+        replacing: state.editing ? state.editing.file : null,
+        base: state.editing ? state.editing.base : null
+      };
+      fetch(SAVE_ADDRESS, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(request),
+        credentials: "same-origin",
+        cache: "no-store"
+      }).then(function (response) {
+        return response.json();
+      }).then(function (answer) {
+        if (!answer || !answer.ok) {
+          outputStatus.textContent = (answer && answer.message) || "没有保存。";
+          return;
+        }
+        if (state.editing) state.editing.base = JSON.parse(snapshot);
+        saveDraft();
+        outputStatus.textContent = "已保存为 " + answer.file + "。预览更新后会打开这个条目……（草稿仍保留，不需要时请清除）";
+        openWhenShown(new URL(answer.page, siteRoot).href, Date.now() + PAGE_WAIT);
+      }).catch(function () {
+        outputStatus.textContent = "没能连上预览服务器，没有保存。请确认 kb serve 仍在运行，再试一次。";
+      });
+    });
+  }
+
+  function openWhenShown(address, deadline) {
+    fetch(address, { method: "HEAD", cache: "no-store" }).then(function (response) {
+      if (response.ok) location.href = address;
+      else if (Date.now() < deadline) setTimeout(function () { openWhenShown(address, deadline); }, 300);
+      else outputStatus.textContent += "预览还没有这个条目的页面，可能内容有错误，请看预览页顶部的提示。";
+    }, function () {
+      if (Date.now() < deadline) setTimeout(function () { openWhenShown(address, deadline); }, 300);
     });
   }
 
