@@ -222,6 +222,7 @@ def validate_documents(
         _check_pack_refs(pack, entry_docs[pack_id], entries, invalid_ids, errors, any_entry)
     files = {entry_id: entry_docs[entry_id].path for entry_id in entries}
     warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
+    warnings += _repeated_titles(unique, entry_docs)
     problems = [*errors, *warnings]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -578,6 +579,29 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _walk(item, (*key_path, i))
+
+
+def _repeated_titles(
+    entries: dict[str, Entry | StudyPack], docs: dict[str, Document]
+) -> list[ContentError]:
+    """An entry (or study pack) titled as an earlier file is: readers could not tell the two
+    apart in lists and search results (a warning: the two may differ only in their unit)."""
+    first: dict[str, str] = {}
+    warnings = []
+    for entry_id in sorted(entries, key=lambda i: docs[i].path):
+        title = entries[entry_id].title
+        earlier = first.setdefault(title, entry_id)
+        if earlier != entry_id:
+            warnings.append(
+                _error(
+                    docs[entry_id],
+                    ("title",),
+                    f"标题“{visible(title)}”已被 {docs[earlier].path} 使用。",
+                    "读者在列表和检索结果中分不清同名的两个条目；请改一个能区分的标题，例如写上单位或地区。",
+                    severity="warning",
+                )
+            )
+    return warnings
 
 
 def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:

@@ -654,7 +654,9 @@ def test_checks_across_entries_show_in_the_form(
 
     _open_form(tab, hosts["root"])
     copied = next(data for kind, data in content_entries() if data["id"] == "wangcun-community")
-    _load_draft(tab, tmp_path, "case", {**copied, "id": "fixed-study-day"})
+    _load_draft(
+        tab, tmp_path, "case", {**copied, "id": "fixed-study-day", "title": "王村社区的又一份材料"}
+    )
     tab.click(".kb-output__check")
     tab.wait_for_selector(".kb-error-summary:not([hidden])")
     assert (

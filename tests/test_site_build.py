@@ -460,14 +460,14 @@ def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
 
 
 def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
-    """Steps stay one numbered list (the form's six, then the six of a case), pictures and
+    """Steps stay one numbered list (the form's seven, then the six of a case), pictures and
     commands inside them show, and wrapped Chinese lines join without a stray space."""
     html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
     body = html[html.index("<article") : html.index("</article>")]
     form_steps = re.search(r"<ol>(.*?)</ol>", body, re.S)
     assert form_steps and re.findall(r"^<li>", form_steps.group(1), re.M) and len(
         re.findall(r"<li>\s*<p><strong>", form_steps.group(1))
-    ) == 6
+    ) == 7
     assert form_steps.group(1).count('<img alt="') == 4
     for image in re.findall(r'<img alt="[^"]*" src="([^"]+)"', body):
         assert (real_site / "guide" / image).resolve().is_file(), image

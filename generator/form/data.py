@@ -12,6 +12,8 @@ Files (each calls ``kbFormData.add(key, data)``):
 - ``manifest.js``: how many files of each sort there are;
 - ``ids/<n>.js``: ``{id: [kind, title]}`` for the entries and study packs whose id hashes
   to ``n``: whether an id is taken, which kind it names, its title to show;
+- ``titles/<n>.js``: ``{title: [ids]}`` for the titles hashing to ``n`` (as many files as
+  ``ids``): whether a title is taken;
 - ``sketch/<n>.js``: ``{checksum: [entry numbers]}`` for the sketch values
   (:func:`generator.similar.sketch`) hashing to ``n``; ``0`` for a value so common that
   the near-duplicate check ignores it;
@@ -146,6 +148,11 @@ def form_files(index: SiteIndex, found: list[Any]) -> dict[str, bytes]:
         by_file[bucket(entry_id, id_files)][entry_id] = [kinds.index(kind), title]
     for number in range(id_files):
         files[f"{FORM_DIR}/ids/{number}.js"] = _script(f"ids/{number}", by_file[number])
+    by_title: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for entry_id, _, title in records:
+        by_title[bucket(title, id_files)].setdefault(title, []).append(entry_id)
+    for number in range(id_files):
+        files[f"{FORM_DIR}/titles/{number}.js"] = _script(f"titles/{number}", by_title[number])
     sketches: dict[int, dict[str, Any]] = defaultdict(dict)
     for value, numbers in owners.items():
         key = fixed_width([value], CHECKSUM_DIGITS)

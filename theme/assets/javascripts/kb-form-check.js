@@ -348,7 +348,11 @@
   Checker.prototype.crossProblems = function (kind, data, editing) {
     var self = this;
     return load(this.dataRoot, "manifest").then(function (manifest) {
-      var lookups = [self.idProblems(manifest, kind, data, editing), self.refProblems(manifest, kind, data)];
+      var lookups = [
+        self.idProblems(manifest, kind, data, editing),
+        self.titleProblems(manifest, kind, data, editing),
+        self.refProblems(manifest, kind, data)
+      ];
       if (kind !== "pack") lookups.push(self.similarProblems(manifest, kind, data, editing));
       return Promise.all(lookups);
     }).then(function (found) {
@@ -383,6 +387,24 @@
     return this.lookupId(manifest, id).then(function (other) {
       if (!other) return [];
       return [self.problem(kind, ["id"], "id_taken", { value: id, path: other.path })];
+    });
+  };
+
+  /** A title another entry or study pack already has (a warning, as in kb check). */
+  Checker.prototype.titleProblems = function (manifest, kind, data, editing) {
+    var self = this;
+    var title = typeof data.title === "string" ? data.title.replace(this.edges, "") : "";
+    if (!title) return Promise.resolve([]);
+    return load(this.dataRoot, "titles/" + (crc32(title) % manifest.ids)).then(function (titles) {
+      var others = (Object.prototype.hasOwnProperty.call(titles, title) ? titles[title] : []).filter(function (id) {
+        return id !== editing && id !== data.id;
+      });
+      if (!others.length) return [];
+      return self.lookupId(manifest, others[0]).then(function (other) {
+        return [self.problem(kind, ["title"], "repeated_title", {
+          value: self.quote(title), path: other ? other.path : others[0]
+        }, "warning")];
+      });
     });
   };
 
