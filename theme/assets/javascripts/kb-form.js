@@ -4,7 +4,7 @@
  * - New entries: choose the kind, fill in the fields (kb-form-fields.js), see every
  *   problem kb check would report, inline and in a summary at the top that links to each
  *   field (kb-form-check.js), then take the file out: download it, copy it, or open the
- *   Git host's new-file page with it (mkdocs.yml's repo_url and edit_uri).
+ *   Git host's new-file page with it (mkdocs.yml's repo_url and edit_uri; kb-form-files.js).
  * - Corrections: an entry page's 修改此条目 opens this page at #edit=<folder>/<id>.yml;
  *   the entry's values come from its own page, loaded in a hidden frame that hands them
  *   over (kb-form-source.js), as the reading list takes printable text. Before the file
@@ -21,7 +21,7 @@
   "use strict";
 
   var page = document.querySelector("[data-kb-form]");
-  if (!page || !window.kbFormText || !window.kbFormCheck || !window.kbFormFields) return;
+  if (!page || !window.kbFormText || !window.kbFormCheck || !window.kbFormFields || !window.kbFormFiles) return;
   var app = page.querySelector("[data-kb-form-app]");
   // The form's styles, in the head where every page's are (only this page needs them).
   var style = document.createElement("link");
@@ -35,6 +35,7 @@
   var LONGEST_ADDRESS = 8000;
 
   var emitter = new window.kbFormText.Emitter(description);
+  var files = window.kbFormFiles;
   var paste = new window.kbFormText.Paste(description);
   var controlId = window.kbFormFields.controlId;
   var kinds = {};
@@ -496,14 +497,7 @@
   function download() {
     finished().then(function (text) {
       if (text === null) return;
-      var blob = new Blob([text], { type: "application/x-yaml;charset=utf-8" });
-      var link = element("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = state.data.id + ".yml";
-      document.body.appendChild(link);
-      link.click();
-      document.body.removeChild(link);
-      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      files.saveFile(state.data.id + ".yml", text, "application/x-yaml;charset=utf-8");
       outputStatus.textContent = "已下载 " + state.data.id + ".yml。请把它放进 " + prefix() + kinds[state.kind].folder + "/ 文件夹，或交给负责提交的同志。";
     });
   }
@@ -511,36 +505,12 @@
   function copy() {
     finished().then(function (text) {
       if (text === null) return;
-      copyText(text).then(function (done) {
+      files.copyText(text).then(function (done) {
         outputStatus.textContent = done
           ? "文件内容已复制，可以粘贴到代码仓库的网页编辑器或文本编辑器里，文件名是 " + currentFile() + "。"
           : "浏览器不允许直接复制：请在下面的“查看文件内容”中全选后按 Ctrl+C 复制。";
       });
     });
-  }
-
-  /** Copies ``text``; resolves to whether it worked (older browsers: a selected textarea). */
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return copyBySelection(text); });
-    }
-    return Promise.resolve(copyBySelection(text));
-  }
-
-  function copyBySelection(text) {
-    var area = element("textarea", "kb-visually-hidden");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    document.body.appendChild(area);
-    area.select();
-    var done = false;
-    try {
-      done = document.execCommand("copy");
-    } catch (error) {
-      done = false;
-    }
-    document.body.removeChild(area);
-    return done;
   }
 
   /** The Git host's page for the file: a new file's with its name and text, or the edit page. */
@@ -553,19 +523,10 @@
         if (opened) opened.close();
         return;
       }
-      var address;
-      var copied = true;
-      var file = currentFile();
-      if (state.editing) {
-        address = repository.edit + file;
-      } else {
-        var parts = file.split("/");
-        var base = repository.new + parts[0] + "?" + repository.name_parameter + "=" + encodeURIComponent(parts[1]);
-        address = base + "&" + repository.text_parameter + "=" + encodeURIComponent(text);
-        copied = !repository.takes_text || address.length > LONGEST_ADDRESS;
-        if (address.length > LONGEST_ADDRESS) address = base;
-      }
-      var copying = copied ? copyText(text) : Promise.resolve(false);
+      var host = files.hostPage(repository, currentFile(), text, !!state.editing, LONGEST_ADDRESS);
+      var address = host.address;
+      var copied = host.copied;
+      var copying = copied ? files.copyText(text) : Promise.resolve(false);
       copying.then(function (done) {
         if (opened) opened.location.href = address;
         var said = state.editing
@@ -652,96 +613,11 @@
 
   /* ----------------------------------------------------------- differences */
 
-  function text(value) {
-    if (value === undefined || value === null) return "";
-    if (Array.isArray(value)) return value.join("、");
-    return String(value);
-  }
-
-  /** Field by field: what changed between ``before`` and ``after``, with labels. */
-  function differences(specs, before, after, labels) {
-    var found = [];
-    specs.forEach(function (spec) {
-      if (spec.shape === "const") return;
-      var was = before ? before[spec.name] : undefined;
-      var now = after ? after[spec.name] : undefined;
-      var label = labels.concat([spec.label]);
-      if (spec.shape === "model") {
-        push(found, differences(spec.fields, was || {}, now || {}, label));
-      } else if (spec.shape === "list" && spec.item === "model") {
-        var count = Math.max((was || []).length, (now || []).length);
-        for (var i = 0; i < count; i++) {
-          var item = label.slice(0, -1).concat([spec.label + "第 " + (i + 1) + " 项"]);
-          var a = (was || [])[i];
-          var b = (now || [])[i];
-          if (a === undefined || b === undefined) {
-            found.push({ label: item.join(" · "), before: a ? "（有这一项）" : "", after: b ? "（新增这一项）" : "" });
-          } else {
-            push(found, differences(spec.fields, a, b, item));
-          }
-        }
-      } else if (text(was) !== text(now)) {
-        found.push({ label: label.join(" · "), before: text(was), after: text(now) });
-      }
-    });
-    return found;
-  }
-
-  function push(target, items) {
-    for (var i = 0; i < items.length; i++) target.push(items[i]);
-  }
-
-  /** ``before`` and ``after`` with the changed middle marked, around a little shared text. */
-  function marked(tag, whole, start, end) {
-    var box = element("span", "kb-diff__text");
-    var context = 40;
-    var head = whole.slice(0, start);
-    box.appendChild(document.createTextNode(head.length > context ? "…" + head.slice(-context) : head));
-    if (end > start) box.appendChild(element(tag, "", whole.slice(start, end)));
-    var tail = whole.slice(end);
-    box.appendChild(document.createTextNode(tail.length > context ? tail.slice(0, context) + "…" : tail));
-    return box;
-  }
-
   function showDifferences() {
-    if (!state.editing) {
-      diffBox.hidden = true;
-      return;
+    diffBox.hidden = !state.editing;
+    if (state.editing) {
+      files.showChanges(diffBox, files.differences(kinds[state.kind].fields, state.editing.base, state.data));
     }
-    var found = differences(kinds[state.kind].fields, state.editing.base, state.data, []);
-    diffBox.textContent = "";
-    diffBox.hidden = false;
-    diffBox.appendChild(element("h2", "kb-diff__title", "这次修改了什么"));
-    if (!found.length) {
-      diffBox.appendChild(element("p", "", "与网站上的条目相比没有改动。"));
-      return;
-    }
-    diffBox.appendChild(element("p", "", "共 " + found.length + " 处改动，请核对后再生成文件："));
-    var list = element("ol", "kb-diff__list");
-    found.forEach(function (change) {
-      var item = element("li", "kb-diff__item");
-      item.appendChild(element("h3", "kb-diff__field", change.label));
-      var a = change.before;
-      var b = change.after;
-      var start = 0;
-      while (start < a.length && start < b.length && a.charAt(start) === b.charAt(start)) start++;
-      var endA = a.length;
-      var endB = b.length;
-      while (endA > start && endB > start && a.charAt(endA - 1) === b.charAt(endB - 1)) {
-        endA--;
-        endB--;
-      }
-      var was = element("p", "kb-diff__before");
-      was.appendChild(element("span", "kb-diff__tag", "原来："));
-      was.appendChild(a ? marked("del", a, start, endA) : element("span", "kb-diff__none", "（空）"));
-      var now = element("p", "kb-diff__after");
-      now.appendChild(element("span", "kb-diff__tag", "现在："));
-      now.appendChild(b ? marked("ins", b, start, endB) : element("span", "kb-diff__none", "（删去）"));
-      item.appendChild(was);
-      item.appendChild(now);
-      list.appendChild(item);
-    });
-    diffBox.appendChild(list);
   }
 
   /* ------------------------------------------------------------ draft box */
@@ -771,15 +647,9 @@
 
   function exportDraft() {
     var record = draftRecord();
-    var blob = new Blob([JSON.stringify(record, null, 1)], { type: "application/json;charset=utf-8" });
-    var link = element("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = (state.data.id || "新条目") + ".草稿.json";
-    document.body.appendChild(link);
-    link.click();
-    document.body.removeChild(link);
-    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-    status.textContent = "草稿已导出为 " + link.download + "。";
+    var name = (state.data.id || "新条目") + ".草稿.json";
+    files.saveFile(name, JSON.stringify(record, null, 1), "application/json;charset=utf-8");
+    status.textContent = "草稿已导出为 " + name + "。";
   }
 
   function importDraft(file) {
