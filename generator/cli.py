@@ -11,7 +11,7 @@ import click
 
 from generator import usage
 from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
-from generator.model import CONTENT_FOLDERS, KIND_FOLDERS
+from generator.model import ENTRY_KINDS, KINDS
 from generator.report import FORMATS
 
 
@@ -222,7 +222,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
 @main.command(context_settings=_HELP)
 @_help_option
-@click.argument("kind", type=click.Choice(list(CONTENT_FOLDERS)), metavar="类型")
+@click.argument("kind", type=click.Choice(list(KINDS)), metavar="类型")
 @click.option("--title", help="条目标题。")
 @click.option(
     "--org-type",
@@ -301,7 +301,7 @@ def schema(content_dir: Path) -> None:
 @click.option(
     "--kind",
     required=True,
-    type=click.Choice(list(KIND_FOLDERS)),
+    type=click.Choice(list(ENTRY_KINDS)),
     help="草稿的类型：case（典型案例）、practice（经验做法）或 material（学习资料）。",
 )
 @click.option(

@@ -11,7 +11,7 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
+from generator.model import ENTRY_KINDS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
 from generator.validate import Project
 
 RELATED_LIMIT = 5
@@ -19,7 +19,7 @@ RELATED_LIMIT = 5
 
 _SHARED_THEME_WEIGHT = 3
 _SAME_ORG_TYPE_WEIGHT = 2
-_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
+_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
     by_theme: dict[str, list[Entry]] = {t.id: [] for t in themes}
     by_org_type: dict[str, list[Entry]] = {t.id: [] for t in org_types}
-    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_MODELS}
+    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_KINDS}
     matrix: dict[tuple[str, str], list[Entry]] = {}
     cited_by: dict[str, list[BestPractice]] = {}
     for entry in entries:

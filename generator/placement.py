@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import ContentError
+from generator.fields import FieldSpec, field_label, field_specs, nested_model
 from generator.load import Document, KeyPath, format_key_path
-from generator.model import FieldSpec, field_label, field_specs, nested_model
 from generator.syntax import visible
 
 

@@ -28,9 +28,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import ContentError
+from generator.fields import field_label
 from generator.load import Document, KeyPath, format_key_path
-from generator.model import CHINESE_CHARACTERS, field_label
 from generator.placement import field_at
+from generator.rules import CHINESE_CHARACTERS
 
 KEPT_IN_SIMPLIFIED = "於夥蒐拚葯麴坏"
 """Characters OpenCC changes that the Simplified standard (通用规范汉字表) keeps in some

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from generator.errors import ContentError
-from generator.model import INVISIBLE, VARIATION_SELECTORS
+from generator.rules import INVISIBLE, VARIATION_SELECTORS
 
 Position = tuple[int, int]
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from generator.comments import empty_by_comment
 from generator.content_files import inside_project
 from generator.errors import ContentError, ContentErrors
+from generator.fields import field_label
 from generator.load import (
     TAXONOMY_FILE,
     ContentCache,
@@ -33,22 +34,17 @@ from generator.load import (
     read_documents,
 )
 from generator.model import (
-    CONTENT_FOLDERS,
-    CONTENT_LABELS,
-    CONTENT_MODELS,
-    ENTRY_MODELS,
-    PATTERN_RULES,
-    PLACEHOLDER,
-    RESERVED_IDS,
-    SLUG_PATTERN,
+    ENTRY_KINDS,
+    KINDS,
     BestPractice,
     Entry,
     StudyPack,
     Taxon,
     Taxonomy,
-    field_label,
+    kind_in_folder,
 )
 from generator.placement import field_at, misplaced_fields, missing_field
+from generator.rules import PATTERN_RULES, PLACEHOLDER, RESERVED_IDS, SLUG_PATTERN
 from generator.similar import ClauseSet, clauses, find_similar
 from generator.simplified import Folded, fold, joined_texts, traditional_warnings
 from generator.suggest import CloseIds
@@ -229,7 +225,7 @@ def validate_documents(
     if errors:
         raise ContentErrors(problems)
     assert taxonomy is not None  # a missing taxonomy is reported as an error above
-    order = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
+    order = {kind: i for i, kind in enumerate(ENTRY_KINDS)}
     ordered = sorted(entries.values(), key=lambda e: (order[e.kind], e.id))
     return Project(
         taxonomy=taxonomy,
@@ -351,9 +347,10 @@ def _validate_entry(
     across files); ``folded`` is its texts in Simplified characters, ``joined`` all of its
     texts in one."""
     folder, _, name = document.content_path.partition("/")
-    kind = next((k for k, f in CONTENT_FOLDERS.items() if f == folder), None)
+    found = kind_in_folder(folder)
+    kind = found.name if found else None
     if kind is None or "/" in name:
-        folders = "、".join(f"{f}/（{CONTENT_LABELS[k]}）" for k, f in CONTENT_FOLDERS.items())
+        folders = "、".join(f"{k.folder}/（{k.label}）" for k in KINDS.values())
         errors.append(
             ContentError(
                 document.path,
@@ -380,21 +377,21 @@ def _validate_entry(
             )
         return None
     declared = data.get("kind")
-    if isinstance(declared, str) and declared in CONTENT_FOLDERS and declared != kind:
+    if isinstance(declared, str) and declared in KINDS and declared != kind:
         errors.append(
             _error(
                 document,
                 ("kind",),
-                f"文件放错了文件夹：类型是“{declared}”（{CONTENT_LABELS[declared]}），"
-                f"却放在 {folder}/（{CONTENT_LABELS[kind]}）中。",
-                f"请把文件移到 {CONTENT_FOLDERS[declared]}/，或把 kind 改为 {kind}。",
+                f"文件放错了文件夹：类型是“{declared}”（{KINDS[declared].label}），"
+                f"却放在 {folder}/（{KINDS[kind].label}）中。",
+                f"请把文件移到 {KINDS[declared].folder}/，或把 kind 改为 {kind}。",
             )
         )
         return None
-    placeholders = _placeholders(document, CONTENT_MODELS[kind]) if PLACEHOLDER in joined else []
+    placeholders = _placeholders(document, KINDS[kind].model) if PLACEHOLDER in joined else []
     errors.extend(placeholders)
-    errors.extend(traditional_warnings(document, CONTENT_MODELS[kind], folded))
-    entry = _validate_model(CONTENT_MODELS[kind], document, errors)
+    errors.extend(traditional_warnings(document, KINDS[kind].model, folded))
+    entry = _validate_model(KINDS[kind].model, document, errors)
     if entry is None or placeholders or document.broken:
         return None
     return entry
@@ -407,9 +404,9 @@ def _declared_elsewhere(document: Document) -> str:
     declared = data.get("kind")
     if (
         isinstance(declared, str)
-        and declared in CONTENT_FOLDERS
-        and CONTENT_FOLDERS[declared] != folder
-        and folder in CONTENT_FOLDERS.values()
+        and declared in KINDS
+        and KINDS[declared].folder != folder
+        and kind_in_folder(folder) is not None
     ):
         return declared
     return ""
@@ -421,9 +418,9 @@ def _misplaced_errors(
     """A file in another kind's folder: moving it is the advice, unless a file of its name is
     there already; its id is reported when another file has it (it is often a copy)."""
     folder, _, name = document.content_path.partition("/")
-    kind = next(k for k, f in CONTENT_FOLDERS.items() if f == folder)
+    kind = next(k.name for k in KINDS.values() if k.folder == folder)
     declared = prepared.misplaced
-    home = CONTENT_FOLDERS[declared]
+    home = KINDS[declared].folder
     target = by_path.get(f"{home}/{name}")
     entry_id = document.data.get("id") if isinstance(document.data, dict) else None
     owner = next(
@@ -441,11 +438,11 @@ def _misplaced_errors(
             _error(
                 document,
                 ("kind",),
-                f"文件放错了文件夹：类型是“{declared}”（{CONTENT_LABELS[declared]}），"
-                f"却放在 {folder}/（{CONTENT_LABELS[kind]}）中；而 {home}/ 中已有同名的文件"
+                f"文件放错了文件夹：类型是“{declared}”（{KINDS[declared].label}），"
+                f"却放在 {folder}/（{KINDS[kind].label}）中；而 {home}/ 中已有同名的文件"
                 f" {target.path}，不能直接移过去。",
                 f"如果这个文件是 {target.path} 的副本，请删除它；如果它是另一条"
-                f"{CONTENT_LABELS[declared]}，请把 id 改为 {fresh}，文件改名为 {fresh}.yml，"
+                f"{KINDS[declared].label}，请把 id 改为 {fresh}，文件改名为 {fresh}.yml，"
                 f"再移到 {home}/。",
             )
         ]

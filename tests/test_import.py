@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from generator import cli
 from generator.errors import ContentErrors
 from generator.importer.clean import is_gloss
-from generator.model import PLACEHOLDER
+from generator.rules import PLACEHOLDER
 from generator.validate import load_project
 from tests.conftest import REPO
 

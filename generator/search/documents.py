@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from generator.index import Pack, SiteIndex
-from generator.model import PACK_KIND, BestPractice, CaseStudy, Entry, StudyMaterial
+from generator.model import PACK, BestPractice, CaseStudy, Entry, StudyMaterial
 from generator.render import Routes, page_url
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -130,7 +130,7 @@ def _pack_document(pack: Pack, *, directory_urls: bool) -> SearchDoc:
         url=page_url(Routes.pack(pack.id), directory_urls=directory_urls),
         title=pack.title,
         summary=pack.summary,
-        kind=PACK_KIND,
+        kind=PACK.name,
         org_type=NO_VALUE,
         themes=(),
         region=NO_VALUE,
