@@ -183,7 +183,7 @@ class Section(_Model):
 
 
 class _Entry(_Model):
-    id: Slug
+    id: Annotated[Slug, NOT_COMPARED]
     """编号：小写英文单词加连字符，与文件名一致，用于网址，定下后请勿改动。"""
     title: Annotated[Title, Search.TITLE]
     """标题：条目的中文标题，不超过 60 字，不含尖括号。"""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.comments import empty_by_comment
@@ -135,8 +136,8 @@ def prepare_document(document: Document, *, find_duplicates: bool) -> None:
     joined = joined_texts(document.data)
     folded = fold(document.data, joined)  # once, for the Traditional characters and clauses
     entry = _validate_entry(document, errors, folded=folded, joined=joined)
-    compared = find_duplicates and entry is not None and not isinstance(entry, StudyPack)
-    found = clauses(document.data, folded) if compared else None
+    compared = find_duplicates and entry is not None and KINDS[entry.kind].is_entry
+    found = clauses(document.data, type(entry), folded) if compared and entry else None
     document.prepared = Prepared(entry, errors, found, _declared_elsewhere(document))
     document.positions = {
         key: value
@@ -580,7 +581,7 @@ def _walk(value: Any, key_path: KeyPath) -> Any:
 def _similar_entries(entries: dict[str, Entry], docs: dict[str, Document]) -> list[ContentError]:
     ordered = sorted(entries, key=lambda entry_id: docs[entry_id].path)
     warnings = []
-    empty = clauses({})
+    empty = np.zeros(0, np.uint32)
     found = [(i, c if (c := docs[i].prepared.clauses) is not None else empty) for i in ordered]
     for pair in find_similar(found):
         first, second = entries[pair.first], entries[pair.second]
