@@ -11,7 +11,7 @@ import click
 
 from generator import usage
 from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
-from generator.model import ENTRY_KINDS, KINDS
+from generator.model import KINDS, Kind
 from generator.report import FORMATS
 
 
@@ -220,7 +220,23 @@ def serve(config_file: Path, dev_addr: str) -> None:
         raise Problem(f"无法启动预览服务器：{failure}") from None
 
 
-@main.command(context_settings=_HELP)
+def _named(kinds: list[Kind]) -> str:
+    """``case（典型案例）、practice（经验做法）或 material（学习资料）``."""
+    named = [f"{kind.name}（{kind.label}）" for kind in kinds]
+    return "或 ".join(["、".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+
+
+_LISTS_ENTRIES = "、".join(kind.label for kind in KINDS.values() if not kind.is_entry)
+_IMPORTED = [kind for kind in KINDS.values() if kind.import_main]
+
+
+@main.command(
+    context_settings=_HELP,
+    help=f"新建条目文件：类型为 {_named(list(KINDS.values()))}。\n\n"
+    "给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问，"
+    "每个回答当场检查，不合要求时说明原因并重新询问。"
+    f"{_LISTS_ENTRIES}没有组织类型和主题，只需要 --title。",
+)
 @_help_option
 @click.argument("kind", type=click.Choice(list(KINDS)), metavar="类型")
 @click.option("--title", help="条目标题。")
@@ -254,12 +270,6 @@ def new(
     entry_id: str | None,
     content_dir: Path,
 ) -> None:
-    """新建条目文件：类型为 case（典型案例）、practice（经验做法）、material（学习资料）或 pack（学习专题）。
-
-    给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问，
-    每个回答当场检查，不合要求时说明原因并重新询问。
-    学习专题没有组织类型和主题，只需要 --title。
-    """
     from generator.commands.new import create_entry
 
     create_entry(
@@ -301,8 +311,8 @@ def schema(content_dir: Path) -> None:
 @click.option(
     "--kind",
     required=True,
-    type=click.Choice(list(ENTRY_KINDS)),
-    help="草稿的类型：case（典型案例）、practice（经验做法）或 material（学习资料）。",
+    type=click.Choice([kind.name for kind in _IMPORTED]),
+    help=f"草稿的类型：{_named(_IMPORTED)}。",
 )
 @click.option(
     "--org-type", "org_type", metavar="编号", help="组织类型编号；不给时按原文建议，并标为待填写。"

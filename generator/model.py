@@ -182,7 +182,9 @@ class Section(_Model):
     """要点：可选的分条要点。"""
 
 
-class _Entry(_Model):
+class EntryBase(_Model):
+    """What every kind of entry has: the fields each of them lists, groups and cites by."""
+
     id: Annotated[Slug, NOT_COMPARED]
     """编号：小写英文单词加连字符，与文件名一致，用于网址，定下后请勿改动。"""
     title: Annotated[Title, Search.TITLE]
@@ -203,7 +205,7 @@ class _Entry(_Model):
     """并非重复：与本条目内容相近、但经核实确是不同条目的编号；写上后不再提示“高度相似”，可省略。"""
 
 
-class CaseStudy(_Entry):
+class CaseStudy(EntryBase):
     """典型案例: one organization's practice, in the parts national case calls ask for."""
 
     kind: Literal["case"]
@@ -232,7 +234,7 @@ class CaseStudy(_Entry):
     """经验启示：可供其他组织借鉴的体会，分条写。"""
 
 
-class BestPractice(_Entry):
+class BestPractice(EntryBase):
     """经验做法: a reusable practice distilled from one or more entries."""
 
     kind: Literal["practice"]
@@ -253,14 +255,14 @@ class BestPractice(_Entry):
     """注意事项：容易出现的偏差，可省略。"""
 
 
-class StudyMaterial(_Entry):
+class StudyMaterial(EntryBase):
     """学习资料: guidance and theory."""
 
     kind: Literal["material"]
     """类型：固定为 material（学习资料）。"""
-    sections: Annotated[
-        list[Section], Shown(None, item="{title}", item_anchor="section")
-    ] = Field(min_length=1)
+    sections: Annotated[list[Section], Shown(None, item="{title}", item_anchor="section")] = Field(
+        min_length=1
+    )
     """正文：分部分写，每部分有小标题。"""
     key_points: Annotated[list[BodyText], Shown("要点", "key-points")] = Field(min_length=1)
     """要点：读者应当记住的几条，分条写。"""
@@ -325,43 +327,57 @@ class Kind:
     lists entries."""
 
 
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind(
-            "case",
-            "典型案例",
-            "cases",
-            CaseStudy,
-            page=("background", "actions", "results", "lessons"),
-            template="case.html",
-            import_main="actions",
-        ),
-        Kind(
-            "practice",
-            "经验做法",
-            "practices",
-            BestPractice,
-            page=("steps", "fits", "cautions", "cases"),
-            template="practice.html",
-            import_main="steps",
-        ),
-        Kind(
-            "material",
-            "学习资料",
-            "materials",
-            StudyMaterial,
-            page=("sections", "key_points"),
-            template="material.html",
-            import_main="sections",
-        ),
-        Kind("pack", "学习专题", "packs", StudyPack, template="pack.html", is_entry=False),
-    )
-}
+KINDS: dict[str, Kind] = {}
 """Every kind of content file, in the order sites list them: the kinds of entry, then
 study packs, which list entries."""
-ENTRY_KINDS: dict[str, Kind] = {name: kind for name, kind in KINDS.items() if kind.is_entry}
-PACK = KINDS["pack"]
+ENTRY_KINDS: dict[str, Kind] = {}
+"""The kinds of entry, in the same order."""
+
+
+def declare(kind: Kind) -> Kind:
+    """Add ``kind`` to :data:`KINDS` (and :data:`ENTRY_KINDS`): the one step that makes a
+    new kind of content known to checks, pages, search, the schemas, ``kb new``,
+    ``kb import`` and the editors' form."""
+    KINDS[kind.name] = kind
+    if kind.is_entry:
+        ENTRY_KINDS[kind.name] = kind
+    return kind
+
+
+declare(
+    Kind(
+        "case",
+        "典型案例",
+        "cases",
+        CaseStudy,
+        page=("background", "actions", "results", "lessons"),
+        template="case.html",
+        import_main="actions",
+    )
+)
+declare(
+    Kind(
+        "practice",
+        "经验做法",
+        "practices",
+        BestPractice,
+        page=("steps", "fits", "cautions", "cases"),
+        template="practice.html",
+        import_main="steps",
+    )
+)
+declare(
+    Kind(
+        "material",
+        "学习资料",
+        "materials",
+        StudyMaterial,
+        page=("sections", "key_points"),
+        template="material.html",
+        import_main="sections",
+    )
+)
+PACK = declare(Kind("pack", "学习专题", "packs", StudyPack, template="pack.html", is_entry=False))
 
 
 def kind_in_folder(folder: str) -> Kind | None:

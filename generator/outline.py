@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.fields import marker
-from generator.model import KINDS, Entry, Shown
+from generator.model import ENTRY_KINDS, KINDS, Entry, Shown
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,8 @@ def entry_body(entry: Entry) -> Outline:
     part its kind's page shows (:attr:`~generator.model.Kind.page`), under the heading its
     field declares (:class:`~generator.model.Shown`), with a heading for each item of a
     list that declares one."""
-    kind = KINDS[entry.kind]
     headings: Outline = []
-    for name in kind.page:
-        shown = marker(kind.model.model_fields[name], Shown)
-        assert shown is not None, f"{kind.name}.{name} is on the page without a heading"
-        value = getattr(entry, name)
-        if shown.only_when_filled and not value:
-            continue
+    for shown, value in entry_parts(entry):
         if shown.heading is not None:
             headings.append(Heading(2, shown.anchor, shown.heading))
         if shown.item is not None:
@@ -71,6 +65,20 @@ def entry_body(entry: Entry) -> Outline:
                 for n, item in enumerate(value, 1)
             ]
     return headings
+
+
+def entry_parts(entry: Entry) -> list[tuple[Shown, Any]]:
+    """The parts of an entry's page in order, each with how it is shown and its value: for
+    templates that show an entry of any kind (see ``generic_body`` in _entry_body.html)."""
+    kind = KINDS[entry.kind]
+    parts: list[tuple[Shown, Any]] = []
+    for name in kind.page:
+        shown = marker(kind.model.model_fields[name], Shown)
+        assert shown is not None, f"{kind.name}.{name} is on the page without a heading"
+        value = getattr(entry, name)
+        if value or not shown.only_when_filled:
+            parts.append((shown, value))
+    return parts
 
 
 def _entry(context: dict[str, Any], index: Any) -> Outline:
@@ -148,9 +156,7 @@ def _groups(prefix: str) -> Callable[[dict[str, Any], Any], Outline]:
 
 
 _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
-    "case.html": _entry,
-    "practice.html": _entry,
-    "material.html": _entry,
+    **{kind.template: _entry for kind in ENTRY_KINDS.values()},
     "pack.html": _pack,
     "pack_print.html": _pack_print,
     "overview.html": _overview,

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
 from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
-from generator.outline import Outline, compiled_entry, page_outline
+from generator.outline import Outline, compiled_entry, entry_parts, page_outline
 from generator.reads import IndexView, Read
 from generator.rules import SLUG_PATTERN
 
@@ -258,7 +258,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
     for org in index.org_types:
         pages += _listing(org.name, "org_type.html", org_pages[org.id], org_type=org, cells=cells)
     pages += [
-        Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
+        Page(Routes.entry(e), e.title, KINDS[e.kind].template, {"entry": e})
         for e in index.project.entries.values()
     ]
     return pages
@@ -291,6 +291,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
+    env.globals["entry_parts"] = entry_parts
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
     return env
