@@ -132,9 +132,13 @@ def _searched_item(item: BaseModel, found: dict[Search, list[str]]) -> None:
     reads "指标：数值"), then its lists, a line each."""
     line: list[str] = []
     lists: list[str] = []
+    inner: list[BaseModel] = []
     for name, info in type(item).model_fields.items():
         value = getattr(item, name)
         role = marker(info, Search)
+        if nested_model(info.annotation) is not None:
+            inner += value if isinstance(value, list) else [value] if value else []
+            continue
         if role is None or not value:
             continue
         if role is not Search.BODY:
@@ -146,6 +150,8 @@ def _searched_item(item: BaseModel, found: dict[Search, list[str]]) -> None:
     if line:
         found[Search.BODY].append("：".join(line))
     found[Search.BODY] += lists
+    for nested in inner:
+        _searched_item(nested, found)
 
 
 def _facet(content: BaseModel, facet: Facet) -> str | None:
