@@ -197,7 +197,7 @@ class EntryBase(_Model):
         min_length=1, max_length=5, json_schema_extra={"uniqueItems": True}
     )
     """主题：taxonomy.yml 中 themes 的编号，1 至 5 个，不要重复，最相关的放在最前。"""
-    keywords: list[Line] = Field(default_factory=list)
+    keywords: list[Annotated[Line, Search.HEADING]] = Field(default_factory=list)
     """关键词：读者可能搜索的专有名词，例如“中心组”“三会一课”，可省略。"""
     sources: Annotated[list[Source], NOT_COMPARED] = Field(min_length=1)
     """来源：条目依据的原始资料，至少一项。"""

@@ -15,6 +15,7 @@ SEARCHED = {
     "case": [
         "title",
         "summary",
+        "keywords",
         "unit",
         "region",
         "period",
@@ -30,6 +31,7 @@ SEARCHED = {
     "practice": [
         "title",
         "summary",
+        "keywords",
         "steps.title",
         "steps.text",
         "fits",
@@ -39,6 +41,7 @@ SEARCHED = {
     "material": [
         "title",
         "summary",
+        "keywords",
         "sections.title",
         "sections.text",
         "sections.points",
