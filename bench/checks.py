@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import write_corpus
+from generator.check import load_project
+from generator.check.simplified import fold, joined_texts, traditional_warnings
 from generator.load import parse_document, read_documents
 from generator.model import KINDS
 from generator.rules import PLACEHOLDER
-from generator.simplified import fold, joined_texts, traditional_warnings
-from generator.validate import load_project
 from generator.workers import worker_count
 
 

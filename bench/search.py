@@ -39,8 +39,8 @@ from typing import Any
 import psutil
 
 from bench.corpus import write_corpus
+from generator.check import load_project
 from generator.index import SiteIndex, build_index
-from generator.validate import load_project
 from generator.workers import worker_count
 
 REPO = Path(__file__).resolve().parent.parent

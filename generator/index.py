@@ -11,8 +11,7 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_KINDS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
-from generator.validate import Project
+from generator.model import ENTRY_KINDS, BestPractice, CaseStudy, Entry, Project, StudyPack, Taxon
 
 RELATED_LIMIT = 5
 """How many related entries an entry page shows."""

@@ -80,10 +80,11 @@ class ContentCache:
     The preview keeps one between edits, so saving one file re-reads one file.
     """
 
-    parsed: dict[Path, tuple[tuple[int, int], Document | None, list[ContentError]]] = field(
+    parsed: dict[Path, tuple[tuple[int, int], Any, list[ContentError]]] = field(
         default_factory=dict
     )
-    """By file: its (modification time, size) when read, and what reading it gave."""
+    """By file: its (modification time, size) when read, and what reading and preparing it
+    gave."""
     key: Any = None
     """What else the cached values depend on (how documents were prepared): a load with
     another key starts afresh."""
@@ -117,10 +118,6 @@ class Document:
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
     """Where a field's name stands, for the fields whose value starts on a later line (a
     message about the field itself, such as a misspelt name, points at its name)."""
-    prepared: Any = None
-    """What a later stage worked out from this document alone, while it was being read."""
-    checked: dict[Any, list[Any]] = field(default_factory=dict)
-    """Problems found by checks against other files, by what it was checked against."""
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of ``key_path``, or of its nearest ancestor that exists in the file."""
@@ -151,8 +148,8 @@ def read_documents(
     cache: ContentCache | None = None,
     cache_key: Any = None,
     changed: set[Path] | None = None,
-    prepare: Callable[[Document], None] | None = None,
-) -> tuple[list[Document], list[ContentError]]:
+    prepare: Callable[[Document], Any] | None = None,
+) -> tuple[list[Any], list[ContentError]]:
     """Parse every YAML file under ``content_dir``; collect all failures.
 
     Files the model does not know, and links leaving the project, are reported
@@ -162,9 +159,10 @@ def read_documents(
     cache holds only what was worked out with the same ``cache_key``. ``changed`` (the
     files an edit touched, resolved) lets a load that only modifies known files skip
     walking the folder and looking at every other file.
-    ``prepare`` runs on each parsed document right where it was parsed, so work
-    that needs one document only is parallel too, and it may slim the document
-    down before it travels back (thousands of full documents take much memory).
+    ``prepare`` runs on each parsed document right where it was parsed, so work that
+    needs one document only is parallel too; what it returns is what is returned (and
+    cached) for the document, and may be much smaller than it (thousands of full
+    documents take much memory).
     """
     if cache is not None and cache.key != cache_key:
         cache.parsed.clear()
@@ -190,7 +188,7 @@ def read_documents(
             real = content_dir.resolve()
             cache.resolved = {real / relative: path for path, relative in found.yaml}
     shown_dir = display_path(content_dir, root)
-    results: dict[Path, tuple[Document | None, list[ContentError]]] = {}
+    results: dict[Path, tuple[Any, list[ContentError]]] = {}
     stamps: dict[Path, tuple[int, int]] = {}
     jobs = []
     for path, content_path in found.yaml:
@@ -216,7 +214,7 @@ def read_documents(
         results[job[0]] = result
     if cache is not None:
         cache.parsed = {path: (stamps[path], *results[path]) for path in stamps}
-    documents: list[Document] = []
+    documents: list[Any] = []
     errors: list[ContentError] = list(found.problems)
     for path, _ in found.yaml:
         document, problems = results[path]
@@ -276,8 +274,8 @@ def _without_walk(
 
 
 def _read_one(
-    job: tuple[Path, str, str], *, prepare: Callable[[Document], None] | None
-) -> tuple[Document | None, list[ContentError]]:
+    job: tuple[Path, str, str], *, prepare: Callable[[Document], Any] | None
+) -> tuple[Any, list[ContentError]]:
     path, shown, content_path = job
     try:
         raw = path.read_bytes()
@@ -285,7 +283,7 @@ def _read_one(
         return None, [_unreadable(shown, failure)]
     document, problems = parse_document(raw, path=shown, content_path=content_path)
     if document is not None and prepare is not None:
-        prepare(document)
+        return prepare(document), problems
     return document, problems
 
 

@@ -17,11 +17,13 @@ kinds (folders, pages, search, the command line, the schemas) reads that declara
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.errors import ContentError
 from generator.rules import Date, Line, Order, Slug, Summary, TaxonRef, Text, Title
 
 
@@ -378,6 +380,25 @@ declare(
     )
 )
 PACK = declare(Kind("pack", "学习专题", "packs", StudyPack, template="pack.html", is_entry=False))
+
+
+@dataclass(frozen=True)
+class Project:
+    """Checked content: the taxonomy and every entry and study pack, ready for indexing."""
+
+    taxonomy: Taxonomy
+    entries: dict[str, Entry]
+    """Entries by id, in a stable order (by kind, then id)."""
+    files: dict[str, str]
+    """Repository-relative file of each entry id."""
+    digests: dict[str, str]
+    """Checksum of each entry's file: the same checksum means the same entry."""
+    content_dir: Path
+    """Where the content was read from."""
+    warnings: list[ContentError]
+    """Problems worth telling editors that do not stop the build."""
+    packs: dict[str, StudyPack] = field(default_factory=dict)
+    """Study packs by id, in id order; every entry they list exists."""
 
 
 def kind_in_folder(folder: str) -> Kind | None:

@@ -14,13 +14,12 @@ from typing import Protocol
 
 import jinja2
 
+from generator.check import CheckCache, load_project
 from generator.index import SiteIndex, build_index
-from generator.load import ContentCache
 from generator.reads import Read
 from generator.render import Fragments, Page, RenderedPage, Renderer, plan_pages
 from generator.search_index import build_search_index
 from generator.segment import Segmenter, read_search_terms, segmenter_for
-from generator.validate import load_project
 from generator.workers import map_in_workers
 from generator.write import write_if_changed
 
@@ -56,7 +55,7 @@ class CompiledSite:
 def compile_site(
     options: BuildOptions,
     *,
-    cache: ContentCache | None = None,
+    cache: CheckCache | None = None,
     changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
     previous: SiteIndex | None = None,

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
+from generator.check import CheckCache
 from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.incremental import Dependencies
-from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
 from generator.render import Fragments, Routes, page_dest, render_problems
@@ -65,7 +65,7 @@ class Preview:
         self.problems: list[ContentError] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self._cache = ContentCache()
+        self._cache = CheckCache()
         self._search: LiveSearchIndex | None = None
         """The search index, kept current by writing only what each edit changed."""
         self._pages = Dependencies()
@@ -101,7 +101,7 @@ class Preview:
         self.content_dir = options.content_dir
         self.template_dir = options.template_dir
         self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        self._cache = ContentCache()
+        self._cache = CheckCache()
         self._fragments = Fragments()
         site: CompiledSite | None = None
         try:

@@ -6,6 +6,7 @@ JSON Schemas, and the field types built from them (:data:`Title`, :data:`Text`, 
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,23 @@ _SHOWING = re.compile(f"[^{_SHOWS_NOTHING}]")
 """A character that shows: text without one is empty, whatever else it holds."""
 
 
+class Refused(enum.StrEnum):
+    """What the rules below refuse, by the name a refusal reports it under: ``kb check``
+    words each in Chinese under the same name (:mod:`generator.check.messages`)."""
+
+    INVISIBLE = "invisible_character"
+    BLANK = "blank_text"
+    PADDED = "surrounding_space"
+    RESERVED = "reserved_id"
+    DATE_WITH_TIME = "date_with_time"
+    IMPOSSIBLE_DATE = "impossible_date"
+    NOT_A_DATE = "not_a_date"
+
+
+def _refusal(refused: Refused, context: dict[str, Any]) -> PydanticCustomError:
+    return PydanticCustomError(refused.value, refused.value.replace("_", " "), context)
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: type annotations hash their metadata
 class Refusal:
     """Field metadata: a rule checked after the field's own validation, and the same rule
@@ -126,22 +144,20 @@ only those that do need :data:`_HIDDEN`'s look at what stands before a selector.
 def _refuse_invisible(text: str) -> str:
     found = _HIDDEN.search(text) if _MAYBE_HIDDEN.search(text) else None
     if found:
-        kind = "invisible_character" if _SHOWING.search(text) else "blank_text"
-        raise PydanticCustomError(
-            kind, kind.replace("_", " "), {"char": found.group(), "offset": found.start()}
-        )
+        refused = Refused.INVISIBLE if _SHOWING.search(text) else Refused.BLANK
+        raise _refusal(refused, {"char": found.group(), "offset": found.start()})
     return text
 
 
 def _refuse_padding(text: str) -> str:
     if text != text.strip(_STRIPPED):
-        raise PydanticCustomError("surrounding_space", "surrounding space", {"value": text})
+        raise _refusal(Refused.PADDED, {"value": text})
     return text
 
 
 def _refuse_reserved(slug: str) -> str:
     if slug.lower() in RESERVED_IDS:
-        raise PydanticCustomError("reserved_id", "reserved id", {"value": slug})
+        raise _refusal(Refused.RESERVED, {"value": slug})
     return slug
 
 
@@ -219,23 +235,22 @@ year 0000); spaces around them are ignored, as ``kb check`` ignores them."""
 def _read_date(value: Any) -> Any:
     """A date as editors write it, 2022-07-20; numbers and impossible days are refused."""
     if isinstance(value, datetime.datetime):
-        raise PydanticCustomError("date_with_time", "date with time", {})
+        raise _refusal(Refused.DATE_WITH_TIME, {})
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
         value = value.strip(_STRIPPED)
         if _DATE_AND_TIME.fullmatch(value):
-            raise PydanticCustomError("date_with_time", "date with time", {})
+            raise _refusal(Refused.DATE_WITH_TIME, {})
         written = _DATE.fullmatch(value)
         if written:
             year, month, day = (int(part) for part in written.groups())
             try:
                 return datetime.date(year, month, day)
             except ValueError:
-                raise PydanticCustomError(
-                    "impossible_date", "impossible date", {"year": year, "month": month, "day": day}
-                ) from None
-    raise PydanticCustomError("not_a_date", "not a date", {})
+                context = {"year": year, "month": month, "day": day}
+                raise _refusal(Refused.IMPOSSIBLE_DATE, context) from None
+    raise _refusal(Refused.NOT_A_DATE, {})
 
 
 Slug = Annotated[

@@ -14,13 +14,13 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.check import load_project, load_taxonomy
 from generator.commands import new as new_command
 from generator.docs import GUIDE_FILE, guide_with_reference
 from generator.fields import field_specs
 from generator.model import ENTRY_KINDS, KINDS
 from generator.rules import PLACEHOLDER
 from generator.schema import SCHEMA_DIR, schema_texts
-from generator.validate import load_project, load_taxonomy
 from tests.conftest import REPO
 
 

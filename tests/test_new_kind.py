@@ -49,7 +49,7 @@ from pathlib import Path
 import notice_kind
 from generator.index import build_index
 from generator.search.documents import search_documents
-from generator.validate import load_project
+from generator.check import load_project
 
 index = build_index(load_project(Path("content"), root=Path(".")))
 docs = search_documents(index, directory_urls=True)

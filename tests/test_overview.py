@@ -11,10 +11,10 @@ from urllib.parse import unquote
 
 import pytest
 
+from generator.check import load_project
 from generator.index import UNKNOWN_REGION, build_index, province
 from generator.model import KINDS
 from generator.preview import Preview
-from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
 from tests.test_incremental import _tree, _yaml_edit
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from generator.check import load_project
 from generator.model import KINDS
 from generator.model import PACK as PACK_KIND
-from generator.validate import load_project
 from tests.conftest import REPO, site_name
 from tests.pdf_pages import PrintedPage, read_pdf, squeeze, write_png
 from tests.served import build_variant, serve

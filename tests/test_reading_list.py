@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.check import load_project
 from generator.model import KINDS
-from generator.validate import load_project
 from tests.conftest import REPO
 
 PROJECT = load_project(REPO / "content", root=REPO)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.check import load_project
 from generator.errors import ContentError
 from generator.index import build_index
 from generator.render import Renderer, plan_pages, render_problems
-from generator.validate import load_project
 from tests.conftest import REPO, SAMPLE, site_name
 from tests.golden import assert_matches_golden
 

@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
+from generator.check import load_project
 from generator.index import build_index
 from generator.search_index import (
     ALPHABET,
@@ -30,7 +31,6 @@ from generator.search_index import (
     token_weights,
 )
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
-from generator.validate import load_project
 from tests.conftest import REPO
 
 PHRASES_PER_ENTRY = 3

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.check import load_project
 from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
 from generator.search_index import iter_bucket_tokens
-from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
 
 KB = [sys.executable, "-m", "generator"]

@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import cli
+from generator.check import check_field, load_project
 from generator.commands import new as new_command
 from generator.errors import ContentError, ContentErrors
 from generator.fields import nested_model
 from generator.model import KINDS, Taxonomy
 from generator.schema import SCHEMA_DIR
-from generator.validate import check_field, load_project
 from tests.conftest import REPO
 
 SAMPLE = REPO / "tests/fixtures/sample/content"

@@ -19,12 +19,12 @@ from typing import TypeVar
 import click
 from pydantic import BaseModel
 
+from generator.check import check_field, load_taxonomy
 from generator.commands import Problem, kb_command, require_content_dir
 from generator.errors import ContentErrors, os_reason
 from generator.model import KINDS, Taxon, Taxonomy
 from generator.rules import PLACEHOLDER
 from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
-from generator.validate import check_field, load_taxonomy
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _T = TypeVar("_T")

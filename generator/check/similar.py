@@ -32,10 +32,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel
 
+from generator.check.simplified import Folded
 from generator.fields import marker
 from generator.load import KeyPath
 from generator.model import NOT_COMPARED, Refers
-from generator.simplified import Folded
 
 ClauseSet = npt.NDArray[np.uint32]
 """Sorted, distinct checksums of an entry's clauses."""
@@ -90,7 +90,7 @@ def clauses(data: Any, model: type[BaseModel], folded: Folded | None = None) -> 
     """The distinct clauses of at least :data:`_MIN_CLAUSE` characters of an entry of
     ``model`` (its :func:`compared_fields`), as checksums.
 
-    ``folded`` (:func:`generator.simplified.fold` of ``data``) has the entry's texts read
+    ``folded`` (:func:`generator.check.simplified.fold` of ``data``) has the entry's texts read
     in Simplified characters, so that a Traditional copy shares its original's clauses.
     """
     compared = compared_fields(model)
