@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from generator import usage
-from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
+from generator.commands import Problem, load_project_config
 from generator.model import KINDS, Kind
 from generator.report import FORMATS
+from generator.runs import setup_logging, stop_signals_interrupt
 
 
 class _ChineseHelp:
@@ -124,15 +125,14 @@ def check(content_dir: Path | None, output_format: str) -> None:
 
 def _built_content_dir() -> Path:
     """The content folder ``kb build`` reads: mkdocs.yml's ``docs_dir``, else ``content``."""
-    from generator.builder import BuilderError, options_from_config
     from generator.commands import DEFAULT_CONFIG
+    from generator.site_settings import SettingsError, content_dir_of
 
     if not Path(DEFAULT_CONFIG).is_file():
         return Path("content")  # not a project: the check says where to go
-    config = load_project_config(Path(DEFAULT_CONFIG))  # a folder that is a file is told here
     try:
-        return options_from_config(config, find_duplicates=False).content_dir
-    except BuilderError as failure:  # a content folder that links out of the project
+        return content_dir_of(Path(DEFAULT_CONFIG))
+    except SettingsError as failure:  # a mistake in it, a folder that is a file or leaves
         raise Problem(str(failure)) from None
 
 

@@ -14,7 +14,6 @@ A content folder deleted or moved away is such an error, until it is back.
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import shutil
 import threading
@@ -22,7 +21,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
+from generator.builder import (
+    BuilderError,
+    build_theme,
+    load_site_config,
+    options_from_config,
+    theme_dir,
+)
 from generator.check import CheckCache
 from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
@@ -31,11 +36,10 @@ from generator.incremental import Dependencies
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
 from generator.render import Fragments, Routes, page_dest, render_problems
+from generator.runs import log
 from generator.search.live import LiveSearchIndex
 from generator.segment import SEARCH_TERMS_FILE
 from generator.write import write_if_changed
-
-log = logging.getLogger("mkdocs.plugins.kb")
 
 
 @dataclass
@@ -100,7 +104,7 @@ class Preview:
         self.root = options.root
         self.content_dir = options.content_dir
         self.template_dir = options.template_dir
-        self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        self.watched_theme = theme_dir(config)
         self._cache = CheckCache()
         self._fragments = Fragments()
         site: CompiledSite | None = None

@@ -36,6 +36,8 @@ class Routes:
     overview = "overview.md"
     packs = f"{PACK.folder}/index.md"
     reading_list = "reading-list.md"
+    guide = "guide.md"
+    """The editors' guide (CONTRIBUTING.md), built by the builder as its own page."""
 
     @staticmethod
     def pack(pack_id: str) -> str:
@@ -196,6 +198,25 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel
 
 
+def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
+    """The navigation every page shows, as (title, source URI), in order; the editors'
+    guide last, where the project has one. Entries are reached through their kind's
+    listing and search: a navigation naming thousands of entries would be written into
+    every page."""
+    return [
+        ("首页", Routes.home),
+        ("按主题浏览", Routes.themes),
+        ("按组织类型浏览", Routes.org_types),
+        ("主题 × 组织类型", Routes.matrix),
+        ("检索与筛选", Routes.explorer),
+        (PACK.label, Routes.packs),
+        ("学习清单", Routes.reading_list),
+        ("概览", Routes.overview),
+        *((kind.label, Routes.kind(kind.name)) for kind in ENTRY_KINDS.values()),
+        *([("编辑指南", Routes.guide)] if guide else []),
+    ]
+
+
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
     kind_pages = {
@@ -230,15 +251,16 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         for theme_id, pages in theme_pages.items()
         for org_id, src_uri in group_starts(pages).items()
     }
+    titles = dict((route, title) for title, route in site_nav())
     pages = [
-        Page(Routes.home, "首页", "home.html"),
-        Page(Routes.themes, "按主题浏览", "theme_index.html"),
-        Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
-        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
-        Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
-        Page(Routes.overview, "概览", "overview.html"),
-        Page(Routes.packs, PACK.label, "pack_index.html"),
-        Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
+        Page(Routes.home, titles[Routes.home], "home.html"),
+        Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
+        Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
+        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", {"cells": cells}, hide=("toc",)),
+        Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
+        Page(Routes.overview, titles[Routes.overview], "overview.html"),
+        Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
+        Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -343,7 +365,10 @@ class Renderer:
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
-            routes=Routes, kind_labels={k.name: k.label for k in ENTRY_KINDS.values()}, pack_label=PACK.label, site_name=site_name
+            routes=Routes,
+            kind_labels={k.name: k.label for k in ENTRY_KINDS.values()},
+            pack_label=PACK.label,
+            site_name=site_name,
         )
 
     def render(self, page: Page) -> RenderedPage:
