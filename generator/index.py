@@ -180,8 +180,9 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
 
 UNKNOWN_REGION = "未注明"
-"""The region of a case whose source names no province; the explorer's region filter uses
-the same value (generator.search.documents.NO_VALUE), so the overview can link to it."""
+"""The region of a case whose source names no province; the explorer's filters say it of
+whatever an entry does not say (generator.search.documents.NO_VALUE), so the overview can
+link to it."""
 _PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
 
 

@@ -71,7 +71,20 @@ isolates, invisible operators, Mongolian variation selectors, Hangul fillers, ta
 the variation selectors below; line and paragraph separators; the blank-looking braille pattern U+2800 and
 interlinear annotation marks U+FFF9–U+FFFB; lone surrogates. Nothing here belongs in a
 Chinese study text; ZWJ emoji sequences are refused with the joiner."""
-CHINESE_CHARACTERS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff" "\U00020000-\U0003134f"
+CHINESE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),  # Extension A
+    (0x4E00, 0x9FFF),  # Unified Ideographs
+    (0xF900, 0xFAFF),  # Compatibility Ideographs
+    (0x20000, 0x2FA1F),  # Extensions B to F and I, Compatibility Supplement
+    (0x30000, 0x323AF),  # Extensions G and H
+)
+"""Code points of Chinese characters, for every rule and search that asks for them."""
+CHINESE_CHARACTERS = "".join(
+    (f"\\u{low:04x}-\\u{high:04x}" if high <= 0xFFFF else f"{chr(low)}-{chr(high)}")
+    for low, high in CHINESE_RANGES
+)
+""":data:`CHINESE_RANGES` as a character class, written (as the other classes here) for
+both Python and the editors' schemas."""
 _DRAWING_SELECTORS = r"\ufe00-\ufe0f"
 _IDEOGRAPHIC_SELECTORS = "\U000e0100-\U000e01ef"
 VARIATION_SELECTORS = f"{_DRAWING_SELECTORS}{_IDEOGRAPHIC_SELECTORS}"

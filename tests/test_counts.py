@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from generator.check import load_project
 from generator.render import count_phrase
-from generator.search_index import SEARCH_DIR
+from generator.search import SEARCH_DIR
 from tests.conftest import REPO
 
 PROJECT = load_project(REPO / "content", root=REPO)

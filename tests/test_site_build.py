@@ -12,8 +12,8 @@ import pytest
 from generator.check import load_project
 from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
-from generator.search_index import iter_bucket_tokens
 from tests.conftest import REPO, build_with_mkdocs
+from tests.search_files import iter_bucket_tokens
 
 KB = [sys.executable, "-m", "generator"]
 

@@ -100,11 +100,6 @@ def clauses(data: Any, model: type[BaseModel], folded: Folded | None = None) -> 
     return np.unique(np.array(checksums, dtype=np.uint32))
 
 
-def sketch(found: ClauseSet) -> list[int]:
-    """Checksums of the :data:`_SKETCH` clauses with the smallest checksums."""
-    return [int(value) for value in found[:_SKETCH]]
-
-
 def _jaccard(a: ClauseSet, b: ClauseSet) -> float:
     shared = len(np.intersect1d(a, b, assume_unique=True))
     union = len(a) + len(b) - shared

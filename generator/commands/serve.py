@@ -41,7 +41,7 @@ from generator.errors import printable
 from generator.frame import with_banner
 from generator.preview import Preview, environment_says_poll, run_safely
 from generator.runs import log, stop_signals_interrupt
-from generator.search_index import SEARCH_DIR
+from generator.search import SEARCH_DIR
 from generator.tempdirs import PREVIEW, make_temp_dir
 
 WAIT_PATH = "/.kb-preview/wait"

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from generator.fields import marker, nested_model
-from generator.index import SiteIndex
+from generator.index import UNKNOWN_REGION, SiteIndex, province
 from generator.model import Entry, Facet, Search, StudyPack
 from generator.render import Routes, page_url
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
-NO_VALUE = "未注明"
+NO_VALUE = UNKNOWN_REGION
 """The facet value of what an entry does not say (a practice's region, a pack's organization
 type)."""
 
@@ -98,7 +97,7 @@ def search_document(entry: Searchable, *, directory_urls: bool) -> SearchDoc:
         kind=entry.kind,
         org_type=getattr(entry, "org_type", NO_VALUE),
         themes=tuple(getattr(entry, "themes", ())),
-        region=_province(region) if region is not None else NO_VALUE,
+        region=province(region) if region is not None else NO_VALUE,
         year=_year(entry),
         headings=tuple(headings),
         body=_joined(body),
@@ -165,11 +164,6 @@ def _facet(content: BaseModel, facet: Facet) -> str | None:
 def _joined(parts: list[str]) -> str:
     """One line per part, its own line breaks dropped (Chinese needs no space there)."""
     return "\n".join(re.sub(r"\s*\n\s*", "", part.strip()) for part in parts if part.strip())
-
-
-def _province(region: str) -> str:
-    found = _PROVINCE.match(region)
-    return found.group(1) if found else NO_VALUE
 
 
 def _year(content: BaseModel) -> int | None:

@@ -176,7 +176,6 @@ class LiveSearchIndex:
         self._numbers = {slot.entry_id: number for number, slot in enumerate(self._slots)}
         self._overlay = {}
         self._buckets = stats.buckets
-        self._base_docs = stats.docs
         self._taxonomy = _taxonomy(index)
         self._table = FacetTable(FacetValues.of(index, []), facts)
         self._unsure = False
