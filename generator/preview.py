@@ -159,8 +159,11 @@ class Preview:
             shutil.rmtree(previous, ignore_errors=True)
         self._site = site
         self._publish(problems_found)
+        # What this build keeps lives until the next one: frozen, it is not scanned again. What
+        # the last build froze is thawed first, or the collector could never free it.
+        gc.unfreeze()
         gc.collect()
-        gc.freeze()  # what this build keeps lives until the next one: no need to scan it again
+        gc.freeze()
         return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
 
     def update(self, changed: set[Path]) -> Outcome:
