@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.fields import field_specs
-from generator.load import _BOOLS, _FLOAT, _INT, _NULLS, _resolve_plain
 from generator.model import KINDS
+from generator.parse import PLAIN_BOOLS, PLAIN_FLOAT, PLAIN_INT, PLAIN_NULLS, resolve_plain
 from generator.rules import INVISIBLE, WHITESPACE
 
 INDENT = "  "
@@ -138,7 +138,7 @@ def _flow_item(value: Any) -> str:
 
 
 def _inline(text: str, unsafe: re.Pattern[str]) -> str:
-    if unsafe.search(text) or _resolve_plain(text) is not text:
+    if unsafe.search(text) or resolve_plain(text) is not text:
         return quoted(text)
     return text
 
@@ -175,10 +175,10 @@ def emit_rules() -> dict[str, Any]:
         "flow_unsafe": js_pattern(FLOW_UNSAFE),
         "block_unsafe": js_pattern(BLOCK_UNSAFE),
         "escaped": js_pattern(f'[\\\\"\n]|{ESCAPED}'),
-        "nulls": sorted(_NULLS),
-        "bools": sorted(_BOOLS),
-        "int": _INT.pattern,
-        "float": _FLOAT.pattern,
+        "nulls": sorted(PLAIN_NULLS),
+        "bools": sorted(PLAIN_BOOLS),
+        "int": PLAIN_INT.pattern,
+        "float": PLAIN_FLOAT.pattern,
     }
 
 

@@ -11,8 +11,8 @@ from pypinyin import lazy_pinyin
 
 from generator.fields import FieldSpec, field_specs
 from generator.model import KINDS
+from generator.quoting import double_quoted
 from generator.rules import PLACEHOLDER
-from generator.syntax import double_quoted
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
 _MAX_SLUG_SYLLABLES = 8

@@ -113,10 +113,9 @@ def check_files(
         cache.taxonomy_refs = refs.found  # only the files there are now
 
     unique = unique_contents(candidates, files, errors, invalid_ids)
-    entries: dict[str, Entry] = {
-        i: f.content for i, f in unique.items() if not isinstance(f.content, StudyPack)  # type: ignore[misc]
-    }
-    packs = {i: f.content for i, f in sorted(unique.items()) if isinstance(f.content, StudyPack)}
+    contents = {i: f.content for i, f in unique.items() if f.content is not None}
+    entries: dict[str, Entry] = {i: c for i, c in contents.items() if not isinstance(c, StudyPack)}
+    packs = {i: c for i, c in sorted(contents.items()) if isinstance(c, StudyPack)}
     _check_references(entries, packs, unique, invalid_ids, errors)
     warnings = similar_entries(entries, unique) if find_duplicates else []
     problems = [*errors, *warnings]

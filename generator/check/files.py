@@ -21,8 +21,8 @@ from generator.check.simplified import Folded, fold, joined_texts, traditional_w
 from generator.errors import ContentError
 from generator.load import TAXONOMY_FILE, Document, KeyPath
 from generator.model import KINDS, Content, Kind, kind_in_folder
+from generator.quoting import visible
 from generator.rules import PLACEHOLDER
-from generator.syntax import visible
 
 
 @dataclass(frozen=True)

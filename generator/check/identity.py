@@ -80,7 +80,10 @@ def unused_id(base: str, files: list[FileCheck]) -> str:
 
 
 def unique_contents(
-    candidates: list[FileCheck], files: list[FileCheck], errors: list[ContentError], invalid_ids: set[str]
+    candidates: list[FileCheck],
+    files: list[FileCheck],
+    errors: list[ContentError],
+    invalid_ids: set[str],
 ) -> dict[str, FileCheck]:
     """Entries (and study packs) whose file is named after their id and whose id no other
     file has: one id names one file, whatever its kind.
@@ -139,6 +142,4 @@ def _misnamed(
         hint = f"请把文件改名为 {entry_id}.yml，或把 id 改为 {own}。"
     else:
         hint = f"请把文件改名为 {entry_id}.yml（文件名“{own}”不能用作编号）。"
-    return error_at(
-        checked.document, ("id",), f"文件名“{name}”与编号“{entry_id}”不一致。", hint
-    )
+    return error_at(checked.document, ("id",), f"文件名“{name}”与编号“{entry_id}”不一致。", hint)

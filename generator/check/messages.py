@@ -21,8 +21,8 @@ from generator.comments import empty_by_comment
 from generator.errors import ContentError
 from generator.fields import field_label
 from generator.load import Document, KeyPath, format_key_path
+from generator.quoting import char_name, visible
 from generator.rules import PATTERN_RULES, SLUG_PATTERN, Refused
-from generator.syntax import char_name, visible
 
 _SPACES = re.compile(r"[ \n]+")
 _QUOTE_HINT = '请给整个值加上英文双引号，例如 "{written}"，YAML 才会把它当作文字。'
@@ -59,12 +59,18 @@ class Failure:
         loc: KeyPath = tuple(detail["loc"])
         owner, name = field_at(model, loc)
         value = detail.get("input")
-        return cls(document, model, loc, detail["type"], detail.get("ctx") or {}, value, owner, name)
+        return cls(
+            document, model, loc, detail["type"], detail.get("ctx") or {}, value, owner, name
+        )
 
     @property
     def label(self) -> str:
         label = field_label(self.owner, self.name) if self.name else "内容"
-        return f"{label}第 {self.loc[-1] + 1} 项" if self.loc and isinstance(self.loc[-1], int) else label
+        return (
+            f"{label}第 {self.loc[-1] + 1} 项"
+            if self.loc and isinstance(self.loc[-1], int)
+            else label
+        )
 
     @property
     def description(self) -> str:
@@ -279,7 +285,9 @@ def _empty_text(f: Failure) -> ContentError:
 @_says("string_too_long")
 def _long_text(f: Failure) -> ContentError:
     actual = len(str(f.value).strip())
-    return f.at(f"“{f.label}”最多 {f.ctx.get('max_length')} 字，实际有 {actual} 字。", "请精简文字。")
+    return f.at(
+        f"“{f.label}”最多 {f.ctx.get('max_length')} 字，实际有 {actual} 字。", "请精简文字。"
+    )
 
 
 @_says("string_pattern_mismatch")
@@ -319,7 +327,9 @@ def _impossible_date(f: Failure) -> ContentError:
         reason = f"没有 {month} 月"
     else:
         reason = f"{year} 年 {month} 月只有 {calendar.monthrange(year, month)[1]} 天，没有 {day} 日"
-    return f.at(f"“{f.label}”不是真实存在的日期：{reason}。", "请核对原始资料上的日期；" + _DATE_HINT)
+    return f.at(
+        f"“{f.label}”不是真实存在的日期：{reason}。", "请核对原始资料上的日期；" + _DATE_HINT
+    )
 
 
 @_says(Refused.DATE_WITH_TIME)
@@ -334,6 +344,4 @@ def _not_a_date(f: Failure) -> ContentError:
 
 @_says("int_type", "int_parsing", "int_from_float")
 def _not_whole(f: Failure) -> ContentError:
-    return f.at(
-        f"“{f.label}”应为整数，实际是{f.shown()}。", "请填写阿拉伯数字，不加引号，例如 3。"
-    )
+    return f.at(f"“{f.label}”应为整数，实际是{f.shown()}。", "请填写阿拉伯数字，不加引号，例如 3。")

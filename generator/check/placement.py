@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from generator.errors import ContentError
 from generator.fields import FieldSpec, field_label, field_specs, nested_model
 from generator.load import Document, KeyPath, format_key_path
-from generator.syntax import visible
+from generator.quoting import visible
 
 
 def field_at(model: type[BaseModel], loc: KeyPath) -> tuple[type[BaseModel], str]:

@@ -8,7 +8,7 @@ from generator.check.suggest import CloseIds
 from generator.errors import ContentError
 from generator.load import Document, KeyPath
 from generator.model import BestPractice, Entry, StudyPack
-from generator.syntax import visible
+from generator.quoting import visible
 
 
 def check_practice_refs(
@@ -75,9 +75,7 @@ def check_distinct_refs(
     """The entries an entry says it is not a copy of exist."""
     for i, target in enumerate(entry.distinct_from):
         if target not in entries and target not in invalid_ids:
-            errors.append(
-                unknown_ref(document, ("distinct_from", i), target, any_entry, "条目")
-            )
+            errors.append(unknown_ref(document, ("distinct_from", i), target, any_entry, "条目"))
 
 
 def unknown_ref(

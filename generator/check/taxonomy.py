@@ -12,8 +12,8 @@ from generator.content_files import inside_project
 from generator.errors import ContentError, ContentErrors
 from generator.load import TAXONOMY_FILE, Document, KeyPath, display_path, parse_document
 from generator.model import Taxon, Taxonomy
+from generator.quoting import visible
 from generator.rules import PLACEHOLDER
-from generator.syntax import visible
 
 _LIST_SEPARATORS = re.compile(r"[，、；;\s]+")
 
@@ -155,9 +155,7 @@ def check_taxonomy_refs(
         and org_type.strip() not in org_ids
     ):
         errors.append(
-            unknown_taxon(
-                document, ("org_type",), org_type.strip(), taxonomy.org_types, "组织类型"
-            )
+            unknown_taxon(document, ("org_type",), org_type.strip(), taxonomy.org_types, "组织类型")
         )
     themes = checked.written.themes
     if not isinstance(themes, list) or document.is_unreadable(("themes",)):
