@@ -11,15 +11,14 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
-from generator.validate import Project
+from generator.model import ENTRY_KINDS, BestPractice, CaseStudy, Entry, Project, StudyPack, Taxon
 
 RELATED_LIMIT = 5
 """How many related entries an entry page shows."""
 
 _SHARED_THEME_WEIGHT = 3
 _SAME_ORG_TYPE_WEIGHT = 2
-_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
+_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
     by_theme: dict[str, list[Entry]] = {t.id: [] for t in themes}
     by_org_type: dict[str, list[Entry]] = {t.id: [] for t in org_types}
-    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_MODELS}
+    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_KINDS}
     matrix: dict[tuple[str, str], list[Entry]] = {}
     cited_by: dict[str, list[BestPractice]] = {}
     for entry in entries:
@@ -181,8 +180,9 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
 
 UNKNOWN_REGION = "未注明"
-"""The region of a case whose source names no province; the explorer's region filter uses
-the same value (generator.search.documents.NO_VALUE), so the overview can link to it."""
+"""The region of a case whose source names no province; the explorer's filters say it of
+whatever an entry does not say (generator.search.documents.NO_VALUE), so the overview can
+link to it."""
 _PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
 
 

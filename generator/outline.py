@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Entry
+from generator.fields import marker
+from generator.model import ENTRY_KINDS, KINDS, Entry, Shown
 
 
 @dataclass(frozen=True)
@@ -49,32 +50,35 @@ def page_outline(template: str, context: dict[str, Any], index: Any) -> Outline:
 
 
 def entry_body(entry: Entry) -> Outline:
-    """The headings of an entry's own text, without what the site adds around it.
+    """The headings of an entry's own text, without what the site adds around it: each
+    part its kind's page shows (:attr:`~generator.model.Kind.page`), under the heading its
+    field declares (:class:`~generator.model.Shown`), with a heading for each item of a
+    list that declares one."""
+    headings: Outline = []
+    for shown, value in entry_parts(entry):
+        if shown.heading is not None:
+            headings.append(Heading(2, shown.anchor, shown.heading))
+        if shown.item is not None:
+            level = 3 if shown.heading is not None else 2
+            headings += [
+                Heading(level, f"{shown.item_anchor}-{n}", shown.item.format(n=n, **dict(item)))
+                for n, item in enumerate(value, 1)
+            ]
+    return headings
 
-    Told apart by ``kind``: the entry may be the index view's stand-in for it."""
-    if entry.kind == "case":
-        return [
-            Heading(2, "background", "背景与起因"),
-            Heading(2, "actions", "做法与经过"),
-            *(Heading(3, f"action-{i}", f"{i}. {a.title}") for i, a in enumerate(entry.actions, 1)),
-            Heading(2, "results", "成效与反响"),
-            Heading(2, "lessons", "经验启示"),
-        ]
-    if entry.kind == "practice":
-        return [
-            Heading(2, "steps", "做法步骤"),
-            *(
-                Heading(3, f"step-{i}", f"第 {i} 步：{s.title}")
-                for i, s in enumerate(entry.steps, 1)
-            ),
-            Heading(2, "fits", "适用场景"),
-            *([Heading(2, "cautions", "注意事项")] if entry.cautions else []),
-            Heading(2, "examples", "实例"),
-        ]
-    return [
-        *(Heading(2, f"section-{i}", s.title) for i, s in enumerate(entry.sections, 1)),
-        Heading(2, "key-points", "要点"),
-    ]
+
+def entry_parts(entry: Entry) -> list[tuple[Shown, Any]]:
+    """The parts of an entry's page in order, each with how it is shown and its value: for
+    templates that show an entry of any kind (see ``generic_body`` in _entry_body.html)."""
+    kind = KINDS[entry.kind]
+    parts: list[tuple[Shown, Any]] = []
+    for name in kind.page:
+        shown = marker(kind.model.model_fields[name], Shown)
+        assert shown is not None, f"{kind.name}.{name} is on the page without a heading"
+        value = getattr(entry, name)
+        if value or not shown.only_when_filled:
+            parts.append((shown, value))
+    return parts
 
 
 def _entry(context: dict[str, Any], index: Any) -> Outline:
@@ -152,9 +156,7 @@ def _groups(prefix: str) -> Callable[[dict[str, Any], Any], Outline]:
 
 
 _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
-    "case.html": _entry,
-    "practice.html": _entry,
-    "material.html": _entry,
+    **{kind.template: _entry for kind in ENTRY_KINDS.values()},
     "pack.html": _pack,
     "pack_print.html": _pack_print,
     "overview.html": _overview,

@@ -19,9 +19,10 @@ from markupsafe import Markup
 
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
-from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
-from generator.outline import Outline, compiled_entry, page_outline
+from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
+from generator.outline import Outline, compiled_entry, entry_parts, page_outline
 from generator.reads import IndexView, Read
+from generator.rules import SLUG_PATTERN
 
 
 class Routes:
@@ -33,17 +34,19 @@ class Routes:
     matrix = "matrix.md"
     explorer = "explorer.md"
     overview = "overview.md"
-    packs = f"{PACK_FOLDER}/index.md"
+    packs = f"{PACK.folder}/index.md"
     reading_list = "reading-list.md"
+    guide = "guide.md"
+    """The editors' guide (CONTRIBUTING.md), built by the builder as its own page."""
 
     @staticmethod
     def pack(pack_id: str) -> str:
-        return f"{PACK_FOLDER}/{pack_id}.md"
+        return f"{PACK.folder}/{pack_id}.md"
 
     @staticmethod
     def pack_print(pack_id: str) -> str:
         """The pack compiled into one document to print: cover, contents, every entry in full."""
-        return f"{PACK_FOLDER}/print/{pack_id}.md"
+        return f"{PACK.folder}/print/{pack_id}.md"
 
     @staticmethod
     def theme(theme_id: str) -> str:
@@ -55,7 +58,7 @@ class Routes:
 
     @staticmethod
     def kind(kind: str) -> str:
-        return f"{KIND_FOLDERS[kind]}/index.md"
+        return f"{KINDS[kind].folder}/index.md"
 
     @staticmethod
     def entry(entry: Entry) -> str:
@@ -65,7 +68,7 @@ class Routes:
     def entry_at(kind: str, entry_id: str) -> str:
         """The page of the entry of ``kind`` called ``entry_id`` (the reading list writes
         "{id}" for the id: its address pattern for each kind)."""
-        return f"{KIND_FOLDERS[kind]}/{entry_id}.md"
+        return f"{KINDS[kind].folder}/{entry_id}.md"
 
     @staticmethod
     def listing_page(first: str, number: int) -> str:
@@ -195,11 +198,30 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel
 
 
+def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
+    """The navigation every page shows, as (title, source URI), in order; the editors'
+    guide last, where the project has one. Entries are reached through their kind's
+    listing and search: a navigation naming thousands of entries would be written into
+    every page."""
+    return [
+        ("首页", Routes.home),
+        ("按主题浏览", Routes.themes),
+        ("按组织类型浏览", Routes.org_types),
+        ("主题 × 组织类型", Routes.matrix),
+        ("检索与筛选", Routes.explorer),
+        (PACK.label, Routes.packs),
+        ("学习清单", Routes.reading_list),
+        ("概览", Routes.overview),
+        *((kind.label, Routes.kind(kind.name)) for kind in ENTRY_KINDS.values()),
+        *([("编辑指南", Routes.guide)] if guide else []),
+    ]
+
+
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
     kind_pages = {
-        kind: paginate(Routes.kind(kind), [(kind, KIND_LABELS[kind], index.by_kind[kind])])
-        for kind in KIND_FOLDERS
+        kind: paginate(Routes.kind(kind), [(kind, KINDS[kind].label, index.by_kind[kind])])
+        for kind in ENTRY_KINDS
     }
     theme_pages = {
         theme.id: paginate(
@@ -217,7 +239,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
             Routes.org_type(org.id),
             [
                 (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
-                for kind, label in KIND_LABELS.items()
+                for kind, label in ((k.name, k.label) for k in ENTRY_KINDS.values())
                 if any(e.kind == kind for e in index.by_org_type[org.id])
             ],
         )
@@ -229,15 +251,16 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         for theme_id, pages in theme_pages.items()
         for org_id, src_uri in group_starts(pages).items()
     }
+    titles = dict((route, title) for title, route in site_nav())
     pages = [
-        Page(Routes.home, "首页", "home.html"),
-        Page(Routes.themes, "按主题浏览", "theme_index.html"),
-        Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
-        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
-        Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
-        Page(Routes.overview, "概览", "overview.html"),
-        Page(Routes.packs, PACK_LABEL, "pack_index.html"),
-        Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
+        Page(Routes.home, titles[Routes.home], "home.html"),
+        Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
+        Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
+        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", {"cells": cells}, hide=("toc",)),
+        Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
+        Page(Routes.overview, titles[Routes.overview], "overview.html"),
+        Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
+        Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -251,13 +274,13 @@ def plan_pages(index: SiteIndex) -> list[Page]:
             ),
         ]
     for kind, listing_pages in kind_pages.items():
-        pages += _listing(KIND_LABELS[kind], "kind.html", listing_pages, kind=kind)
+        pages += _listing(KINDS[kind].label, "kind.html", listing_pages, kind=kind)
     for theme in index.themes:
         pages += _listing(theme.name, "theme.html", theme_pages[theme.id], theme=theme)
     for org in index.org_types:
         pages += _listing(org.name, "org_type.html", org_pages[org.id], org_type=org, cells=cells)
     pages += [
-        Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
+        Page(Routes.entry(e), e.title, KINDS[e.kind].template, {"entry": e})
         for e in index.project.entries.values()
     ]
     return pages
@@ -290,6 +313,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
+    env.globals["entry_parts"] = entry_parts
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
     return env
@@ -304,7 +328,7 @@ def count_phrase(entries: int, packs: int) -> str:
     """
     parts = [f"{entries} 个条目"] if entries or not packs else []
     if packs:
-        parts.append(f"{packs} 个{PACK_LABEL}")
+        parts.append(f"{packs} 个{PACK.label}")
     return "、".join(parts)
 
 
@@ -341,7 +365,10 @@ class Renderer:
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
-            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_name=site_name
+            routes=Routes,
+            kind_labels={k.name: k.label for k in ENTRY_KINDS.values()},
+            pack_label=PACK.label,
+            site_name=site_name,
         )
 
     def render(self, page: Page) -> RenderedPage:

@@ -32,6 +32,7 @@ from pathlib import Path
 import rjieba
 
 from generator.content_files import SEARCH_TERMS_FILE, inside_project
+from generator.rules import CHINESE_RANGES
 
 __all__ = [
     "CJK_RANGES",
@@ -46,15 +47,9 @@ __all__ = [
     "standard_segmenter",
 ]
 
-CJK_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3007, 0x3007),  # 〇, as in 二〇二〇年
-    (0x3400, 0x4DBF),  # Extension A
-    (0x4E00, 0x9FFF),  # Unified Ideographs
-    (0xF900, 0xFAFF),  # Compatibility Ideographs (the dozen NFKC keeps are unified ones)
-    (0x20000, 0x2FA1F),  # Extensions B to F and I, Compatibility Supplement
-    (0x30000, 0x323AF),  # Extensions G and H
-)
-"""Code points that count as Chinese characters; ``kb-search.js`` lists the same ranges."""
+CJK_RANGES: tuple[tuple[int, int], ...] = ((0x3007, 0x3007), *CHINESE_RANGES)
+"""Code points searched as Chinese characters: 〇 (as in 二〇二〇年) and the Chinese
+characters; ``kb-search.js`` lists the same ranges."""
 
 _CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import KIND_FOLDERS
+from generator.check import load_project
+from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
-from generator.search_index import iter_bucket_tokens
-from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
+from tests.search_files import iter_bucket_tokens
 
 KB = [sys.executable, "-m", "generator"]
 
@@ -26,12 +26,12 @@ def test_real_site_has_a_page_per_entry_and_listing(real_site: Path) -> None:
     """Every entry, theme, organization type and kind has its page in the built site."""
     project = load_project(REPO / "content", root=REPO)
     for entry in project.entries.values():
-        assert (real_site / KIND_FOLDERS[entry.kind] / entry.id / "index.html").is_file()
+        assert (real_site / KINDS[entry.kind].folder / entry.id / "index.html").is_file()
     for taxon in project.taxonomy.themes:
         assert (real_site / "themes" / taxon.id / "index.html").is_file()
     for taxon in project.taxonomy.org_types:
         assert (real_site / "org-types" / taxon.id / "index.html").is_file()
-    for folder in ["", "themes", "org-types", "matrix", *KIND_FOLDERS.values()]:
+    for folder in ["", "themes", "org-types", "matrix", *(k.folder for k in ENTRY_KINDS.values())]:
         assert (real_site / folder / "index.html").is_file()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from generator.index import SiteIndex
-from generator.model import CONTENT_LABELS, PACK_KIND
+from generator.model import KINDS, PACK
 from generator.search.documents import NO_VALUE, EntryFacts
 from generator.search.postings import ALPHABET
 
@@ -123,14 +123,14 @@ class FacetValues:
         known_years = {year for year in years if year is not None}
         year_values = [*map(str, sorted(known_years, reverse=True)), NO_VALUE]
         values = {
-            "kind": list(CONTENT_LABELS),
+            "kind": list(KINDS),
             "org": [*(t.id for t in index.org_types), NO_VALUE],
             "theme": [t.id for t in index.themes],
             "region": region_values,
             "year": year_values,
         }
         labels = {
-            "kind": [CONTENT_LABELS[k] for k in values["kind"]],
+            "kind": [KINDS[k].label for k in values["kind"]],
             "org": [names[i] for i in values["org"]],
             "theme": [names[i] for i in values["theme"]],
             "region": region_values,
@@ -161,7 +161,7 @@ def manifest(
     data: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "docs": len(facts),
-        "packs": [number for number, fact in enumerate(facts) if fact and fact.kind == PACK_KIND],
+        "packs": [number for number, fact in enumerate(facts) if fact and fact.kind == PACK.name],
         "buckets": buckets,
         "chunk": META_CHUNK,
         "alphabet": ALPHABET,

@@ -4,7 +4,7 @@ The site is written in Simplified Chinese (the theme's language is ``zh``, and
 readers' Traditional queries are folded to Simplified). Two checks look at an
 entry as Simplified text:
 
-- the near-duplicate check (:mod:`generator.similar`) compares entries with their
+- the near-duplicate check (:mod:`generator.check.similar`) compares entries with their
   texts folded to Simplified (:func:`fold`, once per entry file, kept with what else
   was worked out from that file), so a Traditional copy of a case is found as its
   Simplified copy is;
@@ -27,10 +27,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.check.placement import field_at
 from generator.errors import ContentError
+from generator.fields import field_label
 from generator.load import Document, KeyPath, format_key_path
-from generator.model import CHINESE_CHARACTERS, field_label
-from generator.placement import field_at
+from generator.rules import CHINESE_CHARACTERS
 
 KEPT_IN_SIMPLIFIED = "於夥蒐拚葯麴坏"
 """Characters OpenCC changes that the Simplified standard (通用规范汉字表) keeps in some
