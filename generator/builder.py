@@ -206,16 +206,18 @@ def _add(files: Files, file: File) -> None:
     files.append(file)
 
 
-def offline_error_page(
+def error_page_links(
     context: TemplateContext, *, template_name: str, config: MkDocsConfig
 ) -> TemplateContext:
-    """The 404 page of an offline build links relative to itself, not to a server's root.
+    """Without site_url, the 404 page links relative to the site's folder, not a server's root.
 
-    MkDocs links the 404 page from the server's root ("/") when there is no site_url. An
-    offline build (``kb build --offline``) has no server: its 404.html is only ever opened
-    from disk as the file beside index.html.
+    MkDocs links the 404 page from the server's root ("/") when there is no site_url, which
+    leaves the site for one hosted in a subfolder. Relative links are right where an offline
+    build (``kb build --offline``) opens it, as the file beside index.html; a served build's
+    page resolves them against a base address that its own script (theme/404.html) sets to
+    the site's folder.
     """
-    if template_name == "404.html" and not config.use_directory_urls and not config.site_url:
+    if template_name == "404.html" and not config.site_url:
         context["base_url"] = "."
     return context
 
@@ -272,7 +274,7 @@ class _ThemeParts(BasePlugin):
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
-        return offline_error_page(context, template_name=template_name, config=config)
+        return error_page_links(context, template_name=template_name, config=config)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         drop_sitemap(Path(config.site_dir))

@@ -37,8 +37,8 @@ from generator.builder import (
     add_site_files,
     add_theme_filters,
     drop_sitemap,
+    error_page_links,
     hide_content,
-    offline_error_page,
     options_from_config,
 )
 from generator.commands import stop_signals_interrupt
@@ -164,7 +164,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
-        return offline_error_page(context, template_name=template_name, config=config)
+        return error_page_links(context, template_name=template_name, config=config)
 
     # Ahead of other plugins' post-build steps, so any that work on the finished site
     # folder (archiving it, for one) find every page in it.

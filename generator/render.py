@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
-from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, Entry
+from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
 from generator.outline import Outline, compiled_entry, page_outline
 from generator.reads import IndexView, Read
 
@@ -59,7 +59,13 @@ class Routes:
 
     @staticmethod
     def entry(entry: Entry) -> str:
-        return f"{KIND_FOLDERS[entry.kind]}/{entry.id}.md"
+        return Routes.entry_at(entry.kind, entry.id)
+
+    @staticmethod
+    def entry_at(kind: str, entry_id: str) -> str:
+        """The page of the entry of ``kind`` called ``entry_id`` (the reading list writes
+        "{id}" for the id: its address pattern for each kind)."""
+        return f"{KIND_FOLDERS[kind]}/{entry_id}.md"
 
     @staticmethod
     def listing_page(first: str, number: int) -> str:
@@ -284,7 +290,22 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
+    env.globals["count_phrase"] = count_phrase
+    env.globals["slug_pattern"] = SLUG_PATTERN
     return env
+
+
+def count_phrase(entries: int, packs: int) -> str:
+    """How many entries and study packs, as every count of them says it: "13 个条目、2 个学习专题".
+
+    A study pack is not an entry, so the two are never added up; a part that is zero is left
+    out (unless both are). The explorer's ``countPhrase`` (kb-search.js) is held to this one
+    by tests/test_counts.py.
+    """
+    parts = [f"{entries} 个条目"] if entries or not packs else []
+    if packs:
+        parts.append(f"{packs} 个{PACK_LABEL}")
+    return "、".join(parts)
 
 
 def render_problems(

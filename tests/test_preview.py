@@ -290,7 +290,7 @@ def test_a_site_hosted_in_a_subfolder_is_previewed_at_the_top_of_the_preview_add
         status, html = _get(url + "cases/no-such-case/?q=1")
         assert status == 404
         assert '<base href="/">' in html and "/kb/" not in html
-        assert 'href="/assets/stylesheets/kb.css?kb-build=1"' in html
+        assert 'href="./assets/stylesheets/kb.css?kb-build=1"' in html  # against the base
         assert 'href="/cases/no-such-case/?q=1#kb-main"' in html
         assert _get(url + "assets/stylesheets/kb.css")[0] == 200
     finally:

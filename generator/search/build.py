@@ -162,7 +162,7 @@ def write_full_index(
         emit(*meta_file((len(facts) - 1) // META_CHUNK, rows))
     summary, buckets = packer.encode()
     values = FacetValues.of(index, facts)
-    emit(*manifest_file(values, docs=len(facts), buckets=summary.buckets))
+    emit(*manifest_file(values, facts, buckets=summary.buckets))
     emit(*facets_file(values, facts))
     for bucket, body in buckets:
         emit(*bucket_file(bucket, body))

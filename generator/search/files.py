@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from generator.index import SiteIndex
-from generator.model import CONTENT_LABELS
+from generator.model import CONTENT_LABELS, PACK_KIND
 from generator.search.documents import NO_VALUE, EntryFacts
 from generator.search.postings import ALPHABET
 
@@ -144,16 +144,24 @@ class FacetValues:
 
 
 def manifest(
-    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+    facets: FacetValues,
+    facts: Sequence[EntryFacts | None],
+    *,
+    buckets: int,
+    overlay: bool = False,
 ) -> dict[str, Any]:
     """What every query loads first: counts, bucket count, facets by key, row fields.
 
-    ``docs`` counts entry numbers; ``overlay`` (only in a preview after an edit) says
-    that ``delta.js`` amends the base files (see :mod:`generator.search.live`).
+    ``facts`` holds each entry number's facts (``None`` for a number whose entry was deleted
+    in a preview); ``overlay`` (only in a preview after an edit) says that ``delta.js``
+    amends the base files (see :mod:`generator.search.live`). ``packs`` lists the numbers of
+    study packs, so that any list of results can say how many entries and packs it holds
+    without the facet table (see ``countPhrase`` in kb-search.js).
     """
     data: dict[str, Any] = {
         "version": FORMAT_VERSION,
-        "docs": docs,
+        "docs": len(facts),
+        "packs": [number for number, fact in enumerate(facts) if fact and fact.kind == PACK_KIND],
         "buckets": buckets,
         "chunk": META_CHUNK,
         "alphabet": ALPHABET,
@@ -171,10 +179,14 @@ def manifest(
 
 
 def manifest_file(
-    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+    facets: FacetValues,
+    facts: Sequence[EntryFacts | None],
+    *,
+    buckets: int,
+    overlay: bool = False,
 ) -> tuple[str, bytes]:
     """The path and bytes of ``manifest.js``."""
-    data = manifest(facets, docs=docs, buckets=buckets, overlay=overlay)
+    data = manifest(facets, facts, buckets=buckets, overlay=overlay)
     return f"{SEARCH_DIR}/manifest.js", script("manifest", data)
 
 

@@ -362,7 +362,9 @@ class LiveSearchIndex:
             for shard in range(OVERLAY_SHARDS)
         }
         small[f"{SEARCH_DIR}/delta.js"] = script("delta", delta)
-        manifest = manifest_file(values, docs=len(slots), buckets=self._buckets, overlay=True)
+        manifest = manifest_file(
+            values, [slot.facts for slot in slots], buckets=self._buckets, overlay=True
+        )
         small[manifest[0]] = manifest[1]
         if facets_changed:
             path, data = self._table.file(values)
