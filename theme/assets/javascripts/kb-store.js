@@ -96,6 +96,30 @@
     });
   }
 
+  /* ---------------------------------------------------------- the site's pages */
+
+  /**
+   * What addresses of the site's own pages look like, from a page element: the id pattern
+   * (data-id-pattern) and each kind of page's address with "{id}" in it, in ``attribute``.
+   */
+  function pageRules(element, attribute) {
+    return {
+      id: new RegExp(element.getAttribute("data-id-pattern")),
+      paths: (element.getAttribute(attribute) || "").split(" ").filter(Boolean)
+    };
+  }
+
+  /** Whether ``path`` is the page of ``id`` on this site under ``rules`` (see pageRules). */
+  function ownPage(id, path, rules) {
+    if (typeof id !== "string" || typeof path !== "string" || !rules.id.test(id)) return false;
+    var known = rules.paths.some(function (pattern) {
+      return pattern.replace("{id}", id) === path;
+    });
+    // Both hold already for a known path and a valid id; checked again on the address
+    // itself, so that a mistake in a rule cannot reach outside the site.
+    return known && new URL(path, ROOT).href.indexOf(ROOT) === 0;
+  }
+
   /* ------------------------------------------------------------ plain values */
 
   function isObject(value) {
@@ -188,6 +212,8 @@
     write: write,
     remove: remove,
     watch: watch,
+    pageRules: pageRules,
+    ownPage: ownPage,
     has: has,
     isObject: isObject,
     text: text,
