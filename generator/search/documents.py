@@ -11,7 +11,6 @@ from generator.index import Pack, SiteIndex
 from generator.model import PACK_KIND, BestPractice, CaseStudy, Entry, StudyMaterial
 from generator.render import Routes, page_url
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
 NO_VALUE = "未注明"
 """The facet value of what an entry does not say (a practice's region, a pack's organization
@@ -151,8 +150,9 @@ def _province(region: str) -> str:
 
 
 def _year(entry: Entry) -> int | None:
-    """The year a case's period starts, else the earliest publication year of its sources."""
-    if isinstance(entry, CaseStudy) and (found := _YEAR.search(entry.period)):
-        return int(found.group())
+    """The year the entry's sources were published (the earliest, when they differ): the
+    facet says so (发布年份). A case's period is not used: most sources leave it unstated,
+    and mixing the year a case happened with the year others were published would make one
+    facet mean two things."""
     years = [source.published.year for source in entry.sources if source.published]
     return min(years) if years else None
