@@ -120,6 +120,14 @@ def _overview(context: dict[str, Any], index: Any) -> Outline:
     ]
 
 
+def _study_record(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "record-add", "添加一条记录"),
+        Heading(2, "record-totals", "按年合计"),
+        Heading(2, "record-list", "全部记录"),
+    ]
+
+
 def _footer(entry: Entry, index: Any) -> Outline:
     headings = [Heading(2, "sources", "来源")]
     if index.packs_of.get(entry.id):
@@ -158,6 +166,7 @@ _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
     "pack.html": _pack,
     "pack_print.html": _pack_print,
     "overview.html": _overview,
+    "study_record.html": _study_record,
     "home.html": _home,
     "theme.html": _groups("org-"),
     "org_type.html": _groups(""),

@@ -22,6 +22,7 @@ from generator.index import Pack, SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
 from generator.outline import Outline, compiled_entry, page_outline
 from generator.reads import IndexView, Read
+from generator.study_record import TARGETS_SOURCE, record_rules
 
 
 class Routes:
@@ -35,6 +36,7 @@ class Routes:
     overview = "overview.md"
     packs = f"{PACK_FOLDER}/index.md"
     reading_list = "reading-list.md"
+    study_record = "study-record.md"
 
     @staticmethod
     def pack(pack_id: str) -> str:
@@ -238,6 +240,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.overview, "概览", "overview.html"),
         Page(Routes.packs, PACK_LABEL, "pack_index.html"),
         Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
+        Page(Routes.study_record, "我的学习记录", "study_record.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -287,11 +290,15 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Rules the browser reads from a page (``| tojson`` in an attribute) stay readable Chinese.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
+    env.globals["record_rules"] = record_rules()
+    env.globals["targets_source"] = TARGETS_SOURCE
     return env
 
 

@@ -24,6 +24,7 @@ PAGES: dict[str, str] = {
     "packs": "packs/",
     "pack": "packs/central-group-study-session/",
     "reading-list": "reading-list/",
+    "study-record": "study-record/",
     "overview": "overview/",
     "guide": "guide/",
     "404": "no-such-page/",

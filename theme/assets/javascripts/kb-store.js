@@ -188,6 +188,15 @@
     return box;
   }
 
+  /**
+   * Whether the page is shown inside another page's frame. The tools that change what is
+   * kept stay hidden then: a page of another site could lay ours under its own and take the
+   * reader's clicks (kb-list.js says so on the page).
+   */
+  function framed() {
+    return window.top !== window.self;
+  }
+
   /* -------------------------------------------------------------- large type */
 
   /** Large type is kept as true; anything else under its name is damage. */
@@ -222,6 +231,7 @@
     today: today,
     chineseDate: chineseDate,
     notice: notice,
+    framed: framed,
     largeType: largeType,
     applyLargeType: applyLargeType,
     LARGE_TYPE: LARGE_TYPE
