@@ -120,6 +120,16 @@ def _overview(context: dict[str, Any], index: Any) -> Outline:
     ]
 
 
+def _pack_plan(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "plan-details", "会议信息"),
+        Heading(2, "plan-agenda", "议程与时间"),
+        Heading(2, "agenda", "学习会议程"),
+        Heading(2, "sign-in", "签到表"),
+        Heading(2, "meeting-record", "会议记录"),
+    ]
+
+
 def _study_record(context: dict[str, Any], index: Any) -> Outline:
     return [
         Heading(2, "record-add", "添加一条记录"),
@@ -165,6 +175,7 @@ _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
     "material.html": _entry,
     "pack.html": _pack,
     "pack_print.html": _pack_print,
+    "pack_plan.html": _pack_plan,
     "overview.html": _overview,
     "study_record.html": _study_record,
     "home.html": _home,

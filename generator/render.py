@@ -22,6 +22,12 @@ from generator.index import Pack, SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
 from generator.outline import Outline, compiled_entry, page_outline
 from generator.reads import IndexView, Read
+from generator.session_plan import (
+    MEETING_RECORD_FIELDS,
+    SIGN_IN_COLUMNS,
+    default_minutes,
+    plan_rules,
+)
 from generator.study_record import TARGETS_SOURCE, record_rules
 
 
@@ -46,6 +52,11 @@ class Routes:
     def pack_print(pack_id: str) -> str:
         """The pack compiled into one document to print: cover, contents, every entry in full."""
         return f"{PACK_FOLDER}/print/{pack_id}.md"
+
+    @staticmethod
+    def pack_plan(pack_id: str) -> str:
+        """The pack's session planner: agenda, sign-in sheet and meeting record to print."""
+        return f"{PACK_FOLDER}/plan/{pack_id}.md"
 
     @staticmethod
     def theme(theme_id: str) -> str:
@@ -252,6 +263,13 @@ def plan_pages(index: SiteIndex) -> list[Page]:
                 {"pack": pack},
                 hide=("navigation", "toc"),
             ),
+            Page(
+                Routes.pack_plan(pack.id),
+                f"准备学习会：{pack.title}",
+                "pack_plan.html",
+                {"pack": pack},
+                hide=("toc",),
+            ),
         ]
     for kind, listing_pages in kind_pages.items():
         pages += _listing(KIND_LABELS[kind], "kind.html", listing_pages, kind=kind)
@@ -298,6 +316,10 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
     env.globals["record_rules"] = record_rules()
+    env.globals["plan_rules"] = plan_rules()
+    env.globals["plan_minutes"] = default_minutes
+    env.globals["sign_in_columns"] = SIGN_IN_COLUMNS
+    env.globals["meeting_record_fields"] = MEETING_RECORD_FIELDS
     env.globals["targets_source"] = TARGETS_SOURCE
     return env
 

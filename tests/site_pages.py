@@ -23,6 +23,7 @@ PAGES: dict[str, str] = {
     "material": "materials/county-cadre-team/",
     "packs": "packs/",
     "pack": "packs/central-group-study-session/",
+    "pack-plan": "packs/plan/central-group-study-session/",
     "reading-list": "reading-list/",
     "study-record": "study-record/",
     "overview": "overview/",
