@@ -21,7 +21,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +34,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils.templates import TemplateContext
 
+from generator.content_files import refused_link, refused_links
 from generator.docs import GUIDE_FILE
+from generator.errors import printable
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
 from generator.syntax import LineIndex, explain_syntax_error
+from generator.tempdirs import DOCS, make_temp_dir
 from generator.workers import worker_count
 
 BuilderError = MkDocsException
@@ -122,13 +124,63 @@ class ConfigWording(logging.Filter):
 def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
     """Why the content folder must not be read, or None: a link inside the project
     leading out of it, refused as every such link inside the content is."""
-    inside = Path(os.path.normpath(content_dir.absolute())).is_relative_to(root.absolute())
-    if inside and not content_dir.resolve().is_relative_to(root.resolve()):
+    if _leaves_project(content_dir, root=root):
         return (
-            f"内容目录 {content_dir} 是一个指向项目文件夹以外的链接（符号链接），"
+            f"内容目录 {printable(str(content_dir))} 是一个指向项目文件夹以外的链接（符号链接），"
             "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
         )
     return None
+
+
+def _leaves_project(folder: Path, *, root: Path) -> bool:
+    inside = _absolute(folder).is_relative_to(root.absolute())
+    return inside and not folder.resolve().is_relative_to(root.resolve())
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute without following links."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def theme_link_refusal(config: MkDocsConfig, *, root: Path, template_dir: Path) -> str | None:
+    """Why the theme's own folders must not be used, or None.
+
+    A build copies every file of the theme's ``custom_dir`` into the site and reads the
+    page templates, so a link there to a secret (``/proc/self/environ``) would publish
+    it. Links that leave the project, loop or point at nothing are refused as they are in
+    the content, and the guide's file is held to the same rule.
+    """
+    folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    if not any(_absolute(template_dir).is_relative_to(_absolute(f)) for f in folders):
+        folders.append(template_dir)  # a folder of its own: checked as the theme's is
+    lines = []
+    for folder in folders:
+        if _leaves_project(folder, root=root):
+            lines.append(f"{_shown(folder, root)}：{_FOLDER_OUTSIDE}")
+            continue
+        for link, (why, _) in refused_links(folder, root=root):
+            lines.append(f"{_shown(link, root)}：{why}")
+    guide = root / GUIDE_FILE
+    why_not_guide = refused_link(guide, root=root)
+    if why_not_guide is not None:
+        lines.append(f"{_shown(guide, root)}：{why_not_guide[0]}")
+    if not lines:
+        return None
+    listed = "\n".join(f"  {line}" for line in lines)
+    return f"主题文件夹或编辑指南中有不能使用的链接（符号链接）：\n{listed}\n{_LINKS_HINT}"
+
+
+_FOLDER_OUTSIDE = (
+    "这个文件夹是一个指向项目文件夹以外的链接（符号链接），为安全起见不会读取，也不会发布。"
+)
+_LINKS_HINT = "请删除这些链接；需要的文件请复制到项目中。"
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as messages name it: from the project's folder when it is inside."""
+    absolute, project = _absolute(path), root.absolute()
+    shown = absolute.relative_to(project) if absolute.is_relative_to(project) else path
+    return printable(shown.as_posix())
 
 
 def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:
@@ -142,7 +194,9 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
     else:
         raise PluginError("kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。")
     root, content_dir = Path(config.config_file_path).parent, Path(config.docs_dir)
-    refusal = content_link_refusal(content_dir, root=root)
+    refusal = content_link_refusal(content_dir, root=root) or theme_link_refusal(
+        config, root=root, template_dir=template_dir
+    )
     if refusal:
         raise PluginError(refusal)
     return BuildOptions(
@@ -158,7 +212,7 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
 
 @functools.cache
 def _empty_docs_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="kb-docs-"))
+    folder = make_temp_dir(DOCS)
     atexit.register(shutil.rmtree, folder, True)
     return folder
 

@@ -260,6 +260,24 @@ TaxonRef = Annotated[str, StringConstraints(min_length=1), VISIBLE, NOT_PADDED]
 """A theme or organization type, by id; which ids exist is the taxonomy's to say."""
 
 
+@dataclass(frozen=True)
+class Refers:
+    """Field metadata: the value is the id of something declared elsewhere, which
+    ``kb check`` looks up across files and the editors' form offers to pick by name."""
+
+    to: str
+    """``org_types`` or ``themes`` (of the taxonomy), or ``entries``."""
+    kinds: tuple[str, ...] = ()
+    """For ``entries``: the kinds of entry it may name; any kind when empty."""
+
+
+OrgTypeRef = Annotated[TaxonRef, Refers("org_types")]
+ThemeRef = Annotated[TaxonRef, Refers("themes")]
+EntryRef = Annotated[Slug, Refers("entries")]
+CitedRef = Annotated[Slug, Refers("entries", kinds=("case", "material"))]
+"""A practice's example: a case or a material, never another practice."""
+
+
 def _read_whole_number(value: Any) -> Any:
     """``3.0`` is 3: JSON Schema (and so the editors' schemas) cannot tell the two apart."""
     if isinstance(value, float) and value.is_integer():
@@ -368,9 +386,9 @@ class _Entry(_Model):
     """标题：条目的中文标题，不超过 60 字，不含尖括号。"""
     summary: Summary
     """摘要：一句话概括，不超过 80 字，显示在列表和搜索结果中。"""
-    org_type: TaxonRef
+    org_type: OrgTypeRef
     """组织类型：taxonomy.yml 中 org_types 的一个编号。"""
-    themes: list[TaxonRef] = Field(
+    themes: list[ThemeRef] = Field(
         min_length=1, max_length=5, json_schema_extra={"uniqueItems": True}
     )
     """主题：taxonomy.yml 中 themes 的编号，1 至 5 个，不要重复，最相关的放在最前。"""
@@ -378,7 +396,7 @@ class _Entry(_Model):
     """关键词：读者可能搜索的专有名词，例如“中心组”“三会一课”，可省略。"""
     sources: list[Source] = Field(min_length=1)
     """来源：条目依据的原始资料，至少一项。"""
-    distinct_from: list[Slug] = Field(default_factory=list)
+    distinct_from: list[EntryRef] = Field(default_factory=list)
     """并非重复：与本条目内容相近、但经核实确是不同条目的编号；写上后不再提示“高度相似”，可省略。"""
 
 
@@ -414,7 +432,7 @@ class BestPractice(_Entry):
     """步骤：分条写出如何开展。"""
     fits: Text
     """适用场景：适合哪些组织、什么情况。"""
-    cases: list[Slug] = Field(min_length=1)
+    cases: list[CitedRef] = Field(min_length=1)
     """实例：体现这一做法的典型案例或学习资料的编号，至少一个。"""
     cautions: list[Text] = Field(default_factory=list)
     """注意事项：容易出现的偏差，可省略。"""
@@ -434,7 +452,7 @@ class StudyMaterial(_Entry):
 class PackItem(_Model):
     """One entry of a study pack."""
 
-    entry: Slug
+    entry: EntryRef
     """条目：典型案例、经验做法或学习资料的编号。"""
     note: Line | None = None
     """选编理由：为什么选这一篇、读的时候注意什么，显示在专题页的条目下方，可省略。"""
@@ -507,6 +525,8 @@ class FieldSpec:
     """For lists: the shape of each item."""
     model: type[BaseModel] | None = None
     """For ``model`` fields and lists of models: the nested model."""
+    refers: Refers | None = None
+    """For ids of things declared elsewhere (and lists of them): what they name."""
 
 
 def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
@@ -521,8 +541,9 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         description = info.description or ""
         label, _, help_text = description.partition("：")
         shape, item_shape, nested = _shape(info.annotation, info.metadata)
+        refers = _refers(info.annotation, info.metadata)
         specs.append(
-            FieldSpec(name, label, help_text, info.is_required(), shape, item_shape, nested)
+            FieldSpec(name, label, help_text, info.is_required(), shape, item_shape, nested, refers)
         )
     return specs
 
@@ -533,6 +554,18 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
         return annotation
     for arg in typing.get_args(annotation):
         found = nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _refers(annotation: Any, metadata: list[Any]) -> Refers | None:
+    """The :class:`Refers` of a field or of its list's items, if any."""
+    found = next((m for m in metadata if isinstance(m, Refers)), None)
+    if found is not None:
+        return found
+    for arg in typing.get_args(annotation):
+        found = _refers(arg, [])
         if found is not None:
             return found
     return None
@@ -559,4 +592,5 @@ def _shape(annotation: Any, metadata: list[Any]) -> tuple[str, str, type[BaseMod
         return "int", "", None
     patterns = {getattr(m, "pattern", None) for m in metadata}
     one_line = patterns & {SLUG_PATTERN, TITLE_PATTERN, ONE_LINE_PATTERN}
-    return ("line" if one_line else "text"), "", None
+    is_id = any(isinstance(m, Refers) for m in metadata)
+    return ("line" if one_line or is_id else "text"), "", None

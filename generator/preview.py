@@ -8,6 +8,7 @@ An edit to the theme, the configuration or the editors' guide rebuilds
 everything. Content with errors keeps the last good pages, also when the edit
 called for a full rebuild (which is then redone with the next edit); the errors
 are shown above every page as it is served, so showing them costs no rebuild.
+A content folder deleted or moved away is such an error, until it is back.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
+from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.incremental import Dependencies
@@ -168,10 +170,14 @@ class Preview:
             gc.enable()
 
     def _update(self, changed: set[Path]) -> Outcome:
+        if not self.content_dir.is_dir():
+            return self._content_missing()
         content = self.content_dir.resolve()
         only_content = (
             self._site is not None
             and not self._rebuild_pending
+            # The folder itself was put back (after a deletion or a move): anything may differ.
+            and content not in changed
             # Any file in the content folder: entries, and files the check warns about. The
             # search terms change how every entry is tokenised, so they rebuild everything.
             and all(_inside(path, content) and path.name != SEARCH_TERMS_FILE for path in changed)
@@ -220,6 +226,22 @@ class Preview:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
             self._pages.forget(gone)
         return sum(page.changed for page in written)
+
+    def _content_missing(self) -> Outcome:
+        """The content folder is gone (deleted, moved away, renamed): say so above every
+        page, keep the last pages, and rebuild everything once it is back."""
+        shown = shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
+        problem = ContentError(
+            shown,
+            1,
+            1,
+            "",
+            f"找不到内容目录 {shown}：它被删除、移走或改了名字。",
+            f"请把 {self.content_dir.name} 文件夹放回原处（或撤销删除、改名），放回后预览会自动恢复。",
+        )
+        self._rebuild_pending = True
+        self._publish([problem])
+        return Outcome(problems=self.problems)
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
         """While content has errors, the pages of entry files that are gone are gone too."""

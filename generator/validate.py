@@ -51,6 +51,7 @@ from generator.model import (
 from generator.placement import field_at, misplaced_fields, missing_field
 from generator.similar import ClauseSet, clauses, find_similar
 from generator.simplified import Folded, fold, joined_texts, traditional_warnings
+from generator.suggest import CloseIds
 from generator.syntax import char_name, visible
 
 
@@ -209,13 +210,16 @@ def validate_documents(
     unique, entry_docs = _unique_entries(candidates, documents, errors, invalid_ids)
     entries = {i: e for i, e in unique.items() if not isinstance(e, StudyPack)}
     packs = {i: p for i, p in sorted(unique.items()) if isinstance(p, StudyPack)}
+    # What a reference may name, each worked out once for all the references of the check.
+    any_entry = CloseIds(entries)
+    citable = CloseIds(i for i, e in entries.items() if e.kind != "practice")
     for entry_id, entry in entries.items():
         document = entry_docs[entry_id]
         if isinstance(entry, BestPractice):
-            _check_practice_refs(entry, document, entries, invalid_ids, errors)
-        _check_distinct_refs(entry, document, entries, invalid_ids, errors)
+            _check_practice_refs(entry, document, entries, invalid_ids, errors, citable)
+        _check_distinct_refs(entry, document, entries, invalid_ids, errors, any_entry)
     for pack_id, pack in packs.items():
-        _check_pack_refs(pack, entry_docs[pack_id], entries, invalid_ids, errors)
+        _check_pack_refs(pack, entry_docs[pack_id], entries, invalid_ids, errors, any_entry)
     files = {entry_id: entry_docs[entry_id].path for entry_id in entries}
     warnings = _similar_entries(entries, entry_docs) if find_duplicates else []
     problems = [*errors, *warnings]
@@ -690,13 +694,13 @@ def _check_practice_refs(
     entries: dict[str, Entry],
     invalid_ids: set[str],
     errors: list[ContentError],
+    citable: CloseIds,
 ) -> None:
     for i, target in enumerate(practice.cases):
         found = entries.get(target)
         if found is None and target in invalid_ids:
             continue
         if found is None:
-            citable = [e.id for e in entries.values() if e.kind != "practice"]
             errors.append(_unknown_ref(document, ("cases", i), target, citable, "条目"))
         elif found.kind == "practice":
             errors.append(
@@ -715,6 +719,7 @@ def _check_pack_refs(
     entries: dict[str, Entry],
     invalid_ids: set[str],
     errors: list[ContentError],
+    any_entry: CloseIds,
 ) -> None:
     """A study pack lists entries that exist, each once."""
     seen: set[str] = set()
@@ -730,7 +735,7 @@ def _check_pack_refs(
             )
         elif item.entry not in entries and item.entry not in invalid_ids:
             errors.append(
-                _unknown_ref(document, ("entries", i, "entry"), item.entry, list(entries), "条目")
+                _unknown_ref(document, ("entries", i, "entry"), item.entry, any_entry, "条目")
             )
         seen.add(item.entry)
 
@@ -741,18 +746,19 @@ def _check_distinct_refs(
     entries: dict[str, Entry],
     invalid_ids: set[str],
     errors: list[ContentError],
+    any_entry: CloseIds,
 ) -> None:
     for i, target in enumerate(entry.distinct_from):
         if target not in entries and target not in invalid_ids:
             errors.append(
-                _unknown_ref(document, ("distinct_from", i), target, list(entries), "条目")
+                _unknown_ref(document, ("distinct_from", i), target, any_entry, "条目")
             )
 
 
 def _unknown_ref(
-    document: Document, key_path: KeyPath, value: str, valid: list[str], what: str
+    document: Document, key_path: KeyPath, value: str, close_ids: CloseIds, what: str
 ) -> ContentError:
-    close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
+    valid, close = close_ids.ids, close_ids(value)
     hint = f"是否想写“{'”或“'.join(close)}”？" if close else ""
     if not valid:
         listed = f"目前还没有可用的{what}。"
