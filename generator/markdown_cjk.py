@@ -57,7 +57,7 @@ class ChineseLineBreaks(Extension):
         # After inline patterns (priority 20 is "inline"), so emphasis and links are elements.
         md.treeprocessors.register(_JoinChineseLines(md), "kb-chinese-line-breaks", 5)
         if "toc" in md.treeprocessors:
-            md.treeprocessors["toc"].slugify = HEADING_ANCHOR  # type: ignore[attr-defined]
+            md.treeprocessors["toc"].slugify = HEADING_ANCHOR
 
 
 def makeExtension(**kwargs: object) -> ChineseLineBreaks:  # Python-Markdown's hook
