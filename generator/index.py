@@ -11,7 +11,7 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
+from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, Question, StudyPack, Taxon
 from generator.validate import Project
 
 RELATED_LIMIT = 5
@@ -44,6 +44,7 @@ class Pack:
     introduction: str
     items: tuple[PackItem, ...]
     questions: tuple[str, ...]
+    self_test: tuple[Question, ...] = ()
 
     @property
     def entry_ids(self) -> list[str]:
@@ -60,6 +61,7 @@ class Pack:
             introduction=pack.introduction,
             items=tuple(PackItem(item.entry, item.note) for item in pack.entries),
             questions=tuple(pack.questions),
+            self_test=tuple(pack.self_test),
         )
 
 

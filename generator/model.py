@@ -458,6 +458,27 @@ class PackItem(_Model):
     """选编理由：为什么选这一篇、读的时候注意什么，显示在专题页的条目下方，可省略。"""
 
 
+class Question(_Model):
+    """自测题: one question of a study pack's self-test, answered from one of its entries.
+    What makes a question sound beyond these types (its answer among its options, its
+    basis in its entry's text) is checked in :mod:`generator.quiz`."""
+
+    question: Line
+    """题目：一句话问清楚。"""
+    type: Literal["single", "multiple", "judge"]
+    """题型：single（单选题）、multiple（多选题）或 judge（判断题）。"""
+    options: list[Line] = Field(default_factory=list, max_length=6)
+    """选项：单选题、多选题的选项，依次对应 A、B、C……，最多 6 个；判断题不写。"""
+    answer: Line
+    """答案：单选题写一个字母，如 B；多选题写全部正确选项的字母，如 ACD；判断题写“对”或“错”。"""
+    explanation: Text
+    """解析：为什么是这个答案，用自己的话说明。"""
+    entry: Slug
+    """出处：答案所在条目的编号，须是本专题选编的条目。"""
+    basis: Line
+    """原文依据：从出处条目中原样复制的一段文字，检查时核对条目中确有这段文字，页面据此链接到它所在的部分。"""
+
+
 class StudyPack(_Model):
     """学习专题: entries chosen and ordered for one study session, with questions to discuss."""
 
@@ -479,6 +500,8 @@ class StudyPack(_Model):
     """选编条目：按学习顺序排列，至少一个。"""
     questions: list[Text] = Field(min_length=1)
     """讨论题：供学习会讨论的问题，分条写，至少一个。"""
+    self_test: list[Question] = Field(default_factory=list)
+    """自测题：读完本专题后自我检测的题目（单选、多选、判断），每题写明答案、解析和出处，可省略。"""
 
 
 Entry = CaseStudy | BestPractice | StudyMaterial

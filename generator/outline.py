@@ -8,6 +8,7 @@ exactly when the page shows it; the template asks the outline, not the data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,58 @@ def entry_body(entry: Entry) -> Outline:
     ]
 
 
+@dataclass(frozen=True)
+class Block:
+    """A piece of an entry's text under one of its headings."""
+
+    kind: str
+    """``text`` (paragraphs split at blank lines), ``points`` (a list), ``numbered`` (a
+    numbered list) or ``figures`` (a table of label and value)."""
+    text: str = ""
+    items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One heading of an entry's text and what stands under it, up to the next heading."""
+
+    heading: Heading
+    blocks: tuple[Block, ...]
+
+
+def entry_parts(entry: Entry, examples: list[str]) -> list[Part]:
+    """The entry's own text heading by heading: :func:`entry_body`'s headings, in its
+    order, each with its blocks, as the entry's page shows them. ``examples`` are the
+    titles of the entries a practice cites (which only the index knows)."""
+    return [Part(h, _blocks(entry, h.id or "", examples)) for h in entry_body(entry)]
+
+
+def _blocks(entry: Entry, anchor: str, examples: list[str]) -> tuple[Block, ...]:
+    name, _, number = anchor.rpartition("-") if anchor[-1:].isdigit() else (anchor, "", "")
+    if entry.kind == "case":
+        if name == "action":
+            return (Block("text", entry.actions[int(number) - 1].text),)
+        figures = tuple((f.label, f.value) for f in entry.results.figures)
+        return {
+            "background": (Block("text", entry.background),),
+            "results": (Block("text", entry.results.summary), Block("figures", rows=figures)),
+            "lessons": (Block("numbered", items=tuple(entry.lessons)),),
+        }.get(name, ())
+    if entry.kind == "practice":
+        if name == "step":
+            return (Block("text", entry.steps[int(number) - 1].text),)
+        return {
+            "fits": (Block("text", entry.fits),),
+            "cautions": (Block("points", items=tuple(entry.cautions)),),
+            "examples": (Block("points", items=tuple(examples)),),
+        }.get(name, ())
+    if name == "section":
+        section = entry.sections[int(number) - 1]
+        return (Block("text", section.text), Block("points", items=tuple(section.points)))
+    return (Block("numbered", items=tuple(entry.key_points)),) if name == "key-points" else ()
+
+
 def _entry(context: dict[str, Any], index: Any) -> Outline:
     entry: Entry = context["entry"]
     return [*entry_body(entry), *_footer(entry, index)]
@@ -98,7 +151,12 @@ def _pack(context: dict[str, Any], index: Any) -> Outline:
         Heading(2, "introduction", "导语"),
         Heading(2, "entries", "选编条目"),
         Heading(2, "questions", "讨论题"),
+        *([Heading(2, "self-test", "自测题")] if context["pack"].self_test else []),
     ]
+
+
+def _pack_quiz(context: dict[str, Any], index: Any) -> Outline:
+    return [Heading(2, "questions", "题目"), Heading(2, "answers", "答案与解析")]
 
 
 def _pack_print(context: dict[str, Any], index: Any) -> Outline:
@@ -176,9 +234,30 @@ _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
     "pack.html": _pack,
     "pack_print.html": _pack_print,
     "pack_plan.html": _pack_plan,
+    "pack_quiz.html": _pack_quiz,
     "overview.html": _overview,
     "study_record.html": _study_record,
     "home.html": _home,
     "theme.html": _groups("org-"),
     "org_type.html": _groups(""),
 }
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines; join wrapped lines inside one."""
+    result = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            result.append(_join_wrapped(lines))
+    return result
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    # Chinese text wraps without spaces; only Latin words need a space between lines.
+    joined = lines[0]
+    for line in lines[1:]:
+        if joined[-1].isascii() and line[0].isascii():
+            joined += " "
+        joined += line
+    return joined

@@ -8,7 +8,6 @@ relative so the site works under any path prefix.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +16,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.docx_export import entry_document, pack_document
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
 from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, SLUG_PATTERN, Entry
-from generator.outline import Outline, compiled_entry, page_outline
+from generator.outline import Outline, compiled_entry, page_outline, paragraphs
+from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
 from generator.session_plan import (
     MEETING_RECORD_FIELDS,
@@ -54,6 +55,11 @@ class Routes:
         return f"{PACK_FOLDER}/print/{pack_id}.md"
 
     @staticmethod
+    def pack_quiz(pack_id: str) -> str:
+        """The pack's self-test: its questions to answer, with the answers on a last page."""
+        return f"{PACK_FOLDER}/quiz/{pack_id}.md"
+
+    @staticmethod
     def pack_plan(pack_id: str) -> str:
         """The pack's session planner: agenda, sign-in sheet and meeting record to print."""
         return f"{PACK_FOLDER}/plan/{pack_id}.md"
@@ -79,6 +85,13 @@ class Routes:
         """The page of the entry of ``kind`` called ``entry_id`` (the reading list writes
         "{id}" for the id: its address pattern for each kind)."""
         return f"{KIND_FOLDERS[kind]}/{entry_id}.md"
+
+    @staticmethod
+    def document(src_uri: str) -> str:
+        """The Word file made with the page ``src_uri``, beside it: an entry's page
+        ``cases/x.md`` has ``cases/x.docx``, a pack's print version ``packs/print/x.md`` has
+        ``packs/print/x.docx`` (files to download, not pages)."""
+        return src_uri.removesuffix(".md") + ".docx"
 
     @staticmethod
     def listing_page(first: str, number: int) -> str:
@@ -176,6 +189,8 @@ class RenderedPage:
     """What the page looked up in the site index while it rendered."""
     description: str = ""
     """A sentence about the page for search engines and link previews: an entry's summary."""
+    downloads: tuple[tuple[str, bytes], ...] = ()
+    """Files made with the page, by their path in the site: an entry's or pack's .docx."""
 
 
 def page_dest(src_uri: str, *, directory_urls: bool) -> str:
@@ -263,6 +278,19 @@ def plan_pages(index: SiteIndex) -> list[Page]:
                 {"pack": pack},
                 hide=("navigation", "toc"),
             ),
+            *(
+                [
+                    Page(
+                        Routes.pack_quiz(pack.id),
+                        f"自测题：{pack.title}",
+                        "pack_quiz.html",
+                        {"pack": pack},
+                        hide=("toc",),
+                    )
+                ]
+                if pack.self_test
+                else []
+            ),
             Page(
                 Routes.pack_plan(pack.id),
                 f"准备学习会：{pack.title}",
@@ -316,6 +344,12 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["count_phrase"] = count_phrase
     env.globals["slug_pattern"] = SLUG_PATTERN
     env.globals["record_rules"] = record_rules()
+    env.globals.update(
+        question_choices=choices,
+        question_answer=correct_options,
+        question_source=locate,
+        question_types=TYPE_LABELS,
+    )
     env.globals["plan_rules"] = plan_rules()
     env.globals["plan_minutes"] = default_minutes
     env.globals["sign_in_columns"] = SIGN_IN_COLUMNS
@@ -365,6 +399,7 @@ class Renderer:
         """``site_name`` is the configured one (mkdocs.yml), which the home page and
         printouts show."""
         self.index = index
+        self.site_name = site_name
         self.directory_urls = directory_urls
         self.fragments = fragments
         # A reused environment keeps its compiled templates; only the globals change.
@@ -384,6 +419,7 @@ class Renderer:
         html = template.render(
             page=page,
             href=href,
+            file_href=lambda path: relative_url(here, path),
             entry_item=self._entry_item(page, here, href, view),
             site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,
@@ -393,6 +429,7 @@ class Renderer:
         )
         html = _without_blank_lines(html)
         entry = page.context.get("entry") or page.context.get("pack")
+        downloads = self._documents(page, outline, view)
         return RenderedPage(
             page.src_uri,
             page.title,
@@ -401,7 +438,39 @@ class Renderer:
             page.hide,
             frozenset(view.reads),
             entry.summary if isinstance(entry, (Entry, Pack)) else "",
+            downloads,
         )
+
+    def _documents(
+        self, page: Page, outline: Outline, view: IndexView
+    ) -> tuple[tuple[str, bytes], ...]:
+        """The Word file an entry's page, or a pack's print version, is made with: read
+        through the page's view, so the preview remakes it when what it shows changes."""
+        site_path = lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls)  # noqa: E731
+        if "entry" in page.context:
+            entry = page.context["entry"]
+            data = entry_document(
+                entry,
+                view,
+                site_name=self.site_name,
+                kind_labels=KIND_LABELS,
+                address=site_path(page.src_uri),
+            )
+            return ((Routes.document(page.src_uri), data),)
+        if page.template == "pack_print.html":
+            pack = page.context["pack"]
+            data = pack_document(
+                pack,
+                outline,
+                view,
+                site_name=self.site_name,
+                pack_label=PACK_LABEL,
+                kind_labels=KIND_LABELS,
+                address=site_path(Routes.pack(pack.id)),
+                entry_address=lambda e: site_path(Routes.entry(e)),
+            )
+            return ((Routes.document(page.src_uri), data),)
+        return ()
 
     def _entry_item(
         self, page: Page, here: str, href: Callable[[str], str], view: IndexView
@@ -455,26 +524,6 @@ class Fragments:
 def _without_blank_lines(html: str) -> str:
     # Template blocks leave blank lines behind; dropping them keeps the pages compact.
     return "\n".join(line for line in html.splitlines() if line.strip())
-
-
-def paragraphs(text: str) -> list[str]:
-    """Split plain text into paragraphs at blank lines; join wrapped lines inside one."""
-    result = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines:
-            result.append(_join_wrapped(lines))
-    return result
-
-
-def _join_wrapped(lines: list[str]) -> str:
-    # Chinese text wraps without spaces; only Latin words need a space between lines.
-    joined = lines[0]
-    for line in lines[1:]:
-        if joined[-1].isascii() and line[0].isascii():
-            joined += " "
-        joined += line
-    return joined
 
 
 def chinese_date(day: datetime.date) -> str:

@@ -49,6 +49,7 @@ from generator.model import (
     field_label,
 )
 from generator.placement import field_at, misplaced_fields, missing_field
+from generator.quiz import question_problems
 from generator.similar import ClauseSet, clauses, find_similar
 from generator.simplified import Folded, fold, joined_texts, traditional_warnings
 from generator.suggest import CloseIds
@@ -127,6 +128,7 @@ _CROSS_FILE_FIELDS = {
     "cases",
     "distinct_from",
     "entries",
+    "self_test",
 }
 """Fields that checks across files still need, once one file is validated on its own."""
 
@@ -721,7 +723,10 @@ def _check_pack_refs(
     errors: list[ContentError],
     any_entry: CloseIds,
 ) -> None:
-    """A study pack lists entries that exist, each once."""
+    """A study pack lists entries that exist, each once; its self-test questions are sound
+    (:mod:`generator.quiz`)."""
+    for problem in question_problems(pack, entries):
+        errors.append(_error(document, problem.key_path, problem.message, problem.hint))
     seen: set[str] = set()
     for i, item in enumerate(pack.entries):
         if item.entry in seen:
@@ -935,10 +940,14 @@ def _translate(detail: Any, model: type[BaseModel], document: Document) -> Conte
             "请只保留最相关的几项。",
         )
     if kind == "literal_error":
+        # pydantic words the choices in English ("'a', 'b' or 'c'"); said here in Chinese.
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return _error(
             document,
             loc,
-            f"“{label}”应为 {ctx.get('expected')}，实际是“{visible(str(value))}”。",
+            f"“{label}”应为 {'、'.join(allowed) or ctx.get('expected')} 之一，实际是“{visible(str(value))}”。"
+            if len(allowed) > 1
+            else f"“{label}”应为 {ctx.get('expected')}，实际是“{visible(str(value))}”。",
             "请改为规定的值。",
         )
     date_hint = "请写成“年-月-日”的形式，例如 2022-07-20；不知道日期时删除这一行。"

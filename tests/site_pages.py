@@ -24,6 +24,7 @@ PAGES: dict[str, str] = {
     "packs": "packs/",
     "pack": "packs/central-group-study-session/",
     "pack-plan": "packs/plan/central-group-study-session/",
+    "pack-quiz": "packs/quiz/central-group-study-session/",
     "reading-list": "reading-list/",
     "study-record": "study-record/",
     "overview": "overview/",

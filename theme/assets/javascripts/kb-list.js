@@ -224,7 +224,7 @@
     if (!page || window.parent === window) return;
     var copy = page.cloneNode(true);
     var dropped = copy.querySelectorAll(
-      ".kb-print-info, .kb-breadcrumb, [data-kb-list-toggle], .kb-aside"
+      ".kb-print-info, .kb-breadcrumb, [data-kb-list-toggle], .kb-aside, .kb-download, [data-kb-record-add], [data-kb-read-controls], .kb-read__section"
     );
     for (var i = 0; i < dropped.length; i++) dropped[i].parentNode.removeChild(dropped[i]);
     var parts = [];
