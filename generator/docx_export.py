@@ -14,6 +14,7 @@ Packages are written with fixed dates, so two builds give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ _CORE = (
 )
 
 
+@functools.cache
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
@@ -237,20 +239,38 @@ def _inside(headings: dict[str, Heading]) -> Callable[[Heading], Heading]:
 
 
 def package(body: Body, *, title: str, author: str) -> bytes:
-    """The .docx file: the template's parts, with this body and these properties."""
+    """The .docx file: the template's parts, with this body and these properties. The parts
+    that are the same in every document are compressed once (:func:`_fixed_parts`) and
+    copied; only the body and the properties are compressed for each document."""
     made: Template = template()
-    out = io.BytesIO()
-    # The quickest compression: the parts are small, and most of a build's time goes here.
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, data in made.parts:
-            if name == "word/document.xml":
-                data = _document(data, body)
-            elif name == "docProps/core.xml":
-                data = _core(title, author)
-            info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+    out = io.BytesIO(_fixed_parts())
+    out.seek(0, io.SEEK_END)
+    # The quickest compression: the parts are small, and most of the time goes here.
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        _add(archive, "docProps/core.xml", _core(title, author))
+        _add(archive, "word/document.xml", _document(dict(made.parts)["word/document.xml"], body))
     return out.getvalue()
+
+
+_VARYING = ("docProps/core.xml", "word/document.xml")
+"""The parts each document writes for itself."""
+
+
+@functools.lru_cache(maxsize=1)
+def _fixed_parts() -> bytes:
+    """A package of every part of the template but :data:`_VARYING`, compressed once."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in template().parts:
+            if name not in _VARYING:
+                _add(archive, name, data)
+    return out.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
 
 
 def _document(data: bytes, body: Body) -> bytes:
