@@ -4,7 +4,7 @@ The whole-build benchmark (:mod:`bench.run`) measures every stage together; this
 one loads a synthetic corpus once, then measures only what building the search
 index costs, so the figures are not hidden under loading and rendering:
 
-- ``full``: :func:`generator.search_index.build_search_index` into an empty
+- ``full``: :func:`generator.search.build_search_index` into an empty
   folder: seconds, the peak resident memory of the main process and of the
   largest worker while it runs (above what the loaded site already used), and
   the size of ``search/`` per entry;

@@ -11,7 +11,16 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_KINDS, BestPractice, CaseStudy, Entry, Project, StudyPack, Taxon
+from generator.model import (
+    ENTRY_KINDS,
+    BestPractice,
+    CaseStudy,
+    Entry,
+    Project,
+    Question,
+    StudyPack,
+    Taxon,
+)
 
 RELATED_LIMIT = 5
 """How many related entries an entry page shows."""
@@ -43,6 +52,7 @@ class Pack:
     introduction: str
     items: tuple[PackItem, ...]
     questions: tuple[str, ...]
+    self_test: tuple[Question, ...] = ()
 
     @property
     def entry_ids(self) -> list[str]:
@@ -59,6 +69,7 @@ class Pack:
             introduction=pack.introduction,
             items=tuple(PackItem(item.entry, item.note) for item in pack.entries),
             questions=tuple(pack.questions),
+            self_test=tuple(pack.self_test),
         )
 
 

@@ -64,6 +64,8 @@ class Shown:
     """Each item's id, followed by its place: ``action`` gives ``#action-1``."""
     only_when_filled: bool = False
     """The heading is left out when the field is empty (an optional list)."""
+    numbered: bool = False
+    """A list of texts is numbered (points to remember in order), not bulleted."""
 
 
 class Facet(enum.Enum):
@@ -71,8 +73,6 @@ class Facet(enum.Enum):
 
     REGION = "region"
     """The province-level region the field's text starts with."""
-    YEAR = "year"
-    """The first year the field's text names (else the sources' earliest publication)."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ class CaseStudy(EntryBase):
     """单位说明：名称不全、靠推断得出等需要读者留意的情况，只在条目页的单位下方显示，可省略。"""
     region: Annotated[Line, Search.BODY, Facet.REGION]
     """地区：所在省市县；原始资料未写明时写“原文未写明”。"""
-    period: Annotated[Line, Search.BODY, Facet.YEAR]
+    period: Annotated[Line, Search.BODY]
     """时间：做法开展的时间段；原始资料未写明时如实说明。"""
     background: Annotated[
         BodyText, Shown("背景与起因", "background"), Imported(("background", "problems"))
@@ -230,9 +230,9 @@ class CaseStudy(EntryBase):
     """做法与经过：分条写出具体做法。"""
     results: Annotated[Results, Shown("成效与反响", "results"), Imported(("results",))]
     """成效与反响：取得的成效和数据。"""
-    lessons: Annotated[list[BodyText], Shown("经验启示", "lessons"), Imported(("lessons",))] = (
-        Field(min_length=1)
-    )
+    lessons: Annotated[
+        list[BodyText], Shown("经验启示", "lessons", numbered=True), Imported(("lessons",))
+    ] = Field(min_length=1)
     """经验启示：可供其他组织借鉴的体会，分条写。"""
 
 
@@ -266,7 +266,9 @@ class StudyMaterial(EntryBase):
         min_length=1
     )
     """正文：分部分写，每部分有小标题。"""
-    key_points: Annotated[list[BodyText], Shown("要点", "key-points")] = Field(min_length=1)
+    key_points: Annotated[list[BodyText], Shown("要点", "key-points", numbered=True)] = Field(
+        min_length=1
+    )
     """要点：读者应当记住的几条，分条写。"""
 
 
@@ -277,6 +279,27 @@ class PackItem(_Model):
     """条目：典型案例、经验做法或学习资料的编号。"""
     note: BodyLine | None = None
     """选编理由：为什么选这一篇、读的时候注意什么，显示在专题页的条目下方，可省略。"""
+
+
+class Question(_Model):
+    """自测题: one question of a study pack's self-test, answered from one of its entries.
+    What makes a question sound beyond these types (its answer among its options, its
+    basis in its entry's text) is checked in :mod:`generator.quiz`."""
+
+    question: Line
+    """题目：一句话问清楚。"""
+    type: Literal["single", "multiple", "judge"]
+    """题型：single（单选题）、multiple（多选题）或 judge（判断题）。"""
+    options: list[Line] = Field(default_factory=list, max_length=6)
+    """选项：单选题、多选题的选项，依次对应 A、B、C……，最多 6 个；判断题不写。"""
+    answer: Line
+    """答案：单选题写一个字母，如 B；多选题写全部正确选项的字母，如 ACD；判断题写“对”或“错”。"""
+    explanation: Text
+    """解析：为什么是这个答案，用自己的话说明。"""
+    entry: Slug
+    """出处：答案所在条目的编号，须是本专题选编的条目。"""
+    basis: Line
+    """原文依据：从出处条目中原样复制的一段文字，检查时核对条目中确有这段文字，页面据此链接到它所在的部分。"""
 
 
 class StudyPack(_Model):
@@ -300,6 +323,8 @@ class StudyPack(_Model):
     """选编条目：按学习顺序排列，至少一个。"""
     questions: list[BodyText] = Field(min_length=1)
     """讨论题：供学习会讨论的问题，分条写，至少一个。"""
+    self_test: list[Question] = Field(default_factory=list)
+    """自测题：读完本专题后自我检测的题目（单选、多选、判断），每题写明答案、解析和出处，可省略。"""
 
 
 Entry = CaseStudy | BestPractice | StudyMaterial

@@ -123,6 +123,8 @@ def write_pages(
     def produce(page: Page) -> WrittenPage:
         rendered = site.renderer.render(page)
         dest, data = frame.frame(rendered, banner=banner)
+        for path, download in rendered.downloads:
+            write_if_changed(site_dir / path, download)
         return WrittenPage(page.src_uri, write_if_changed(site_dir / dest, data), rendered.reads)
 
     todo = site.pages if pages is None else pages

@@ -231,6 +231,7 @@ class Preview:
         directory_urls = self.options.directory_urls
         for gone in set(self._pages.plans) - planned:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
+            (self.site_dir / Routes.document(gone)).unlink(missing_ok=True)  # its .docx, if any
             self._pages.forget(gone)
         return sum(page.changed for page in written)
 
@@ -266,6 +267,7 @@ class Preview:
                 src_uri = Routes.entry(index.project.entries[entry_id])
                 dest = page_dest(src_uri, directory_urls=self.options.directory_urls)
                 (self.site_dir / dest).unlink(missing_ok=True)
+                (self.site_dir / Routes.document(src_uri)).unlink(missing_ok=True)
                 self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:

@@ -190,6 +190,9 @@ def test_a_printed_reading_list_is_the_same_kind_of_document(print_page, site_ur
     _assert_rows_are_whole(printed, PROJECT.entries["anhui-broadcast-network"])
     # The list's own buttons and the lists of other entries stay off the paper.
     assert "上移" not in text and "相关条目" not in text
+    assert "下载Word文档" not in text and "记入学习记录" not in text  # the page's own tools
+    # A practice's examples print as titles: its sources end its text, not a page alone.
+    assert not [s.number for s in printed if s.body_text.startswith("来源")]
 
 
 def test_the_printed_site_name_is_the_configured_one(print_page, tmp_path) -> None:

@@ -70,14 +70,16 @@ def test_no_page_loads_anything_from_outside(real_site: Path) -> None:
 
 def test_every_page_loads_the_styles_in_its_head_and_the_scripts_once(real_site: Path) -> None:
     """Each page (404 included) links the site's stylesheets in its head, none in its body,
-    and loads each of the site's scripts once, after the page's content."""
+    loads the stored-settings script (large type) in its head, before anything is drawn, and
+    each of the site's other scripts once, after the page's content."""
     for html in real_site.rglob("*.html"):
         head, _, body = html.read_text(encoding="utf-8").partition("</head>")
-        for sheet in ("kb.css", "kb-packs.css"):
+        for sheet in ("kb.css", "kb-packs.css", "kb-study.css"):
             assert head.count(f"assets/stylesheets/{sheet}") == 1, (html, sheet)
         assert "<link" not in body, html
+        assert head.count("assets/javascripts/kb-store.js") == 1 and "kb-store.js" not in body, html
         article = body[body.index("<article") : body.index("</article>")]
-        for script in ("kb-search.js", "kb-list.js"):
+        for script in ("kb-search.js", "kb-list.js", "kb-read.js"):
             assert body.count(f"assets/javascripts/{script}") == 1, (html, script)
             assert script not in article, (html, script)
 

@@ -39,6 +39,8 @@ class Written:
     cases: Any
     distinct_from: Any
     entries: Any
+    self_test: Any
+    """A study pack's questions: each names a passage of an entry (:mod:`generator.quiz`)."""
 
     @classmethod
     def of(cls, data: Any) -> Written:

@@ -314,10 +314,10 @@ def _many_items(f: Failure) -> ContentError:
 
 @_says("literal_error")
 def _not_the_value(f: Failure) -> ContentError:
-    return f.at(
-        f"“{f.label}”应为 {f.ctx.get('expected')}，实际是“{visible(str(f.value))}”。",
-        "请改为规定的值。",
-    )
+    # pydantic words the choices in English ("'a', 'b' or 'c'"); said here in Chinese.
+    allowed = re.findall(r"'([^']*)'", str(f.ctx.get("expected", "")))
+    expected = f"{'、'.join(allowed)} 之一" if len(allowed) > 1 else f.ctx.get("expected")
+    return f.at(f"“{f.label}”应为 {expected}，实际是“{visible(str(f.value))}”。", "请改为规定的值。")
 
 
 @_says(Refused.IMPOSSIBLE_DATE)

@@ -8,6 +8,7 @@ from generator.check.suggest import CloseIds
 from generator.errors import ContentError
 from generator.load import Document, KeyPath
 from generator.model import BestPractice, Entry, StudyPack
+from generator.quiz import question_problems
 from generator.quoting import visible
 
 
@@ -45,7 +46,10 @@ def check_pack_refs(
     errors: list[ContentError],
     any_entry: CloseIds,
 ) -> None:
-    """A study pack lists entries that exist, each once."""
+    """A study pack lists entries that exist, each once; its self-test questions are sound
+    (:mod:`generator.quiz`)."""
+    for problem in question_problems(pack, entries):
+        errors.append(error_at(document, problem.key_path, problem.message, problem.hint))
     seen: set[str] = set()
     for i, item in enumerate(pack.entries):
         if item.entry in seen:

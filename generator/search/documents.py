@@ -14,7 +14,6 @@ from generator.index import UNKNOWN_REGION, SiteIndex, province
 from generator.model import Entry, Facet, Search, StudyPack
 from generator.render import Routes, page_url
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
 NO_VALUE = UNKNOWN_REGION
 """The facet value of what an entry does not say (a practice's region, a pack's organization
 type)."""
@@ -167,10 +166,9 @@ def _joined(parts: list[str]) -> str:
 
 
 def _year(content: BaseModel) -> int | None:
-    """The first year the field the model marks :data:`Facet.YEAR` names, else the earliest
-    publication year of the sources; none for a study pack."""
-    period = _facet(content, Facet.YEAR)
-    if period is not None and (found := _YEAR.search(period)):
-        return int(found.group())
+    """The year the entry's sources were published (the earliest, when they differ): the
+    facet says so (发布年份). A case's period is not used: most sources leave it unstated,
+    and mixing the year a case happened with the year others were published would make one
+    facet mean two things. None for a study pack."""
     years = [s.published.year for s in getattr(content, "sources", ()) if s.published]
     return min(years) if years else None
