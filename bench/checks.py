@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import write_corpus
+from generator.check import load_project
+from generator.check.simplified import fold, joined_texts, traditional_warnings
 from generator.load import parse_document, read_documents
-from generator.model import CONTENT_FOLDERS, CONTENT_MODELS, PLACEHOLDER
-from generator.simplified import fold, joined_texts, traditional_warnings
-from generator.validate import load_project
+from generator.model import KINDS
+from generator.rules import PLACEHOLDER
 from generator.workers import worker_count
 
 
@@ -49,14 +50,14 @@ def _placeholder_walk(value: Any) -> bool:
 
 def folding_figures(root: Path) -> None:
     documents, _ = read_documents(root / "content", root=root, workers=worker_count())
-    kinds = {folder: kind for kind, folder in CONTENT_FOLDERS.items()}
+    kinds = {k.folder: k.name for k in KINDS.values()}
     entries = [d for d in documents if d.content_path.partition("/")[0] in kinds]
 
     def shared() -> None:
         for document in entries:
             joined = joined_texts(document.data)
             _ = PLACEHOLDER in joined
-            model = CONTENT_MODELS[kinds[document.content_path.partition("/")[0]]]
+            model = KINDS[kinds[document.content_path.partition("/")[0]]].model
             traditional_warnings(document, model, fold(document.data, joined))
 
     fold({"warm": "學"}, "學")  # the conversion table is built once per process

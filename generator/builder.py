@@ -21,6 +21,8 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +36,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils.templates import TemplateContext
 
-from generator.content_files import refused_link, refused_links
-from generator.docs import GUIDE_FILE
+from generator.content_files import (
+    absolute,
+    content_link_refusal,
+    leaves_project,
+    refused_link,
+    refused_links,
+)
+from generator.docs import GUIDE_FILE, GUIDE_IMAGES
 from generator.errors import printable
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
-from generator.syntax import LineIndex, explain_syntax_error
+from generator.render import Routes, site_nav
+from generator.site_settings import SettingsError, syntax_message
 from generator.tempdirs import DOCS, make_temp_dir
 from generator.workers import worker_count
 
@@ -47,9 +56,6 @@ BuilderError = MkDocsException
 """What the builder raises when it cannot build (a wrong setting, a theme error)."""
 SiteConfig = MkDocsConfig
 """The loaded configuration (``mkdocs.yml``)."""
-GUIDE_PAGE = "guide.md"
-GUIDE_IMAGES = "docs/images"
-"""Pictures the editors' guide shows (screenshots of the form), published beside it."""
 PLUGIN_NAME = "kb"
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
 """Material's own search engine; the header uses the knowledge base's search instead."""
@@ -67,21 +73,57 @@ def load_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as failure:
         if isinstance(failure.__context__, yaml.YAMLError):
-            _log_config_syntax(failure.__context__, config_file)
+            logging.getLogger("mkdocs.config").error(
+                syntax_message(failure.__context__, config_file)
+            )
         raise
 
 
-def _log_config_syntax(failure: yaml.YAMLError, config_file: Path) -> None:
-    mark = getattr(failure, "problem_mark", None)
-    source = Path(mark.name) if mark is not None and os.path.isfile(mark.name) else config_file
+def read_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """:func:`load_site_config`, with everything MkDocs said is wrong with the settings
+    told in one :class:`SettingsError`, in Chinese where it is known."""
+    with _captured("mkdocs.config") as said:
+        try:
+            return load_site_config(config_file, **overrides)
+        except BuilderError:
+            pass
+    raise SettingsError(_config_problems(config_file, said))
+
+
+@contextmanager
+def _captured(logger: str) -> Iterator[list[logging.LogRecord]]:
+    """Collect what ``logger`` says instead of letting it print (MkDocs words it in English)."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    target = logging.getLogger(logger)
+    handler, propagate = Collect(logging.WARNING), target.propagate
+    target.addHandler(handler)
+    target.propagate = False
     try:
-        text = source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    problem = explain_syntax_error(failure, LineIndex(text), path=source.as_posix()).error
-    logging.getLogger("mkdocs.config").error(
-        f"第 {problem.line} 行第 {problem.column} 列，{problem.message}。{problem.hint}"
-    )
+        yield records
+    finally:
+        target.removeHandler(handler)
+        target.propagate = propagate
+
+
+def _config_problems(config_file: Path, said: list[logging.LogRecord]) -> str:
+    lines = []
+    for record in said:
+        text = record.getMessage()
+        if record.levelno < logging.ERROR:
+            continue
+        if text.startswith("Config value 'docs_dir'") and "isn't an existing directory" in text:
+            lines.append(
+                f"{config_file} 中 docs_dir 指定的内容目录不存在。"
+                "请确认在项目文件夹中运行，且 content/ 文件夹没有被移走或改名。"
+            )
+        else:
+            lines.append(f"{config_file} 的设置有误：{text}")
+    return "\n".join(lines) or f"无法读取 {config_file}，请检查它的写法。"
 
 
 class ConfigWording(logging.Filter):
@@ -123,27 +165,6 @@ class ConfigWording(logging.Filter):
         return True
 
 
-def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
-    """Why the content folder must not be read, or None: a link inside the project
-    leading out of it, refused as every such link inside the content is."""
-    if _leaves_project(content_dir, root=root):
-        return (
-            f"内容目录 {printable(str(content_dir))} 是一个指向项目文件夹以外的链接（符号链接），"
-            "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
-        )
-    return None
-
-
-def _leaves_project(folder: Path, *, root: Path) -> bool:
-    inside = _absolute(folder).is_relative_to(root.absolute())
-    return inside and not folder.resolve().is_relative_to(root.resolve())
-
-
-def _absolute(path: Path) -> Path:
-    """``path`` made absolute without following links."""
-    return Path(os.path.normpath(path.absolute()))
-
-
 def theme_link_refusal(config: MkDocsConfig, *, root: Path, template_dir: Path) -> str | None:
     """Why the theme's own folders must not be used, or None.
 
@@ -153,11 +174,11 @@ def theme_link_refusal(config: MkDocsConfig, *, root: Path, template_dir: Path) 
     the content, and the guide's file is held to the same rule.
     """
     folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-    if not any(_absolute(template_dir).is_relative_to(_absolute(f)) for f in folders):
+    if not any(absolute(template_dir).is_relative_to(absolute(f)) for f in folders):
         folders.append(template_dir)  # a folder of its own: checked as the theme's is
     lines = []
     for folder in folders:
-        if _leaves_project(folder, root=root):
+        if leaves_project(folder, root=root):
             lines.append(f"{_shown(folder, root)}：{_FOLDER_OUTSIDE}")
             continue
         for link, (why, _) in refused_links(folder, root=root):
@@ -180,9 +201,14 @@ _LINKS_HINT = "请删除这些链接；需要的文件请复制到项目中。"
 
 def _shown(path: Path, root: Path) -> str:
     """``path`` as messages name it: from the project's folder when it is inside."""
-    absolute, project = _absolute(path), root.absolute()
-    shown = absolute.relative_to(project) if absolute.is_relative_to(project) else path
+    full, project = absolute(path), root.absolute()
+    shown = full.relative_to(project) if full.is_relative_to(project) else path
     return printable(shown.as_posix())
+
+
+def theme_dir(config: MkDocsConfig) -> Path | None:
+    """The project's own theme folder (``theme.custom_dir``), whose files a preview watches."""
+    return Path(config.theme.custom_dir) if config.theme.custom_dir else None
 
 
 def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:
@@ -222,8 +248,11 @@ def _empty_docs_folder() -> Path:
 
 
 def hide_content(config: MkDocsConfig) -> None:
-    """Give MkDocs an empty docs folder: it would publish every file of the content as it is."""
+    """Give MkDocs an empty docs folder (it would publish every file of the content as it
+    is) and the knowledge base's navigation (:func:`generator.render.site_nav`)."""
     config.docs_dir = str(_empty_docs_folder())
+    guide = (Path(config.config_file_path).parent / GUIDE_FILE).is_file()
+    config.nav = [{title: src_uri} for title, src_uri in site_nav(guide=guide)]
 
 
 def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
@@ -242,7 +271,7 @@ def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], roo
         _add(files, File.generated(config, src_uri, content=""))
     guide = root / GUIDE_FILE
     if guide.is_file():
-        _add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
+        _add(files, File.generated(config, Routes.guide, abs_src_path=str(guide)))
         images = root / GUIDE_IMAGES
         for image in sorted(images.glob("*.png")) if images.is_dir() else []:
             if image.is_file() and not image.is_symlink():
@@ -302,26 +331,31 @@ def _nav_sources(nav: Any) -> set[str]:
     return set()
 
 
-class _ThemeParts(BasePlugin):
-    """Stands in for the ``kb`` plugin while ``kb build`` and ``kb serve`` use MkDocs:
-    it only lists the knowledge base's files and keeps what the frame needs."""
+class ThemeHooks(BasePlugin):
+    """The hooks that give the knowledge base its theme from MkDocs: the navigation's pages
+    and the guide as MkDocs's files, the theme's template filters, the problem banner above
+    the guide, the 404 page's links, and no sitemap. The ``kb`` plugin (a plain
+    ``mkdocs build``) and :func:`build_theme` (``kb build``, ``kb serve``) both use them."""
 
-    def __init__(self, planned: set[str], root: Path, banner: str) -> None:
-        self.planned = planned
-        self.root = root
-        self.banner = banner
-        self.env: Any = None
-        self.nav: Navigation | None = None
-        self.files: Files | None = None
+    env: Any = None
+    nav: Navigation | None = None
+    files: Files | None = None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        hide_content(config)
-        return config
+    def planned(self) -> set[str]:
+        """The source URIs of the pipeline's pages (none when the content has errors)."""
+        raise NotImplementedError
+
+    def project_root(self) -> Path:
+        raise NotImplementedError
+
+    def banner(self) -> str:
+        """What is put above the guide's text (a preview's problem list)."""
+        return ""
 
     # Before other plugins see the file list, so they find the navigation's pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        return add_site_files(files, config, planned=self.planned, root=self.root)
+        return add_site_files(files, config, planned=self.planned(), root=self.project_root())
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -332,12 +366,38 @@ class _ThemeParts(BasePlugin):
         return env
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:
-        return self.banner + html
+        return self.banner() + html
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
         return error_page_links(context, template_name=template_name, config=config)
+
+    def framer(self, config: MkDocsConfig) -> Framer:
+        """The frame the pipeline's pages are put in, once MkDocs has built its own pages."""
+        assert self.nav is not None and self.files is not None  # set by every build
+        return Framer(config, self.env, self.nav, self.files)
+
+
+class _ThemeParts(ThemeHooks):
+    """Stands in for the ``kb`` plugin while ``kb build`` and ``kb serve`` use MkDocs: it
+    only lists the knowledge base's files and keeps what the frame needs."""
+
+    def __init__(self, planned: set[str], root: Path, banner: str) -> None:
+        self._planned, self._root, self._banner = planned, root, banner
+
+    def planned(self) -> set[str]:
+        return self._planned
+
+    def project_root(self) -> Path:
+        return self._root
+
+    def banner(self) -> str:
+        return self._banner
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        hide_content(config)
+        return config
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         drop_sitemap(Path(config.site_dir))
@@ -361,5 +421,4 @@ def build_theme(
     config.plugins = plugins
     config.site_dir = str(site_dir)
     mkdocs_build(config)
-    assert parts.nav is not None and parts.files is not None  # set by every build
-    return Framer(config, parts.env, parts.nav, parts.files)
+    return parts.framer(config)

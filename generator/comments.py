@@ -14,7 +14,7 @@ import re
 from yaml.nodes import ScalarNode
 
 from generator.errors import ContentError
-from generator.syntax import double_quoted, visible
+from generator.quoting import double_quoted, visible
 
 _COMMENT_AFTER = re.compile(r"[ ]+(#[^\n]*)")
 _EXAMPLE_MAX = 60

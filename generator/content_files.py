@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import ContentError
+from generator.errors import ContentError, printable
 
 TAXONOMY_FILE = "taxonomy.yml"
 SEARCH_TERMS_FILE = "search-terms.txt"
@@ -318,3 +318,24 @@ def inside_project(path: Path, *, root: Path) -> bool:
     except OSError:
         return False
     return not path.is_symlink() or real.is_relative_to(Path(os.path.realpath(root)))
+
+
+def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
+    """Why the content folder must not be read, or None: a link inside the project
+    leading out of it, refused as every such link inside the content is."""
+    if leaves_project(content_dir, root=root):
+        return (
+            f"内容目录 {printable(str(content_dir))} 是一个指向项目文件夹以外的链接（符号链接），"
+            "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
+        )
+    return None
+
+
+def leaves_project(folder: Path, *, root: Path) -> bool:
+    inside = absolute(folder).is_relative_to(root.absolute())
+    return inside and not folder.resolve().is_relative_to(root.resolve())
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute without following links."""
+    return Path(os.path.normpath(path.absolute()))

@@ -4,14 +4,14 @@ An entry's values become YAML in the layout of the files in ``content/``: the sc
 line, then every field that has a value in the model's order; text fields as ``|``
 blocks, one-line values plain where YAML reads them back as the same text and in
 double quotes where it would not, lists of ids and keywords in brackets, lists of text
-one item a line. Loaded again (:mod:`generator.load`), the text gives back the values,
+one item a line. Read again (:mod:`generator.parse`), the text gives back the values,
 up to the spaces around a text that ``kb check`` ignores; characters that would make the
 file unreadable or mislead YAML (tabs, line separators, control characters, invisible
 characters) are written as escapes in double quotes, so that ``kb check`` finds in the
 file exactly what the form was given, and says the same about it.
 
-The browser's copy of these rules is ``theme/assets/javascripts/kb-form-yaml.js``; the
-two are pinned together by ``tests/test_form_emit.py``. The character classes and the
+The browser's copy of these rules is ``theme/assets/javascripts/kb-form-text.js``; the
+two are pinned together by ``tests/test_form_contract.py``. The character classes and the
 values YAML reads as something other than text are written into the site from here
 (:func:`emit_rules`), so the browser never restates them.
 """
@@ -25,8 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.load import _BOOLS, _FLOAT, _INT, _NULLS, _resolve_plain
-from generator.model import CONTENT_FOLDERS, CONTENT_MODELS, INVISIBLE, WHITESPACE, field_specs
+from generator.fields import field_specs
+from generator.model import KINDS
+from generator.parse import PLAIN_BOOLS, PLAIN_FLOAT, PLAIN_INT, PLAIN_NULLS, resolve_plain
+from generator.rules import INVISIBLE, WHITESPACE
 
 INDENT = "  "
 
@@ -60,14 +62,14 @@ _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\r": "\\r", "\n": "\\n
 
 def entry_file(kind: str, entry_id: str) -> str:
     """Where an entry's file goes, relative to the content folder: ``cases/wangcun.yml``."""
-    return f"{CONTENT_FOLDERS[kind]}/{entry_id}.yml"
+    return f"{KINDS[kind].folder}/{entry_id}.yml"
 
 
 def entry_yaml(kind: str, data: Mapping[str, Any]) -> str:
     """The file text of the entry of ``kind`` holding ``data`` (plain values: text, lists,
     mappings; dates as text or ``datetime.date``)."""
     lines = [schema_line(kind)]
-    lines += _fields(CONTENT_MODELS[kind], data, indent="")
+    lines += _fields(KINDS[kind].model, data, indent="")
     return "\n".join(lines) + "\n"
 
 
@@ -136,7 +138,7 @@ def _flow_item(value: Any) -> str:
 
 
 def _inline(text: str, unsafe: re.Pattern[str]) -> str:
-    if unsafe.search(text) or _resolve_plain(text) is not text:
+    if unsafe.search(text) or resolve_plain(text) is not text:
         return quoted(text)
     return text
 
@@ -173,10 +175,10 @@ def emit_rules() -> dict[str, Any]:
         "flow_unsafe": js_pattern(FLOW_UNSAFE),
         "block_unsafe": js_pattern(BLOCK_UNSAFE),
         "escaped": js_pattern(f'[\\\\"\n]|{ESCAPED}'),
-        "nulls": sorted(_NULLS),
-        "bools": sorted(_BOOLS),
-        "int": _INT.pattern,
-        "float": _FLOAT.pattern,
+        "nulls": sorted(PLAIN_NULLS),
+        "bools": sorted(PLAIN_BOOLS),
+        "int": PLAIN_INT.pattern,
+        "float": PLAIN_FLOAT.pattern,
     }
 
 

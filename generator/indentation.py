@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.syntax import LineIndex, visible
+from generator.quoting import visible
+from generator.syntax import LineIndex
 
 _ITEM = re.compile(r"-(?: +|$)")
 _KEY = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s#'"\[\]{},\-][^#:]*?)\s*:(?: +|$)""")

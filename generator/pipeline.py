@@ -14,15 +14,16 @@ from typing import Protocol
 
 import jinja2
 
+from generator.check import CheckCache, load_project
+from generator.document import display_path
 from generator.form.data import write_form_data
 from generator.form.repository import repository_pages
 from generator.index import SiteIndex, build_index
-from generator.load import ContentCache, display_path
+from generator.progress import Progress
 from generator.reads import Read
 from generator.render import Fragments, Page, RenderedPage, Renderer, plan_pages
-from generator.search_index import build_search_index
+from generator.search import build_search_index, document_count
 from generator.segment import Segmenter, read_search_terms, segmenter_for
-from generator.validate import load_project
 from generator.workers import map_in_workers
 from generator.write import write_if_changed
 
@@ -62,7 +63,7 @@ class CompiledSite:
 def compile_site(
     options: BuildOptions,
     *,
-    cache: ContentCache | None = None,
+    cache: CheckCache | None = None,
     changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
     previous: SiteIndex | None = None,
@@ -133,6 +134,8 @@ def write_pages(
     def produce(page: Page) -> WrittenPage:
         rendered = site.renderer.render(page)
         dest, data = frame.frame(rendered, banner=banner)
+        for path, download in rendered.downloads:
+            write_if_changed(site_dir / path, download)
         return WrittenPage(page.src_uri, write_if_changed(site_dir / dest, data), rendered.reads)
 
     todo = site.pages if pages is None else pages
@@ -172,6 +175,40 @@ def write_form_files(
         workers=workers,
         on_progress=on_progress,
     )
+
+
+def write_site(
+    site: CompiledSite,
+    frame: Frame,
+    *,
+    site_dir: Path,
+    options: BuildOptions,
+    progress: Progress,
+    banner: str = "",
+) -> None:
+    """Write every page, the search index and the form's data of ``site`` into
+    ``site_dir``, telling ``progress`` how far each has come."""
+    with progress.stage("生成页面", total=len(site.pages)) as stage:
+        write_pages(
+            site,
+            frame,
+            site_dir=site_dir,
+            banner=banner,
+            workers=options.workers,
+            on_progress=stage.advance,
+        )
+    with progress.stage("建立检索索引", total=document_count(site.index)) as stage:
+        write_search_index(
+            site.index,
+            site_dir=site_dir,
+            directory_urls=options.directory_urls,
+            workers=options.workers,
+            on_progress=stage.advance,
+        )
+    with progress.stage("准备投稿表单的数据", total=len(site.index.project.entries)) as stage:
+        write_form_files(
+            site.index, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
+        )
 
 
 def project_segmenter(index: SiteIndex) -> Segmenter:

@@ -14,7 +14,6 @@ A content folder deleted or moved away is such an error, until it is back.
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import shutil
 import threading
@@ -22,21 +21,26 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
+from generator.builder import (
+    BuilderError,
+    build_theme,
+    load_site_config,
+    options_from_config,
+    theme_dir,
+)
+from generator.check import CheckCache
 from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.form.data import LiveFormData
 from generator.incremental import Dependencies
-from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
 from generator.render import Fragments, Routes, page_dest, render_problems
+from generator.runs import log
 from generator.search.live import LiveSearchIndex
 from generator.segment import SEARCH_TERMS_FILE
 from generator.write import write_if_changed
-
-log = logging.getLogger("mkdocs.plugins.kb")
 
 
 @dataclass
@@ -66,7 +70,7 @@ class Preview:
         self.problems: list[ContentError] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self._cache = ContentCache()
+        self._cache = CheckCache()
         self._search: LiveSearchIndex | None = None
         self._form: LiveFormData | None = None
         """What the editors' form compares an entry with, kept current like the search index."""
@@ -103,8 +107,8 @@ class Preview:
         self.root = options.root
         self.content_dir = options.content_dir
         self.template_dir = options.template_dir
-        self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        self._cache = ContentCache()
+        self.watched_theme = theme_dir(config)
+        self._cache = CheckCache()
         self._fragments = Fragments()
         site: CompiledSite | None = None
         try:
@@ -164,8 +168,11 @@ class Preview:
             shutil.rmtree(previous, ignore_errors=True)
         self._site = site
         self._publish(problems_found)
+        # What this build keeps lives until the next one: frozen, it is not scanned again. What
+        # the last build froze is thawed first, or the collector could never free it.
+        gc.unfreeze()
         gc.collect()
-        gc.freeze()  # what this build keeps lives until the next one: no need to scan it again
+        gc.freeze()
         return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
 
     def update(self, changed: set[Path]) -> Outcome:
@@ -233,6 +240,7 @@ class Preview:
         directory_urls = self.options.directory_urls
         for gone in set(self._pages.plans) - planned:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
+            (self.site_dir / Routes.document(gone)).unlink(missing_ok=True)  # its .docx, if any
             self._pages.forget(gone)
         return sum(page.changed for page in written)
 
@@ -273,6 +281,7 @@ class Preview:
                 src_uri = Routes.entry(index.project.entries[entry_id])
                 dest = page_dest(src_uri, directory_urls=self.options.directory_urls)
                 (self.site_dir / dest).unlink(missing_ok=True)
+                (self.site_dir / Routes.document(src_uri)).unlink(missing_ok=True)
                 self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:

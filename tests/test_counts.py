@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from generator.check import load_project
 from generator.render import count_phrase
-from generator.search_index import SEARCH_DIR
-from generator.validate import load_project
+from generator.search import SEARCH_DIR
 from tests.conftest import REPO
 
 PROJECT = load_project(REPO / "content", root=REPO)

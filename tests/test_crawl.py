@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
@@ -62,6 +62,7 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
     tab.on("requestfinished", lambda r: pending.discard(r))
     tab.on("requestfailed", lambda r: pending.discard(r))
     queue, seen, anchors = [start, missing], set(), []
+    downloads: set[str] = set()
     try:
         while queue:
             url = queue.pop()
@@ -91,13 +92,26 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
             anchors += [(url, a) for a in found["missingAnchors"]]
             for link in found["links"]:
                 page = urldefrag(link).url
-                if page.startswith(base) and page not in seen and "/search/" not in page:
+                if page.startswith(base) and page.endswith(".docx"):
+                    downloads.add(page)  # a Word file to download, not a page: fetched below
+                elif page.startswith(base) and page not in seen and "/search/" not in page:
                     queue.append(page)
                 elif not page.startswith((base, "data:", "mailto:", PREVIEW)):
                     outside.append(link)
+        failed += [link for link in sorted(downloads) if not _is_word_file(context, link)]
     finally:
         context.close()
+    assert downloads, "no Word file is linked"
     return {"pages": len(seen), "failed": sorted(set(failed)), "outside": sorted(set(outside)), "anchors": anchors}
+
+
+def _is_word_file(context, link: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``link`` gives a Word file (a zip package), from the server or from disk."""
+    if link.startswith("file:"):
+        path = Path(unquote(urlsplit(link).path))
+        return path.is_file() and path.read_bytes()[:2] == b"PK"
+    response = context.request.get(link)
+    return response.status == 200 and response.body()[:2] == b"PK"
 
 
 @pytest.mark.parametrize("hosting", ["root", "subfolder", "offline"])

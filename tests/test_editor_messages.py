@@ -14,9 +14,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.check import load_project
 from generator.commands import new as new_command
 from generator.errors import ContentError, ContentErrors
-from generator.validate import load_project
 from tests.conftest import REPO
 
 SAMPLE_CASE = (REPO / "tests/fixtures/sample/content/cases/river-community.yml").read_text(

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from generator.check import load_project
 from generator.emit import entry_file, entry_yaml
 from generator.errors import ContentError, ContentErrors
-from generator.model import CONTENT_MODELS, RESERVED_IDS, SLUG_PATTERN
-from generator.validate import load_project
+from generator.model import KINDS
+from generator.rules import RESERVED_IDS, SLUG_PATTERN
 from tests.conftest import REPO
 from tests.served import serve
 from tests.test_form_contract import content_entries
@@ -42,10 +43,10 @@ def _kinds(rule: dict[str, Any], entries: dict[str, Any]) -> list[str]:
     if "copy" in rule:
         return list(rule["copy"])
     prefix = rule["name"].split("-", 1)[0]
-    if prefix in CONTENT_MODELS:
+    if prefix in KINDS:
         return [prefix]
     fields = {path[0] for path, _ in rule["set"]}
-    return [kind for kind in CONTENT_MODELS if fields <= set(CONTENT_MODELS[kind].model_fields)]
+    return [kind for kind in KINDS if fields <= set(KINDS[kind].model.model_fields)]
 
 
 def agreement_cases() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
@@ -67,9 +68,7 @@ def agreement_cases() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
 
 
 def _content_by_file() -> list[tuple[str, dict[str, Any]]]:
-    from generator.model import CONTENT_FOLDERS
-
-    return [(CONTENT_FOLDERS[kind], data) for kind, data in content_entries()]
+    return [(KINDS[kind].folder, data) for kind, data in content_entries()]
 
 
 def _file_name(kind: str, data: dict[str, Any]) -> str:
@@ -149,7 +148,7 @@ def test_every_rule_is_run_for_every_kind_it_applies_to() -> None:
     cases = agreement_cases()
     rules = {rule["name"] for rule in _fixture()["rules"]}
     assert {name for name, *_ in cases} == rules
-    assert {kind for _, kind, *_ in cases} == set(CONTENT_MODELS)
+    assert {kind for _, kind, *_ in cases} == set(KINDS)
     assert len(cases) >= 150
 
 

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from generator.check import load_project
 from generator.emit import entry_yaml
 from generator.errors import ContentErrors
-from generator.validate import load_project
 from tests.conftest import REPO, SAMPLE, build_with_mkdocs
 from tests.served import serve
 from tests.site_pages import HEIGHT, WIDTHS

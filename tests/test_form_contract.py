@@ -1,5 +1,5 @@
 """One contract for the build and the browser's form: the same file text from generator/emit.py and
-kb-form-text.js, the same clause checksums as generator/similar.py, pasted text tidied as the
+kb-form-text.js, the same clause checksums as generator/check/similar.py, pasted text tidied as the
 cases in tests/fixtures/form/paste-cases.json say, dates turned into the model's form."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from generator.check import load_taxonomy
+from generator.check.similar import clauses
 from generator.emit import entry_yaml
 from generator.form.describe import form_description
-from generator.load import parse_document
-from generator.model import CONTENT_FOLDERS
-from generator.similar import clauses
-from generator.validate import load_taxonomy
+from generator.model import KINDS, kind_in_folder
+from generator.parse import parse_document
 from tests.conftest import REPO
 from tests.test_form_emit import HOSTILE, PLACES, _base, _put
 
@@ -39,11 +39,12 @@ def content_entries() -> list[tuple[str, dict[str, Any]]]:
     """Every file of the repository's content, as (kind, values read from it)."""
     found = []
     for path in sorted((REPO / "content").glob("*/*.yml")):
-        kind = next(k for k, folder in CONTENT_FOLDERS.items() if folder == path.parent.name)
+        kind = kind_in_folder(path.parent.name)
+        assert kind is not None, path
         document, _ = parse_document(
             path.read_bytes(), path=path.name, content_path=f"{path.parent.name}/{path.name}"
         )
-        found.append((kind, _plain(document.data)))
+        found.append((kind.name, _plain(document.data)))
     return found
 
 
@@ -60,7 +61,7 @@ def contract_cases() -> list[tuple[str, dict[str, Any]]]:
         _put(data, path, "甲\ud800乙")
         cases.append((kind, data))
     cases += content_entries()
-    for kind in CONTENT_FOLDERS:
+    for kind in KINDS:
         cases.append((kind, {"kind": kind}))
         cases.append(
             (kind, {"id": "", "kind": kind, "title": "", "sources": [{}], "entries": [{}]})
@@ -105,9 +106,10 @@ def test_browser_writes_the_same_bytes_as_python(tab) -> None:
 def test_browser_names_files_as_python(tab) -> None:
     """The file's place in the content folder: the kind's folder and the id."""
     named = tab.evaluate(
-        "() => ['case', 'practice', 'material', 'pack'].map(k => new kbFormText.Emitter(description).entryFile(k, 'x-1'))"
+        "(kinds) => kinds.map(k => new kbFormText.Emitter(description).entryFile(k, 'x-1'))",
+        list(KINDS),
     )
-    assert named == [f"{folder}/x-1.yml" for folder in CONTENT_FOLDERS.values()]
+    assert named == [f"{kind.folder}/x-1.yml" for kind in KINDS.values()]
 
 
 def test_emitter_can_disagree(tab) -> None:
@@ -124,16 +126,17 @@ def test_emitter_can_disagree(tab) -> None:
 
 def test_browser_finds_the_clauses_kb_check_compares(tab) -> None:
     """The near-duplicate check's clause checksums, worked out in the browser from an entry's
-    values, are generator.similar's for every content entry (CRC-32 of UTF-8, the same breaks)."""
+    values, are generator.check.similar's for every content entry (CRC-32 of UTF-8, the same
+    breaks, the same fields)."""
     entries = [(kind, data) for kind, data in content_entries() if kind != "pack"]
     found = tab.evaluate(
         """(entries) => {
             const checker = new kbFormCheck.Checker(description, "");
-            return entries.map(([kind, data]) => checker.clauses(data));
+            return entries.map(([kind, data]) => checker.clauses(kind, data));
         }""",
         entries,
     )
-    assert found == [clauses(data).tolist() for _, data in entries]
+    assert found == [clauses(data, KINDS[kind].model).tolist() for kind, data in entries]
     assert all(found)
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from generator.emit import entry_file, entry_yaml
-from generator.load import parse_document
-from generator.model import CONTENT_FOLDERS
+from generator.model import KINDS
+from generator.parse import parse_document
 from tests.conftest import REPO
 
 HOSTILE = {
@@ -132,10 +132,10 @@ def test_every_content_file_is_written_back_byte_for_byte() -> None:
     files = sorted((REPO / "content").glob("*/*.yml"))
     assert len(files) >= 10
     for path in files:
-        kind = next(k for k, folder in CONTENT_FOLDERS.items() if folder == path.parent.name)
+        kind = next(k.name for k in KINDS.values() if k.folder == path.parent.name)
         data, problems = _read(kind, path.read_text(encoding="utf-8"))
         assert problems == []
-        assert CONTENT_FOLDERS[kind] == path.parent.name
+        assert KINDS[kind].folder == path.parent.name
         assert entry_yaml(kind, data) == path.read_text(encoding="utf-8"), path.name
 
 

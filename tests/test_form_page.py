@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 
-from generator.emit import entry_yaml
+from generator.check import load_project, load_taxonomy
+from generator.emit import entry_file, entry_yaml
+from generator.fields import field_specs
 from generator.form import entry_source, script_json
 from generator.form.describe import form_description
 from generator.form.repository import repository_pages
 from generator.index import build_index
-from generator.model import CONTENT_MODELS, field_specs
-from generator.render import Renderer, Routes, plan_pages
+from generator.model import KINDS
+from generator.render import Renderer, plan_pages, site_nav
+from generator.routes import Routes
 from generator.schema import build_schemas
-from generator.validate import load_project, load_taxonomy
 from tests.conftest import REPO, site_name
 
 PROJECT = load_project(REPO / "content", root=REPO)
@@ -41,7 +43,7 @@ def _embedded(html: str, marker: str) -> Any:
 def test_form_page_is_in_the_navigation() -> None:
     """投稿与修改 is a page of every build and a line of the navigation."""
     assert Routes.form in PLANNED and PLANNED[Routes.form].title == "投稿与修改"
-    assert "投稿与修改: form.md" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert ("投稿与修改", Routes.form) in site_nav()
 
 
 @pytest.mark.parametrize(
@@ -77,9 +79,9 @@ def _walk_fields(model: Any, described: list[dict[str, Any]]) -> None:
 def test_description_holds_every_field_in_the_models_order() -> None:
     """Each kind's fields, nested ones too, are the model's, with its labels and help."""
     description = form_description(PROJECT.taxonomy)
-    assert [kind["kind"] for kind in description["kinds"]] == list(CONTENT_MODELS)
+    assert [kind["kind"] for kind in description["kinds"]] == list(KINDS)
     for kind in description["kinds"]:
-        _walk_fields(CONTENT_MODELS[kind["kind"]], kind["fields"])
+        _walk_fields(KINDS[kind["kind"]].model, kind["fields"])
     practice = next(k for k in description["kinds"] if k["kind"] == "practice")
     cases = next(f for f in practice["fields"] if f["name"] == "cases")
     assert cases["refers"] == {"to": "entries", "kinds": ["case", "material"]}
@@ -113,7 +115,7 @@ def test_description_carries_the_schemas_kb_schema_writes() -> None:
     taxonomy = load_taxonomy(REPO / "content", root=REPO)
     description = form_description(taxonomy)
     written = build_schemas(taxonomy)
-    for kind in CONTENT_MODELS:
+    for kind in KINDS:
         restored = _restore(description["schemas"][kind], description["patterns"])
         assert restored == _without_annotations(written[f"{kind}.schema.json"])
 
@@ -142,10 +144,10 @@ def test_entry_pages_carry_their_values_for_the_form(entry_id: str) -> None:
     src_uri = Routes.entry(entry) if entry else Routes.pack(entry_id)
     html = _html(src_uri)
     kind = entry.kind if entry else "pack"
-    folder = PROJECT.files.get(entry_id) or PROJECT.pack_files[entry_id]
-    assert f'#edit={folder.removeprefix("content/")}">修改此条目</a>' in html
+    file = entry_file(kind, entry_id)
+    assert f'#edit={file}">修改此条目</a>' in html
     values = _embedded(html, "data-kb-entry-source")
-    assert entry_yaml(kind, values) == (REPO / folder).read_text(encoding="utf-8")
+    assert entry_yaml(kind, values) == (REPO / "content" / file).read_text(encoding="utf-8")
 
 
 def test_entry_source_of_a_pack_is_its_model() -> None:
@@ -254,16 +256,20 @@ def test_form_page_names_the_repository_when_mkdocs_yml_does(tmp_path: Path) -> 
 def test_form_data_compares_what_kb_check_compares() -> None:
     """The near-duplicate data is worked out from each entry's values as kb check works it out
     from its file: the same clauses for every content entry."""
+    from generator.check.similar import clauses
+    from generator.check.simplified import fold, joined_texts
     from generator.form.data import entry_clauses
-    from generator.load import parse_document
-    from generator.similar import clauses
+    from generator.parse import parse_document
 
     for entry_id, entry in PROJECT.entries.items():
         path = REPO / PROJECT.files[entry_id]
         document, _ = parse_document(
             path.read_bytes(), path=path.name, content_path=f"{path.parent.name}/{path.name}"
         )
-        assert entry_clauses(entry).tolist() == clauses(document.data).tolist(), entry_id
+        assert document is not None
+        data = document.data
+        found = clauses(data, KINDS[entry.kind].model, fold(data, joined_texts(data)))
+        assert entry_clauses(entry).tolist() == found.tolist(), entry_id
 
 
 def test_form_data_names_every_entry_and_pack() -> None:

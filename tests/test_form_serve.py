@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from generator.check import load_project
 from generator.emit import entry_yaml
 from generator.form.save import MAX_BODY, SAVE_PATH
-from generator.validate import load_project
 from tests.test_preview import _start_preview, _stop
 
 NEW_CASE = {

@@ -51,3 +51,13 @@ def test_a_page_framed_by_another_site_refuses_to_act(
     buttons = frame.locator("[data-kb-list-toggle] button, [data-kb-list-actions] button")
     assert buttons.count() and not any(buttons.nth(i).is_visible() for i in range(buttons.count()))
     assert frame.locator(".kb-reading-list__frame").count() == 0  # the list loads nothing either
+
+
+@pytest.mark.parametrize("path", ["cases/anhui-broadcast-network/", "study-record/"])
+def test_framed_study_tools_stay_hidden(page, site_url: str, tmp_path: Path, path: str) -> None:
+    """Framed by another site, the study record's forms and buttons (on its page and the
+    entry page's 记入学习记录) stay hidden: no click can add, clear or import records."""
+    frame = _framed(page, site_url + path, tmp_path)
+    assert frame.locator("[data-kb-framed]").count() == 1
+    tools = frame.locator("[data-kb-record-add], [data-kb-record-tools]")
+    assert tools.count() == 1 and tools.first.is_hidden()

@@ -53,7 +53,14 @@ def test_files_the_model_does_not_know_are_reported_and_never_published(
     build = _run([*KB, "build", "-d", "out"], sample_project)
     assert build.returncode == 0, build.stderr
     published = _site_files(sample_project / "out")
-    assert not {p for p in published if p.endswith((".md", ".docx", ".yml")) or "raw" in p}
+    assert not {p for p in published if p.endswith((".md", ".yml")) or "raw" in p}
+    # The site's own Word files (one per entry and pack), never the content folder's.
+    assert {p for p in published if p.endswith(".docx")} == {
+        "cases/river-community.docx",
+        "materials/hill-school.docx",
+        "practices/twice-monthly-study.docx",
+        "packs/print/study-session.docx",
+    }
     for path in published:
         text = (sample_project / "out" / path).read_text("utf-8", "ignore")
         assert "leakmd" not in text and "leakhtml" not in text, path
@@ -395,18 +402,30 @@ _DAMAGE = [
 
 
 def test_randomly_damaged_files_never_crash_the_check() -> None:
-    """Hundreds of damaged copies of an entry and the taxonomy give reports, never exceptions."""
+    """Hundreds of damaged copies of an entry and the taxonomy give reports, never
+    exceptions: checked on their own and against the other files of the project."""
     import random
 
-    from generator.load import parse_document
-    from generator.validate import prepare_document
+    from generator.check import FileCheck, check_file, check_files
+    from generator.errors import ContentErrors
+    from generator.load import Document, parse_document
 
     sample = REPO / "tests" / "fixtures" / "sample" / "content"
+    paths = sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.yml"))
+    intact = {
+        path: parse_document((sample / path).read_bytes(), path=path, content_path=path)[0]
+        for path in paths
+    }
     sources = [
         ((sample / "cases" / "river-community.yml").read_bytes(), "cases/river-community.yml"),
         ((sample / "taxonomy.yml").read_bytes(), "taxonomy.yml"),
     ]
+    others = {
+        damaged: [check_file(d, find_duplicates=True) for p, d in intact.items() if p != damaged]
+        for _, damaged in sources
+    }
     rng = random.Random(20261202)
+    reached = 0
     for _ in range(600):
         source, content_path = rng.choice(sources)
         data = bytearray(source)
@@ -420,7 +439,16 @@ def test_randomly_damaged_files_never_crash_the_check() -> None:
             else:
                 data[at : at + 1] = bytes([rng.randrange(256)])
         document, problems = parse_document(bytes(data), path="x.yml", content_path=content_path)
+        checked = [*others[content_path]]
         if document is not None:
-            prepare_document(document, find_duplicates=True)
+            checked.append(check_file(document, find_duplicates=True))
+        taxonomy = next((c for c in checked if isinstance(c, Document)), None)
+        files = [c for c in checked if isinstance(c, FileCheck)]
+        try:
+            check_files(files, problems, taxonomy, content_dir=sample, root=sample.parent)
+        except ContentErrors as failed:
+            problems = failed.errors
+            reached += 1
         for problem in problems:
             assert problem.message and problem.line >= 1 and problem.column >= 1
+    assert reached > 300  # most damage is reported by the checks across files too

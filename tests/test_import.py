@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator import cli
+from generator.check import load_project
 from generator.errors import ContentErrors
 from generator.importer.clean import is_gloss
-from generator.model import PLACEHOLDER
-from generator.validate import load_project
+from generator.rules import PLACEHOLDER
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.check import load_project
+from generator.check.suggest import SUGGESTED_AT_MOST, CloseIds
 from generator.errors import ContentErrors
-from generator.suggest import SUGGESTED_AT_MOST, CloseIds
-from generator.validate import load_project
 
 _PACK = "content/packs/study-session.yml"
 

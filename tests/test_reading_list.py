@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.model import KIND_FOLDERS
-from generator.validate import load_project
+from generator.check import load_project
+from generator.model import KINDS
 from tests.conftest import REPO
 
 PROJECT = load_project(REPO / "content", root=REPO)
@@ -23,7 +23,7 @@ NOT_A_LIST = sorted((HOSTILE / "unreadable").glob("*.txt"))
 
 
 def _entry_url(root: str, entry_id: str, *, offline: bool) -> str:
-    folder = KIND_FOLDERS[PROJECT.entries[entry_id].kind]
+    folder = KINDS[PROJECT.entries[entry_id].kind].folder
     return f"{root}{folder}/{entry_id}.html" if offline else f"{root}{folder}/{entry_id}/"
 
 

@@ -18,19 +18,13 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
+from generator.check import load_project
 from generator.index import build_index
-from generator.search_index import (
-    ALPHABET,
-    META_CHUNK,
-    SEARCH_DIR,
-    TITLE,
-    build_search_index,
-    search_documents,
-    token_bucket,
-    token_weights,
-)
+from generator.search import SEARCH_DIR, build_search_index, search_documents, token_weights
+from generator.search.files import META_CHUNK
+from generator.search.postings import ALPHABET, token_bucket
+from generator.search.tokens import TITLE
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
-from generator.validate import load_project
 from tests.conftest import REPO
 
 PHRASES_PER_ENTRY = 3

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from generator.check import load_project
 from generator.commands import require_content_dir
 from generator.errors import ContentErrors
 from generator.render import count_phrase
 from generator.report import render_report
-from generator.validate import load_project
 from generator.workers import worker_count
 
 

@@ -8,10 +8,11 @@ import click
 
 from generator.commands import Problem
 from generator.commands.new import check_choice, read_taxonomy
-from generator.importer import Imported, import_document, read_search_terms, with_id
+from generator.importer import Imported, import_document, with_id
 from generator.importer.draft import choose_path
 from generator.importer.read import SUPPORTED, UnreadableSource
 from generator.importer.report import describe_run
+from generator.segment import read_search_terms
 
 
 def import_files(
@@ -39,7 +40,7 @@ def import_files(
     documents, skipped = _collect(paths)
     if not documents and not skipped:
         raise Problem("没有找到要导入的文件。", exit_code=2)
-    search_terms = read_search_terms(content_dir)
+    search_terms = tuple(read_search_terms(content_dir))
     imported: list[Imported] = []
     failures: list[str] = []
     taken: set[str] = set()

@@ -19,11 +19,12 @@ from typing import TypeVar
 import click
 from pydantic import BaseModel
 
+from generator.check import check_field, load_taxonomy
 from generator.commands import Problem, kb_command, require_content_dir
 from generator.errors import ContentErrors, os_reason
-from generator.model import CONTENT_LABELS, CONTENT_MODELS, PLACEHOLDER, Taxon, Taxonomy
+from generator.model import KINDS, Taxon, Taxonomy
+from generator.rules import PLACEHOLDER
 from generator.scaffold import FALLBACK_SLUG, entry_path, render_scaffold, slug_from_title
-from generator.validate import check_field, load_taxonomy
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _T = TypeVar("_T")
@@ -41,11 +42,11 @@ def create_entry(
     """Write the scaffold of a new entry; in a terminal, ask for options not given."""
     taxonomy = read_taxonomy(content_dir)
     asking = _interactive()
-    model = CONTENT_MODELS[kind]
+    model = KINDS[kind].model
     classified = "org_type" in model.model_fields  # study packs are not
     if not classified and (org_type is not None or themes):
         raise Problem(
-            f"{CONTENT_LABELS[kind]}没有组织类型和主题，请去掉 --org-type 和 --theme。", exit_code=2
+            f"{KINDS[kind].label}没有组织类型和主题，请去掉 --org-type 和 --theme。", exit_code=2
         )
     if title is None:
         title = _ask_or_fail(

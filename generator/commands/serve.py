@@ -18,7 +18,6 @@ import functools
 import http.server
 import ipaddress
 import json
-import logging
 import os
 import re
 import shutil
@@ -39,7 +38,6 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.commands import stop_signals_interrupt
 from generator.errors import printable
 from generator.form.save import (
     SAVE_PATH,
@@ -50,11 +48,11 @@ from generator.form.save import (
     save_entry,
     with_token,
 )
+from generator.frame import with_banner
 from generator.preview import Preview, environment_says_poll, run_safely
-from generator.search_index import SEARCH_DIR
+from generator.runs import log, stop_signals_interrupt
+from generator.search import SEARCH_DIR
 from generator.tempdirs import PREVIEW, make_temp_dir
-
-log = logging.getLogger("mkdocs.plugins.kb")
 
 WAIT_PATH = "/.kb-preview/wait"
 _QUIET_SECONDS = 0.05
@@ -76,7 +74,6 @@ _RELOAD = """<script>(function () {
   }
   wait();
 })();</script>"""
-_ARTICLE = '<article class="md-content__inner md-typeset">'
 _THEME_FILE = re.compile(r'((?:href|src)="[^"?#]*assets/[^"?#]+\.(?:css|js|png|svg))"')
 """A link to one of the theme's files (styles, scripts, images) in a page."""
 _THEME_BUILD = "kb-build"
@@ -362,9 +359,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self._send(self._decorate(html), "text/html; charset=utf-8", status=404)
 
     def _decorate(self, html: str) -> bytes:
-        banner = self.preview.banner()
-        if banner:
-            html = html.replace(_ARTICLE, _ARTICLE + banner, 1)
+        html = with_banner(html, self.preview.banner())
         # The theme's files change only with a full build: named after it, the browser keeps
         # them without asking again, and a reload after an edit fetches the page alone.
         html = _THEME_FILE.sub(rf'\1?{_THEME_BUILD}={self.preview.full_builds}"', html)

@@ -46,4 +46,5 @@ def _pack_model(pack: Pack) -> StudyPack:
         introduction=pack.introduction,
         entries=[PackItem(entry=item.entry_id, note=item.note) for item in pack.items],
         questions=list(pack.questions),
+        self_test=list(pack.self_test),
     )

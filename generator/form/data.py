@@ -15,7 +15,7 @@ Files (each calls ``kbFormData.add(key, data)``):
 - ``titles/<n>.js``: ``{title: [ids]}`` for the titles hashing to ``n`` (as many files as
   ``ids``): whether a title is taken;
 - ``sketch/<n>.js``: ``{checksum: [entry numbers]}`` for the sketch values
-  (:func:`generator.similar.sketch`) hashing to ``n``; ``0`` for a value so common that
+  (:func:`generator.check.similar.sketch`) hashing to ``n``; ``0`` for a value so common that
   the near-duplicate check ignores it;
 - ``clauses/<n>.js``: for :data:`CHUNK` entries in a row, ``[id, distinct_from, clauses]``,
   the clause checksums as fixed-width base-64 digits: what the check compares in full.
@@ -29,13 +29,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from generator.check.similar import COMMON, clauses, sketch
+from generator.check.simplified import fold, joined_texts
 from generator.emit import entry_file
 from generator.form.describe import script_json
 from generator.index import SiteIndex
-from generator.model import CONTENT_MODELS, Entry
+from generator.model import KINDS, Entry
 from generator.search.files import Emit, fixed_width
 from generator.search.postings import ALPHABET
-from generator.similar import _COMMON, clauses, sketch
 from generator.workers import map_in_workers
 
 FORM_DIR = "form"
@@ -57,8 +58,10 @@ def bucket(text: str, count: int) -> int:
 
 def entry_clauses(entry: Entry) -> Any:
     """The entry's clause checksums, as ``kb check`` works them out from its file: the
-    model's values hold the same text, up to the spaces around it, which end clauses."""
-    return clauses(entry.model_dump(exclude_defaults=True))
+    model's values hold the same text, up to the spaces around it, which end clauses, and
+    are read in Simplified characters as the check reads them."""
+    data = entry.model_dump(exclude_defaults=True)
+    return clauses(data, type(entry), fold(data, joined_texts(data)))
 
 
 def write_form_data(
@@ -138,11 +141,11 @@ def form_files(index: SiteIndex, found: list[Any]) -> dict[str, bytes]:
         "chunk": CHUNK,
         "digits": CHECKSUM_DIGITS,
         "alphabet": ALPHABET,
-        "kinds": list(CONTENT_MODELS),
+        "kinds": list(KINDS),
         "prefix": _content_prefix(index),
     }
     files = {f"{FORM_DIR}/manifest.js": _script("manifest", manifest)}
-    kinds = list(CONTENT_MODELS)
+    kinds = list(KINDS)
     by_file: dict[int, dict[str, Any]] = defaultdict(dict)
     for entry_id, kind, title in records:
         by_file[bucket(entry_id, id_files)][entry_id] = [kinds.index(kind), title]
@@ -156,7 +159,7 @@ def form_files(index: SiteIndex, found: list[Any]) -> dict[str, bytes]:
     sketches: dict[int, dict[str, Any]] = defaultdict(dict)
     for value, numbers in owners.items():
         key = fixed_width([value], CHECKSUM_DIGITS)
-        sketches[value % sketch_files][key] = numbers if len(numbers) <= _COMMON else 0
+        sketches[value % sketch_files][key] = numbers if len(numbers) <= COMMON else 0
     for number in range(sketch_files):
         files[f"{FORM_DIR}/sketch/{number}.js"] = _script(f"sketch/{number}", sketches[number])
     for start in range(0, len(entries), CHUNK):
@@ -174,9 +177,8 @@ def form_files(index: SiteIndex, found: list[Any]) -> dict[str, bytes]:
 def _content_prefix(index: SiteIndex) -> str:
     """The content folder as messages name files in it (``content/``), from an entry's file."""
     project = index.project
-    for entry_id, path in [*project.files.items(), *project.pack_files.items()]:
-        kind = (project.entries.get(entry_id) or project.packs[entry_id]).kind
-        return path.removesuffix(entry_file(kind, entry_id))
+    for entry_id, path in project.files.items():
+        return path.removesuffix(entry_file(project.entries[entry_id].kind, entry_id))
     return f"{project.content_dir.name}/"
 
 

@@ -13,45 +13,39 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from typing import Any
 
 from annotated_types import MaxLen, MinLen
 from markupsafe import Markup
 from pydantic import BaseModel, StringConstraints
 
+from generator.check.similar import (
+    CLAUSE_BREAK,
+    COMMON,
+    MIN_CLAUSE,
+    MIN_SHARED,
+    SIMILARITY_THRESHOLD,
+    SKETCH,
+    compared_fields,
+)
 from generator.emit import emit_rules, js_pattern, schema_line
-from generator.model import (
-    _SHOWING,
-    CONTENT_FOLDERS,
-    CONTENT_LABELS,
-    CONTENT_MODELS,
+from generator.fields import FieldSpec, field_specs
+from generator.model import KINDS, Taxonomy
+from generator.quoting import MAX_QUOTE, char_name, spelled_as_code
+from generator.rules import (
     HIDDEN_PATTERN,
     INVISIBLE,
     ONE_LINE_PATTERN,
     PATTERN_RULES,
     PLACEHOLDER,
+    SHOWING_PATTERN,
     SLUG_PATTERN,
     SUMMARY_MAX,
     TITLE_PATTERN,
     VARIATION_SELECTORS,
     WHITESPACE,
-    FieldSpec,
-    Taxonomy,
-    field_specs,
 )
 from generator.schema import build_schemas
-from generator.similar import (
-    _CLAUSE_BREAK,
-    _MIN_CLAUSE,
-    _MIN_SHARED,
-    _SKETCH,
-    _SKIPPED_FIELDS,
-    SIMILARITY_THRESHOLD,
-)
-from generator.similar import _COMMON as COMMON
-from generator.syntax import _UNSEEN as _QUOTE_UNSEEN
-from generator.syntax import MAX_QUOTE, char_name
 
 _PYTHON_SPACE = "".join(chr(c) for c in range(0x10000) if re.match(r"\s", chr(c)))
 """What Python's ``\\s`` matches (JavaScript's differs at a few control characters)."""
@@ -122,7 +116,7 @@ MESSAGES = {
     ),
 }
 """What the form says for each kind of problem, in ``kb check``'s words (its messages are in
-:mod:`generator.validate`; ``tests/test_form_agreement.py`` holds the two to the same
+:mod:`generator.check`; ``tests/test_form_agreement.py`` holds the two to the same
 wording). The schema carries its own words for patterns and the taxonomy (``schema``)."""
 _SHARED_PATTERN = 120
 """Patterns at least this long are written once and referred to (the invisible-character
@@ -142,21 +136,21 @@ def script_json(data: Any) -> Markup:
 def form_description(taxonomy: Taxonomy) -> dict[str, Any]:
     """Everything the form page needs about the model, as plain JSON data."""
     patterns: list[str] = []
-    schemas = {
-        kind: _compact(build_schemas(taxonomy)[f"{kind}.schema.json"], patterns)
-        for kind in CONTENT_MODELS
-    }
+    built = build_schemas(taxonomy)
+    schemas = {kind: _compact(built[f"{kind}.schema.json"], patterns) for kind in KINDS}
     return {
         "format": FORMAT,
         "kinds": [
             {
-                "kind": kind,
-                "label": CONTENT_LABELS[kind],
-                "folder": CONTENT_FOLDERS[kind],
-                "first_line": schema_line(kind),
-                "fields": _fields(model),
+                "kind": kind.name,
+                "label": kind.label,
+                "folder": kind.folder,
+                "entry": kind.is_entry,
+                "first_line": schema_line(kind.name),
+                "fields": _fields(kind.model),
+                "compared": sorted(compared_fields(kind.model)),
             }
-            for kind, model in CONTENT_MODELS.items()
+            for kind in KINDS.values()
         ],
         "schemas": schemas,
         "patterns": patterns,
@@ -181,23 +175,23 @@ def form_description(taxonomy: Taxonomy) -> dict[str, Any]:
         "similar": similar_rules(),
         "messages": MESSAGES,
         "hidden": js_pattern(HIDDEN_PATTERN),
-        "showing": js_pattern(_SHOWING.pattern),
+        "showing": js_pattern(SHOWING_PATTERN),
         "char_names": char_names(),
     }
 
 
 def similar_rules() -> dict[str, Any]:
-    """The near-duplicate check's settings (:mod:`generator.similar`), for the browser."""
-    breaks = _CLAUSE_BREAK.pattern.replace(
+    """The near-duplicate check's settings (:mod:`generator.check.similar`), for the
+    browser; which fields it compares is each kind's ``compared``."""
+    breaks = CLAUSE_BREAK.pattern.replace(
         r"\s", "".join(f"\\u{ord(c):04x}" for c in _PYTHON_SPACE)
     )
     return {
         "threshold": SIMILARITY_THRESHOLD,
-        "min_clause": _MIN_CLAUSE,
+        "min_clause": MIN_CLAUSE,
         "common": COMMON,
-        "sketch": _SKETCH,
-        "min_shared": _MIN_SHARED,
-        "skipped": sorted(_SKIPPED_FIELDS),
+        "sketch": SKETCH,
+        "min_shared": MIN_SHARED,
         "clause_break": breaks,
     }
 
@@ -205,27 +199,18 @@ def similar_rules() -> dict[str, Any]:
 @functools.cache
 def quoted_as_codes() -> str:
     """A character class of what ``kb check``'s messages spell as ``<U+XXXX>`` when they quote
-    an editor's text (:func:`generator.syntax.visible`), for the browser's messages. Planes 0,
+    an editor's text (:func:`generator.quoting.visible`), for the browser's messages. Planes 0,
     1 and 14 hold every such character; the other planes are ideographs and private use."""
     ranges: list[list[int]] = []
     for code in [*range(0x10000), *range(0x10000, 0x20000), *range(0xE0000, 0xF0000)]:
         char = chr(code)
-        if char == "\n" or not _quoted_as_code(char):
+        if char == "\n" or not spelled_as_code(char):
             continue
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
     return "[" + "".join(_class_range(low, high) for low, high in ranges) + "]"
-
-
-def _quoted_as_code(char: str) -> bool:
-    category = unicodedata.category(char)
-    return (
-        category in {"Cc", "Cf", "Cs", "Zl", "Zp"}
-        or (category == "Zs" and char != " ")
-        or _QUOTE_UNSEEN.match(char) is not None
-    )
 
 
 def _class_range(low: int, high: int) -> str:
@@ -237,7 +222,7 @@ def _class_range(low: int, high: int) -> str:
 
 @functools.cache
 def char_names() -> dict[str, str]:
-    """The names ``kb check`` gives the characters it refuses (:func:`generator.syntax.char_name`)."""
+    """The names ``kb check`` gives the characters it refuses (:func:`generator.quoting.char_name`)."""
     found = {}
     for code in range(0x10000):
         char = chr(code)

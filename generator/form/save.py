@@ -17,7 +17,6 @@ import contextlib
 import hmac
 import json
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +24,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.check.identity import usable_id
 from generator.emit import entry_file, entry_yaml
-from generator.load import parse_document
-from generator.model import (
-    CONTENT_FOLDERS,
-    CONTENT_MODELS,
-    PLACEHOLDER,
-    RESERVED_IDS,
-    SLUG_PATTERN,
-)
-from generator.render import Routes, page_url
+from generator.errors import os_reason
+from generator.model import ENTRY_KINDS, KINDS
+from generator.parse import parse_document
+from generator.render import page_url
+from generator.routes import Routes
+from generator.rules import PLACEHOLDER
 
 SAVE_PATH = "/.kb-form/save"
 MAX_BODY = 4 * 1024 * 1024
@@ -102,10 +99,10 @@ def save_entry(
             403, "这个页面的保存凭据已失效（预览重新启动过）。请刷新页面后再保存，草稿不会丢。"
         )
     kind, data, replacing = request.get("kind"), request.get("data"), request.get("replacing")
-    if kind not in CONTENT_MODELS or not isinstance(data, dict) or data.get("kind") != kind:
+    if kind not in KINDS or not isinstance(data, dict) or data.get("kind") != kind:
         raise SaveRefused(400, "保存的内容不是一个条目，没有保存。")
     entry_id = data.get("id")
-    if not isinstance(entry_id, str) or not _usable_id(entry_id):
+    if not isinstance(entry_id, str) or not usable_id(entry_id):
         raise SaveRefused(
             400, "编号不能用作文件名（只能由小写英文字母、数字和连字符组成），没有保存。"
         )
@@ -113,12 +110,12 @@ def save_entry(
     target = content_dir / relative
     text = entry_yaml(kind, data)
     _check_entry(kind, relative, text)
-    folder = content_dir / CONTENT_FOLDERS[kind]
+    folder = content_dir / KINDS[kind].folder
     if not folder.is_dir() or folder.is_symlink():
-        raise SaveRefused(409, f"内容目录中没有 {CONTENT_FOLDERS[kind]}/ 文件夹，没有保存。")
+        raise SaveRefused(409, f"内容目录中没有 {KINDS[kind].folder}/ 文件夹，没有保存。")
     if replacing is None:
         taken = [
-            f for f in CONTENT_FOLDERS.values() if (content_dir / f / f"{entry_id}.yml").exists()
+            k.folder for k in KINDS.values() if (content_dir / entry_file(k.name, entry_id)).exists()
         ]
         if taken:
             raise SaveRefused(
@@ -131,20 +128,8 @@ def save_entry(
             raise SaveRefused(400, "修改已有条目时不能改编号，没有保存。")
         _check_unchanged(target, kind, relative, request.get("base"))
         _replace(target, text)
-    src_uri = Routes.pack(entry_id) if kind == "pack" else f"{CONTENT_FOLDERS[kind]}/{entry_id}.md"
+    src_uri = Routes.entry_at(kind, entry_id) if kind in ENTRY_KINDS else Routes.pack(entry_id)
     return Saved(f"{shown_prefix}{relative}", page_url(src_uri, directory_urls=directory_urls))
-
-
-_ID = re.compile(SLUG_PATTERN)
-
-
-def _usable_id(value: Any) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) <= 60
-        and _ID.fullmatch(value) is not None
-        and value not in RESERVED_IDS
-    )
 
 
 def _read_values(kind: str, relative: str, raw: bytes) -> dict[str, Any] | None:
@@ -153,7 +138,7 @@ def _read_values(kind: str, relative: str, raw: bytes) -> dict[str, Any] | None:
     if problems or document is None or not isinstance(document.data, dict):
         return None
     try:
-        entry = CONTENT_MODELS[kind].model_validate(document.data)
+        entry = KINDS[kind].model.model_validate(document.data)
     except ValidationError:
         return None
     return entry.model_dump(mode="json", exclude_defaults=True)
@@ -213,6 +198,4 @@ def _temporary(target: Path, text: str) -> Path:
 
 
 def _disk_refusal(failure: OSError) -> SaveRefused:
-    from generator.errors import os_reason
-
     return SaveRefused(500, f"无法写入文件：{os_reason(failure)}，没有保存。")

@@ -96,13 +96,3 @@ def import_document(
 def with_id(imported: Imported, entry_id: str) -> str:
     """The draft's text with another id (when its own is taken by an existing file)."""
     return re.sub(r"(?m)^id: .*$", f"id: {entry_id}", imported.text, count=1)
-
-
-def read_search_terms(content_dir: Path) -> tuple[str, ...]:
-    """The domain terms of ``search-terms.txt``, to suggest keywords; none if it is missing."""
-    path = content_dir / "search-terms.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from generator.importer.findings import Findings, Place
 from generator.importer.read import SourceText
-from generator.model import INVISIBLE
+from generator.rules import INVISIBLE
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from generator.importer import Imported
 from generator.importer.read import FORMAT_NAMES
-from generator.model import KIND_LABELS, PLACEHOLDER
+from generator.model import KINDS
+from generator.rules import PLACEHOLDER
 
 _SHOWN = 60
 """Characters of a removed or flagged span shown in the report; the place leads to the rest."""
@@ -25,7 +26,7 @@ def describe_import(imported: Imported, *, root: Path) -> str:
     shown = _shown_path(imported.path, root) if imported.path else "（未写入）"
     lines = [
         f"== {source.path.name} ==",
-        f"草稿：{shown}（{KIND_LABELS[imported.kind]}）",
+        f"草稿：{shown}（{KINDS[imported.kind].label}）",
         f"格式：{FORMAT_NAMES[source.format]}；编码：{source.encoding}",
         f"标题：{facts.title or '未找到（草稿中需要填写）'}",
         f"发布日期：{facts.published + '（' + facts.published_evidence + '）' if facts.published else '原文没有写明'}",

@@ -22,6 +22,7 @@ from generator.search.files import (
     FacetValues,
     bucket_file,
     facets_file,
+    fold_file,
     manifest_file,
     meta_file,
     meta_row,
@@ -163,6 +164,7 @@ def write_full_index(
     summary, buckets = packer.encode()
     values = FacetValues.of(index, facts)
     emit(*manifest_file(values, facts, buckets=summary.buckets))
+    emit(*fold_file())
     emit(*facets_file(values, facts))
     for bucket, body in buckets:
         emit(*bucket_file(bucket, body))

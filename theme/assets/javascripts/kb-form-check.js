@@ -8,7 +8,7 @@
  *   with <script> tags, only the files a question needs): an id already taken, an id a
  *   practice or a study pack names that no entry has, a practice named as a practice's
  *   example, an entry listed twice in a study pack, and an entry that reads almost the
- *   same as another (a warning), computed as generator/similar.py computes it.
+ *   same as another (a warning), computed as generator/check/similar.py computes it.
  *
  * tests/test_form_agreement.py runs a set of entries through kb check and through this
  * file and requires the same verdicts. Plain ES2017 (Chromium 69).
@@ -353,7 +353,7 @@
         self.titleProblems(manifest, kind, data, editing),
         self.refProblems(manifest, kind, data)
       ];
-      if (kind !== "pack") lookups.push(self.similarProblems(manifest, kind, data, editing));
+      if (self.kinds[kind].entry) lookups.push(self.similarProblems(manifest, kind, data, editing));
       return Promise.all(lookups);
     }).then(function (found) {
       return [].concat.apply([], found);
@@ -416,13 +416,16 @@
       collectRefs(spec, data[spec.name], [spec.name], refs);
     });
     var seen = {};
+    // A study pack (a kind that is not an entry) lists each entry once.
+    var listsEntries = !this.kinds[kind].entry;
+    var slug = new RegExp(this.description.slug_pattern);
     return Promise.all(refs.map(function (ref) {
-      if (typeof ref.value !== "string" || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(ref.value)) return [];
-      var repeated = kind === "pack" && seen[ref.value];
+      if (typeof ref.value !== "string" || !slug.test(ref.value)) return [];
+      var repeated = listsEntries && seen[ref.value];
       seen[ref.value] = true;
       if (repeated) return [self.problem(kind, ref.path, "repeated_entry", { value: ref.value })];
       return self.lookupId(manifest, ref.value).then(function (target) {
-        if (!target || target.kind === "pack") {
+        if (!target || !self.kinds[target.kind].entry) {
           return [self.problem(kind, ref.path, "unknown_entry", { value: ref.value })];
         }
         if (ref.kinds.length && ref.kinds.indexOf(target.kind) < 0) {
@@ -458,19 +461,21 @@
     });
   }
 
-  /** The entry's clause checksums: generator.similar.clauses over the same values. */
-  Checker.prototype.clauses = function (data) {
-    var skipped = this.similar.skipped;
+  /** The entry's clause checksums: generator.check.similar.clauses over the same values. */
+  Checker.prototype.clauses = function (kind, data) {
+    var compared = this.kinds[kind].compared;
     var texts = [];
-    (function walk(value) {
+    function walk(value) {
       if (typeof value === "string") texts.push(value);
       else if (Array.isArray(value)) value.forEach(walk);
       else if (value && typeof value === "object") {
-        Object.keys(value).forEach(function (key) {
-          if (skipped.indexOf(key) < 0) walk(value[key]);
-        });
+        Object.keys(value).forEach(function (key) { walk(value[key]); });
       }
-    })(data);
+    }
+    // The fields the kind compares, each with everything inside it.
+    Object.keys(data).forEach(function (key) {
+      if (compared.indexOf(key) >= 0) walk(data[key]);
+    });
     var minimum = this.similar.min_clause;
     var seen = {};
     var sums = [];
@@ -488,7 +493,7 @@
   Checker.prototype.similarProblems = function (manifest, kind, data, editing) {
     var self = this;
     var rules = this.similar;
-    var mine = this.clauses(data);
+    var mine = this.clauses(kind, data);
     var sketch = mine.slice(0, rules.sketch);
     var encode = encoder(manifest);
     return Promise.all(sketch.map(function (value) {

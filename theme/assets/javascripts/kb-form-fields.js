@@ -249,7 +249,7 @@
     var self = this;
     var select = element("select", "kb-field__input kb-field__select");
     select.id = id;
-    var none = element("option", "", group === "themes" ? "请选择主题" : "请选择组织类型");
+    var none = element("option", "", "请选择" + spec.label);
     none.value = "";
     select.appendChild(none);
     var value = getAt(this.data, path);

@@ -68,8 +68,9 @@
 
   /* ----------------------------------------------------------------- state */
 
+  var FIRST_KIND = description.kinds[0].kind;
   var state = {
-    kind: "case",
+    kind: FIRST_KIND,
     data: null,
     editing: null, // {file, kind, id, title, base}
     checked: false,
@@ -138,7 +139,7 @@
         if (entry) entry.title = row.title;
         return entry;
       }).filter(function (entry) {
-        if (!entry || entry.kind === "pack") return false;
+        if (!entry || !kinds[entry.kind].entry) return false;
         return !allowed.length || allowed.indexOf(entry.kind) >= 0;
       }).slice(0, 8);
     }).catch(function () { return []; });
@@ -746,7 +747,7 @@
         var current = { file: file, kind: entry.kind, id: entry.id, title: values.title || entry.id, base: values };
         start(entry.kind, JSON.parse(JSON.stringify(values)), current, "已读入条目“" + current.title + "”，改好后生成文件。");
       }, function () {
-        start("case", fields.blankEntry("case"), null, "没能读取条目 " + file + "：网站上可能没有这个条目。下面是一个空白的表单。");
+        start(FIRST_KIND, fields.blankEntry(FIRST_KIND), null, "没能读取条目 " + file + "：网站上可能没有这个条目。下面是一个空白的表单。");
       });
       return;
     }
@@ -755,7 +756,7 @@
       start(stored.kind, stored.data, null, "已恢复上次未完成的填写" + savedAt(stored) + "。要重新开始，请点击页面下方的“清除草稿，重新开始”。");
       return;
     }
-    start("case", fields.blankEntry("case"), null, "");
+    start(FIRST_KIND, fields.blankEntry(FIRST_KIND), null, "");
   }
 
   function savedAt(draft) {

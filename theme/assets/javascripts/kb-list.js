@@ -35,67 +35,46 @@
 
   /* ------------------------------------------------------------------ storage */
 
-  function siteRoot(element) {
-    var root = new URL(element.getAttribute("data-root") || "./", location.href);
-    root.hash = "";
-    root.search = "";
-    return root.href.replace(/index\.html$/, "");
-  }
-
-  function storageKey(root) {
-    return "kb-reading-list:" + root;
-  }
+  var store = window.kbStore;
+  var LIST = "reading-list";
+  var has = store.has;
 
   /**
    * What an item of the list may be: the site's own entry page. ``rules`` come from the list
-   * page (the id pattern and each kind's page address with "{id}" in it); on entry pages,
-   * which know no rules, the shape alone is checked and nothing is loaded.
+   * page (see kbStore.pageRules); on entry pages, which know no rules, the shape alone is
+   * checked and nothing is loaded.
    */
-  function validItem(item, root, rules) {
-    if (!item || typeof item !== "object" || Array.isArray(item)) return false;
+  function validItem(item, rules) {
+    if (!store.isObject(item)) return false;
     if (typeof item.id !== "string" || typeof item.path !== "string") return false;
     if (item.title !== undefined && typeof item.title !== "string") return false;
     if (item.kind !== undefined && typeof item.kind !== "string") return false;
-    if (!rules) return true;
-    if (!rules.id.test(item.id)) return false;
-    var known = rules.paths.some(function (path) {
-      return path.replace("{id}", item.id) === item.path;
-    });
-    // Both hold already for a known path and a valid id; checked again on the address
-    // itself, so that a mistake in a rule cannot reach outside the site.
-    return known && new URL(item.path, root).href.indexOf(root) === 0;
+    return !rules || store.ownPage(item.id, item.path, rules);
   }
 
   /**
    * The saved list: {items, ignored, broken}. Items that are not the site's own entries
    * (or repeat one) are left out and counted; a value that is not a list at all is broken.
    */
-  function readList(root, rules) {
-    var stored;
-    try {
-      stored = JSON.parse(window.localStorage.getItem(storageKey(root)) || "[]");
-    } catch (error) {
-      return { items: [], ignored: 0, broken: true };
-    }
-    if (!Array.isArray(stored)) return { items: [], ignored: 0, broken: true };
-    var items = [];
-    var seen = {};
-    stored.forEach(function (item) {
-      if (!validItem(item, root, rules) || has(seen, item.id)) return;
-      seen[item.id] = true;
-      items.push({ id: item.id, title: item.title, kind: item.kind, path: item.path });
+  function readList(rules) {
+    var saved = store.read(LIST, function (stored) {
+      if (!Array.isArray(stored)) return null;
+      var items = [];
+      var seen = {};
+      stored.forEach(function (item) {
+        if (!validItem(item, rules) || has(seen, item.id)) return;
+        seen[item.id] = true;
+        items.push({ id: item.id, title: item.title, kind: item.kind, path: item.path });
+      });
+      return { items: items, ignored: stored.length - items.length };
     });
-    return { items: items, ignored: stored.length - items.length, broken: false };
+    if (saved.state === "ok") return { items: saved.value.items, ignored: saved.value.ignored, broken: false };
+    return { items: [], ignored: 0, broken: saved.state === "broken" };
   }
 
   /** Saves the list; false when the browser keeps no local storage (private windows, policy). */
-  function writeList(root, items) {
-    try {
-      window.localStorage.setItem(storageKey(root), JSON.stringify(items));
-      return true;
-    } catch (error) {
-      return false;
-    }
+  function writeList(items) {
+    return store.write(LIST, items);
   }
 
   function indexOf(items, id) {
@@ -144,10 +123,6 @@
   /** Bounds on a tree, far above any entry's: a frame that sends more is not an entry page. */
   var MAX_DEPTH = 64;
   var MAX_NODES = 100000;
-
-  function has(object, key) {
-    return Object.prototype.hasOwnProperty.call(object, key);
-  }
 
   /** {t: tag, a: {attribute: value}, c: [children]} for an element, a string for text. */
   function printableTree(node, depth) {
@@ -218,8 +193,7 @@
   /* ------------------------------------------------------------ entry pages */
 
   function setUpToggle(toggle) {
-    var root = siteRoot(toggle);
-    var button = toggle.querySelector("button");
+        var button = toggle.querySelector("button");
     var item = {
       id: toggle.getAttribute("data-id"),
       title: toggle.getAttribute("data-title"),
@@ -227,16 +201,16 @@
       path: toggle.getAttribute("data-path")
     };
     function show() {
-      var chosen = indexOf(readList(root).items, item.id) >= 0;
+      var chosen = indexOf(readList().items, item.id) >= 0;
       button.setAttribute("aria-pressed", chosen ? "true" : "false");
       button.textContent = chosen ? "已加入学习清单（点击移除）" : "加入学习清单";
     }
     button.addEventListener("click", function () {
-      var items = readList(root).items;
+      var items = readList().items;
       var at = indexOf(items, item.id);
       if (at >= 0) items.splice(at, 1);
       else items.push(item);
-      if (!writeList(root, items)) {
+      if (!writeList(items)) {
         button.textContent = "这个浏览器不允许保存学习清单";
         return;
       }
@@ -253,7 +227,7 @@
     if (!page || window.parent === window) return;
     var copy = page.cloneNode(true);
     var dropped = copy.querySelectorAll(
-      ".kb-print-info, .kb-breadcrumb, [data-kb-list-toggle], .kb-aside"
+      ".kb-print-info, .kb-breadcrumb, [data-kb-list-toggle], .kb-aside, .kb-download, [data-kb-record-add], [data-kb-read-controls], .kb-read__section"
     );
     for (var i = 0; i < dropped.length; i++) dropped[i].parentNode.removeChild(dropped[i]);
     var parts = [];
@@ -292,17 +266,14 @@
 
   function ReadingList(container) {
     this.container = container;
-    this.root = siteRoot(container);
+    this.root = store.root;
     this.site = container.getAttribute("data-site") || "";
     this.status = container.querySelector("[data-kb-list-status]");
     this.list = container.querySelector("[data-kb-list-items]");
     this.actions = container.querySelector("[data-kb-list-actions]");
     this.printButton = container.querySelector("[data-kb-list-print]");
     this.compiled = container.querySelector("[data-kb-list-compiled]");
-    this.rules = {
-      id: new RegExp(container.getAttribute("data-id-pattern")),
-      paths: (container.getAttribute("data-entry-paths") || "").split(" ").filter(Boolean)
-    };
+    this.rules = store.pageRules(container, "data-entry-paths");
     this.notice = element("p", "kb-reading-list__notice");
     this.notice.setAttribute("data-kb-list-notice", "");
     this.notice.hidden = true;
@@ -331,7 +302,7 @@
   }
 
   ReadingList.prototype.save = function (items, focus) {
-    if (!writeList(this.root, items)) {
+    if (!writeList(items)) {
       this.status.textContent = "这个浏览器不允许保存学习清单（例如处于无痕模式），修改没有保存。";
       return;
     }
@@ -340,7 +311,7 @@
 
   ReadingList.prototype.render = function (focus) {
     var self = this;
-    var saved = readList(this.root, this.rules);
+    var saved = readList(this.rules);
     var items = saved.items;
     this.items = items;
     this.showIgnored(saved);

@@ -78,8 +78,27 @@
     return OTHER;
   }
 
+  /**
+   * Characters folded to their Simplified form (segment.normalize), from search/fold.js,
+   * which the build writes from OpenCC's table; every query is read after it has loaded.
+   */
+  let folds = null;
+
+  function setFolds(pairs) {
+    folds = new Map();
+    const chars = Array.from(pairs);
+    for (let i = 0; i + 1 < chars.length; i += 2) folds.set(chars[i], chars[i + 1]);
+  }
+
+  slot("fold").promise.then(setFolds);
+
+  function foldChar(char) {
+    return folds && folds.has(char) ? folds.get(char) : char;
+  }
+
   function normalize(text) {
-    return text.normalize("NFKC").toLowerCase();
+    const plain = text.normalize("NFKC").toLowerCase();
+    return folds ? Array.from(plain, foldChar).join("") : plain;
   }
 
   /**
@@ -213,7 +232,9 @@
 
   function Engine(root) {
     this.root = root;
-    this.ready = load(root, "manifest").then(this.prepare.bind(this));
+    this.ready = Promise.all([load(root, "manifest"), load(root, "fold")]).then(function (loaded) {
+      return this.prepare(loaded[0]);
+    }.bind(this));
     this.meta = new Map();
     this.facetsLoaded = null;
     this.facetsReady = false;
@@ -478,7 +499,7 @@
     for (const char of text) {
       const code = char.codePointAt(0);
       // Plain Chinese and ASCII need no NFKC; only case matters for them.
-      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? char : normalize(char);
+      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? foldChar(char) : normalize(char);
       for (let k = 0; k < plain.length; k++) from.push(position);
       out += plain;
       position += char.length;
@@ -692,7 +713,9 @@
     if (this.mode === "panel") {
       // In the drop-down, results come first; the facets fold away until asked for.
       const fold = element("details", "kb-search__filters");
-      fold.append(element("summary", "", "筛选：类型、组织类型、主题、地区、年份"), this.facetBox);
+      // Named after the facets once the manifest says what they are (SearchView.update).
+      this.foldSummary = element("summary", "", "筛选");
+      fold.append(this.foldSummary, this.facetBox);
       fold.addEventListener("toggle", function () {
         if (fold.open && self.found) self.update();
       });
@@ -742,13 +765,19 @@
     const self = this;
     const generation = ++this.generation;
     const notes = this.takeQueryNotes();
-    const terms = parseQuery(this.query);
     this.showNotes(notes);
     this.onChange && this.onChange();
     if (this.share) this.share.href = this.explorerUrl + "#" + this.hash();
     return this.engine.ready
       .then(function (engine) {
         if (generation !== self.generation) return null;
+        // Read once the fold table has loaded with the manifest (學習 is 学习).
+        const terms = parseQuery(self.query);
+        if (self.foldSummary) {
+          self.foldSummary.textContent = "筛选：" + engine.facetOrder.map(function (key) {
+            return engine.facets[key].label;
+          }).join("、");
+        }
         const unknown = self.dropUnknownValues(engine);
         if (unknown.length) {
           // Offered no way to undo, a filter nothing has would just show nothing.

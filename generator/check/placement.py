@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import ContentError
+from generator.fields import FieldSpec, field_label, field_specs, nested_model
 from generator.load import Document, KeyPath, format_key_path
-from generator.model import FieldSpec, field_label, field_specs, nested_model
-from generator.syntax import visible
+from generator.quoting import visible
 
 
 def field_at(model: type[BaseModel], loc: KeyPath) -> tuple[type[BaseModel], str]:

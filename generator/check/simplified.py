@@ -4,7 +4,7 @@ The site is written in Simplified Chinese (the theme's language is ``zh``, and
 readers' Traditional queries are folded to Simplified). Two checks look at an
 entry as Simplified text:
 
-- the near-duplicate check (:mod:`generator.similar`) compares entries with their
+- the near-duplicate check (:mod:`generator.check.similar`) compares entries with their
   texts folded to Simplified (:func:`fold`, once per entry file, kept with what else
   was worked out from that file), so a Traditional copy of a case is found as its
   Simplified copy is;
@@ -27,10 +27,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.check.placement import field_at
 from generator.errors import ContentError
+from generator.fields import field_label
 from generator.load import Document, KeyPath, format_key_path
-from generator.model import CHINESE_CHARACTERS, field_label
-from generator.placement import field_at
+from generator.t2s import character_table, converter
 
 KEPT_IN_SIMPLIFIED = "於夥蒐拚葯麴坏"
 """Characters OpenCC changes that the Simplified standard (通用规范汉字表) keeps in some
@@ -55,22 +56,10 @@ _FIELDS_SHOWN = 3
 
 
 @functools.lru_cache(maxsize=1)
-def _converter() -> Any:
-    import opencc  # the table loads in a few milliseconds, once per process
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1)
 def _changeable() -> re.Pattern[str]:
-    """Any character OpenCC's table may change: every Chinese character of the Basic
-    Multilingual Plane is converted once (some hundredths of a second) and those that come
-    out different are kept. The rare characters beyond it are not worth the time."""
-    every = "".join(map(chr, range(0x3400, 0xFB00)))
-    chars = re.findall(f"[{CHINESE_CHARACTERS}]", every)
-    converted = _converter().convert("\n".join(chars)).split("\n")
-    changed = {a for a, b in zip(chars, converted, strict=True) if a != b}
-    return re.compile(f"[{re.escape(''.join(sorted(changed)) + PHRASE_ONLY)}]")
+    """Any character OpenCC's table may change: those it changes standing alone, and those
+    it changes only inside some words (:data:`PHRASE_ONLY`)."""
+    return re.compile(f"[{re.escape(''.join(sorted(character_table())) + PHRASE_ONLY)}]")
 
 
 def to_simplified(text: str) -> str:
@@ -78,7 +67,7 @@ def to_simplified(text: str) -> str:
     character to convert."""
     if not _changeable().search(text):
         return text
-    return str(_converter().convert(text))
+    return str(converter().convert(text))
 
 
 Folded = dict[KeyPath, str]
@@ -94,7 +83,7 @@ def fold(data: Any, joined: str) -> Folded:
         return {}  # nearly every entry: one scan, without the walk that names each text
     found = [(key_path, text) for key_path, text in _texts(data, ()) if gate.search(text)]
     together = "\n".join(text for _, text in found)
-    converted = str(_converter().convert(together))
+    converted = str(converter().convert(together))
     if len(converted) == len(together):  # phrase conversion nearly always keeps the length
         pieces, at = [], 0
         for _, text in found:
