@@ -483,3 +483,25 @@ def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
     paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
     assert paragraphs and not [p for p in paragraphs if re.search(f"{chinese}\\s*\\n", p)]
     assert "单位名称、时间、做法" in re.sub(r"<[^>]+>", "", body)
+
+
+@pytest.mark.parametrize(
+    ("page", "scripts"),
+    [
+        ("index.html", []),
+        ("form/index.html", []),
+        ("cases/wangcun-community/index.html", ["kb-record.js"]),
+        ("packs/study-system-and-incentives/index.html", ["kb-record.js"]),
+        ("packs/plan/study-system-and-incentives/index.html", ["kb-plan.js"]),
+        ("packs/quiz/study-system-and-incentives/index.html", ["kb-quiz.js"]),
+        ("study-record/index.html", ["kb-record.js"]),
+    ],
+)
+def test_a_pages_own_tools_load_only_where_they_are_used(
+    real_site: Path, page: str, scripts: list[str]
+) -> None:
+    """The study record's, the session planner's and the self-test's scripts load, once, on the
+    pages that have them, not on every page a reader (or an editor on the form) opens."""
+    html = (real_site / page).read_text(encoding="utf-8")
+    for name in ("kb-record.js", "kb-plan.js", "kb-quiz.js"):
+        assert html.count(f'javascripts/{name}"') == (name in scripts), name
