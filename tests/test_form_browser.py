@@ -151,8 +151,11 @@ def test_a_new_case_filled_in_by_keyboard_passes_kb_check(
 ) -> None:
     """By keyboard alone: the id and title typed (the id wrongly at first), 检查 lists every
     problem in a summary that links to each field, the editor follows the links and fixes them,
-    and the downloaded file is what Python would write and passes kb check."""
+    and the downloaded file is what Python would write and passes kb check. The form takes
+    typing before what it checks with (its checker, Ajv, the rules) is loaded."""
     _open_form(tab, hosts[host])
+    assert tab.evaluate("() => !window.kbFormCheck && !window.ajv2020")
+    assert not [r for r in tab.requests if r.endswith(("/form/rules.js", "ajv2020.min.js"))]
     _type_into(tab, "id", "JieDao")
     _type_into(tab, "title", CASE["title"])
     _press(tab, ".kb-output__check")
@@ -303,6 +306,27 @@ def test_a_file_that_is_not_a_draft_is_refused(
     )
     assert tab.input_value("#kb-f-title") == "原来的标题"
     assert tab.evaluate("() => ({}).polluted") is None
+
+
+def test_a_checker_that_cannot_be_loaded_is_said_so(tab: Any, hosts: dict[str, str]) -> None:
+    """When the checker's files cannot be had (a site copied without them), 检查 says so in
+    Chinese, 下载文件 sends the editor to that message instead of giving an unchecked file,
+    and 检查 works once the files can be had again."""
+    tab.route("**/kb-form-check.js", lambda route: route.abort())
+    _open_form(tab, hosts["root"])
+    tab.fill("#kb-f-id", CASE["id"])
+    tab.click(".kb-output__check")
+    tab.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert "没能载入表单检查所需的文件，无法检查。" in tab.inner_text(".kb-error-summary")
+    tab.focus("#kb-f-id")
+    tab.click(".kb-output__download")
+    tab.wait_for_function("() => document.activeElement.classList.contains('kb-error-summary')")
+    tab.unroute("**/kb-form-check.js")
+    tab.click(".kb-output__check")
+    tab.wait_for_function(
+        "() => !/没能载入/.test(document.querySelector('.kb-error-summary').textContent)"
+    )
+    assert "“摘要”不能为空。" in tab.inner_text(".kb-error-summary")
 
 
 PAYLOADS = [

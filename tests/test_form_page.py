@@ -15,7 +15,7 @@ from generator.check import load_project, load_taxonomy
 from generator.emit import entry_file, entry_yaml
 from generator.fields import field_specs
 from generator.form import entry_source, script_json
-from generator.form.describe import form_description
+from generator.form.describe import form_description, form_model, form_rules
 from generator.form.repository import repository_pages
 from generator.index import build_index
 from generator.model import KINDS
@@ -127,6 +127,21 @@ def test_form_page_embeds_the_description_safely() -> None:
     assert description["taxonomy"]["themes"][0]["id"] == PROJECT.taxonomy.themes[0].id
     body = html.split("data-kb-form-description>", 1)[1].split("</script>", 1)[0]
     assert "<" not in body and "\u2028" not in body and "\x85" not in body
+
+
+def test_form_page_carries_what_draws_the_form_and_the_data_what_checks_it() -> None:
+    """The page holds what the form is drawn and written from; the schemas and kb check's
+    wording, which only a check needs, are in the form's data (form/rules.js), loaded then."""
+    from generator.form.data import entry_clauses, form_files
+
+    page = _embedded(_html(Routes.form), "data-kb-form-description")
+    assert page == form_model(PROJECT.taxonomy) and "schemas" not in page
+    files = form_files(INDEX, [entry_clauses(e) for e in PROJECT.entries.values()])
+    text = files["form/rules.js"].decode()
+    assert text.startswith('kbFormData.add("rules",')
+    rules = json.loads(text[text.index(",") + 1 : text.rindex(")")])
+    assert rules == json.loads(json.dumps(form_rules(PROJECT.taxonomy)))
+    assert {**page, **rules} == json.loads(json.dumps(form_description(PROJECT.taxonomy)))
 
 
 def test_script_json_cannot_close_its_element() -> None:

@@ -1,9 +1,11 @@
 """The editors' form (投稿与修改): what the site carries so that an entry can be written,
 checked and corrected in the browser, with no tools installed.
 
-- :mod:`.describe`: the model, its schemas and the taxonomy, as the form page's JSON;
-- :mod:`.data`: what the checks across entries compare (ids, titles, near-duplicates),
-  written as small script files loaded only when the form needs them;
+- :mod:`.describe`: the model and the taxonomy, as the form page's JSON, and the schemas
+  and wording it checks with;
+- :mod:`.data`: what the form checks with and what the checks across entries compare
+  (ids, titles, near-duplicates), written as small script files loaded only when the
+  form needs them;
 - :mod:`generator.emit`: the file text the form produces, which the browser writes the
   same way.
 """
@@ -13,18 +15,17 @@ from __future__ import annotations
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from generator.form.describe import form_description as describe_model
-from generator.form.describe import script_json
+from generator.form.describe import form_model, script_json
 from generator.index import Pack
 from generator.model import Entry, PackItem, StudyPack, Taxon, Taxonomy
 
 
 def form_description(themes: list[Taxon], org_types: list[Taxon]) -> Markup:
-    """The form page's description of the model (see :mod:`.describe`), for a template.
+    """The form page's description of the model (:func:`.describe.form_model`), for a template.
 
     Takes the taxonomy's two lists as the page reads them from the site index, so that a
     preview renders the form again when the taxonomy changes."""
-    return script_json(describe_model(Taxonomy(themes=themes, org_types=org_types)))
+    return script_json(form_model(Taxonomy(themes=themes, org_types=org_types)))
 
 
 def entry_source(entry: Entry | Pack) -> Markup:

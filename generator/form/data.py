@@ -9,6 +9,8 @@ and from a folder opened on disk.
 
 Files (each calls ``kbFormData.add(key, data)``):
 
+- ``rules.js``: what the form checks with (:func:`generator.form.describe.form_rules`:
+  the schemas and ``kb check``'s wording), loaded with the first check;
 - ``manifest.js``: how many files of each sort there are;
 - ``ids/<n>.js``: ``{id: [kind, title]}`` for the entries and study packs whose id hashes
   to ``n``: whether an id is taken, which kind it names, its title to show;
@@ -23,6 +25,7 @@ Files (each calls ``kbFormData.add(key, data)``):
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from collections import defaultdict
@@ -32,9 +35,9 @@ from typing import Any
 from generator.check.similar import COMMON, clauses, sketch
 from generator.check.simplified import fold, joined_texts
 from generator.emit import entry_file
-from generator.form.describe import script_json
+from generator.form.describe import form_rules, script_json
 from generator.index import SiteIndex
-from generator.model import KINDS, Entry
+from generator.model import KINDS, Entry, Taxonomy
 from generator.search.files import Emit, fixed_width
 from generator.search.postings import ALPHABET
 from generator.workers import map_in_workers
@@ -144,7 +147,10 @@ def form_files(index: SiteIndex, found: list[Any]) -> dict[str, bytes]:
         "kinds": list(KINDS),
         "prefix": _content_prefix(index),
     }
-    files = {f"{FORM_DIR}/manifest.js": _script("manifest", manifest)}
+    files = {
+        f"{FORM_DIR}/manifest.js": _script("manifest", manifest),
+        f"{FORM_DIR}/rules.js": _rules_script(project.taxonomy.model_dump_json()),
+    }
     kinds = list(KINDS)
     by_file: dict[int, dict[str, Any]] = defaultdict(dict)
     for entry_id, kind, title in records:
@@ -180,6 +186,13 @@ def _content_prefix(index: SiteIndex) -> str:
     for entry_id, path in project.files.items():
         return path.removesuffix(entry_file(project.entries[entry_id].kind, entry_id))
     return f"{project.content_dir.name}/"
+
+
+@functools.lru_cache(maxsize=2)
+def _rules_script(taxonomy: str) -> bytes:
+    """``rules.js`` for the taxonomy ``taxonomy`` (as JSON): worked out again in a preview only
+    when an edit changed the taxonomy."""
+    return _script("rules", form_rules(Taxonomy.model_validate_json(taxonomy)))
 
 
 def _script(key: str, data: Any) -> bytes:

@@ -1,11 +1,13 @@
 """What the editors' form needs to know, derived from the content model and its schemas.
 
-One function, :func:`form_description`, gathers it: the kinds of content file and their
-labels and folders; each kind's fields in the model's order, with label, help text,
-whether required, shape, nesting and what an id names; the JSON Schemas ``kb schema``
-writes, as the form's validator compiles them; the taxonomy to pick from; and the rules
-the browser's YAML writer follows (:mod:`generator.emit`). The form page carries it as
-JSON; nothing here is restated in the browser.
+Two parts: :func:`form_model`, which the form page carries as JSON, is what the form is
+drawn and written from: the kinds of content file and their labels and folders; each
+kind's fields in the model's order, with label, help text, whether required, shape,
+nesting and what an id names; the taxonomy to pick from; and the rules the browser's
+YAML writer follows (:mod:`generator.emit`). :func:`form_rules`, written beside the
+form's other data and loaded with the first check, is what it checks with: the JSON
+Schemas ``kb schema`` writes, as the form's validator compiles them, and how ``kb
+check`` words and quotes what it finds. Nothing here is restated in the browser.
 """
 
 from __future__ import annotations
@@ -134,10 +136,14 @@ def script_json(data: Any) -> Markup:
 
 
 def form_description(taxonomy: Taxonomy) -> dict[str, Any]:
-    """Everything the form page needs about the model, as plain JSON data."""
-    patterns: list[str] = []
-    built = build_schemas(taxonomy)
-    schemas = {kind: _compact(built[f"{kind}.schema.json"], patterns) for kind in KINDS}
+    """Everything the form needs about the model, as plain JSON data: what it is drawn and
+    written from (:func:`form_model`) and what it checks with (:func:`form_rules`)."""
+    return {**form_model(taxonomy), **form_rules(taxonomy)}
+
+
+def form_model(taxonomy: Taxonomy) -> dict[str, Any]:
+    """What the form page carries: enough to draw every kind's fields, take pasted text and
+    dates, and write the file. What it checks with comes with the first check."""
     return {
         "format": FORMAT,
         "kinds": [
@@ -152,8 +158,6 @@ def form_description(taxonomy: Taxonomy) -> dict[str, Any]:
             }
             for kind in KINDS.values()
         ],
-        "schemas": schemas,
-        "patterns": patterns,
         "taxonomy": {
             group: [
                 {"id": taxon.id, "name": taxon.name, "description": taxon.description}
@@ -163,15 +167,27 @@ def form_description(taxonomy: Taxonomy) -> dict[str, Any]:
         },
         "placeholder": PLACEHOLDER,
         "slug_pattern": SLUG_PATTERN,
+        "whitespace": WHITESPACE,
+        "summary_max": SUMMARY_MAX,
+        "yaml": emit_rules(),
+        "paste": paste_rules(),
+    }
+
+
+def form_rules(taxonomy: Taxonomy) -> dict[str, Any]:
+    """What the form checks an entry with, loaded with its validator at the first check
+    (:mod:`generator.form.data` writes it): the JSON Schemas ``kb schema`` writes, and what
+    ``kb check``'s messages say and how they quote an editor's text."""
+    patterns: list[str] = []
+    built = build_schemas(taxonomy)
+    return {
+        "schemas": {kind: _compact(built[f"{kind}.schema.json"], patterns) for kind in KINDS},
+        "patterns": patterns,
         "pattern_rules": {
             pattern: list(PATTERN_RULES[pattern])
             for pattern in (SLUG_PATTERN, TITLE_PATTERN, ONE_LINE_PATTERN)
         },
-        "whitespace": WHITESPACE,
         "quote": {"escaped": quoted_as_codes(), "limit": MAX_QUOTE, "described": 20},
-        "summary_max": SUMMARY_MAX,
-        "yaml": emit_rules(),
-        "paste": paste_rules(),
         "similar": similar_rules(),
         "messages": MESSAGES,
         "hidden": js_pattern(HIDDEN_PATTERN),

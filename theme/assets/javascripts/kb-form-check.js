@@ -89,40 +89,58 @@
     return text;
   }
 
+  /** ``description`` is the form page's (generator/form/describe.py form_model); what the
+   * checks use besides (form_rules: the schemas and kb check's wording) comes from the
+   * rules file of the form's data with the first check, unless ``description`` holds it. */
   function Checker(description, dataRoot, validatorAddress) {
     this.description = description;
     this.dataRoot = dataRoot;
     this.validatorAddress = validatorAddress;
     this.validatorLoaded = null;
-    this.messages = description.messages;
     this.kinds = {};
     var kinds = this.kinds;
     description.kinds.forEach(function (kind) { kinds[kind.kind] = kind; });
     this.validators = {};
     this.ajv = null;
-    var similar = description.similar;
-    this.similar = similar;
-    this.clauseBreak = new RegExp(similar.clause_break);
-    this.hidden = new RegExp(description.hidden, "u");
     this.edges = new RegExp("^[" + description.whitespace + "]+|[" + description.whitespace + "]+$", "g");
+    if (description.schemas) this.useRules(description);
+  }
+
+  Checker.prototype.useRules = function (rules) {
+    var description = Object.assign({}, this.description, rules);
+    this.description = description;
+    this.messages = description.messages;
+    this.similar = description.similar;
+    this.clauseBreak = new RegExp(description.similar.clause_break);
+    this.hidden = new RegExp(description.hidden, "u");
     this.quoteCodes = new RegExp(description.quote.escaped, "u");
     this.showing = new RegExp(description.showing, "u");
     this.charNames = description.char_names;
+  };
+
+  function loadScript(address) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = address;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error(address)); };
+      document.head.appendChild(script);
+    });
   }
 
-  /** Ajv, loaded with the first check: the form opens and takes typing without it. */
+  /** Ajv and the rules, loaded with the first check: the form opens and takes typing
+   * without them. */
   Checker.prototype.loadValidator = function () {
     var self = this;
     if (!this.validatorLoaded) {
-      this.validatorLoaded = window.ajv2020 ? Promise.resolve() : new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = self.validatorAddress;
-        script.onload = function () { resolve(); };
-        script.onerror = function () {
-          self.validatorLoaded = null;
-          reject(new Error("validator"));
-        };
-        document.head.appendChild(script);
+      var rules = this.messages ? Promise.resolve(null) : load(this.dataRoot, "rules");
+      var validator = window.ajv2020 ? Promise.resolve() : loadScript(this.validatorAddress);
+      this.validatorLoaded = Promise.all([rules, validator]).then(function (found) {
+        if (found[0]) self.useRules(found[0]);
+      }, function (failure) {
+        self.validatorLoaded = null;
+        pending.rules = undefined; // a later check tries again
+        throw failure;
       });
     }
     return this.validatorLoaded;

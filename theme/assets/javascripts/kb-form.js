@@ -9,7 +9,7 @@
  *   the entry's values come from its own page, loaded in a hidden frame that hands them
  *   over (kb-form-source.js), as the reading list takes printable text. Before the file
  *   goes out, the changes are listed field by field.
- * - Nothing is lost: the form is saved in this browser as it changes (localStorage, one
+ * - Nothing is lost: the form is saved in this browser as it changes (kb-store.js, one
  *   draft per site and per entry) until the editor clears it; a draft can be exported to
  *   a file and loaded on another computer.
  *
@@ -21,7 +21,7 @@
   "use strict";
 
   var page = document.querySelector("[data-kb-form]");
-  if (!page || !window.kbFormText || !window.kbFormCheck || !window.kbFormFields || !window.kbFormFiles) return;
+  if (!page || !window.kbStore || !window.kbFormText || !window.kbFormFields || !window.kbFormFiles) return;
   var app = page.querySelector("[data-kb-form-app]");
   // The form's styles, in the head where every page's are (only this page needs them).
   var style = document.createElement("link");
@@ -49,7 +49,28 @@
   }
 
   var siteRoot = resolved("data-root").replace(/index\.html$/, "");
-  var checker = new window.kbFormCheck.Checker(description, resolved("data-data"), resolved("data-validator"));
+  var checking = null;
+
+  /** The checker (kb-form-check.js), loaded with the first check or look-up of an entry:
+   * the form is drawn and takes typing without it. */
+  function withChecker() {
+    if (!checking) {
+      checking = new Promise(function (resolve, reject) {
+        if (window.kbFormCheck) return resolve();
+        var script = document.createElement("script");
+        script.src = resolved("data-checker");
+        script.onload = function () { resolve(); };
+        script.onerror = function () { reject(new Error("checker")); };
+        document.head.appendChild(script);
+      }).then(function () {
+        return new window.kbFormCheck.Checker(description, resolved("data-data"), resolved("data-validator"));
+      }, function (failure) {
+        checking = null; // a later check tries again
+        throw failure;
+      });
+    }
+    return checking;
+  }
   var entrySuffix = page.getAttribute("data-entry-suffix") || "/";
 
   function element(tag, className, text) {
@@ -146,25 +167,23 @@
   }
 
   function lookupEntry(id) {
-    return checker.entry(id).then(function (entry) {
+    return withChecker().then(function (checker) {
+      return checker.entry(id);
+    }).then(function (entry) {
       if (entry) entry.label = kinds[entry.kind].label;
       return entry;
-    });
+    }, function () { return null; });
   }
 
   /* ---------------------------------------------------------------- drafts */
 
+  /** The draft's name in the site's store (kb-store.js): one per site and per entry. */
   function draftKey(editing) {
-    return "kb-form-draft:" + siteRoot + ":" + (editing ? "edit:" + editing.file : "new");
+    return "form-draft:" + (editing ? "edit:" + editing.file : "new");
   }
 
   function readDraft(key) {
-    try {
-      var stored = JSON.parse(window.localStorage.getItem(key) || "null");
-      return accepted(stored);
-    } catch (error) {
-      return null;
-    }
+    return window.kbStore.read(key, accepted).value;
   }
 
   /** A stored or loaded draft, or null when it is not one this form can use. */
@@ -232,10 +251,9 @@
   function saveDraft() {
     clearTimeout(saveTimer);
     if (!state.data) return;
-    try {
-      window.localStorage.setItem(draftKey(state.editing), JSON.stringify(draftRecord()));
+    if (window.kbStore.write(draftKey(state.editing), draftRecord())) {
       savedNote.textContent = "草稿已自动保存在这个浏览器里（" + new Date().toLocaleTimeString("zh-CN") + "）。";
-    } catch (error) {
+    } else {
       savedNote.textContent = "这个浏览器不允许保存草稿（例如处于无痕模式）：关闭网页前请先“导出草稿”。";
     }
   }
@@ -338,7 +356,15 @@
     clearTimeout(checkTimer);
     var round = ++checkRound;
     var editingId = state.editing ? state.editing.id : null;
-    return checker.check(state.kind, state.data, editingId).then(function (found) {
+    return withChecker().then(function (checker) {
+      return checker.check(state.kind, state.data, editingId);
+    }).catch(function () {
+      return [{
+        path: "", parts: [], rule: "unavailable", severity: "error",
+        message: "没能载入表单检查所需的文件，无法检查。",
+        hint: "请刷新页面再试；从磁盘打开网站时，请确认网站文件夹是完整的。草稿已保存，不会丢失。"
+      }];
+    }).then(function (found) {
       if (round !== checkRound) return state.problems;
       state.problems = found;
       showProblems();
@@ -675,11 +701,7 @@
 
   function clearDraft() {
     if (!window.confirm("确定清除草稿吗？表单上填写的内容将全部清空。")) return;
-    try {
-      window.localStorage.removeItem(draftKey(state.editing));
-    } catch (error) {
-      // nothing stored to clear
-    }
+    window.kbStore.remove(draftKey(state.editing));
     savedNote.textContent = "";
     if (state.editing) {
       var editing = state.editing;
@@ -773,7 +795,7 @@
   window.kbForm = {
     state: state,
     emitter: emitter,
-    checker: checker,
+    checker: withChecker,
     fileText: function () { return emitter.entryYaml(state.kind, state.data); },
     check: runCheck
   };
