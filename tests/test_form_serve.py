@@ -1,10 +1,12 @@
 """The form in `kb serve`: it saves straight into content/ (a new file, or the entry being corrected
 once its changes are shown) and the preview opens on the entry; the save takes only requests from
 the preview's own form page with the token of this run, and writes only a model-valid file name,
-in its kind's folder, whole, never over another file."""
+in its kind's folder, whole, never over another file. A document dropped on the form is imported as
+kb import imports it and opens as a draft, its report beside, every field left to fill marked."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import urllib.error
@@ -17,7 +19,9 @@ import pytest
 
 from generator.check import load_project
 from generator.emit import entry_yaml
+from generator.form.imports import IMPORT_PATH
 from generator.form.save import MAX_BODY, SAVE_PATH
+from tests.conftest import REPO
 from tests.test_preview import _start_preview, _stop
 
 NEW_CASE = {
@@ -54,10 +58,15 @@ def _token(url: str) -> str:
 
 
 def _post(
-    url: str, body: Any, *, origin: str | None = "same", content_type: str = "application/json"
+    url: str,
+    body: Any,
+    *,
+    origin: str | None = "same",
+    content_type: str = "application/json",
+    path: str = SAVE_PATH,
 ) -> tuple[int, dict[str, Any]]:
     data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url.rstrip("/") + SAVE_PATH, data=data, method="POST")
+    request = urllib.request.Request(url.rstrip("/") + path, data=data, method="POST")
     request.add_header("Content-Type", content_type)
     if origin is not None:
         request.add_header("Origin", url.rstrip("/") if origin == "same" else origin)
@@ -225,3 +234,168 @@ def test_a_correction_never_overwrites_a_file_changed_meanwhile(preview) -> None
     assert stale[0] == 409 and "已被改动" in stale[1]["message"]
     assert path.read_bytes() == changed
     assert not list(path.parent.glob(".*kb-form*"))
+
+
+IMPORTED = REPO / "tests" / "fixtures" / "import" / "headings-mapped-to-case-fields.txt"
+"""A case study as a text file: headings that map to a case's parts, figures, no unit."""
+
+
+def _drop(tab: Any, name: str, data: bytes) -> None:
+    """Drop a file on the form, as an editor drags one from the desktop."""
+    transfer = tab.evaluate_handle(
+        """([name, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name));
+            return transfer;
+        }""",
+        [name, list(data)],
+    )
+    tab.dispatch_event(".kb-form", "dragover", {"dataTransfer": transfer})
+    tab.dispatch_event(".kb-form", "drop", {"dataTransfer": transfer})
+
+
+def _marked(tab: Any) -> dict[str, str]:
+    """Each field marked invalid, with what is said under it."""
+    return tab.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll("[aria-invalid=true]"))
+            .map((control) => [control.id,
+                document.getElementById(control.id + "-error").textContent]))"""
+    )
+
+
+def test_a_dropped_document_opens_as_a_draft_with_its_report(page, preview) -> None:
+    """A text file dropped on the form becomes the draft kb import makes of it: the report beside
+    the form, every field the import left as 【待填写】 marked as kb check would mark it, the
+    file not written anywhere; a reload finds the draft and its report again."""
+    url, project = preview
+    before = _files(project)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(url + "form/")
+    page.wait_for_selector(".kb-import__choose")
+    _drop(page, IMPORTED.name, IMPORTED.read_bytes())
+    page.wait_for_function(
+        "() => /已导入/.test(document.querySelector('.kb-form__status').textContent)"
+    )
+    page.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert page.input_value("#kb-f-title").startswith("【待填写】南坡村党支部")
+    assert "45.6万元" in page.input_value("#kb-f-results-figures-3-value")
+    report = page.inner_text(".kb-import-report")
+    assert "headings-mapped-to-case-fields.txt" in report and "“三、取得成效” → 成效与反响" in report
+    unfilled = page.evaluate("() => kbForm.state.data")
+    places = [
+        control
+        for control, _ in _marked(page).items()
+        if "【待填写】" in page.input_value("#" + control)
+    ]
+    assert len(places) >= 15, places
+    assert all("占位文字" in _marked(page)[control] for control in places if control != "kb-f-org_type")
+    assert "【待填写】" in json.dumps(unfilled, ensure_ascii=False)
+    form_box = page.locator(".kb-form__fields").bounding_box()
+    report_box = page.locator(".kb-import-report").bounding_box()
+    assert report_box["x"] >= form_box["x"] + form_box["width"], "the report stands beside"
+    assert _files(project) == before
+    page.reload()
+    page.wait_for_selector(".kb-import-report:not([hidden])")
+    assert page.input_value("#kb-f-title").startswith("【待填写】南坡村党支部")
+    assert "headings-mapped-to-case-fields.txt" in page.inner_text(".kb-import-report")
+
+
+def test_a_word_document_chosen_by_keyboard_is_imported(page, preview, tmp_path: Path) -> None:
+    """选择文档导入 takes a Word file too; a document that cannot be read is said so in Chinese
+    and the form keeps what it had."""
+    import docx
+
+    url, _ = preview
+    document = docx.Document()
+    for line in IMPORTED.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    word = tmp_path / "田间夜校.docx"
+    document.save(str(word))
+    page.goto(url + "form/")
+    page.wait_for_selector(".kb-import__choose")
+    page.fill("#kb-f-title", "原来的标题")
+    broken = tmp_path / "坏文件.docx"
+    broken.write_bytes(b"PK\x03\x04 not a word file")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    with page.expect_file_chooser() as chooser:
+        page.focus(".kb-import__choose")
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(broken))
+    page.wait_for_function(
+        "() => /坏文件.docx：这不是有效的 Word/.test(document.querySelector('.kb-form__status').textContent)"
+    )
+    assert page.input_value("#kb-f-title") == "原来的标题"
+    with page.expect_file_chooser() as chooser:
+        page.click(".kb-import__choose")
+    chooser.value.set_files(str(word))
+    page.wait_for_function(
+        "() => /已导入“田间夜校.docx”/.test(document.querySelector('.kb-form__status').textContent)"
+    )
+    assert "南坡村" in page.input_value("#kb-f-title")
+    assert "Word 文档" in page.inner_text(".kb-import-report")
+    assert len(asked) == 2 and "替换表单上正在填写的内容" in asked[0]
+
+
+def test_only_the_preview_form_with_this_runs_token_can_import(preview) -> None:
+    """An import from another page, without this run's token, of a kind no document becomes or
+    of something that is no document, is refused in Chinese, and nothing is written."""
+    url, project = preview
+    before = _files(project)
+    content = base64.b64encode(IMPORTED.read_bytes()).decode()
+    good = {"token": _token(url), "kind": "case", "name": IMPORTED.name, "content": content}
+    refused = [
+        _post(url, good, origin="http://attacker.example", path=IMPORT_PATH),
+        _post(url, {**good, "token": "stale"}, path=IMPORT_PATH),
+        _post(url, {**good, "token": "令牌"}, path=IMPORT_PATH),
+        _post(url, {**good, "kind": "pack"}, path=IMPORT_PATH),
+        _post(url, {**good, "content": "not base64!"}, path=IMPORT_PATH),
+        _post(url, {**good, "name": "../../evil.exe"}, path=IMPORT_PATH),
+    ]
+    assert [status for status, _ in refused] == [403, 403, 403, 400, 400, 422]
+    assert all(re.search(r"[\u4e00-\u9fff]", answer["message"]) for _, answer in refused)
+    assert "evil.exe：不支持的文件类型" in refused[-1][1]["message"]
+    status, answer = _post(url, good, path=IMPORT_PATH)
+    assert status == 200 and answer["kind"] == "case" and "title" in answer["unfilled"]
+    assert _files(project) == before
+
+
+def _import_body(token: str, name: str = IMPORTED.name) -> bytes:
+    content = base64.b64encode(IMPORTED.read_bytes()).decode()
+    return json.dumps({"token": token, "kind": "case", "name": name, "content": content}).encode()
+
+
+def test_an_import_that_runs_too_long_is_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An import over its time is stopped with a Chinese message (its process, not the preview);
+    a second import while one runs is told to wait."""
+    from generator.form import imports
+    from generator.form.save import SaveRefused
+
+    monkeypatch.setattr(imports, "SECONDS", 0.01)
+    with pytest.raises(SaveRefused) as stopped:
+        imports.import_request(_import_body("t"), token="t", content_dir=REPO / "content")
+    assert stopped.value.status == 504 and "已经停止" in stopped.value.message
+    with imports._ONE_AT_A_TIME, pytest.raises(SaveRefused) as busy:
+        imports.import_request(_import_body("t"), token="t", content_dir=REPO / "content")
+    assert busy.value.status == 429 and "正在导入另一个文档" in busy.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\x\\总结.docx", "总结.docx"),
+        ('a<b>:"|?*.html', "a_b______.html"),
+        ("\x00.pdf", "_.pdf"),
+        ("...", "文档"),
+    ],
+)
+def test_a_dropped_documents_name_stays_a_name(name: str, kept: str) -> None:
+    """The name the browser gives a document names a file in the import's own folder only: no
+    folder in it, no character a file name cannot hold."""
+    from generator.form.imports import _file_name
+
+    assert _file_name(name) == kept

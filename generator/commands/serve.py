@@ -39,7 +39,9 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from generator.errors import printable
+from generator.form.imports import IMPORT_PATH, MAX_IMPORT_BODY, import_request
 from generator.form.save import (
+    MAX_BODY,
     SAVE_PATH,
     SaveRefused,
     check_request,
@@ -289,9 +291,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
     def do_POST(self) -> None:
-        """The editors' form saving an entry into the content folder; nothing else is posted."""
+        """The editors' form saving an entry into the content folder, or importing a document
+        dropped on it; nothing else is posted."""
         self._etag = ""
-        if urlsplit(self.path).path != SAVE_PATH:
+        path = urlsplit(self.path).path
+        if path not in {SAVE_PATH, IMPORT_PATH}:
             self.send_error(405, explain="预览服务器不接受这个请求。")
             return
         try:
@@ -300,16 +304,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 host=self.headers.get("Host"),
                 content_type=self.headers.get("Content-Type"),
                 length=self.headers.get("Content-Length"),
+                limit=MAX_IMPORT_BODY if path == IMPORT_PATH else MAX_BODY,
             )
+            body = self.rfile.read(length)
+            if path == IMPORT_PATH:
+                draft = import_request(
+                    body, token=self.token, content_dir=self.preview.content_dir
+                )
+                log.info("表单导入了 %s", draft.get("name"))
+                self._send_json({"ok": True, **draft})
+                return
             saved = save_entry(
-                self.rfile.read(length),
+                body,
                 token=self.token,
                 content_dir=self.preview.content_dir,
                 shown_prefix=self.preview.shown_content,
                 directory_urls=self.preview.options.directory_urls,
             )
         except SaveRefused as refused:
-            log.warning("表单保存被拒绝：%s", refused.message)
+            what = "导入" if path == IMPORT_PATH else "保存"
+            log.warning("表单%s被拒绝：%s", what, refused.message)
             self._send_json({"ok": False, "message": refused.message}, status=refused.status)
             return
         log.info("表单保存了 %s", saved.file)

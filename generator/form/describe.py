@@ -152,6 +152,7 @@ def form_model(taxonomy: Taxonomy) -> dict[str, Any]:
                 "label": kind.label,
                 "folder": kind.folder,
                 "entry": kind.is_entry,
+                "importable": bool(kind.import_main),
                 "first_line": schema_line(kind.name),
                 "fields": _fields(kind.model),
                 "compared": sorted(compared_fields(kind.model)),

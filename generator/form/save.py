@@ -72,32 +72,45 @@ class Saved:
 
 
 def check_request(
-    *, origin: str | None, host: str | None, content_type: str | None, length: str | None
+    *,
+    origin: str | None,
+    host: str | None,
+    content_type: str | None,
+    length: str | None,
+    limit: int = MAX_BODY,
 ) -> int:
-    """The body's length when the request may be read; :class:`SaveRefused` otherwise."""
+    """The body's length when the request may be read (it may send at most ``limit`` bytes);
+    :class:`SaveRefused` otherwise."""
     if not origin or not host or origin.rstrip("/") not in {f"http://{host}", f"https://{host}"}:
         raise SaveRefused(403, "只能从预览中的“投稿与修改”页保存条目。")
     if (content_type or "").split(";")[0].strip().lower() != "application/json":
         raise SaveRefused(415, "保存的内容格式不对，请从“投稿与修改”页保存。")
-    if not (length or "").isascii() or not (length or "").isdigit() or int(length or 0) > MAX_BODY:
+    if not (length or "").isascii() or not (length or "").isdigit() or int(length or 0) > limit:
         raise SaveRefused(413, "保存的内容过大或没有写明长度，没有保存。")
     return int(length or 0)
+
+
+def check_token(body: bytes, token: str) -> dict[str, Any]:
+    """The request ``body`` as JSON, if it carries this run's ``token``; :class:`SaveRefused`
+    otherwise (a page of another site cannot know the token)."""
+    try:
+        request = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SaveRefused(400, "发来的内容无法读取，没有处理。") from None
+    if not isinstance(request, dict) or not hmac.compare_digest(
+        str(request.get("token", "")).encode("utf-8", "replace"), token.encode()
+    ):
+        raise SaveRefused(
+            403, "这个页面的保存凭据已失效（预览重新启动过）。请刷新页面后再试，草稿不会丢。"
+        )
+    return request
 
 
 def save_entry(
     body: bytes, *, token: str, content_dir: Path, shown_prefix: str, directory_urls: bool
 ) -> Saved:
     """Write the entry ``body`` asks for into ``content_dir``; raise :class:`SaveRefused`."""
-    try:
-        request = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SaveRefused(400, "保存的内容无法读取，没有保存。") from None
-    if not isinstance(request, dict) or not hmac.compare_digest(
-        str(request.get("token", "")), token
-    ):
-        raise SaveRefused(
-            403, "这个页面的保存凭据已失效（预览重新启动过）。请刷新页面后再保存，草稿不会丢。"
-        )
+    request = check_token(body, token)
     kind, data, replacing = request.get("kind"), request.get("data"), request.get("replacing")
     if kind not in KINDS or not isinstance(data, dict) or data.get("kind") != kind:
         raise SaveRefused(400, "保存的内容不是一个条目，没有保存。")

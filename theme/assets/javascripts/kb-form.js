@@ -49,20 +49,25 @@
   }
 
   var siteRoot = resolved("data-root").replace(/index\.html$/, "");
+  /** Runs the script at ``address`` unless what it defines (``loaded``) is there already. */
+  function loadScript(address, loaded) {
+    return new Promise(function (resolve, reject) {
+      if (loaded) return resolve();
+      var script = document.createElement("script");
+      script.src = address;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error(address)); };
+      document.head.appendChild(script);
+    });
+  }
+
   var checking = null;
 
   /** The checker (kb-form-check.js), loaded with the first check or look-up of an entry:
    * the form is drawn and takes typing without it. */
   function withChecker() {
     if (!checking) {
-      checking = new Promise(function (resolve, reject) {
-        if (window.kbFormCheck) return resolve();
-        var script = document.createElement("script");
-        script.src = resolved("data-checker");
-        script.onload = function () { resolve(); };
-        script.onerror = function () { reject(new Error("checker")); };
-        document.head.appendChild(script);
-      }).then(function () {
+      checking = loadScript(resolved("data-checker"), window.kbFormCheck).then(function () {
         return new window.kbFormCheck.Checker(description, resolved("data-data"), resolved("data-validator"));
       }, function (failure) {
         checking = null; // a later check tries again
@@ -96,7 +101,8 @@
     editing: null, // {file, kind, id, title, base}
     checked: false,
     touched: {},
-    problems: []
+    problems: [],
+    report: null // {name, text}: the report of the document this draft was imported from
   };
 
   /* ---------------------------------------------------------------- layout */
@@ -113,7 +119,13 @@
   diffBox.hidden = true;
   var output = element("section", "kb-output");
   var drafts = element("section", "kb-drafts");
-  [status, mode, summary, fieldsBox, diffBox, output, drafts].forEach(function (part) { app.appendChild(part); });
+  var importBox = element("section", "kb-import");
+  importBox.hidden = true;
+  var reportBox = element("section", "kb-import-report");
+  reportBox.hidden = true;
+  [status, mode, importBox, summary, fieldsBox, diffBox, output, drafts, reportBox].forEach(function (part) {
+    app.appendChild(part);
+  });
 
   var fields = new window.kbFormFields.Fields({
     description: description,
@@ -200,7 +212,13 @@
         base: cleanData(draft.kind, draft.editing.base)
       };
     }
-    return { kind: draft.kind, data: cleanData(draft.kind, draft.data), editing: editing, saved: String(draft.saved || "") };
+    var report = draft.report && typeof draft.report === "object" &&
+      typeof draft.report.name === "string" && typeof draft.report.text === "string"
+      ? { name: draft.report.name, text: draft.report.text } : null;
+    return {
+      kind: draft.kind, data: cleanData(draft.kind, draft.data), editing: editing, report: report,
+      saved: String(draft.saved || "")
+    };
   }
 
   /** Only the model's fields, each of the shape the form holds: a draft file may be anything. */
@@ -244,6 +262,7 @@
       editing: state.editing && {
         file: state.editing.file, title: state.editing.title, base: state.editing.base
       },
+      report: state.report,
       saved: new Date().toISOString()
     };
   }
@@ -263,10 +282,11 @@
 
   /* ---------------------------------------------------------------- modes */
 
-  function start(kind, data, editing, note) {
+  function start(kind, data, editing, note, report) {
     state.kind = kind;
     state.data = data;
     state.editing = editing;
+    state.report = report || null;
     state.checked = false;
     state.touched = {};
     state.problems = [];
@@ -275,6 +295,7 @@
     rebuild();
     showOutput();
     showDrafts();
+    showReport();
     status.textContent = note || "";
     // A blank new entry is checked once the editor has typed (the validator loads then);
     // anything restored or read from an entry is checked at once.
@@ -303,7 +324,7 @@
       radio.checked = kind.kind === state.kind;
       radio.addEventListener("change", function () {
         if (!radio.checked) return;
-        start(kind.kind, fields.blankEntry(kind.kind, state.data), null, "已改为新建" + kind.label + "，相同的字段保留了已填的内容。");
+        start(kind.kind, fields.blankEntry(kind.kind, state.data), null, "已改为新建" + kind.label + "，相同的字段保留了已填的内容。", state.report);
         scheduleSave();
         // The choices were built anew: the keyboard stays on the one just chosen.
         var chosen = mode.querySelector("input[value=\"" + kind.kind + "\"]");
@@ -576,66 +597,63 @@
     });
   }
 
-  /* ------------------------------------------------- saving in kb serve */
+  /* ------------------------------------------------------------- kb serve */
 
-  // Set by kb serve on this page only (generator/form/save.py): the preview may save.
+  // Set by kb serve on this page only (generator/form/save.py): the preview may save, and
+  // import documents (kb-form-serve.js, loaded then).
   var saveToken = page.getAttribute("data-kb-save");
-  var SAVE_ADDRESS = "/.kb-form/save";
-  var PAGE_WAIT = 60000;
-  var confirming = null;
+  var serving = null;
 
-  /** Write the entry into the content folder (a correction after a second click, once its
-   * changes are shown), then open its page in the preview once the preview has it. */
-  function save() {
-    finished().then(function (text) {
-      if (text === null) return;
-      var snapshot = JSON.stringify(state.data);
-      if (state.editing && confirming !== snapshot) {
-        confirming = snapshot;
-        outputStatus.textContent = "请核对上面列出的改动，确认无误后再点一次“保存到内容目录”：" +
-          prefix() + state.editing.file + " 将被替换。";
-        return;
-      }
-      confirming = null;
-      outputStatus.textContent = "正在保存……";
-      var request = {
-        token: saveToken,
-        kind: state.kind,
-        data: state.data,
-        replacing: state.editing ? state.editing.file : null,
-        base: state.editing ? state.editing.base : null
-      };
-      fetch(SAVE_ADDRESS, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(request),
-        credentials: "same-origin",
-        cache: "no-store"
-      }).then(function (response) {
-        return response.json();
-      }).then(function (answer) {
-        if (!answer || !answer.ok) {
-          outputStatus.textContent = (answer && answer.message) || "没有保存。";
-          return;
-        }
-        if (state.editing) state.editing.base = JSON.parse(snapshot);
-        saveDraft();
-        outputStatus.textContent = "已保存为 " + answer.file + "。预览更新后会打开这个条目……（草稿仍保留，不需要时请清除）";
-        openWhenShown(new URL(answer.page, siteRoot).href, Date.now() + PAGE_WAIT);
-      }).catch(function () {
-        outputStatus.textContent = "没能连上预览服务器，没有保存。请确认 kb serve 仍在运行，再试一次。";
+  function withServer() {
+    if (!serving) {
+      serving = loadScript(resolved("data-serve"), window.kbFormServe).then(function () {
+        return new window.kbFormServe.Server({
+          token: saveToken,
+          state: state,
+          kinds: kinds,
+          finished: finished,
+          outputStatus: outputStatus,
+          status: status,
+          saveDraft: saveDraft,
+          prefix: prefix,
+          siteRoot: siteRoot,
+          hasContent: hasContent,
+          openImported: openImported,
+          element: element,
+          button: button
+        });
+      }, function (failure) {
+        serving = null;
+        throw failure;
       });
+    }
+    return serving;
+  }
+
+  function save() {
+    withServer().then(function (server) { server.save(); }, function () {
+      outputStatus.textContent = "没能载入保存所需的文件，没有保存。请刷新页面再试，草稿不会丢。";
     });
   }
 
-  function openWhenShown(address, deadline) {
-    fetch(address, { method: "HEAD", cache: "no-store" }).then(function (response) {
-      if (response.ok) location.href = address;
-      else if (Date.now() < deadline) setTimeout(function () { openWhenShown(address, deadline); }, 300);
-      else outputStatus.textContent += "预览还没有这个条目的页面，可能内容有错误，请看预览页顶部的提示。";
-    }, function () {
-      if (Date.now() < deadline) setTimeout(function () { openWhenShown(address, deadline); }, 300);
-    });
+  /** Whether the editor has written anything into the form (beyond its kind). */
+  function hasContent() {
+    var blank = JSON.stringify(cleanData(state.kind, fields.blankEntry(state.kind)));
+    return JSON.stringify(cleanData(state.kind, state.data)) !== blank;
+  }
+
+  /** A document's draft from kb serve's import: opened as a new entry, checked at once so that
+   * every field still holding the placeholder is marked, with the import's report beside. */
+  function openImported(answer) {
+    var data = cleanData(answer.kind, answer.data);
+    var unfilled = answer.unfilled.length;
+    setHash("new");
+    start(answer.kind, data, null, "已导入“" + answer.name + "”" +
+      (unfilled ? "：有 " + unfilled + " 处还是“" + description.placeholder + "”，已在下面标出，请逐一改写或填写。" : "。") +
+      "导入报告在表单旁边。", { name: answer.name, text: answer.report });
+    state.checked = true; // every problem shown at once, the placeholders among them
+    saveDraft();
+    runCheck();
   }
 
   /* ----------------------------------------------------------- differences */
@@ -645,6 +663,31 @@
     if (state.editing) {
       files.showChanges(diffBox, files.differences(kinds[state.kind].fields, state.editing.base, state.data));
     }
+  }
+
+  /* ------------------------------------------------------- import report */
+
+  /** The report of the document the draft was imported from, beside the form until closed. */
+  function showReport() {
+    reportBox.textContent = "";
+    reportBox.hidden = !state.report;
+    app.classList.toggle("kb-form--report", !!state.report);
+    if (!state.report) return;
+    var heading = element("h2", "kb-import-report__title", "导入报告");
+    heading.id = "kb-import-report-title";
+    reportBox.setAttribute("aria-labelledby", heading.id);
+    reportBox.appendChild(heading);
+    reportBox.appendChild(element("p", "kb-import-report__source", "文档：" + state.report.name));
+    var text = element("pre", "kb-import-report__text", state.report.text);
+    text.tabIndex = 0; // it scrolls: the keyboard must reach it
+    text.setAttribute("aria-label", "导入报告全文");
+    reportBox.appendChild(text);
+    reportBox.appendChild(button("关闭导入报告", "kb-import-report__close", function () {
+      state.report = null;
+      showReport();
+      scheduleSave();
+      status.textContent = "已关闭导入报告。";
+    }));
   }
 
   /* ------------------------------------------------------------ draft box */
@@ -693,7 +736,7 @@
         return;
       }
       setHash(draft.editing ? "edit=" + draft.editing.file : "new");
-      start(draft.kind, draft.data, draft.editing, "已导入草稿“" + file.name + "”。");
+      start(draft.kind, draft.data, draft.editing, "已导入草稿“" + file.name + "”。", draft.report);
       saveDraft();
     };
     reader.readAsText(file, "utf-8");
@@ -760,7 +803,7 @@
       var editing = { file: file };
       var draft = readDraft(draftKey(editing));
       if (draft && draft.editing) {
-        start(draft.kind, draft.data, draft.editing, "已恢复上次未完成的修改" + savedAt(draft) + "。要放弃这些修改，请点击页面下方的“清除草稿，重新开始”。");
+        start(draft.kind, draft.data, draft.editing, "已恢复上次未完成的修改" + savedAt(draft) + "。要放弃这些修改，请点击页面下方的“清除草稿，重新开始”。", draft.report);
         return;
       }
       status.textContent = "正在读取条目……";
@@ -775,7 +818,7 @@
     }
     var stored = readDraft(draftKey(null));
     if (stored && !stored.editing) {
-      start(stored.kind, stored.data, null, "已恢复上次未完成的填写" + savedAt(stored) + "。要重新开始，请点击页面下方的“清除草稿，重新开始”。");
+      start(stored.kind, stored.data, null, "已恢复上次未完成的填写" + savedAt(stored) + "。要重新开始，请点击页面下方的“清除草稿，重新开始”。", stored.report);
       return;
     }
     start(FIRST_KIND, fields.blankEntry(FIRST_KIND), null, "");
@@ -801,4 +844,10 @@
   };
 
   route();
+  if (saveToken) {
+    withServer().then(function (server) {
+      server.offerImport(importBox, app);
+      importBox.hidden = false;
+    }, function () { /* saving says so when asked; importing is not offered */ });
+  }
 })();
