@@ -856,7 +856,8 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
     queries = _queries(project)
     segmenter = Segmenter()
     index = live.live_index(project, segmenter)
-    for step, (name, edit) in enumerate(_live_edits(project)):
+    edits = _live_edits(project)
+    for step, (name, edit) in enumerate(edits):
         edit()
         current = _site_index(project)
         update = index.update(current)
@@ -864,7 +865,9 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
         fresh = SearchFolder(folder / f"fresh-{step}")
         for path, data in _full_files(current, segmenter).items():
             fresh.emit(path, data)
-        for base in (url, live.root.parent.as_uri() + "/"):
+        # Read from disk the same files are, only by other means: checked once, at the end.
+        last = step == len(edits) - 1
+        for base in (url, live.root.parent.as_uri() + "/") if last else (url,):
             expected = _answers(tab, f"{base}fresh-{step}/", queries)
             assert _answers(tab, f"{base}live/", queries) == expected, name
             states = ["theme=results", "theme=aaa-new-theme", "q=" + quote("学习") + "&kind=case"]
