@@ -23,8 +23,8 @@ from typing import Any
 from lxml import etree
 
 from generator.docx_template import Template, template
-from generator.model import Entry, Source
-from generator.outline import Heading, Part, compiled_entry, entry_parts, paragraphs
+from generator.model import Entry
+from generator.outline import Heading, Part, citation, compiled_entry, entry_parts, paragraphs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -118,19 +118,6 @@ class Body:
                 self.table(("指标", "数据"), block.rows)
 
 
-def citation(source: Source) -> str:
-    """A source as the pages cite it: author：《title》，publisher，date。说明：note."""
-    text = f"{source.author}：" if source.author else ""
-    text += f"《{source.title}》"
-    if source.publisher:
-        text += f"，{source.publisher}"
-    if source.published:
-        day = source.published
-        text += f"，{day.year}年{day.month}月{day.day}日"
-    text += "。"
-    return text + (f"说明：{source.note}" if source.note else "")
-
-
 def _entry_facts(entry: Entry, view: Any) -> list[tuple[str, str]]:
     facts = []
     if entry.kind == "case":
@@ -172,7 +159,7 @@ def write_entry(
         body.blocks(part)
     sources = headings(Heading(2, "sources", "来源"))
     body.heading(sources.level, sources.title)
-    body.bullets(citation(source) for source in entry.sources)
+    body.bullets("".join(text for _, text in citation(source)) for source in entry.sources)
 
 
 def entry_document(

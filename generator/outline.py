@@ -8,6 +8,7 @@ exactly when the page shows it; the template asks the outline, not the data.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.fields import marker
-from generator.model import ENTRY_KINDS, KINDS, Entry, Refers, Shown
+from generator.model import ENTRY_KINDS, KINDS, Entry, Refers, Shown, Source
 
 
 @dataclass(frozen=True)
@@ -285,3 +286,24 @@ def _join_wrapped(lines: list[str]) -> str:
             joined += " "
         joined += line
     return joined
+
+
+def chinese_date(day: datetime.date) -> str:
+    """A date as Chinese text puts it: 2022年7月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def citation(source: Source) -> list[tuple[str, str]]:
+    """A source as pages, print copies and Word documents cite it (author：《title》，publisher，
+    date。说明：note), in pieces, each with what it is (``text``, ``title``, ``date`` or
+    ``note``) so that a page can mark the title and the date up."""
+    pieces = [("text", f"{source.author}：")] if source.author else []
+    pieces.append(("title", f"《{source.title}》"))
+    if source.publisher:
+        pieces.append(("text", f"，{source.publisher}"))
+    if source.published:
+        pieces += [("text", "，"), ("date", chinese_date(source.published))]
+    pieces.append(("text", "。"))
+    if source.note:
+        pieces.append(("note", f"说明：{source.note}"))
+    return pieces

@@ -69,7 +69,9 @@ class SiteTarget:
             self._hold.enter_context(site_lock(self.final, on_wait=self._on_wait))
             clear_leftovers(self.final)  # what a killed build left; no other build runs now
             self._refuse_unsafe()  # the build that was waited for may have left anything
-            self.staging = make_staging(self.final)
+            # Named before it is made, so a stop that lands just after it is made removes it.
+            self.staging = staging_dir(self.final)
+            make_staging(self.final)
         except BaseException:
             self.close()
             raise
@@ -86,7 +88,7 @@ class SiteTarget:
 
     def close(self) -> None:
         """Let the folder go; a staging folder still there is removed."""
-        if self.staging is not None:
+        if self.staging is not None and not self.staging.is_symlink():
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
         self._hold.close()
@@ -301,7 +303,7 @@ def replace_site(staging: Path, final: Path) -> None:
         final.rename(retired)
     try:
         staging.rename(final)
-    except OSError:
+    except BaseException:  # a refusing disk, or Ctrl+C between the two renames
         if retired.exists() and not final.exists():
             retired.rename(final)
         raise

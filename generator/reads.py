@@ -17,10 +17,12 @@ a table added to the index is recorded without anyone remembering to.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import functools
 import hashlib
 import operator
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -64,10 +66,11 @@ _MISSING = object()
 
 def index_tables() -> list[str]:
     """The index's lookup tables: its fields holding mappings."""
+    hints = typing.get_type_hints(SiteIndex)  # the annotations are strings until resolved
     return [
         f.name
         for f in dataclasses.fields(SiteIndex)
-        if str(f.type).startswith("dict[")  # annotations are strings under postponed evaluation
+        if typing.get_origin(hints[f.name]) in (dict, collections.abc.Mapping)
     ]
 
 

@@ -7,7 +7,6 @@ relative so the site works under any path prefix.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,15 @@ from generator.form import entry_source, form_description, script_json
 from generator.form.repository import Repository
 from generator.index import Pack, SiteIndex
 from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
-from generator.outline import Outline, compiled_entry, page_outline, page_parts, paragraphs
+from generator.outline import (
+    Outline,
+    chinese_date,
+    citation,
+    compiled_entry,
+    page_outline,
+    page_parts,
+    paragraphs,
+)
 from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
 from generator.routes import Routes
@@ -295,6 +302,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
+    env.globals["citation"] = citation
     env.globals["compiled_entry"] = compiled_entry
     env.globals["page_parts"] = page_parts
     env.globals["count_phrase"] = count_phrase
@@ -493,8 +501,3 @@ class Fragments:
 def _without_blank_lines(html: str) -> str:
     # Template blocks leave blank lines behind; dropping them keeps the pages compact.
     return "\n".join(line for line in html.splitlines() if line.strip())
-
-
-def chinese_date(day: datetime.date) -> str:
-    """A date as Chinese text puts it: 2022年7月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"

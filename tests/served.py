@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,3 +91,25 @@ def follow_skip_link(tab, url: str) -> dict[str, object]:  # type: ignore[no-unt
         "() => ({url: location.href, focus: document.activeElement.id, stayed: !!window.kbStayed})"
     )
     return {"text": text, **after}
+
+
+class Requests:
+    """What a tab has asked for and not yet received, so that a test can wait until a page
+    is complete (its load event, then what its scripts fetch once the browser is idle)
+    instead of for a fixed half second of network silence."""
+
+    def __init__(self, tab) -> None:  # type: ignore[no-untyped-def]
+        self.tab = tab
+        self.pending: set[object] = set()
+        # Playwright takes Python functions only, not a set's built-in methods.
+        tab.on("request", lambda request: self.pending.add(request))
+        tab.on("requestfinished", lambda request: self.pending.discard(request))
+        tab.on("requestfailed", lambda request: self.pending.discard(request))
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until the page has been idle once and every request it made has ended."""
+        self.tab.evaluate("() => new Promise(done => requestIdleCallback(() => done()))")
+        deadline = time.monotonic() + timeout
+        while self.pending and time.monotonic() < deadline:
+            self.tab.evaluate("() => new Promise(done => setTimeout(done, 10))")
+        assert not self.pending, [r.url for r in self.pending]  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ and screenshots of every kind of page in test-results/pages/ to look at."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from tests.conftest import REPO
-from tests.served import serve
+from tests.served import Requests, serve
 from tests.site_pages import HEIGHT, PAGES, WIDTHS
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,10 +52,15 @@ def tab(browser) -> Iterator[object]:
 
 def _open(tab, url: str) -> None:
     """Load a page and wait until its scripts have filled it in (search results, lists)."""
+    requests = _REQUESTS.get(tab) or _REQUESTS.setdefault(tab, Requests(tab))
     tab.goto(url)
-    tab.wait_for_load_state("networkidle")
+    requests.settle()
     if tab.locator("[data-kb-explorer]").count():
         tab.wait_for_selector("[data-kb-explorer] [data-search-result]")
+
+
+_REQUESTS: weakref.WeakKeyDictionary[object, Requests] = weakref.WeakKeyDictionary()
+"""Each tab's request watcher, made when the tab opens its first page."""
 
 
 def _axe(tab) -> list[dict]:

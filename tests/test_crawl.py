@@ -3,14 +3,13 @@ from a subfolder (/kb/, with site_url), and the offline build opened from disk, 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from tests.served import build_variant, follow_skip_link, serve
+from tests.served import Requests, build_variant, follow_skip_link, serve
 
 PREVIEW = "http://127.0.0.1:8000/"
 """The editors' guide links to the local preview (`kb serve`): a link for editors, never loaded."""
@@ -57,10 +56,7 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
     # Requests a page starts after its load event (its icon, the search manifest it fetches
     # once the browser is idle) are waited for before the next page opens, so none of them
     # is cut off and counted as failed.
-    pending: set[object] = set()
-    tab.on("request", lambda r: pending.add(r))
-    tab.on("requestfinished", lambda r: pending.discard(r))
-    tab.on("requestfailed", lambda r: pending.discard(r))
+    requests = Requests(tab)
     queue, seen, anchors = [start, missing], set(), []
     downloads: set[str] = set()
     try:
@@ -70,11 +66,7 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
                 continue
             seen.add(url)
             tab.goto(url)  # waits for the page's load event: its styles, scripts and images
-            deadline = time.monotonic() + 30
-            tab.evaluate("() => new Promise(done => requestIdleCallback(() => done()))")
-            while pending and time.monotonic() < deadline:
-                tab.evaluate("() => new Promise(done => setTimeout(done, 10))")
-            assert not pending, [r.url for r in pending]  # type: ignore[attr-defined]
+            requests.settle()
             if url == missing:
                 # The 404 page's own search box, at a depth where relative links would break.
                 tab.fill("header input[type=search]", "学习")

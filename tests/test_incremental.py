@@ -259,14 +259,13 @@ def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
     monkeypatch.setattr(Dependencies, "record", forgetful)
     preview = Preview(sample_project / "mkdocs.yml", tmp_path / "preview")
     preview.build()
-    stale = []
-    for number, (name, edit) in enumerate(EDITS.items()):
+    for number, edit in enumerate(EDITS.values()):
         preview.update(edit(sample_project))
         clean = build_with_mkdocs(sample_project / "mkdocs.yml", tmp_path / f"clean-{number}")
         if _tree(preview.site_dir) != _tree(clean):
-            stale.append(name)
+            return  # one edit left a page stale: the reads are what keeps it fresh
         shutil.rmtree(clean)
-    assert stale, f"no edit notices when what {template} pages read is ignored"
+    pytest.fail(f"no edit notices when what {template} pages read is ignored")
 
 
 def test_saving_or_deleting_an_entry_file_does_not_walk_the_content_folder(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import publish
 from generator.check import load_project
 from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
@@ -337,7 +338,9 @@ def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
     for stage in ["读取并检查内容：完成", "生成页面：完成", "建立检索索引：完成"]:
         assert stage in loud.stderr, loud.stderr
     assert "Documentation built" not in loud.stderr
-    assert re.search(r"生成完毕：3 个条目，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout)
+    # The sample has a study pack, which is not an entry: counted as the home page counts it.
+    assert re.search(r"生成完毕：3 个条目、1 个学习专题，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout)
+    assert re.search(r"知识库：3 个条目、1 个学习专题，\d+ 个页面。", loud.stderr)
     quiet = _run([*KB, "build", "-q", "-d", "out"], sample_project)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert quiet.stdout.startswith("生成完毕：")
@@ -388,8 +391,14 @@ def test_build_refuses_a_folder_it_would_destroy(sample_project: Path) -> None:
     assert (notes / "会议记录.txt").read_text(encoding="utf-8") == "保留"
 
 
-def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypatch) -> None:
-    """If the new site cannot be moved into place, the old site is where it was."""
+@pytest.mark.parametrize(
+    "failure", [PermissionError(13, "文件正被占用"), KeyboardInterrupt()], ids=["busy", "ctrl-c"]
+)
+def test_site_swap_puts_the_old_site_back_when_it_fails(
+    tmp_path: Path, monkeypatch, failure: BaseException
+) -> None:
+    """If the new site cannot be moved into place (a busy disk, Ctrl+C between the two
+    renames), the old site is where it was."""
     final, staging = tmp_path / "site", tmp_path / "site.kb-building"
     final.mkdir()
     (final / "index.html").write_text("旧", encoding="utf-8")
@@ -399,14 +408,33 @@ def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypa
 
     def busy(self: Path, target: Path) -> Path:
         if self == staging:
-            raise PermissionError(13, "文件正被占用")
+            raise failure
         return rename(self, target)
 
     monkeypatch.setattr(Path, "rename", busy)
-    with pytest.raises(PermissionError):
+    with pytest.raises(type(failure)):
         replace_site(staging, final)
     assert (final / "index.html").read_text(encoding="utf-8") == "旧"
     assert not (tmp_path / "site.kb-old").exists()
+
+
+def test_a_stop_just_after_the_staging_folder_is_made_removes_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl+C landing right after the staging folder appears leaves no staging folder."""
+    made = publish.make_staging
+
+    def made_then_stopped(final: Path) -> Path:
+        made(final)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "make_staging", made_then_stopped)
+    target = publish.SiteTarget(
+        tmp_path / "site", project=tmp_path, content=tmp_path / "content", on_wait=lambda: None
+    )
+    with pytest.raises(KeyboardInterrupt):
+        target.open()
+    assert not (tmp_path / "site.kb-building").exists()
 
 
 def test_kb_names_its_version() -> None:
