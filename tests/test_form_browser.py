@@ -85,11 +85,18 @@ def _open_form(tab: Any, address: str) -> None:
 
 
 def kb_check(
-    kind_folder: str, name: str, text: str, tmp_path: Path, *, replace: bool = False
+    kind_folder: str,
+    name: str,
+    text: str,
+    tmp_path: Path,
+    *,
+    replace: bool = False,
+    project: Path = REPO,
 ) -> list[str]:
-    """kb check's problems once ``text`` is the file ``name`` of the repository's content."""
+    """kb check's problems once ``text`` is the file ``name`` of ``project``'s content (the
+    repository's, unless another is given)."""
     content = tmp_path / "check" / "content"
-    shutil.copytree(REPO / "content", content)
+    shutil.copytree(project / "content", content)
     path = content / kind_folder / name
     assert path.exists() == replace
     path.write_text(text, encoding="utf-8")
@@ -196,9 +203,13 @@ def test_a_new_case_filled_in_by_keyboard_passes_kb_check(
     ), tab.requests
 
 
-def test_copied_file_is_the_downloaded_one(tab: Any, hosts: dict[str, str], tmp_path: Path) -> None:
-    """复制内容 puts exactly the file's text on the clipboard, and says where it goes."""
-    _open_form(tab, hosts["root"])
+@pytest.mark.parametrize("host", ["root", "subfolder", "disk"])
+def test_copied_file_is_the_downloaded_one(
+    tab: Any, hosts: dict[str, str], host: str, tmp_path: Path
+) -> None:
+    """复制内容 puts exactly the file's text on the clipboard, and says where it goes; kb check
+    passes on it."""
+    _open_form(tab, hosts[host])
     _type_into(tab, "id", CASE["id"])
     _type_into(tab, "title", CASE["title"])
     _fill_case_by_keyboard(tab)
@@ -211,7 +222,7 @@ def test_copied_file_is_the_downloaded_one(tab: Any, hosts: dict[str, str], tmp_
     assert kb_check("cases", "jiedao-dushuhui.yml", copied, tmp_path) == []
 
 
-@pytest.mark.parametrize("host", ["root", "disk"])
+@pytest.mark.parametrize("host", ["root", "subfolder", "disk"])
 def test_an_existing_practice_is_corrected_and_its_changes_are_shown(
     tab: Any, hosts: dict[str, str], host: str, tmp_path: Path
 ) -> None:
@@ -246,14 +257,15 @@ def test_an_existing_practice_is_corrected_and_its_changes_are_shown(
     assert kb_check("practices", "fixed-study-day.yml", text, tmp_path, replace=True) == []
 
 
+@pytest.mark.parametrize("host", ["root", "subfolder", "disk"])
 def test_a_draft_survives_a_reload_a_closed_tab_and_another_computer(
-    browser, hosts: dict[str, str], tmp_path: Path
+    browser, hosts: dict[str, str], host: str, tmp_path: Path
 ) -> None:
     """Half a form comes back after a reload and in a new tab; exported, it loads on a browser
     that has never seen it; cleared, it is gone."""
     context = browser.new_context(locale="zh-CN", accept_downloads=True)
     first = context.new_page()
-    _open_form(first, hosts["root"])
+    _open_form(first, hosts[host])
     first.fill("#kb-f-id", CASE["id"])
     first.fill("#kb-f-title", CASE["title"])
     first.fill(_control("background"), CASE["background"])
@@ -266,7 +278,7 @@ def test_a_draft_survives_a_reload_a_closed_tab_and_another_computer(
     assert "已恢复上次未完成的填写" in first.inner_text(".kb-form__status")
     first.close()
     second = context.new_page()
-    _open_form(second, hosts["root"])
+    _open_form(second, hosts[host])
     assert second.input_value(_control("background")) == CASE["background"]
     with second.expect_download() as download:
         second.click(".kb-drafts__export")
@@ -282,7 +294,7 @@ def test_a_draft_survives_a_reload_a_closed_tab_and_another_computer(
     context.close()
     elsewhere = browser.new_context(locale="zh-CN")
     third = elsewhere.new_page()
-    _open_form(third, hosts["root"])
+    _open_form(third, hosts[host])
     third.set_input_files(".kb-drafts__actions input[type=file]", str(draft))
     third.wait_for_function("() => document.querySelector('#kb-f-title').value !== ''")
     assert third.input_value(_control("background")) == CASE["background"]
@@ -435,13 +447,14 @@ def test_a_new_entry_goes_to_the_hosts_new_file_page(
     assert query["filename"] == ["new-pack.yml"]
     assert query["value"] == [_file_text(tab)]
     assert "内容都已填好" in tab.inner_text(".kb-output__status")
+    assert kb_check("packs", "new-pack.yml", query["value"][0], tmp_path, project=SAMPLE) == []
 
 
 def test_a_correction_goes_to_the_hosts_edit_page_with_the_text_copied(
-    tab: Any, repository_site: str
+    tab: Any, repository_site: str, tmp_path: Path
 ) -> None:
     """For an existing entry the host's edit page of its file opens, and the new text is on the
-    clipboard to paste over the old, as the status says."""
+    clipboard to paste over the old, as the status says; kb check passes on it."""
     _host_page(tab)
     tab.goto(repository_site + "cases/river-community/")
     tab.click("a.kb-edit-link__link")
@@ -454,7 +467,12 @@ def test_a_correction_goes_to_the_hosts_edit_page_with_the_text_copied(
     tab.wait_for_function(
         "() => /已复制/.test(document.querySelector('.kb-output__status').textContent)"
     )
-    assert tab.evaluate("() => navigator.clipboard.readText()") == _file_text(tab)
+    pasted = tab.evaluate("() => navigator.clipboard.readText()")
+    assert pasted == _file_text(tab)
+    assert (
+        kb_check("cases", "river-community.yml", pasted, tmp_path, replace=True, project=SAMPLE)
+        == []
+    )
 
 
 def _settled(tab: Any) -> None:
@@ -467,10 +485,12 @@ def _settled(tab: Any) -> None:
 def test_axe_finds_nothing_serious_on_the_form_with_errors_and_filled(
     tab: Any, hosts: dict[str, str], width: str
 ) -> None:
-    """axe-core: no serious or critical violation with the errors shown, nor once filled, at
-    desktop and phone width; the phone page does not scroll sideways."""
+    """axe-core: no serious or critical violation on the empty form, with the errors shown, nor
+    once filled, at desktop and phone width; the phone page does not scroll sideways."""
     tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
     _open_form(tab, hosts["root"])
+    _settled(tab)
+    assert _axe(tab) == []
     tab.click(".kb-output__check")
     tab.wait_for_selector(".kb-error-summary:not([hidden])")
     tab.wait_for_selector(".kb-field__error:not([hidden])")

@@ -22,7 +22,18 @@ from generator.emit import entry_yaml
 from generator.form.imports import IMPORT_PATH
 from generator.form.save import MAX_BODY, SAVE_PATH
 from tests.conftest import REPO
-from tests.test_preview import _start_preview, _stop
+from tests.site_pages import WIDTHS
+from tests.test_accessibility import _axe
+from tests.test_form_browser import (
+    CASE,
+    PAYLOADS,
+    SHOTS,
+    _fill_case_by_keyboard,
+    _press,
+    _settled,
+    _type_into,
+)
+from tests.test_preview import _start_preview, _stop, _with_navigation
 
 NEW_CASE = {
     "id": "form-saved-case",
@@ -149,6 +160,35 @@ def test_a_correction_is_saved_once_its_changes_are_confirmed(page, preview) -> 
     assert "period: 2019年至2021年\n" in path.read_text(encoding="utf-8")
 
 
+def test_a_case_typed_by_keyboard_in_the_preview_survives_a_reload_and_is_saved(
+    page, preview
+) -> None:
+    """In kb serve, by keyboard alone: half a new case typed, the page reloaded and the draft
+    found, 检查 lists what is missing, the rest typed, 保存到内容目录 writes it and the preview
+    opens on it; kb check passes on the project."""
+    url, project = preview
+    page.goto(url + "form/")
+    page.wait_for_selector(".kb-output__save")
+    _type_into(page, "id", CASE["id"])
+    _type_into(page, "title", CASE["title"])
+    page.wait_for_function(
+        "() => /已自动保存/.test(document.querySelector('.kb-drafts__saved').textContent)"
+    )
+    page.reload()
+    page.wait_for_selector("#kb-f-id")
+    assert page.input_value("#kb-f-title") == CASE["title"]
+    assert "已恢复上次未完成的填写" in page.inner_text(".kb-form__status")
+    _press(page, ".kb-output__check")
+    page.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert "“摘要”不能为空。" in page.inner_text(".kb-error-summary")
+    _fill_case_by_keyboard(page)
+    _press(page, ".kb-output__save")
+    page.wait_for_url(url + f"cases/{CASE['id']}/", timeout=60_000)
+    assert CASE["title"] in page.inner_text("h1")
+    assert (project / "content" / "cases" / f"{CASE['id']}.yml").is_file()
+    assert load_project(project / "content", root=project).warnings == []
+
+
 def test_only_the_preview_form_with_this_runs_token_can_save(preview) -> None:
     """Another page's request (no Origin, another Origin, no or a stale token, not JSON, too
     big) is refused in Chinese and nothing is written."""
@@ -263,11 +303,21 @@ def _marked(tab: Any) -> dict[str, str]:
     )
 
 
-def test_a_dropped_document_opens_as_a_draft_with_its_report(page, preview) -> None:
+@pytest.fixture
+def real_preview(sample_project: Path) -> Iterator[tuple[str, Path]]:
+    """`kb serve` on the sample content set up as the real project is (its mkdocs.yml, theme
+    and guide), as axe-core should see the pages."""
+    url, server = _start_preview(_with_navigation(sample_project))
+    yield url, sample_project
+    _stop(server)
+
+
+def test_a_dropped_document_opens_as_a_draft_with_its_report(page, real_preview) -> None:
     """A text file dropped on the form becomes the draft kb import makes of it: the report beside
-    the form, every field the import left as 【待填写】 marked as kb check would mark it, the
-    file not written anywhere; a reload finds the draft and its report again."""
-    url, project = preview
+    the form (above it on a phone, and axe-core finds nothing serious either way), every field
+    the import left as 【待填写】 marked as kb check would mark it, the file not written
+    anywhere; a reload finds the draft and its report again."""
+    url, project = real_preview
     before = _files(project)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(url + "form/")
@@ -280,7 +330,9 @@ def test_a_dropped_document_opens_as_a_draft_with_its_report(page, preview) -> N
     assert page.input_value("#kb-f-title").startswith("【待填写】南坡村党支部")
     assert "45.6万元" in page.input_value("#kb-f-results-figures-3-value")
     report = page.inner_text(".kb-import-report")
-    assert "headings-mapped-to-case-fields.txt" in report and "“三、取得成效” → 成效与反响" in report
+    assert (
+        "headings-mapped-to-case-fields.txt" in report and "“三、取得成效” → 成效与反响" in report
+    )
     unfilled = page.evaluate("() => kbForm.state.data")
     places = [
         control
@@ -288,11 +340,23 @@ def test_a_dropped_document_opens_as_a_draft_with_its_report(page, preview) -> N
         if "【待填写】" in page.input_value("#" + control)
     ]
     assert len(places) >= 15, places
-    assert all("占位文字" in _marked(page)[control] for control in places if control != "kb-f-org_type")
+    assert all(
+        "占位文字" in _marked(page)[control] for control in places if control != "kb-f-org_type"
+    )
     assert "【待填写】" in json.dumps(unfilled, ensure_ascii=False)
     form_box = page.locator(".kb-form__fields").bounding_box()
     report_box = page.locator(".kb-import-report").bounding_box()
     assert report_box["x"] >= form_box["x"] + form_box["width"], "the report stands beside"
+    _settled(page)
+    assert _axe(page) == []
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 800})
+    _settled(page)
+    assert _axe(page) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS["phone"]
+    report_box = page.locator(".kb-import-report").bounding_box()
+    assert report_box["y"] < page.locator(".kb-form__fields").bounding_box()["y"], "first"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "form-import-phone.png"), full_page=True)
     assert _files(project) == before
     page.reload()
     page.wait_for_selector(".kb-import-report:not([hidden])")
@@ -399,3 +463,32 @@ def test_a_dropped_documents_name_stays_a_name(name: str, kept: str) -> None:
     from generator.form.imports import _file_name
 
     assert _file_name(name) == kept
+
+
+def test_markup_in_a_dropped_document_never_runs(page, preview, tmp_path: Path) -> None:
+    """A document whose text is markup (as the suite's hostile payloads) is shown as text in
+    the fields, the report and the summary; none of it runs."""
+    url, _ = preview
+    hostile = tmp_path / "hostile.html"
+    lines = "".join(f"<h2>{payload}</h2><p>{payload}正文。{payload}</p>" for payload in PAYLOADS)
+    hostile.write_text(
+        f"<html><head><title>{PAYLOADS[0]}</title></head><body>{lines}</body></html>",
+        encoding="utf-8",
+    )
+    plain = tmp_path / "hostile.txt"
+    plain.write_text("\n\n".join(PAYLOADS * 3), encoding="utf-8")
+    page.goto(url + "form/")
+    page.wait_for_selector(".kb-import__choose")
+    for document in (hostile, plain):
+        page.on("dialog", lambda dialog: dialog.accept())
+        _drop(page, document.name, document.read_bytes())
+        page.wait_for_function(
+            "(name) => document.querySelector('.kb-form__status').textContent.includes('已导入“' + name)",
+            arg=document.name,
+        )
+        page.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert "<script>" in page.inner_text(".kb-import-report") or "onerror" in page.inner_text(
+        ".kb-import-report"
+    )
+    assert page.evaluate("() => window.kbPwned") is None
+    assert page.locator("article img[src=x], article svg[onload]").count() == 0

@@ -123,7 +123,8 @@
   importBox.hidden = true;
   var reportBox = element("section", "kb-import-report");
   reportBox.hidden = true;
-  [status, mode, importBox, summary, fieldsBox, diffBox, output, drafts, reportBox].forEach(function (part) {
+  // The report comes first on a phone; where there is room it stands beside the form (kb-form.css).
+  [status, reportBox, mode, importBox, summary, fieldsBox, diffBox, output, drafts].forEach(function (part) {
     app.appendChild(part);
   });
 
@@ -649,8 +650,8 @@
     var unfilled = answer.unfilled.length;
     setHash("new");
     start(answer.kind, data, null, "已导入“" + answer.name + "”" +
-      (unfilled ? "：有 " + unfilled + " 处还是“" + description.placeholder + "”，已在下面标出，请逐一改写或填写。" : "。") +
-      "导入报告在表单旁边。", { name: answer.name, text: answer.report });
+      (unfilled ? "：有 " + unfilled + " 处还是“" + description.placeholder + "”，已在下面标出，请对照导入报告逐一改写或填写。" : "，请对照导入报告核对。"),
+      { name: answer.name, text: answer.report });
     state.checked = true; // every problem shown at once, the placeholders among them
     saveDraft();
     runCheck();
