@@ -593,6 +593,7 @@ def _shoot(tab: Any, selector: str, name: str, *, height: int = 0) -> None:
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.add_style_tag(content=".md-header { position: static !important; }")
+    _settled(tab)  # the theme's 回到顶部 fades in as the page scrolls up
     found = tab.evaluate(
         """(s) => { const r = document.querySelector(s).getBoundingClientRect();
             return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }""",
