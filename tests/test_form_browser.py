@@ -530,6 +530,53 @@ def test_list_items_are_added_moved_and_removed_by_keyboard(
     assert "  - title: 第二步" in _file_text(tab)
 
 
+def test_a_self_test_question_is_written_and_checked_in_the_form(
+    tab: Any, hosts: dict[str, str], tmp_path: Path
+) -> None:
+    """A study pack's self-test question: its type picked by name, and an answer that is not
+    one of its options refused with kb check's words; put right, the pack passes kb check."""
+    _open_form(tab, hosts["root"])
+    tab.check("input[name=kb-form-kind][value=pack]")
+    tab.wait_for_selector(_control("introduction"))
+    _type_into(tab, "id", "form-quiz-pack")
+    for place, text in {
+        "title": "表单里写的自测题",
+        "summary": "一篇做法和一道自测题。",
+        "introduction": "先读固定学习日的做法。",
+        "entries[0].entry": "fixed-study-day",
+        "questions[0]": "本支部的学习时间定下来了吗？",
+    }.items():
+        tab.fill(_control(place), text)
+    _press(tab, _control("self_test"))  # 添加一项：自测题
+    names = tab.eval_on_selector_all(
+        _control("self_test[0].type") + " option", "os => os.map(o => o.textContent)"
+    )
+    assert names[1:] == ["单选题（single）", "多选题（multiple）", "判断题（judge）"]
+    _choose(tab, "self_test[0].type", "single")
+    question = {
+        "question": "固定学习日把什么定了下来？",
+        "options[0]": "学习时间",
+        "options[1]": "学习地点",
+        "answer": "C",
+        "explanation": "摘要说把学习时间固定下来。",
+        "entry": "fixed-study-day",
+        "basis": "把学习时间固定下来并统筹好工作与值班",
+    }
+    _press(tab, _control("self_test[0].options"))  # 添加一条：选项, twice
+    _press(tab, _control("self_test[0].options"))
+    for place, text in question.items():
+        tab.fill(_control(f"self_test[0].{place}"), text)
+    tab.click(".kb-output__check")
+    tab.wait_for_selector(".kb-error-summary:not([hidden])")
+    assert "答案“C”不是这道题的选项字母。" in tab.inner_text(".kb-error-summary")
+    tab.fill(_control("self_test[0].answer"), "A")
+    tab.click(".kb-output__check")
+    tab.wait_for_function(
+        "() => /检查通过/.test(document.querySelector('.kb-output__status').textContent)"
+    )
+    assert kb_check("packs", "form-quiz-pack.yml", _file_text(tab), tmp_path) == []
+
+
 def test_a_practices_examples_are_found_by_title(tab: Any, hosts: dict[str, str]) -> None:
     """The entries a practice names are searched by words of their titles and picked by keyboard;
     practices are not offered, as kb check accepts only cases and materials there."""

@@ -32,7 +32,15 @@ from generator.check.similar import (
 )
 from generator.emit import emit_rules, js_pattern, schema_line
 from generator.fields import FieldSpec, field_specs
-from generator.model import KINDS, Taxonomy
+from generator.model import KINDS, Question, Taxonomy
+from generator.quiz import (
+    ANSWER_SEPARATORS,
+    JUDGE_ANSWERS,
+    LETTERS,
+    MIN_OPTIONS,
+    TYPE_LABELS,
+    WORDS,
+)
 from generator.quoting import MAX_QUOTE, char_name, spelled_as_code
 from generator.rules import (
     HIDDEN_PATTERN,
@@ -190,6 +198,7 @@ def form_rules(taxonomy: Taxonomy) -> dict[str, Any]:
         },
         "quote": {"escaped": quoted_as_codes(), "limit": MAX_QUOTE, "described": 20},
         "similar": similar_rules(),
+        "quiz": quiz_rules(),
         "messages": MESSAGES,
         "hidden": js_pattern(HIDDEN_PATTERN),
         "showing": js_pattern(SHOWING_PATTERN),
@@ -197,12 +206,35 @@ def form_rules(taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
+def quiz_rules() -> dict[str, Any]:
+    """What makes a self-test question sound (:mod:`generator.quiz`), for the browser: the
+    field of each kind that holds questions, the letters and answers, and kb check's words."""
+    fields = {
+        kind.name: spec.name
+        for kind in KINDS.values()
+        for spec in field_specs(kind.model)
+        if spec.model is Question
+    }
+    return {
+        "fields": fields,
+        "letters": LETTERS,
+        "judge": list(JUDGE_ANSWERS),
+        "types": TYPE_LABELS,
+        "min_options": MIN_OPTIONS,
+        "separators": _python_spaces(ANSWER_SEPARATORS.pattern),
+        "words": WORDS,
+    }
+
+
+def _python_spaces(pattern: str) -> str:
+    """``pattern`` with ``\\s`` spelled out as Python's ``re`` reads it (JavaScript's differs)."""
+    return pattern.replace(r"\s", "".join(f"\\u{ord(c):04x}" for c in _PYTHON_SPACE))
+
+
 def similar_rules() -> dict[str, Any]:
     """The near-duplicate check's settings (:mod:`generator.check.similar`), for the
     browser; which fields it compares is each kind's ``compared``."""
-    breaks = CLAUSE_BREAK.pattern.replace(
-        r"\s", "".join(f"\\u{ord(c):04x}" for c in _PYTHON_SPACE)
-    )
+    breaks = _python_spaces(CLAUSE_BREAK.pattern)
     return {
         "threshold": SIMILARITY_THRESHOLD,
         "min_clause": MIN_CLAUSE,
@@ -284,6 +316,8 @@ def _field(model: type[BaseModel], spec: FieldSpec) -> dict[str, Any]:
     }
     if spec.item_shape:
         described["item"] = spec.item_shape
+    if spec.choices:
+        described["choices"] = [{"value": value, "name": name} for value, name in spec.choices]
     if spec.refers is not None:
         described["refers"] = {"to": spec.refers.to, "kinds": list(spec.refers.kinds)}
     limits = _limits(info.annotation, info.metadata)

@@ -372,10 +372,67 @@
         self.refProblems(manifest, kind, data)
       ];
       if (self.kinds[kind].entry) lookups.push(self.similarProblems(manifest, kind, data, editing));
+      lookups.push(self.questionProblems(kind, data));
       return Promise.all(lookups);
     }).then(function (found) {
       return [].concat.apply([], found);
     });
+  };
+
+  /** A self-test question's own soundness, as generator/quiz.py judges it: its options and
+   * answer, and an entry the pack lists as its source (whether the passage is in that entry's
+   * text is left to kb check: the form has no entry's text). */
+  Checker.prototype.questionProblems = function (kind, data) {
+    var self = this;
+    var quiz = this.description.quiz;
+    var field = quiz.fields[kind];
+    var problems = [];
+    if (!field || !Array.isArray(data[field])) return problems;
+    function say(path, key, values) {
+      var words = quiz.words[key];
+      problems.push({
+        path: pathText(path), parts: path, rule: "quiz_" + key, severity: "error",
+        message: format(words[0], values || {}), hint: format(words[1], values || {})
+      });
+    }
+    var listed = (data.entries || []).map(function (item) { return item && item.entry; });
+    var separators = new RegExp(quiz.separators, "g");
+    data[field].forEach(function (question, i) {
+      var at = [field, i];
+      // Values as the model reads them: without the spaces around them.
+      var trimmed = function (text) { return String(text).replace(self.edges, ""); };
+      var options = (question.options || []).map(trimmed);
+      var given = trimmed(question.answer);
+      var written = given.normalize("NFKC");
+      var answer = question.type === "judge" ? written.replace(self.edges, "")
+        : written.replace(separators, "").toUpperCase();
+      var label = quiz.types[question.type];
+      if (question.type === "judge") {
+        if (options.length) say(at.concat(["options"]), "judge_options");
+        if (quiz.judge.indexOf(answer) < 0) say(at.concat(["answer"]), "judge_answer", { answer: answer });
+      } else if (options.length < quiz.min_options[question.type]) {
+        say(at.concat(["options"]), "few_options",
+          { label: label, count: options.length, fewest: quiz.min_options[question.type] });
+      } else if (options.some(function (option, o) { return options.indexOf(option) !== o; })) {
+        say(at.concat(["options"]), "repeated_option", { label: label });
+      } else {
+        var usable = quiz.letters.slice(0, options.length);
+        var letters = Array.from(answer);
+        var distinct = letters.filter(function (letter, l) { return letters.indexOf(letter) === l; });
+        if (!letters.length || letters.some(function (letter) { return usable.indexOf(letter) < 0; })) {
+          say(at.concat(["answer"]), "not_a_letter",
+            { answer: given, usable: usable.split("").join("、"), example: usable.charAt(1) });
+        } else if (question.type === "single" && letters.length !== 1) {
+          say(at.concat(["answer"]), "single_many", { answer: given });
+        } else if (question.type === "multiple" && distinct.length < 2) {
+          say(at.concat(["answer"]), "multiple_one");
+        }
+      }
+      if (listed.indexOf(trimmed(question.entry)) < 0) {
+        say(at.concat(["entry"]), "not_listed", { entry: trimmed(question.entry), listed: listed.join("、") });
+      }
+    });
+    return problems;
   };
 
   /** The entry or study pack with this id ({id, kind, title, path}), or null. */

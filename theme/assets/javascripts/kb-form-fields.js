@@ -59,10 +59,15 @@
     return "";
   }
 
+  /** A field of one fixed value (a file's kind): written by the form, never asked for. */
+  function fixed(spec) {
+    return spec.shape === "const" && !spec.choices;
+  }
+
   function blankModel(specs) {
     var value = {};
     specs.forEach(function (spec) {
-      if (spec.shape === "const") return;
+      if (fixed(spec)) return;
       if (spec.required) value[spec.name] = blank(spec);
     });
     return value;
@@ -102,7 +107,7 @@
     container.textContent = "";
     var self = this;
     this.kinds[kind].fields.forEach(function (spec) {
-      if (spec.shape === "const") return;
+      if (fixed(spec)) return;
       container.appendChild(self.field(spec, [spec.name]));
     });
   };
@@ -182,6 +187,7 @@
     var refers = spec.refers ? spec.refers.to : "";
     if (refers === "org_types" || refers === "themes") return this.taxonPick(spec, path, id, refers);
     if (refers === "entries") return this.entryPick(spec, path, id);
+    if (spec.choices) return this.choicePick(spec, path, id);
     var self = this;
     var value = getAt(this.data, path);
     var multiline = spec.shape === "text" || (spec.shape === "list" && spec.item === "text");
@@ -242,6 +248,36 @@
   Fields.prototype.store = function (path, value, optional) {
     setAt(this.data, path, optional && value === "" ? undefined : value);
     this.onChange(path);
+  };
+
+  /** A field of several fixed values (a question's type), picked by the model's names. */
+  Fields.prototype.choicePick = function (spec, path, id) {
+    var self = this;
+    var select = element("select", "kb-field__input kb-field__select");
+    select.id = id;
+    var none = element("option", "", "请选择" + spec.label);
+    none.value = "";
+    select.appendChild(none);
+    var value = getAt(this.data, path);
+    var known = false;
+    spec.choices.forEach(function (choice) {
+      var option = element("option", "", choice.name + "（" + choice.value + "）");
+      option.value = choice.value;
+      if (choice.value === value) known = true;
+      select.appendChild(option);
+    });
+    if (value && !known) {
+      // A value the model does not offer (a draft from elsewhere): kept, so that the check names it.
+      var odd = element("option", "", value + "（不是可选的值）");
+      odd.value = value;
+      select.appendChild(odd);
+    }
+    select.value = value || "";
+    select.addEventListener("change", function () {
+      self.store(path, select.value, false);
+      self.onLeave(path);
+    });
+    return select;
   };
 
   /** A theme or the organization type, picked by name from the taxonomy. */

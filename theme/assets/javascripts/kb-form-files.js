@@ -78,7 +78,7 @@
   function differences(specs, before, after, labels) {
     var found = [];
     specs.forEach(function (spec) {
-      if (spec.shape === "const") return;
+      if (spec.shape === "const" && !spec.choices) return; // a file's kind: never changed
       var was = before ? before[spec.name] : undefined;
       var now = after ? after[spec.name] : undefined;
       var label = (labels || []).concat([spec.label]);
