@@ -43,7 +43,7 @@ from generator.content_files import (
     refused_link,
     refused_links,
 )
-from generator.docs import GUIDE_FILE
+from generator.docs import GUIDE_FILE, GUIDE_IMAGES
 from generator.errors import printable
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
@@ -235,6 +235,8 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
         directory_urls=bool(config.use_directory_urls),
         workers=worker_count(),
         find_duplicates=find_duplicates,
+        repo_url=config.repo_url or "",
+        edit_uri=config.edit_uri or "",
     )
 
 
@@ -254,7 +256,7 @@ def hide_content(config: MkDocsConfig) -> None:
 
 
 def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
-    """MkDocs's file list for the knowledge base: its navigation pages and the guide.
+    """MkDocs's file list for the knowledge base: its navigation pages, the guide and its images.
 
     Only the navigation's pages become MkDocs files; the others are written by the
     pipeline, so MkDocs never walks thousands of entry pages. With nothing planned
@@ -270,6 +272,11 @@ def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], roo
     guide = root / GUIDE_FILE
     if guide.is_file():
         _add(files, File.generated(config, Routes.guide, abs_src_path=str(guide)))
+        images = root / GUIDE_IMAGES
+        for image in sorted(images.glob("*.png")) if images.is_dir() else []:
+            if image.is_file() and not image.is_symlink():
+                src_uri = f"{GUIDE_IMAGES}/{image.name}"
+                _add(files, File.generated(config, src_uri, abs_src_path=str(image)))
     if not planned:
         for src_uri in sorted(sources | {"index.md"}):
             if files.get_file_from_path(src_uri) is None:

@@ -16,6 +16,8 @@ from generator.fields import field_specs
 from generator.model import KINDS, Taxonomy
 
 GUIDE_FILE = "CONTRIBUTING.md"
+GUIDE_IMAGES = "docs/images"
+"""Pictures the editors' guide shows (screenshots of the form), published beside it."""
 REFERENCE_START = "<!-- 字段说明开始：由 kb schema 根据内容模型生成，请勿手工修改 -->"
 REFERENCE_END = "<!-- 字段说明结束 -->"
 

@@ -4,14 +4,14 @@ An entry's values become YAML in the layout of the files in ``content/``: the sc
 line, then every field that has a value in the model's order; text fields as ``|``
 blocks, one-line values plain where YAML reads them back as the same text and in
 double quotes where it would not, lists of ids and keywords in brackets, lists of text
-one item a line. Loaded again (:mod:`generator.load`), the text gives back the values,
+one item a line. Read again (:mod:`generator.parse`), the text gives back the values,
 up to the spaces around a text that ``kb check`` ignores; characters that would make the
 file unreadable or mislead YAML (tabs, line separators, control characters, invisible
 characters) are written as escapes in double quotes, so that ``kb check`` finds in the
 file exactly what the form was given, and says the same about it.
 
-The browser's copy of these rules is ``theme/assets/javascripts/kb-form-yaml.js``; the
-two are pinned together by ``tests/test_form_emit.py``. The character classes and the
+The browser's copy of these rules is ``theme/assets/javascripts/kb-form-text.js``; the
+two are pinned together by ``tests/test_form_contract.py``. The character classes and the
 values YAML reads as something other than text are written into the site from here
 (:func:`emit_rules`), so the browser never restates them.
 """

@@ -12,7 +12,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator.model import Refers
+from generator.model import Named, Refers
 from generator.rules import ONE_LINE_PATTERN, SLUG_PATTERN, TITLE_PATTERN
 
 Marker = TypeVar("Marker")
@@ -43,6 +43,9 @@ class FieldSpec:
     """For ``model`` fields and lists of models: the nested model."""
     refers: Refers | None = None
     """For ids of things declared elsewhere (and lists of them): what they name."""
+    choices: tuple[tuple[str, str], ...] = ()
+    """For a field of several fixed values: (value, name) of each, its :class:`Named` names
+    where the model gives them."""
 
 
 def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
@@ -59,9 +62,38 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
         shape, item_shape, nested = _shape(info.annotation, info.metadata)
         refers = marker(info, Refers)
         specs.append(
-            FieldSpec(name, label, help_text, info.is_required(), shape, item_shape, nested, refers)
+            FieldSpec(
+                name,
+                label,
+                help_text,
+                info.is_required(),
+                shape,
+                item_shape,
+                nested,
+                refers,
+                _choices(info),
+            )
         )
     return specs
+
+
+def _choices(info: FieldInfo) -> tuple[tuple[str, str], ...]:
+    """(value, name) of each value a field of several fixed values may take."""
+    values = _literal_values(info.annotation)
+    if len(values) < 2:
+        return ()
+    named = marker(info, Named)
+    return tuple((value, named.name(value) if named else value) for value in values)
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return tuple(str(value) for value in typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _literal_values(arg)
+        if found:
+            return found
+    return ()
 
 
 def nested_model(annotation: Any) -> type[BaseModel] | None:

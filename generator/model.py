@@ -76,6 +76,18 @@ class Facet(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Named:
+    """Field metadata: what editors and readers call each value a field of fixed choices may
+    take (the form offers them by these names, pages and printouts show them)."""
+
+    names: tuple[tuple[str, str], ...]
+    """(value, name) for each value, in the order offered."""
+
+    def name(self, value: str) -> str:
+        return dict(self.names).get(value, value)
+
+
+@dataclass(frozen=True)
 class Imported:
     """Field metadata: the sections of an imported document whose heading says one of
     ``roles`` go to this field (``kb import``)."""
@@ -288,7 +300,10 @@ class Question(_Model):
 
     question: Line
     """题目：一句话问清楚。"""
-    type: Literal["single", "multiple", "judge"]
+    type: Annotated[
+        Literal["single", "multiple", "judge"],
+        Named((("single", "单选题"), ("multiple", "多选题"), ("judge", "判断题"))),
+    ]
     """题型：single（单选题）、multiple（多选题）或 judge（判断题）。"""
     options: list[Line] = Field(default_factory=list, max_length=6)
     """选项：单选题、多选题的选项，依次对应 A、B、C……，最多 6 个；判断题不写。"""

@@ -15,6 +15,9 @@ from typing import Protocol
 import jinja2
 
 from generator.check import CheckCache, load_project
+from generator.document import display_path
+from generator.form.data import write_form_data
+from generator.form.repository import repository_pages
 from generator.index import SiteIndex, build_index
 from generator.progress import Progress
 from generator.reads import Read
@@ -42,6 +45,10 @@ class BuildOptions:
     """Processes to read and render with."""
     find_duplicates: bool = True
     """Also look for entries that read almost the same (a warning for editors)."""
+    repo_url: str = ""
+    """The repository (``repo_url`` in mkdocs.yml), where the form's 提交到代码仓库 goes."""
+    edit_uri: str = ""
+    """The content folder's path in the repository, as its edit pages spell it."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,10 @@ def compile_site(
         directory_urls=options.directory_urls,
         environment=environment,
         fragments=fragments,
+        repository=repository_pages(
+            options.repo_url, options.edit_uri, content=options.content_dir.name
+        ),
+        content_prefix=display_path(options.content_dir, options.root) + "/",
     )
     return CompiledSite(index, plan_pages(index), renderer)
 
@@ -150,6 +161,22 @@ def write_search_index(
     )
 
 
+def write_form_files(
+    index: SiteIndex,
+    *,
+    site_dir: Path,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write what the editors' form compares an entry with (see :mod:`generator.form.data`)."""
+    write_form_data(
+        index,
+        emit=lambda path, data: write_if_changed(site_dir / path, data),
+        workers=workers,
+        on_progress=on_progress,
+    )
+
+
 def write_site(
     site: CompiledSite,
     frame: Frame,
@@ -159,8 +186,8 @@ def write_site(
     progress: Progress,
     banner: str = "",
 ) -> None:
-    """Write every page and the search index of ``site`` into ``site_dir``, telling
-    ``progress`` how far each has come."""
+    """Write every page, the search index and the form's data of ``site`` into
+    ``site_dir``, telling ``progress`` how far each has come."""
     with progress.stage("生成页面", total=len(site.pages)) as stage:
         write_pages(
             site,
@@ -177,6 +204,10 @@ def write_site(
             directory_urls=options.directory_urls,
             workers=options.workers,
             on_progress=stage.advance,
+        )
+    with progress.stage("准备投稿表单的数据", total=len(site.index.project.entries)) as stage:
+        write_form_files(
+            site.index, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
         )
 
 

@@ -32,6 +32,7 @@ from generator.check import CheckCache
 from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
+from generator.form.data import LiveFormData
 from generator.incremental import Dependencies
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
@@ -71,6 +72,8 @@ class Preview:
         self.changed = threading.Condition(self.lock)
         self._cache = CheckCache()
         self._search: LiveSearchIndex | None = None
+        self._form: LiveFormData | None = None
+        """What the editors' form compares an entry with, kept current like the search index."""
         """The search index, kept current by writing only what each edit changed."""
         self._pages = Dependencies()
         """What each page was rendered from, to tell which pages an edit touches."""
@@ -151,6 +154,12 @@ class Preview:
                 emit=lambda path, data: write_if_changed(target / path, data),
                 discard=lambda path: (target / path).unlink(missing_ok=True),
                 segmenter=project_segmenter(site.index),
+                workers=options.workers,
+            )
+            self._form = LiveFormData(
+                site.index,
+                emit=lambda path, data: write_if_changed(target / path, data),
+                discard=lambda path: (target / path).unlink(missing_ok=True),
                 workers=options.workers,
             )
         self._rebuild_pending = False
@@ -238,7 +247,7 @@ class Preview:
     def _content_missing(self) -> Outcome:
         """The content folder is gone (deleted, moved away, renamed): say so above every
         page, keep the last pages, and rebuild everything once it is back."""
-        shown = shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
+        shown = self.shown_content
         problem = ContentError(
             shown,
             1,
@@ -250,6 +259,11 @@ class Preview:
         self._rebuild_pending = True
         self._publish([problem])
         return Outcome(problems=self.problems)
+
+    @property
+    def shown_content(self) -> str:
+        """The content folder as messages name it: ``content/``."""
+        return shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
         """While content has errors, the pages of entry files that are gone are gone too."""
@@ -271,8 +285,9 @@ class Preview:
                 self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:
-        assert self._search is not None  # made by the full build this update follows
+        assert self._search is not None and self._form is not None  # made by the full build
         self._search.update(site.index)
+        self._form.update(site.index)
 
     def _publish(self, problems: list[ContentError]) -> None:
         with self.changed:

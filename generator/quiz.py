@@ -13,16 +13,57 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from generator.fields import marker
 from generator.load import KeyPath
-from generator.model import Entry, Question, StudyPack
+from generator.model import Entry, Named, Question, StudyPack
 from generator.outline import Heading, Part, entry_parts
 
 LETTERS = "ABCDEF"
 """Options are lettered A to F, in the order written."""
 JUDGE_ANSWERS = ("对", "错")
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "judge": "判断题"}
+
+
+def _type_names() -> dict[str, str]:
+    named = marker(Question.model_fields["type"], Named)
+    assert named is not None  # declared with the question's type
+    return dict(named.names)
+
+
+TYPE_LABELS = _type_names()
+"""The name of each type of question, as the model declares it."""
 MIN_OPTIONS = {"single": 2, "multiple": 3}
-_SEPARATORS = re.compile(r"[\s,，、;；]+")
+ANSWER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+WORDS = {
+    "judge_options": ("判断题不写选项。", "删去 options，答案写“对”或“错”。"),
+    "judge_answer": ("判断题的答案是“{answer}”。", "请写“对”或“错”。"),
+    "few_options": (
+        "{label}只有 {count} 个选项。",
+        "{label}至少要有 {fewest} 个选项，依次对应 A、B、C……。",
+    ),
+    "repeated_option": ("{label}有重复的选项。", "每个选项只写一次。"),
+    "not_a_letter": (
+        "答案“{answer}”不是这道题的选项字母。",
+        "这道题的选项是 {usable}；答案写选项的字母，如 {example}。",
+    ),
+    "single_many": (
+        "单选题的答案“{answer}”不止一个字母。",
+        "只写一个字母；有几个正确选项的题请把 type 写成 multiple。",
+    ),
+    "multiple_one": (
+        "多选题只有一个正确选项。",
+        "写出全部正确选项的字母（至少两个）；只有一个正确选项的题请把 type 写成 single。",
+    ),
+    "not_listed": (
+        "出处“{entry}”不是本专题选编的条目。",
+        "自测题考的是本专题的内容，请写本专题 entries 中的一个编号：{listed}。",
+    ),
+    "basis_missing": (
+        "原文依据在条目“{title}”中找不到。",
+        "请从这个条目的正文中原样复制一段文字（标点也要一致），读者据此核对答案，页面也据此链接到它所在的部分。",
+    ),
+}
+"""What each problem of a question is called, in editors' words: (message, hint), with the
+question's values put in; the editors' form words them from here too."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +81,7 @@ def answer_letters(question: Question) -> str:
     written = unicodedata.normalize("NFKC", question.answer)
     if question.type == "judge":
         return written.strip()
-    return _SEPARATORS.sub("", written).upper()
+    return ANSWER_SEPARATORS.sub("", written).upper()
 
 
 def correct_options(question: Question) -> list[str]:
@@ -57,6 +98,11 @@ def choices(question: Question) -> list[tuple[str, str]]:
     return list(zip(LETTERS, question.options, strict=False))
 
 
+def _problem(key_path: KeyPath, words: str, **values: object) -> Problem:
+    message, hint = WORDS[words]
+    return Problem(key_path, message.format(**values), hint.format(**values))
+
+
 def question_problems(pack: StudyPack, entries: dict[str, Entry]) -> list[Problem]:
     """Every problem of the pack's self-test questions; none when all are sound."""
     problems: list[Problem] = []
@@ -65,21 +111,19 @@ def question_problems(pack: StudyPack, entries: dict[str, Entry]) -> list[Proble
         problems += _answer_problems(question, ("self_test", i))
         if question.entry not in listed:
             problems.append(
-                Problem(
+                _problem(
                     ("self_test", i, "entry"),
-                    f"出处“{question.entry}”不是本专题选编的条目。",
-                    "自测题考的是本专题的内容，请写本专题 entries 中的一个编号："
-                    + "、".join(listed)
-                    + "。",
+                    "not_listed",
+                    entry=question.entry,
+                    listed="、".join(listed),
                 )
             )
         elif question.entry in entries and locate(question, entries[question.entry]) is None:
             problems.append(
-                Problem(
+                _problem(
                     ("self_test", i, "basis"),
-                    f"原文依据在条目“{entries[question.entry].title}”中找不到。",
-                    "请从这个条目的正文中原样复制一段文字（标点也要一致），"
-                    "读者据此核对答案，页面也据此链接到它所在的部分。",
+                    "basis_missing",
+                    title=entries[question.entry].title,
                 )
             )
     return problems
@@ -91,51 +135,39 @@ def _answer_problems(question: Question, at: KeyPath) -> list[Problem]:
     if question.type == "judge":
         problems = []
         if question.options:
-            problems.append(
-                Problem((*at, "options"), "判断题不写选项。", "删去 options，答案写“对”或“错”。")
-            )
+            problems.append(_problem((*at, "options"), "judge_options"))
         if answer not in JUDGE_ANSWERS:
-            problems.append(
-                Problem((*at, "answer"), f"判断题的答案是“{answer}”。", "请写“对”或“错”。")
-            )
+            problems.append(_problem((*at, "answer"), "judge_answer", answer=answer))
         return problems
     fewest = MIN_OPTIONS[question.type]
     if len(question.options) < fewest:
         return [
-            Problem(
+            _problem(
                 (*at, "options"),
-                f"{label}只有 {len(question.options)} 个选项。",
-                f"{label}至少要有 {fewest} 个选项，依次对应 A、B、C……。",
+                "few_options",
+                label=label,
+                count=len(question.options),
+                fewest=fewest,
             )
         ]
     if len(set(question.options)) < len(question.options):
-        return [Problem((*at, "options"), f"{label}有重复的选项。", "每个选项只写一次。")]
+        return [_problem((*at, "options"), "repeated_option", label=label)]
     usable = LETTERS[: len(question.options)]
     wrong = [letter for letter in answer if letter not in usable]
     if wrong or not answer:
         return [
-            Problem(
+            _problem(
                 (*at, "answer"),
-                f"答案“{question.answer}”不是这道题的选项字母。",
-                f"这道题的选项是 {'、'.join(usable)}；答案写选项的字母，如 {usable[1]}。",
+                "not_a_letter",
+                answer=question.answer,
+                usable="、".join(usable),
+                example=usable[1],
             )
         ]
     if question.type == "single" and len(answer) != 1:
-        return [
-            Problem(
-                (*at, "answer"),
-                f"单选题的答案“{question.answer}”不止一个字母。",
-                "只写一个字母；有几个正确选项的题请把 type 写成 multiple。",
-            )
-        ]
+        return [_problem((*at, "answer"), "single_many", answer=question.answer)]
     if question.type == "multiple" and len(set(answer)) < 2:
-        return [
-            Problem(
-                (*at, "answer"),
-                "多选题只有一个正确选项。",
-                "写出全部正确选项的字母（至少两个）；只有一个正确选项的题请把 type 写成 single。",
-            )
-        ]
+        return [_problem((*at, "answer"), "multiple_one")]
     return []
 
 

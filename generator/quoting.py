@@ -66,19 +66,25 @@ def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
     """``text`` safe to quote in a message: invisible characters spelled out, long text cut."""
     shown = []
     for char in text[:limit]:
-        category = unicodedata.category(char)
         if char == "\n":
             shown.append("↵")
-        elif (
-            category in {"Cc", "Cf", "Cs", "Zl", "Zp"}
-            or (category == "Zs" and char != " ")
-            or _UNSEEN.match(char)
-        ):
+        elif spelled_as_code(char):
             shown.append(f"<U+{ord(char):04X}>")
         else:
             shown.append(char)
     more = f"…（共 {len(text)} 字）" if len(text) > limit else ""
     return "".join(shown) + more
+
+
+def spelled_as_code(char: str) -> bool:
+    """Whether :func:`visible` spells ``char`` as ``<U+XXXX>``: control, format and space
+    characters other than the space, and those :data:`_UNSEEN` names (a line break aside)."""
+    category = unicodedata.category(char)
+    return (
+        category in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+        or (category == "Zs" and char != " ")
+        or _UNSEEN.match(char) is not None
+    )
 
 
 def double_quoted(text: str) -> str:

@@ -16,7 +16,10 @@ import jinja2
 from markupsafe import Markup
 
 from generator.docx_export import entry_document, pack_document
+from generator.emit import entry_file
 from generator.errors import ContentError
+from generator.form import entry_source, form_description, script_json
+from generator.form.repository import Repository
 from generator.index import Pack, SiteIndex
 from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
 from generator.outline import (
@@ -41,6 +44,7 @@ from generator.session_plan import (
 from generator.study_record import TARGETS_SOURCE, record_rules
 
 _ENTRY_LABELS = {kind.name: kind.label for kind in ENTRY_KINDS.values()}
+_CONTENT_LABELS = {kind.name: kind.label for kind in KINDS.values()}
 LISTING_PAGE_SIZE = 100
 """Entries per listing page: long lists are split so pages stay quick to load and print."""
 
@@ -174,6 +178,7 @@ def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
         ("我的学习记录", Routes.study_record),
         ("概览", Routes.overview),
         *((kind.label, Routes.kind(kind.name)) for kind in ENTRY_KINDS.values()),
+        ("投稿与修改", Routes.form),
         *([("编辑指南", Routes.guide)] if guide else []),
     ]
 
@@ -223,6 +228,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
         Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
         Page(Routes.study_record, titles[Routes.study_record], "study_record.html", hide=("toc",)),
+        Page(Routes.form, titles[Routes.form], "form.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -313,6 +319,10 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["sign_in_columns"] = SIGN_IN_COLUMNS
     env.globals["meeting_record_fields"] = MEETING_RECORD_FIELDS
     env.globals["targets_source"] = TARGETS_SOURCE
+    env.globals["form_description"] = form_description
+    env.globals["entry_source"] = entry_source
+    env.globals["entry_file"] = entry_file
+    env.filters["script_json"] = script_json
     return env
 
 
@@ -353,9 +363,12 @@ class Renderer:
         directory_urls: bool = True,
         environment: jinja2.Environment | None = None,
         fragments: Fragments | None = None,
+        repository: Repository | None = None,
+        content_prefix: str = "content/",
     ) -> None:
         """``site_name`` is the configured one (mkdocs.yml), which the home page and
-        printouts show."""
+        printouts show; ``repository`` is where the form sends finished files, if anywhere,
+        and ``content_prefix`` the content folder as messages name it (``content/``)."""
         self.index = index
         self.site_name = site_name
         self.directory_urls = directory_urls
@@ -365,8 +378,11 @@ class Renderer:
         self.env.globals.update(
             routes=Routes,
             kind_labels=_ENTRY_LABELS,
+            content_labels=_CONTENT_LABELS,
             pack_label=PACK.label,
             site_name=site_name,
+            repository=repository.as_dict() if repository else None,
+            content_prefix=content_prefix,
         )
 
     def render(self, page: Page) -> RenderedPage:

@@ -18,6 +18,8 @@ class Routes:
     packs = f"{PACK.folder}/index.md"
     reading_list = "reading-list.md"
     study_record = "study-record.md"
+    form = "form.md"
+    """The editors' form (投稿与修改): a new entry, or a correction of one."""
     guide = "guide.md"
     """The editors' guide (CONTRIBUTING.md), built by the builder as its own page."""
 

@@ -108,8 +108,9 @@ _HIDDEN = re.compile(
 )
 """:data:`HIDDEN_PATTERN` for ``kb check``, matching the refused character alone, so that
 messages can name it and where it stands."""
-_SHOWING = re.compile(f"[^{_SHOWS_NOTHING}]")
+SHOWING_PATTERN = f"[^{_SHOWS_NOTHING}]"
 """A character that shows: text without one is empty, whatever else it holds."""
+_SHOWING = re.compile(SHOWING_PATTERN)
 
 
 class Refused(enum.StrEnum):

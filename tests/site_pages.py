@@ -29,6 +29,7 @@ PAGES: dict[str, str] = {
     "study-record": "study-record/",
     "overview": "overview/",
     "guide": "guide/",
+    "form": "form/",
     "404": "no-such-page/",
 }
 """{name: address under the site's root (directory URLs)}; "404" is any address that does not exist."""

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from generator.emit import entry_file, entry_yaml
-from generator.load import parse_document
 from generator.model import KINDS
+from generator.parse import parse_document
 from tests.conftest import REPO
 
 HOSTILE = {

@@ -5,6 +5,7 @@ and search without any other module being touched."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.docs import GUIDE_IMAGES
 from tests.conftest import REPO, SAMPLE
 
 DECLARATION = '''"""A kind of entry declared by a test, imported before the rest of the generator."""
@@ -91,6 +93,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("new-kind")
     shutil.copytree(SAMPLE / "content", root / "content")
     shutil.copy(REPO / "CONTRIBUTING.md", root / "CONTRIBUTING.md")
+    shutil.copytree(REPO / GUIDE_IMAGES, root / GUIDE_IMAGES)  # the guide's pictures
     (root / "mkdocs.yml").write_text(
         (SAMPLE / "mkdocs.yml")
         .read_text(encoding="utf-8")
@@ -153,3 +156,22 @@ def test_a_new_kind_is_searched(project: Path) -> None:
     kind, title, body = docs["notices/first-notice/"]
     assert kind == "notice" and title == "关于开展读书月活动的通知"
     assert "青年党员轮流主持分享会" in body
+
+
+def test_a_new_kind_can_be_written_in_the_form(project: Path) -> None:
+    """The editors' form offers the kind with its label, folder and field, and its entry's page
+    links to the form to correct it."""
+    form = (project / "site" / "form" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r"<script type=\"application/json\" data-kb-form-description>(.*?)</script>", form)
+    assert found
+    kinds = {kind["kind"]: kind for kind in json.loads(found.group(1))["kinds"]}
+    notice = kinds["notice"]
+    assert (notice["label"], notice["folder"], notice["entry"]) == ("通知", "notices", True)
+    notes = next(field for field in notice["fields"] if field["name"] == "notes")
+    assert (notes["label"], notes["shape"]) == ("通知内容", "text")
+    assert "notes" in notice["compared"]
+    assert "通知" in form.split('class="kb-lead"', 1)[1].split("</p>", 1)[0]
+    page = (project / "site" / "notices" / "first-notice" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "#edit=notices/first-notice.yml\">修改此条目</a>" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -155,6 +156,7 @@ def test_stopping_the_preview_removes_its_files_and_odd_requests_do_no_harm(
 
 def _with_navigation(project: Path) -> Path:
     """The project set up like the real one: its navigation, theme folder and editors' guide."""
+    from generator.docs import GUIDE_IMAGES
     from tests.conftest import REPO
 
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
@@ -165,6 +167,7 @@ def _with_navigation(project: Path) -> Path:
         encoding="utf-8",
     )
     (project / "CONTRIBUTING.md").write_bytes((REPO / "CONTRIBUTING.md").read_bytes())
+    shutil.copytree(REPO / GUIDE_IMAGES, project / GUIDE_IMAGES)  # the guide's pictures
     return project
 
 

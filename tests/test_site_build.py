@@ -490,11 +490,18 @@ def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
 
 
 def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
-    """Steps stay one numbered list, commands inside them are code blocks, and wrapped
-    Chinese lines join without a stray space."""
+    """Steps stay one numbered list (the form's seven, then the six of a case), pictures and
+    commands inside them show, and wrapped Chinese lines join without a stray space."""
     html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
     body = html[html.index("<article") : html.index("</article>")]
-    first_list = re.search(r"<ol>(.*?)</ol>", body, re.S)
+    form_steps = re.search(r"<ol>(.*?)</ol>", body, re.S)
+    assert form_steps and re.findall(r"^<li>", form_steps.group(1), re.M) and len(
+        re.findall(r"<li>\s*<p><strong>", form_steps.group(1))
+    ) == 7
+    assert form_steps.group(1).count('<img alt="') == 4
+    for image in re.findall(r'<img alt="[^"]*" src="([^"]+)"', body):
+        assert (real_site / "guide" / image).resolve().is_file(), image
+    first_list = re.search(r"六步添加一个典型案例</h2>\s*<ol>(.*?)</ol>", body, re.S)
     assert first_list and first_list.group(1).count("<li>") == 6
     assert re.search(
         r"<li>\s*<p><strong>新建条目文件。</strong>.*?<pre>", first_list.group(1), re.S
@@ -504,3 +511,25 @@ def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
     paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
     assert paragraphs and not [p for p in paragraphs if re.search(f"{chinese}\\s*\\n", p)]
     assert "单位名称、时间、做法" in re.sub(r"<[^>]+>", "", body)
+
+
+@pytest.mark.parametrize(
+    ("page", "scripts"),
+    [
+        ("index.html", []),
+        ("form/index.html", []),
+        ("cases/wangcun-community/index.html", ["kb-record.js"]),
+        ("packs/study-system-and-incentives/index.html", ["kb-record.js"]),
+        ("packs/plan/study-system-and-incentives/index.html", ["kb-plan.js"]),
+        ("packs/quiz/study-system-and-incentives/index.html", ["kb-quiz.js"]),
+        ("study-record/index.html", ["kb-record.js"]),
+    ],
+)
+def test_a_pages_own_tools_load_only_where_they_are_used(
+    real_site: Path, page: str, scripts: list[str]
+) -> None:
+    """The study record's, the session planner's and the self-test's scripts load, once, on the
+    pages that have them, not on every page a reader (or an editor on the form) opens."""
+    html = (real_site / page).read_text(encoding="utf-8")
+    for name in ("kb-record.js", "kb-plan.js", "kb-quiz.js"):
+        assert html.count(f'javascripts/{name}"') == (name in scripts), name

@@ -5,7 +5,7 @@ kind, the model's rules worded by :mod:`~generator.check.messages`); then the fi
 checked against each other: the taxonomy and what names it
 (:mod:`~generator.check.taxonomy`), one id per file (:mod:`~generator.check.identity`),
 references between files (:mod:`~generator.check.references`) and entries that read
-almost the same (:mod:`~generator.check.duplicates`).
+almost the same or share a title (:mod:`~generator.check.duplicates`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.check.duplicates import similar_entries
+from generator.check.duplicates import repeated_titles, similar_entries
 from generator.check.files import FileCheck, check_file, stem
 from generator.check.identity import misplaced_errors, unique_contents
 from generator.check.messages import check_field
@@ -118,6 +118,7 @@ def check_files(
     packs = {i: c for i, c in sorted(contents.items()) if isinstance(c, StudyPack)}
     _check_references(entries, packs, unique, invalid_ids, errors)
     warnings = similar_entries(entries, unique) if find_duplicates else []
+    warnings += repeated_titles(contents, unique)
     problems = [*errors, *warnings]
     if any(p.severity == "error" for p in problems):
         raise ContentErrors(problems)

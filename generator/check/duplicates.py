@@ -1,5 +1,6 @@
-"""Entries that read almost the same (:mod:`generator.check.similar`), told to editors as a
-warning unless one of them says it is not a copy of the other (``distinct_from``)."""
+"""What readers could not tell apart, told to editors as warnings: entries that read almost
+the same (:mod:`generator.check.similar`), unless one of them says it is not a copy of the
+other (``distinct_from``), and entries or study packs with the same title."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from generator.check.files import FileCheck
 from generator.check.messages import error_at
 from generator.check.similar import find_similar
 from generator.errors import ContentError
-from generator.model import Entry
+from generator.model import Content, Entry
+from generator.quoting import visible
 
 
 def similar_entries(entries: dict[str, Entry], files: dict[str, FileCheck]) -> list[ContentError]:
@@ -32,4 +34,25 @@ def similar_entries(entries: dict[str, Entry], files: dict[str, FileCheck]) -> l
                 severity="warning",
             )
         )
+    return warnings
+
+
+def repeated_titles(contents: dict[str, Content], files: dict[str, FileCheck]) -> list[ContentError]:
+    """A warning on each entry or study pack titled as an earlier file is: readers could not
+    tell the two apart in lists and search results (the two may differ only in their unit)."""
+    first: dict[str, str] = {}
+    warnings = []
+    for content_id in sorted(contents, key=lambda i: files[i].document.path):
+        title = contents[content_id].title
+        earlier = first.setdefault(title, content_id)
+        if earlier != content_id:
+            warnings.append(
+                error_at(
+                    files[content_id].document,
+                    ("title",),
+                    f"标题“{visible(title)}”已被 {files[earlier].document.path} 使用。",
+                    "读者在列表和检索结果中分不清同名的两个条目；请改一个能区分的标题，例如写上单位或地区。",
+                    severity="warning",
+                )
+            )
     return warnings

@@ -42,15 +42,15 @@ ClauseSet = npt.NDArray[np.uint32]
 
 SIMILARITY_THRESHOLD = 0.6
 """Share of clauses two entries must have in common to be reported."""
-_MIN_CLAUSE = 4
+MIN_CLAUSE = 4
 """Shorter clauses (such as 一是 or 同时) occur everywhere and prove nothing."""
-_COMMON = 20
+COMMON = 20
 """A clause found in more entries than this is a set phrase, not evidence of copying."""
-_SKETCH = 16
-_MIN_SHARED = 4
+SKETCH = 16
+MIN_SHARED = 4
 """Sketch values two entries must share to be compared: a pair above the threshold
 shares about ten of sixteen on average, and fewer than four only by rare chance."""
-_CLAUSE_BREAK = re.compile(r"[\s，。、；：！？“”‘’（）《》()「」,.;:!?\"'…—-]+")
+CLAUSE_BREAK = re.compile(r"[\s，。、；：！？“”‘’（）《》()「」,.;:!?\"'…—-]+")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _texts(value: Any, key_path: KeyPath, folded: Folded) -> Iterator[str]:
 
 
 def clauses(data: Any, model: type[BaseModel], folded: Folded | None = None) -> ClauseSet:
-    """The distinct clauses of at least :data:`_MIN_CLAUSE` characters of an entry of
+    """The distinct clauses of at least :data:`MIN_CLAUSE` characters of an entry of
     ``model`` (its :func:`compared_fields`), as checksums.
 
     ``folded`` (:func:`generator.check.simplified.fold` of ``data``) has the entry's texts read
@@ -95,9 +95,14 @@ def clauses(data: Any, model: type[BaseModel], folded: Folded | None = None) -> 
     """
     compared = compared_fields(model)
     fields = {k: v for k, v in data.items() if k in compared} if isinstance(data, dict) else {}
-    pieces = _CLAUSE_BREAK.split("\n".join(_texts(fields, (), folded or {})))
-    checksums = [zlib.crc32(piece.encode()) for piece in pieces if len(piece) >= _MIN_CLAUSE]
+    pieces = CLAUSE_BREAK.split("\n".join(_texts(fields, (), folded or {})))
+    checksums = [zlib.crc32(piece.encode()) for piece in pieces if len(piece) >= MIN_CLAUSE]
     return np.unique(np.array(checksums, dtype=np.uint32))
+
+
+def sketch(found: ClauseSet) -> ClauseSet:
+    """The entry's sketch: its :data:`SKETCH` smallest clause checksums (``found`` is sorted)."""
+    return found[:SKETCH]
 
 
 def _jaccard(a: ClauseSet, b: ClauseSet) -> float:
@@ -110,16 +115,16 @@ def find_similar(entries: list[tuple[str, ClauseSet]]) -> list[SimilarPair]:
     """Pairs of ``(id, clauses)`` entries whose clauses overlap enough to report."""
     sets = [found for _, found in entries]
     # Every (sketch value, entry) at once, grouped by value: entries sharing a value meet.
-    values = np.concatenate([found[:_SKETCH] for found in sets]) if sets else np.zeros(0, np.uint32)
-    owners = np.repeat(np.arange(len(sets)), [min(len(found), _SKETCH) for found in sets])
+    values = np.concatenate([sketch(found) for found in sets]) if sets else np.zeros(0, np.uint32)
+    owners = np.repeat(np.arange(len(sets)), [len(sketch(found)) for found in sets])
     order = np.argsort(values, kind="stable")
     values, owners = values[order], owners[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     sizes = np.diff(np.r_[starts, len(values)])
     shared: Counter[tuple[int, int]] = Counter()
     for start, size in zip(
-        starts[(sizes > 1) & (sizes <= _COMMON)],
-        sizes[(sizes > 1) & (sizes <= _COMMON)],
+        starts[(sizes > 1) & (sizes <= COMMON)],
+        sizes[(sizes > 1) & (sizes <= COMMON)],
         strict=True,
     ):
         members = owners[start : start + size].tolist()
@@ -128,7 +133,7 @@ def find_similar(entries: list[tuple[str, ClauseSet]]) -> list[SimilarPair]:
                 shared[(a, b)] += 1
     pairs = []
     for (a, b), count in sorted(shared.items()):
-        if count < _MIN_SHARED:
+        if count < MIN_SHARED:
             continue
         similarity = _jaccard(sets[a], sets[b])
         if similarity >= SIMILARITY_THRESHOLD:

@@ -17,6 +17,7 @@ import contextlib
 import functools
 import http.server
 import ipaddress
+import json
 import os
 import re
 import shutil
@@ -38,6 +39,17 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from generator.errors import printable
+from generator.form.imports import IMPORT_PATH, MAX_IMPORT_BODY, import_request
+from generator.form.save import (
+    MAX_BODY,
+    SAVE_PATH,
+    SaveRefused,
+    check_request,
+    is_form_page,
+    new_token,
+    save_entry,
+    with_token,
+)
 from generator.frame import with_banner
 from generator.preview import Preview, environment_says_poll, run_safely
 from generator.runs import log, stop_signals_interrupt
@@ -87,7 +99,10 @@ def _serve(config_file: Path, folder: Path, *, host: str, port: int) -> None:
     preview = Preview(config_file, folder)
     preview.build()  # its problems are reported as it runs
     names = HostNames(host)
-    server = _Server((host, port), functools.partial(_Handler, preview=preview, names=names))
+    server = _Server(
+        (host, port),
+        functools.partial(_Handler, preview=preview, names=names, token=new_token()),
+    )
     watcher = _Watcher(preview)
     port = server.server_address[1]  # the one given, or the free one chosen for 0
     log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
@@ -220,9 +235,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     )
     error_content_type = "text/html; charset=utf-8"
 
-    def __init__(self, *args: object, preview: Preview, names: HostNames, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, preview: Preview, names: HostNames, token: str, **kwargs: object
+    ) -> None:
         self.preview = preview
         self.names = names
+        self.token = token
+        """What the form page must send to save an entry (see :mod:`generator.form.save`)."""
         self._etag = ""
         super().__init__(*args, directory=str(preview.site_dir), **kwargs)  # type: ignore[arg-type]
 
@@ -271,6 +290,49 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def do_POST(self) -> None:
+        """The editors' form saving an entry into the content folder, or importing a document
+        dropped on it; nothing else is posted."""
+        self._etag = ""
+        path = urlsplit(self.path).path
+        if path not in {SAVE_PATH, IMPORT_PATH}:
+            self.send_error(405, explain="预览服务器不接受这个请求。")
+            return
+        try:
+            length = check_request(
+                origin=self.headers.get("Origin"),
+                host=self.headers.get("Host"),
+                content_type=self.headers.get("Content-Type"),
+                length=self.headers.get("Content-Length"),
+                limit=MAX_IMPORT_BODY if path == IMPORT_PATH else MAX_BODY,
+            )
+            body = self.rfile.read(length)
+            if path == IMPORT_PATH:
+                draft = import_request(
+                    body, token=self.token, content_dir=self.preview.content_dir
+                )
+                log.info("表单导入了 %s", draft.get("name"))
+                self._send_json({"ok": True, **draft})
+                return
+            saved = save_entry(
+                body,
+                token=self.token,
+                content_dir=self.preview.content_dir,
+                shown_prefix=self.preview.shown_content,
+                directory_urls=self.preview.options.directory_urls,
+            )
+        except SaveRefused as refused:
+            what = "导入" if path == IMPORT_PATH else "保存"
+            log.warning("表单%s被拒绝：%s", what, refused.message)
+            self._send_json({"ok": False, "message": refused.message}, status=refused.status)
+            return
+        log.info("表单保存了 %s", saved.file)
+        self._send_json({"ok": True, "file": saved.file, "page": saved.page})
+
+    def _send_json(self, answer: dict[str, object], *, status: int = 200) -> None:
+        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        self._send(body, "application/json; charset=utf-8", status=status)
+
     def _unchanged(self, target: Path) -> bool:
         """Answer "not modified" when the browser's copy of ``target`` is current.
 
@@ -315,6 +377,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         # The theme's files change only with a full build: named after it, the browser keeps
         # them without asking again, and a reload after an edit fetches the page alone.
         html = _THEME_FILE.sub(rf'\1?{_THEME_BUILD}={self.preview.full_builds}"', html)
+        if is_form_page(html):
+            # The form keeps what is typed across a reload, yet reloading it at every edit of
+            # the content would take the editor out of the field being typed in; it is left
+            # alone, and told that it may save.
+            return with_token(html, self.token).encode("utf-8")
         script = _RELOAD % (self.preview.version, WAIT_PATH)
         return html.replace("</body>", script + "</body>", 1).encode("utf-8")
 

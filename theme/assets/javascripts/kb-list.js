@@ -24,6 +24,9 @@
   "use strict";
 
   var FRAGMENT_HASH = "#kb-fragment";
+  var FORM_SOURCE_HASH = "#kb-form-source";
+  /** The editors' form loads an entry page framed at this address for the entry's values,
+   * which kb-form-source.js hands over (to the page's own origin, as sendFragment does). */
   var PRINT_HASH = "#kb-print";
   var MESSAGE_TYPE = "kb-fragment";
   var PARALLEL_FRAMES = 3;
@@ -568,10 +571,11 @@
 
   function start() {
     if (window.top !== window.self) {
-      // Framed: only as the reading list's hidden frame asking for an entry's text, which is
-      // answered to the page's own origin (or, from disk, is the entry's published text).
+      // Framed: only as the reading list's hidden frame asking for an entry's text, or the
+      // editors' form's asking for its values, which are answered to the page's own origin
+      // (or, from disk, are the entry's published text).
       if (location.hash === FRAGMENT_HASH) sendFragment();
-      else refuseFraming();
+      else if (location.hash !== FORM_SOURCE_HASH) refuseFraming();
       return;
     }
     spellOutAddresses(document);
