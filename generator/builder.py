@@ -45,7 +45,7 @@ from generator.content_files import (
 )
 from generator.docs import GUIDE_FILE, GUIDE_IMAGES
 from generator.errors import printable
-from generator.frame import THEME_FILTERS, Framer
+from generator.frame import THEME_FILTERS, THEME_GLOBALS, Framer
 from generator.pipeline import BuildOptions
 from generator.render import Routes, site_nav
 from generator.site_settings import SettingsError, syntax_message
@@ -314,9 +314,10 @@ def error_page_links(
     return context
 
 
-def add_theme_filters(env: Any) -> Any:
-    """MkDocs's template environment with the filters of ours the theme uses."""
+def add_theme_helpers(env: Any) -> Any:
+    """MkDocs's template environment with the filters and values of ours the theme uses."""
     env.filters.update(THEME_FILTERS)
+    env.globals.update(THEME_GLOBALS)
     return env
 
 
@@ -362,7 +363,7 @@ class ThemeHooks(BasePlugin):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.env, self.files = add_theme_filters(env), files
+        self.env, self.files = add_theme_helpers(env), files
         return env
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:

@@ -27,6 +27,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.outline import Heading
 from generator.render import RenderedPage
+from generator.search.files import FACETS
 
 _SLOTS = {
     "title": "partials/kb-title.html",
@@ -69,6 +70,9 @@ def css_string(text: str) -> Markup:
 
 THEME_FILTERS = {"css_string": css_string}
 """Filters of ours that the theme's templates use, added to MkDocs's template environment."""
+THEME_GLOBALS = {"search_facet_keys": [key for key, _ in FACETS]}
+"""Values of ours that the theme's templates print, added with :data:`THEME_FILTERS`: the
+facet keys kb-search.js reads a link's filters by, before the index's manifest has loaded."""
 
 
 class Framer:

@@ -3,12 +3,14 @@
 Both sides normalise the same way, always: NFKC (full-width letters and digits,
 circled numbers, Kangxi radicals and compatibility ideographs become their
 plain forms), then lower case, then each character OpenCC converts on its own to
-its Simplified form (學習 is 学习): a reader may type Traditional characters, and
-the browser folds by the table the build writes into the site (``search/fold.js``). Both sides then see the same characters as
-token characters: Chinese ideographs in :data:`CJK_RANGES` and ASCII letters
-and digits. ``theme/assets/javascripts/kb-search.js`` implements the query half
-of this module; ``tests/fixtures/tokeniser-cases.json`` holds the cases both
-implementations must agree on.
+its Simplified form (學習 is 学习): a reader may type Traditional characters. Both
+sides then see the same characters as token characters: Chinese ideographs in
+:data:`CJK_RANGES` and ASCII letters and digits in :data:`LATIN_RANGES`.
+``theme/assets/javascripts/kb-search.js`` implements the query half of this
+module and keeps none of its facts: the build writes the ranges, :data:`MIN_WORD`
+and the fold table into the site (``search/tokeniser.js``) for it.
+``tests/fixtures/tokeniser-cases.json`` holds the cases both implementations
+must agree on.
 
 Matching never depends on a word splitter agreeing between build and browser:
 every run of Chinese characters is indexed as overlapping character pairs, so a
@@ -40,6 +42,8 @@ from generator.t2s import character_table
 __all__ = [
     "CJK_RANGES",
     "CJK_RUN",
+    "LATIN_RANGES",
+    "MIN_WORD",
     "SEARCH_TERMS_FILE",
     "QueryTerm",
     "Segmenter",
@@ -53,16 +57,27 @@ __all__ = [
 
 CJK_RANGES: tuple[tuple[int, int], ...] = ((0x3007, 0x3007), *CHINESE_RANGES)
 """Code points searched as Chinese characters: 〇 (as in 二〇二〇年) and the Chinese
-characters; ``kb-search.js`` lists the same ranges."""
+characters. The build writes them into the site for ``kb-search.js`` (``search/tokeniser.js``)."""
+LATIN_RANGES: tuple[tuple[int, int], ...] = ((0x30, 0x39), (0x61, 0x7A))
+"""Code points searched as Latin words: ASCII digits and letters (text is lower case by then);
+written into the site with :data:`CJK_RANGES`."""
 
-_CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    """Code point ranges as the inside of a regular expression's character class."""
+    return "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
+
+
+_CJK_CLASS = _char_class(CJK_RANGES)
+_LATIN_CLASS = _char_class(LATIN_RANGES)
 CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
-LATIN_WORD = re.compile(r"[a-z0-9]+")
-_TERM = re.compile(f"[{_CJK_CLASS}a-z0-9]+")
+LATIN_WORD = re.compile(f"[{_LATIN_CLASS}]+")
+_TERM = re.compile(f"[{_CJK_CLASS}{_LATIN_CLASS}]+")
 """A query term: a run of token characters, Chinese or Latin; anything else separates terms."""
-_PIECE = re.compile(f"[{_CJK_CLASS}]+|[a-z0-9]+")
+_PIECE = re.compile(f"[{_CJK_CLASS}]+|[{_LATIN_CLASS}]+")
 MIN_WORD = 3
-"""Dictionary words shorter than this are already covered by character pairs."""
+"""Dictionary words shorter than this are already covered by character pairs (the browser
+reads it from ``search/tokeniser.js``)."""
 
 _TERM_FREQUENCY = 100_000
 """High enough that the segmenter prefers the whole term over any split of it."""

@@ -21,7 +21,7 @@ import yaml
 from generator.check import load_project
 from generator.index import build_index
 from generator.search import SEARCH_DIR, build_search_index, search_documents, token_weights
-from generator.search.files import META_CHUNK
+from generator.search.files import FACETS, META_CHUNK
 from generator.search.postings import ALPHABET, token_bucket
 from generator.search.tokens import TITLE
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
@@ -625,9 +625,11 @@ def test_segmenters_keep_their_own_terms() -> None:
 
 # --- one ranking, in the browser ---------------------------------------------------------
 
-SEARCH_PAGE = """<!doctype html>
+FACET_KEYS = " ".join(key for key, _ in FACETS)
+SEARCH_PAGE = f"""<!doctype html>
 <meta charset="utf-8">
-<form class="kb-search" action="index.html" data-site-root="" data-search-root="search/">
+<form class="kb-search" action="index.html" data-site-root="" data-search-root="search/"
+  data-facet-keys="{FACET_KEYS}">
   <input class="kb-search__input" type="search"><div class="kb-search__panel" hidden></div>
 </form>
 <div data-kb-explorer>

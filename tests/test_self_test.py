@@ -4,6 +4,7 @@ answers traceable to their entries' text."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,6 +12,7 @@ import pytest
 
 from generator.check import load_project
 from generator.quiz import correct_options, locate
+from generator.rules import SLUG_PATTERN
 from tests.conftest import REPO
 from tests.pdf_pages import read_pdf, squeeze, write_png
 from tests.site_pages import HEIGHT, WIDTHS
@@ -177,6 +179,33 @@ def test_damaged_answers_are_ignored_with_a_notice(page, site_url: str, fixture:
     page.click("[data-kb-quiz-submit]")
     assert "答对 0 题" in page.inner_text("[data-kb-quiz-score]")
     assert page.locator("img[src=x]").count() == 0 and page.evaluate("window.kbHacked") is None
+
+
+def test_kept_answers_are_read_under_the_sites_id_rule(page, site_url: str) -> None:
+    """The self-test reads kept answers under ids that rules.SLUG_PATTERN, which the page
+    carries, allows: served with a rule that refuses the pack's id, it ignores them."""
+    answer = correct_options(PACK.self_test[0])
+    kept = {"version": 1, "packs": {PACK.id: {"answers": {"1": answer}, "submitted": False}}}
+    page.goto(site_url)
+    page.evaluate(
+        "([k, v]) => localStorage.setItem(k, v)", [f"kb-self-test:{site_url}", json.dumps(kept)]
+    )
+    page.goto(_quiz(site_url, PACK.id, offline=False))
+    page.wait_for_selector("[data-kb-quiz-actions]:not([hidden])")
+    assert page.get_attribute("[data-kb-quiz]", "data-id-pattern") == SLUG_PATTERN
+    assert page.locator("input:checked").count() == len(answer)
+
+    def refusing(route) -> None:  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        html = response.text().replace(f'data-id-pattern="{SLUG_PATTERN}"', 'data-id-pattern="^x$"')
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        route.fulfill(response=response, headers=headers, body=html)
+
+    page.route(_quiz(site_url, PACK.id, offline=False), refusing)
+    page.goto(_quiz(site_url, PACK.id, offline=False))
+    page.wait_for_selector("[data-kb-quiz-actions]:not([hidden])")
+    assert page.locator("input:checked").count() == 0
+    assert "答题情况已损坏" in page.inner_text("[data-kb-store-notice]")
 
 
 @pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,27 @@ import pytest
 
 from generator.model import PACK
 from generator.search.documents import NO_VALUE, SearchDoc
-from generator.search.files import FACETS, fold_file
-from generator.search.tokens import HEADING, SUMMARY, TITLE, token_weights
-from generator.segment import CJK_RANGES, normalize, query_terms
+from generator.search.files import FACETS, SEARCH_DIR, script, tokeniser_file
+from generator.search.tokens import GRADE, HEADING, SUMMARY, TITLE, token_weights
+from generator.segment import CJK_RANGES, LATIN_RANGES, MIN_WORD, normalize, query_terms
 from tests.conftest import REPO
+from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, served, tab)
+    SearchFolder,
+    _edit,
+    _explore,
+    _explorer_notice,
+    _full_files,
+    _site_index,
+    corpus,
+    project,
+    served,
+    tab,
+)
+from tests.test_search import _answers as _search_answers
 
 CASES_FILE = REPO / "tests" / "fixtures" / "tokeniser-cases.json"
 SCRIPT = REPO / "theme" / "assets" / "javascripts" / "kb-search.js"
+FACET_KEYS = " ".join(key for key, _ in FACETS)
 
 
 def _python_side(text: str) -> dict[str, Any]:
@@ -129,24 +144,33 @@ def test_index_holds_every_query_token_of_its_text(case: dict[str, Any], field: 
     assert needed <= stored.keys(), sorted(needed - stored.keys())
 
 
-def test_browser_normalises_and_tokenises_as_the_contract_says(browser: Any) -> None:
-    """kb-search.js in headless Chromium gives each case's normalised text and query terms."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto("about:blank")
-        page.add_script_tag(path=str(SCRIPT))
-        # The fold table the build writes into the site, as a page loads it with the manifest.
-        page.add_script_tag(content=fold_file()[1].decode())
-        answers = page.evaluate(
-            """texts => texts.map(text => ({
-                normalized: kbSearch.normalize(text),
-                terms: kbSearch.parse(text),
-            }))""",
-            [case["text"] for case in CASES],
+def _tokeniser_page(browser: Any, rules: bytes | None) -> Any:
+    """A blank page with kb-search.js and, when given, a tokeniser file as the site carries it."""
+    page = browser.new_context().new_page()
+    page.goto("about:blank")
+    page.add_script_tag(path=str(SCRIPT))
+    if rules is not None:
+        page.add_script_tag(content=rules.decode())
+    return page
+
+
+def _answers(page: Any, texts: list[str]) -> list[dict[str, Any]]:
+    return list(
+        page.evaluate(
+            "texts => texts.map(text => ({normalized: kbSearch.normalize(text), terms: kbSearch.parse(text)}))",
+            texts,
         )
+    )
+
+
+def test_browser_normalises_and_tokenises_as_the_contract_says(browser: Any) -> None:
+    """kb-search.js in headless Chromium, reading the tokeniser file the build writes, gives
+    each case's normalised text and query terms."""
+    page = _tokeniser_page(browser, tokeniser_file()[1])
+    try:
+        answers = _answers(page, [case["text"] for case in CASES])
     finally:
-        context.close()
+        page.context.close()
     expected = [{"normalized": c["normalized"], "terms": c["terms"]} for c in CASES]
     wrong = [
         (case["name"], got, want)
@@ -156,29 +180,153 @@ def test_browser_normalises_and_tokenises_as_the_contract_says(browser: Any) -> 
     assert wrong == []
 
 
-def test_browser_lists_the_same_chinese_ranges() -> None:
-    """The code-point ranges kb-search.js treats as Chinese are segment.CJK_RANGES."""
-    source = SCRIPT.read_text(encoding="utf-8")
-    block = re.search(r"const CJK_RANGES = \[(.*?)\];", source, re.S)
-    assert block is not None
-    ranges = [
-        (int(low, 16), int(high, 16))
-        for low, high in re.findall(r"\[0x([0-9a-f]+), 0x([0-9a-f]+)\]", block.group(1))
+def _data(script_text: str | bytes) -> Any:
+    """What a file of the search index hands to ``kbSearch.add``."""
+    text = script_text.decode() if isinstance(script_text, bytes) else script_text
+    return json.loads(text[text.index(",") + 1 : text.rindex(")")])
+
+
+def test_the_site_carries_the_python_tokeniser_rules(real_site: Path) -> None:
+    """search/tokeniser.js in the built site holds segment's Chinese and Latin ranges and its
+    shortest dictionary word (the fold table: tests/test_traditional_search.py)."""
+    rules = _data((real_site / SEARCH_DIR / "tokeniser.js").read_text(encoding="utf-8"))
+    assert [tuple(r) for r in rules["cjk"]] == list(CJK_RANGES)
+    assert [tuple(r) for r in rules["latin"]] == list(LATIN_RANGES)
+    assert rules["minWord"] == MIN_WORD
+
+
+def test_the_browser_reads_text_by_the_rules_the_site_gives(browser: Any) -> None:
+    """Where the site's tokeniser file says otherwise (〇 not Chinese, digits not Latin, words
+    from two characters), the browser tokenises that way: it keeps no ranges of its own."""
+    texts = ["二〇二〇年", "abc123", "学习"]
+    assert [[t.text for t in query_terms(text)] for text in texts] == [
+        ["二〇二〇年"],
+        ["abc123"],
+        ["学习"],
     ]
-    assert tuple(ranges) == CJK_RANGES
+    rules = _data(tokeniser_file()[1])
+    rules["cjk"] = [r for r in rules["cjk"] if r != [0x3007, 0x3007]]
+    rules["latin"] = [r for r in rules["latin"] if r != [0x30, 0x39]]
+    rules["minWord"] = 2
+    page = _tokeniser_page(browser, script("tokeniser", rules))
+    try:
+        answers = _answers(page, texts)
+    finally:
+        page.context.close()
+    terms = [[t["text"] for t in answer["terms"]] for answer in answers]
+    assert terms == [["二", "二", "年"], ["abc"], ["学习"]]
+    assert answers[2]["terms"][0]["word"] == "学习"
 
 
-def test_browser_reads_the_index_with_the_same_constants() -> None:
-    """The weight bits, facet keys and study-pack kind kb-search.js reads the index with are
-    those the index is written with."""
-    source = SCRIPT.read_text(encoding="utf-8")
-    weights = re.search(r"const TITLE = (\d+), SUMMARY = (\d+), HEADING = (\d+);", source)
-    assert weights is not None
-    assert tuple(map(int, weights.groups())) == (TITLE, SUMMARY, HEADING)
-    keys = re.search(r"const FACET_KEYS = \[(.*?)\];", source)
-    assert keys is not None
-    assert re.findall(r'"(\w+)"', keys.group(1)) == [key for key, _ in FACETS]
-    assert f'const PACK_KIND = "{PACK.name}";' in source
+def test_the_browser_reads_no_query_before_the_rules_load(browser: Any) -> None:
+    """Without the site's tokeniser file kb-search.js reads no query at all (no guessed
+    rules): it says the search data has not loaded."""
+    page = _tokeniser_page(browser, None)
+    try:
+        error = page.evaluate(
+            "() => { try { kbSearch.parse('学习'); return ''; } catch (e) { return e.message; } }"
+        )
+    finally:
+        page.context.close()
+    assert error == "检索数据尚未加载：tokeniser"
+
+
+# --- what the index is read with ------------------------------------------------------------
+
+
+def test_the_manifest_carries_the_python_weight_bits_and_pack_kind(real_site: Path) -> None:
+    """The built manifest says which weight bits mark the title, summary and headings and which
+    grade frequency (search.tokens), and which kind study packs have (model.PACK)."""
+    manifest = _data((real_site / SEARCH_DIR / "manifest.js").read_text(encoding="utf-8"))
+    weights = {"title": TITLE, "summary": SUMMARY, "heading": HEADING, "grade": GRADE}
+    assert manifest["weights"] == weights
+    assert manifest["packKind"] == PACK.name
+
+
+def test_the_browser_ranks_by_the_weight_bits_of_the_manifest(project: Path, served, tab) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A title match ranks above a summary match; with the manifest's title and summary bits
+    swapped (postings unchanged), the browser ranks the summary match first."""
+    cases = sorted((project / "content" / "cases").glob("*.yml"))
+    phrase = "甲乙丙丁戊"
+    _edit(cases[3], "title: ", f"title: {phrase}")
+    _edit(cases[7], "summary: ", f"summary: {phrase}")
+    folder, url = served
+    site = SearchFolder(folder / "weights")
+    files = _full_files(_site_index(project))
+    for path, data in files.items():
+        site.emit(path, data)
+    in_title, in_summary = (f"cases/{cases[n].stem}/" for n in (3, 7))
+    assert _search_answers(tab, url + "weights/", [phrase]) == [[in_title, in_summary]]
+    manifest = _data(files[f"{SEARCH_DIR}/manifest.js"])
+    manifest["weights"] |= {"title": SUMMARY, "summary": TITLE}
+    site.emit(f"{SEARCH_DIR}/manifest.js", script("manifest", manifest))
+    assert _search_answers(tab, url + "weights/", [phrase]) == [[in_summary, in_title]]
+
+
+def _serve_changed(page: Any, pattern: str, change: Callable[[str], str]) -> None:
+    """Serves what ``pattern`` matches as ``change`` makes it, as a site built from other
+    definitions would carry it."""
+
+    def rewrite(route: Any) -> None:
+        response = route.fetch()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        route.fulfill(response=response, headers=headers, body=change(response.text()))
+
+    page.route(pattern, rewrite)
+
+
+def _serve_manifest_changed(page: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Serves the site's manifest as ``change`` makes it."""
+
+    def changed(text: str) -> str:
+        manifest = _data(text)
+        change(manifest)
+        return script("manifest", manifest).decode()
+
+    _serve_changed(page, "**/search/manifest.js", changed)
+
+
+def test_the_browser_names_study_packs_by_the_kind_the_manifest_gives(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Counts name study packs by the label of the manifest's pack kind: were it "case", the
+    browser would count 典型案例 instead."""
+    said = "p => kbSearch.countPhrase(p[0], p[1])"
+    page.goto(site_url)
+    assert page.evaluate(said, [1, 2]) == "1 个条目、2 个学习专题"
+    _serve_manifest_changed(page, lambda manifest: manifest.update(packKind="case"))
+    page.goto(site_url)
+    assert page.evaluate(said, [1, 2]) == "1 个条目、2 个典型案例"
+
+
+def test_every_page_carries_the_python_facet_keys(real_site: Path) -> None:
+    """The search form of every page lists search.files.FACETS' keys, which links write
+    filters with (kb-search.js reads them before the manifest loads)."""
+    keys = {
+        page.relative_to(real_site).as_posix(): re.findall(
+            r'<form class="kb-search"[^>]* data-facet-keys="([^"]*)"', page.read_text("utf-8")
+        )
+        for page in real_site.rglob("*.html")
+    }
+    assert len(keys) > 20
+    assert {path: found for path, found in keys.items() if found != [FACET_KEYS]} == {}
+
+
+def _without_year(manifest: dict[str, Any]) -> None:
+    manifest["facetOrder"].remove("year")
+    del manifest["facets"]["year"]
+
+
+def test_the_explorer_reads_links_by_the_facet_keys_of_the_page(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """#year=1900 asks for a year the site does not have; on a site built without the "year"
+    facet (pages and manifest), the explorer does not know the key at all."""
+    _explore(page, site_url, "year=1900")
+    assert "已去掉：发布年份“1900”" in _explorer_notice(page)
+    keys = FACET_KEYS.replace(" year", "")
+    _serve_changed(page, "**/explorer/", lambda html: html.replace(FACET_KEYS, keys))
+    _serve_manifest_changed(page, _without_year)
+    page.goto("about:blank")  # the same address again would only change the hash
+    _explore(page, site_url, "year=1900")
+    assert "不认识的条件，已忽略：“year”" in _explorer_notice(page)
+    assert "发布年份" not in page.inner_text(".kb-explorer__filters")
 
 
 FORBIDDEN = {

@@ -22,12 +22,12 @@ from generator.search.files import (
     FacetValues,
     bucket_file,
     facets_file,
-    fold_file,
     manifest_file,
     meta_file,
     meta_row,
     text_file,
     text_path,
+    tokeniser_file,
 )
 from generator.search.postings import PostingPacker
 from generator.search.tokens import DocTokens, document_tokens
@@ -164,7 +164,7 @@ def write_full_index(
     summary, buckets = packer.encode()
     values = FacetValues.of(index, facts)
     emit(*manifest_file(values, facts, buckets=summary.buckets))
-    emit(*fold_file())
+    emit(*tokeniser_file())
     emit(*facets_file(values, facts))
     for bucket, body in buckets:
         emit(*bucket_file(bucket, body))

@@ -20,7 +20,8 @@ from generator.index import SiteIndex
 from generator.model import KINDS, PACK
 from generator.search.documents import NO_VALUE, EntryFacts
 from generator.search.postings import ALPHABET
-from generator.segment import folded_characters
+from generator.search.tokens import GRADE, HEADING, SUMMARY, TITLE
+from generator.segment import CJK_RANGES, LATIN_RANGES, MIN_WORD, folded_characters
 
 SEARCH_DIR = "search"
 FORMAT_VERSION = 2
@@ -55,10 +56,18 @@ def script(key: str, data: Any) -> bytes:
     return f'kbSearch.add("{key}",{payload});\n'.encode()
 
 
-def fold_file() -> tuple[str, bytes]:
-    """The characters queries fold to Simplified (:func:`~generator.segment.normalize`), as
-    pairs: the browser loads it with the manifest, before it reads any query."""
-    return f"{SEARCH_DIR}/fold.js", script("fold", folded_characters())
+def tokeniser_file() -> tuple[str, bytes]:
+    """How the browser reads a query, from :mod:`generator.segment`: the code points of
+    Chinese and of Latin token characters, the shortest dictionary word, and the characters
+    folded to Simplified, as pairs. The browser loads it with the manifest, before it reads
+    any query, and has no rules of its own."""
+    rules = {
+        "cjk": CJK_RANGES,
+        "latin": LATIN_RANGES,
+        "minWord": MIN_WORD,
+        "folds": folded_characters(),
+    }
+    return f"{SEARCH_DIR}/tokeniser.js", script("tokeniser", rules)
 
 
 def text_path(number: int) -> str:
@@ -159,18 +168,21 @@ def manifest(
     buckets: int,
     overlay: bool = False,
 ) -> dict[str, Any]:
-    """What every query loads first: counts, bucket count, facets by key, row fields.
+    """What every query loads first: counts, bucket count, weight bits, facets by key, row
+    fields.
 
     ``facts`` holds each entry number's facts (``None`` for a number whose entry was deleted
     in a preview); ``overlay`` (only in a preview after an edit) says that ``delta.js``
     amends the base files (see :mod:`generator.search.live`). ``packs`` lists the numbers of
-    study packs, so that any list of results can say how many entries and packs it holds
-    without the facet table (see ``countPhrase`` in kb-search.js).
+    study packs and ``packKind`` their kind, so that any list of results can say how many
+    entries and packs it holds without the facet table (see ``countPhrase`` in kb-search.js).
     """
     data: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "docs": len(facts),
         "packs": [number for number, fact in enumerate(facts) if fact and fact.kind == PACK.name],
+        "packKind": PACK.name,
+        "weights": {"title": TITLE, "summary": SUMMARY, "heading": HEADING, "grade": GRADE},
         "buckets": buckets,
         "chunk": META_CHUNK,
         "alphabet": ALPHABET,

@@ -15,7 +15,9 @@ from generator.search.documents import SearchDoc
 from generator.segment import CJK_RUN, Segmenter, normalize, single_tokens, standard_segmenter
 
 TITLE, SUMMARY, HEADING = 32, 16, 8
-"""Weight bits: where in the entry a token occurs. The low three bits grade its frequency."""
+"""Weight bits: where in the entry a token occurs."""
+GRADE = 0b111
+"""The low bits of a weight, which grade how often the token occurs (see :func:`grade`)."""
 
 CHAR_BITS = 18
 """Bits of one character in a pair code: enough for every code point up to U+3FFFF."""
@@ -95,8 +97,8 @@ def pair_text(code: int) -> str:
 
 
 def grade(count: int) -> int:
-    """Frequency in the low three bits: 1, 2-3, 4-7, ... up to 64 and more."""
-    return min(7, count.bit_length())
+    """Frequency in the :data:`GRADE` bits: 1, 2-3, 4-7, ... up to 64 and more."""
+    return min(GRADE, count.bit_length())
 
 
 _GRADES = np.array([grade(n) for n in range(65)], dtype=np.uint8)

@@ -30,8 +30,11 @@
     return { answers: answers, submitted: state.submitted };
   }
 
-  /** Every pack's kept state: {packs, ignored}; packs not kept in the right shape are left out. */
-  function readAll() {
+  /**
+   * Every pack's kept state: {packs, ignored}; packs not kept in the right shape, or under an
+   * id ``idPattern`` (the page's data-id-pattern) refuses, are left out.
+   */
+  function readAll(idPattern) {
     return store.read(NAME, function (value) {
       if (!store.isObject(value) || value.version !== VERSION || !store.isObject(value.packs)) return null;
       var ids = Object.keys(value.packs);
@@ -39,7 +42,7 @@
       var packs = {};
       var ignored = 0;
       ids.forEach(function (id) {
-        var state = /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) ? checkState(value.packs[id]) : null;
+        var state = idPattern.test(id) ? checkState(value.packs[id]) : null;
         if (state) packs[id] = state;
         else ignored++;
       });
@@ -51,6 +54,7 @@
     var self = this;
     this.container = container;
     this.pack = container.getAttribute("data-pack");
+    this.idPattern = new RegExp(container.getAttribute("data-id-pattern"));
     this.questions = Array.prototype.slice.call(container.querySelectorAll("[data-kb-question]"));
     this.score = container.querySelector("[data-kb-quiz-score]");
     this.submitButton = container.querySelector("[data-kb-quiz-submit]");
@@ -64,7 +68,7 @@
     container.addEventListener("change", function () {
       self.keep();
     });
-    var saved = readAll();
+    var saved = readAll(this.idPattern);
     var state = saved.state === "ok" && store.has(saved.value.packs, this.pack) ? saved.value.packs[this.pack] : null;
     if (saved.state === "broken" || (state === null && saved.state === "ok" && saved.value.ignored)) {
       store.notice(
@@ -99,7 +103,7 @@
 
   Quiz.prototype.keep = function (submitted) {
     var self = this;
-    var saved = readAll();
+    var saved = readAll(this.idPattern);
     var packs = saved.state === "ok" ? saved.value.packs : {};
     var answers = {};
     this.questions.forEach(function (question) {

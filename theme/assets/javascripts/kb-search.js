@@ -8,6 +8,10 @@
  *
  * Text from the index is only ever inserted with textContent, never as markup.
  *
+ * The facts the build writes the index with are read from the site, never kept here: how text
+ * is tokenised from search/tokeniser.js, the weight bits and the study packs' kind from the
+ * manifest, the facet keys links use from the page (tests/test_tokeniser_contract.py).
+ *
  * Readers' browsers may be old (Chromium 69 and similar): no Unicode property
  * escapes, optional chaining, nullish coalescing or regex lookbehind here.
  */
@@ -58,47 +62,47 @@
    * tests/fixtures/tokeniser-cases.json are checked against both.
    */
 
-  /** Code points that count as Chinese characters: segment.CJK_RANGES. */
-  const CJK_RANGES = [
-    [0x3007, 0x3007],
-    [0x3400, 0x4dbf],
-    [0x4e00, 0x9fff],
-    [0xf900, 0xfaff],
-    [0x20000, 0x2fa1f],
-    [0x30000, 0x323af],
-  ];
-  const MIN_WORD = 3;
   const OTHER = 0, LATIN = 1, CJK = 2;
 
-  function charClass(codePoint) {
-    if ((codePoint >= 0x61 && codePoint <= 0x7a) || (codePoint >= 0x30 && codePoint <= 0x39)) return LATIN;
-    for (let i = 0; i < CJK_RANGES.length; i++) {
-      if (codePoint >= CJK_RANGES[i][0] && codePoint <= CJK_RANGES[i][1]) return CJK;
+  /**
+   * How text is read, from search/tokeniser.js, which the build writes from generator/segment.py:
+   * the code points of Chinese and of Latin token characters, the shortest dictionary word, and
+   * the characters folded to their Simplified form (學習 is 学习). The engine loads it with the
+   * manifest, before it reads any query; this script knows none of it by itself.
+   */
+  let reading = null;
+
+  slot("tokeniser").promise.then(function (data) {
+    const folds = new Map();
+    const chars = Array.from(data.folds);
+    for (let i = 0; i + 1 < chars.length; i += 2) folds.set(chars[i], chars[i + 1]);
+    reading = { cjk: data.cjk, latin: data.latin, minWord: data.minWord, folds: folds };
+  });
+
+  function rules() {
+    if (!reading) throw new Error("检索数据尚未加载：tokeniser");
+    return reading;
+  }
+
+  function within(codePoint, ranges) {
+    for (let i = 0; i < ranges.length; i++) {
+      if (codePoint >= ranges[i][0] && codePoint <= ranges[i][1]) return true;
     }
+    return false;
+  }
+
+  function charClass(codePoint, read) {
+    if (within(codePoint, read.latin)) return LATIN;
+    if (within(codePoint, read.cjk)) return CJK;
     return OTHER;
   }
 
-  /**
-   * Characters folded to their Simplified form (segment.normalize), from search/fold.js,
-   * which the build writes from OpenCC's table; every query is read after it has loaded.
-   */
-  let folds = null;
-
-  function setFolds(pairs) {
-    folds = new Map();
-    const chars = Array.from(pairs);
-    for (let i = 0; i + 1 < chars.length; i += 2) folds.set(chars[i], chars[i + 1]);
-  }
-
-  slot("fold").promise.then(setFolds);
-
-  function foldChar(char) {
-    return folds && folds.has(char) ? folds.get(char) : char;
-  }
-
+  /** NFKC, lower case, then Simplified characters (segment.normalize). */
   function normalize(text) {
-    const plain = text.normalize("NFKC").toLowerCase();
-    return folds ? Array.from(plain, foldChar).join("") : plain;
+    const folds = rules().folds;
+    return Array.from(text.normalize("NFKC").toLowerCase(), function (char) {
+      return folds.has(char) ? folds.get(char) : char;
+    }).join("");
   }
 
   /**
@@ -107,11 +111,13 @@
    * each lone Chinese character, each pair of neighbouring ones, each Latin word.
    */
   function parseQuery(query) {
+    const read = rules();
+    const classOf = function (char) { return charClass(char.codePointAt(0), read); };
     const terms = [];
     const chars = Array.from(normalize(query));
     let i = 0;
     while (i < chars.length) {
-      if (charClass(chars[i].codePointAt(0)) === OTHER) {
+      if (classOf(chars[i]) === OTHER) {
         i++;
         continue;
       }
@@ -127,10 +133,10 @@
       let pieces = 0;
       let lastKind = OTHER;
       while (i < chars.length) {
-        const kind = charClass(chars[i].codePointAt(0));
+        const kind = classOf(chars[i]);
         if (kind === OTHER) break;
         const from = i;
-        while (i < chars.length && charClass(chars[i].codePointAt(0)) === kind) i++;
+        while (i < chars.length && classOf(chars[i]) === kind) i++;
         const run = chars.slice(from, i);
         if (kind === LATIN || run.length === 1) add(run.join(""));
         else for (let k = 0; k + 1 < run.length; k++) add(run[k] + run[k + 1]);
@@ -138,7 +144,7 @@
         lastKind = kind;
       }
       const text = chars.slice(start, i).join("");
-      const word = pieces === 1 && lastKind === CJK && i - start >= MIN_WORD ? text : null;
+      const word = pieces === 1 && lastKind === CJK && i - start >= read.minWord ? text : null;
       terms.push({ text: text, tokens: tokens, word: word });
     }
     return terms;
@@ -151,8 +157,6 @@
   };
 
   /* --------------------------------------------------------------- decoding */
-
-  const TITLE = 32, SUMMARY = 16, HEADING = 8;
 
   function bucketOf(token, buckets) {
     let hash = 2166136261;
@@ -232,7 +236,7 @@
 
   function Engine(root) {
     this.root = root;
-    this.ready = Promise.all([load(root, "manifest"), load(root, "fold")]).then(function (loaded) {
+    this.ready = Promise.all([load(root, "manifest"), load(root, "tokeniser")]).then(function (loaded) {
       return this.prepare(loaded[0]);
     }.bind(this));
     this.meta = new Map();
@@ -249,6 +253,8 @@
     }
     this.slots = manifest.docs;
     this.fields = manifest.fields;
+    // Which bits of a posting's weight say where the token occurs, and which how often.
+    this.weights = manifest.weights;
     this.facetOrder = manifest.facetOrder;
     this.facets = {};
     this.facetOrder.forEach(function (key) {
@@ -259,7 +265,7 @@
     });
     this.packs = new Set(manifest.packs || []);
     const kinds = manifest.facets.kind;
-    this.packLabel = kinds.labels[kinds.values.indexOf(PACK_KIND)];
+    this.packLabel = kinds.labels[kinds.values.indexOf(manifest.packKind)];
     this.overlay = null;
     this.gone = new Uint8Array(this.slots);
     this.count = this.slots;
@@ -402,6 +408,7 @@
 
   /** The entries holding every token of one term, with what rank needs to know of each. */
   Engine.prototype.matchTerm = function (term, lists, total) {
+    const bits = this.weights;
     let hits = null;
     for (const token of term.tokens) {
       const list = lists.get(token);
@@ -412,11 +419,11 @@
         const earlier = hits === null ? null : hits.get(doc);
         if (hits !== null && !earlier) continue;
         const weight = list.weights[i];
-        const score = idf * ((weight & 7) + (weight & HEADING ? 2 : 0));
+        const score = idf * ((weight & bits.grade) + (weight & bits.heading ? 2 : 0));
         next.set(doc, {
           doc: doc,
-          title: (earlier ? earlier.title : 1) & (weight & TITLE ? 1 : 0),
-          summary: (earlier ? earlier.summary : 1) & (weight & SUMMARY ? 1 : 0),
+          title: (earlier ? earlier.title : 1) & (weight & bits.title ? 1 : 0),
+          summary: (earlier ? earlier.summary : 1) & (weight & bits.summary ? 1 : 0),
           words: 0,
           score: (earlier ? earlier.score : 0) + score,
         });
@@ -488,6 +495,18 @@
 
   /* ------------------------------------------------------------ highlighting */
 
+  /** Each character as normalize makes it, remembered: highlighting reads every character of a text. */
+  const normalizedChars = new Map();
+
+  function normalizedChar(char) {
+    let plain = normalizedChars.get(char);
+    if (plain === undefined) {
+      plain = normalize(char);
+      normalizedChars.set(char, plain);
+    }
+    return plain;
+  }
+
   /**
    * The text normalised as queries are, with where each normalised character came
    * from, so that matches found in it can be marked in the original text.
@@ -497,9 +516,7 @@
     const from = [];
     let position = 0;
     for (const char of text) {
-      const code = char.codePointAt(0);
-      // Plain Chinese and ASCII need no NFKC; only case matters for them.
-      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? foldChar(char) : normalize(char);
+      const plain = normalizedChar(char);
       for (let k = 0; k < plain.length; k++) from.push(position);
       out += plain;
       position += char.length;
@@ -550,24 +567,22 @@
 
   /* ------------------------------------------------------------------- state */
 
-  /** Facet keys as links write them; the manifest describes each facet under the same key. */
-  const FACET_KEYS = ["kind", "org", "theme", "region", "year"];
-  /** The kind a study pack has in the index (generator.model.PACK_KIND). */
-  const PACK_KIND = "pack";
   /**
    * Characters of a query that are searched. Each character adds up to two posting files to
    * load (its own and the pair it starts); a long pasted text would load nearly all of them.
    */
   const MAX_QUERY = 50;
 
-  function emptyFilters() {
+  /**
+   * No value chosen of any facet. ``keys`` are the facet keys as links write them, from the
+   * page's search form (data-facet-keys), since the explorer reads its address before the
+   * manifest, which describes each facet under the same key, has loaded. Filters hold the
+   * keys in that order, which is the order links write them in.
+   */
+  function emptyFilters(keys) {
     const filters = {};
-    FACET_KEYS.forEach(function (key) { filters[key] = new Set(); });
+    keys.forEach(function (key) { filters[key] = new Set(); });
     return filters;
-  }
-
-  function isFacetKey(key) {
-    return FACET_KEYS.indexOf(key) >= 0;
   }
 
   /**
@@ -598,7 +613,7 @@
   function stateToHash(query, filters) {
     const parts = [];
     if (query) parts.push("q=" + encoded(query));
-    FACET_KEYS.forEach(function (key) {
+    Object.keys(filters).forEach(function (key) {
       if (filters[key].size) {
         parts.push(key + "=" + Array.from(filters[key]).map(encoded).join(","));
       }
@@ -626,11 +641,12 @@
   }
 
   /**
-   * The query and filters a link gives; ``ignored`` names what it asks for that the explorer
-   * does not know (a key such as "__proto__", read as nothing more than text).
+   * The query and filters a link gives, filters under the facet ``keys`` (see emptyFilters);
+   * ``ignored`` names what it asks for that the explorer does not know (a key such as
+   * "__proto__", read as nothing more than text).
    */
-  function stateFromLocation() {
-    const filters = emptyFilters();
+  function stateFromLocation(keys) {
+    const filters = emptyFilters(keys);
     const ignored = [];
     let query = "";
     const sources = [location.search.replace(/^\?/, ""), location.hash.replace(/^#/, "")];
@@ -641,7 +657,7 @@
         const key = decoded(part.slice(0, eq));
         const value = decoded(part.slice(eq + 1).replace(/\+/g, " "));
         if (key === "q") query = value;
-        else if (isFacetKey(key)) value.split(",").filter(Boolean).forEach(function (v) { filters[key].add(v); });
+        else if (keys.indexOf(key) >= 0) value.split(",").filter(Boolean).forEach(function (v) { filters[key].add(v); });
         else if (source === sources[1]) ignored.push("“" + key + "”");
       }
     }
@@ -691,7 +707,7 @@
     this.container = options.container;
     this.mode = options.mode;
     this.query = "";
-    this.filters = emptyFilters();
+    this.filters = emptyFilters(options.facetKeys);
     this.generation = 0;
     this.build();
   }
@@ -771,7 +787,7 @@
     return this.engine.ready
       .then(function (engine) {
         if (generation !== self.generation) return null;
-        // Read once the fold table has loaded with the manifest (學習 is 学习).
+        // Read once the tokeniser file has loaded with the manifest (see parseQuery).
         const terms = parseQuery(self.query);
         if (self.foldSummary) {
           self.foldSummary.textContent = "筛选：" + engine.facetOrder.map(function (key) {
@@ -837,7 +853,7 @@
   SearchView.prototype.dropUnknownValues = function (engine) {
     const unknown = [];
     const filters = this.filters;
-    FACET_KEYS.forEach(function (key) {
+    Object.keys(filters).forEach(function (key) {
       const facet = engine.facets[key];
       if (!facet) return;
       Array.from(filters[key]).forEach(function (value) {
@@ -860,7 +876,7 @@
     return (
       this.mode === "page" ||
       (this.fold && this.fold.open) ||
-      FACET_KEYS.some(function (key) { return filters[key].size > 0; })
+      Object.keys(filters).some(function (key) { return filters[key].size > 0; })
     );
   };
 
@@ -888,7 +904,7 @@
       : null;
     this.facetBox.textContent = "";
     if (this.chosenNote) {
-      const chosen = FACET_KEYS.reduce(function (sum, key) { return sum + self.filters[key].size; }, 0);
+      const chosen = Object.keys(this.filters).reduce(function (sum, key) { return sum + self.filters[key].size; }, 0);
       this.chosenNote.textContent = chosen ? "（已选 " + chosen + " 项）" : "";
     }
     if (!engine.facetsReady) return;
@@ -1018,7 +1034,9 @@
       if (!engineHolder.engine) engineHolder.engine = new Engine(searchRoot);
       return engineHolder.engine;
     }
+    const facetKeys = form.dataset.facetKeys.split(" ");
     const options = {
+      facetKeys: facetKeys,
       siteRoot: form.dataset.siteRoot,
       explorerUrl: form.action.split("?")[0].split("#")[0],
     };
@@ -1068,11 +1086,11 @@
         view.query = input.value;
         view.update();
       });
-      const state = stateFromLocation();
+      const state = stateFromLocation(facetKeys);
       view.setState(state.query, state.filters, state.ignored);
       window.addEventListener("hashchange", function () {
         if (location.hash.slice(1) === view.hash()) return;
-        const next = stateFromLocation();
+        const next = stateFromLocation(facetKeys);
         view.setState(next.query, next.filters, next.ignored);
       });
     }
@@ -1083,7 +1101,7 @@
       // The explorer has its own box; the header box just leads there.
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        location.hash = stateToHash(input.value, emptyFilters());
+        location.hash = stateToHash(input.value, emptyFilters(facetKeys));
       });
       return;
     }
@@ -1149,7 +1167,7 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      location.href = options.explorerUrl + "#" + stateToHash(input.value, view ? view.filters : emptyFilters());
+      location.href = options.explorerUrl + "#" + stateToHash(input.value, view ? view.filters : emptyFilters(facetKeys));
     });
     document.addEventListener("click", function (event) {
       if (!form.contains(event.target)) close();
