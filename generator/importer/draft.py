@@ -13,9 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from generator.importer.extract import TITLE_MAX, Facts
+from generator.importer.findings import shown
 from generator.importer.structure import FieldPlan, Part
 from generator.model import (
     ENTRY_MODELS,
@@ -124,6 +126,8 @@ def _text(parts: list[Part], *, what: str) -> str:
     headings = "、".join(f"“{p.heading}”" for p in parts if p.heading)
     origin = f"（原文{headings}）" if headings else ""
     body = "\n\n".join(paragraph.text for part in parts for paragraph in part.paragraphs)
+    if not body:
+        return f"{P}原文{headings or '这里'}只有小标题，没有具体内容；请补写{what}，或删去这一项。"
     return f"{P}请用自己的话改写下面的原文，写成{what}{origin}。\n\n{body}"
 
 
@@ -224,65 +228,141 @@ def _material_fields(
 def render_draft(
     kind: str, data: dict[str, Any], notes: dict[str, list[str]], *, source_name: str
 ) -> str:
-    """The draft's YAML text: the schema line, what to do with it, then every field."""
+    """The draft's YAML text: the schema line, what to do with it, then every field.
+
+    The text is read back before it is used: a value that would not read back as itself
+    (a file name with a line break, text with characters YAML breaks lines at) must
+    never add keys or change the draft's shape, so then every value is written quoted.
+    """
+    text = _render(kind, data, notes, source_name=source_name, quoted=False)
+    if not _reads_back(text, data):
+        text = _render(kind, data, notes, source_name=source_name, quoted=True)
+        if not _reads_back(text, data):
+            raise ValueError("the draft does not read back as written")
+    return text
+
+
+def _render(
+    kind: str, data: dict[str, Any], notes: dict[str, list[str]], *, source_name: str, quoted: bool
+) -> str:
     lines = [
         SCHEMA_COMMENT.format(kind=kind),
-        f"# 由 kb import 从 {source_name} 生成的{KIND_LABELS[kind]}草稿。草稿保留了原文的措辞：",
+        f"# 由 kb import 从 {shown(source_name)} 生成的{KIND_LABELS[kind]}草稿。草稿保留了原文的措辞：",
         "# 正式条目必须用自己的话改写，并在 sources 中写明来源；事实、数字、做法名称可以照用。",
         f"# 每个“{P}”都是需要你判断的地方：核对或改写后删去“{P}”。它们都处理完之前，kb check 不会通过。",
         "# 删去了哪些文字、哪些地方可疑，见导入报告。",
     ]
-    lines += _fields(ENTRY_MODELS[kind], data, notes, indent="", comments=True)
+    emit = _Emitter(quoted=quoted)
+    lines += emit.fields(ENTRY_MODELS[kind], data, notes, indent="", comments=True)
     return "\n".join(lines) + "\n"
 
 
-def _fields(
-    model: type[BaseModel],
-    data: dict[str, Any],
-    notes: dict[str, list[str]],
-    *,
-    indent: str,
-    comments: bool,
-) -> list[str]:
-    lines: list[str] = []
-    for spec in field_specs(model):
-        if spec.name not in data:
-            continue
-        if comments:
-            lines.append(f"{indent}# {field_comment(spec)}")
-            lines += [f"{indent}# {note}" for note in notes.get(spec.name, [])]
-        lines += _value(spec, data[spec.name], indent=indent)
-    return lines
+def _reads_back(text: str, data: dict[str, Any]) -> bool:
+    """Whether ``text`` reads as ``data``: the same keys, and each value the same text."""
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every value as text, as written
+    try:
+        loaded = yaml.load(text, Loader=loader)  # BaseLoader builds no objects
+    except yaml.YAMLError:
+        return False
+    return _same(loaded, data)
 
 
-def _value(spec: FieldSpec, value: Any, *, indent: str) -> list[str]:
-    key = f"{indent}{spec.name}:"
-    if spec.shape == "model" and spec.model is not None:
-        return [key, *_fields(spec.model, value, {}, indent=indent + "  ", comments=True)]
-    if spec.shape == "list":
-        if not value:
-            return [f"{key} []"]
-        if spec.item_shape == "model" and spec.model is not None:
-            lines = [key]
-            for number, item in enumerate(value):
-                body = _fields(spec.model, item, {}, indent=indent + "    ", comments=number == 0)
-                first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
-                lines += [f"{indent}  {line.lstrip()}" for line in body[:first]]
-                lines.append(f"{indent}  - {body[first].lstrip()}")
-                lines += body[first + 1 :]
-            return lines
-        if all(_FLOW_ITEM.match(str(item)) for item in value):
-            return [f"{key} [{', '.join(map(str, value))}]"]
-        lines = [key]
-        for item in value:
-            lines += _scalar(f"{indent}  -", str(item), indent=indent + "    ", block=True)
+def _same(loaded: Any, written: Any) -> bool:
+    if isinstance(written, dict):
+        return (
+            isinstance(loaded, dict)
+            and loaded.keys() == written.keys()
+            and all(_same(loaded[key], value) for key, value in written.items())
+        )
+    if isinstance(written, list):
+        return (
+            isinstance(loaded, list)
+            and len(loaded) == len(written)
+            and all(_same(a, b) for a, b in zip(loaded, written, strict=True))
+        )
+    # a block scalar (|) reads back with the line break that ends it
+    return isinstance(loaded, str) and loaded.rstrip("\n") == str(written).rstrip("\n")
+
+
+_BLOCK_SAFE = re.compile(
+    r"[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+"""Characters a ``|`` block can hold as they are: YAML's printable ones, without those it
+starts a new line at (CR, NEL, the Unicode line and paragraph separators) or refuses (BOM)."""
+
+
+class _Emitter:
+    """The draft's fields in the model's order, comments above; scalars plain where that
+    reads back, double-quoted with escapes otherwise (always, when ``quoted``)."""
+
+    def __init__(self, *, quoted: bool) -> None:
+        self.quoted = quoted
+
+    def fields(
+        self,
+        model: type[BaseModel],
+        data: dict[str, Any],
+        notes: dict[str, list[str]],
+        *,
+        indent: str,
+        comments: bool,
+    ) -> list[str]:
+        lines: list[str] = []
+        for spec in field_specs(model):
+            if spec.name not in data:
+                continue
+            if comments:
+                lines.append(f"{indent}# {field_comment(spec)}")
+                lines += [f"{indent}# {shown(note)}" for note in notes.get(spec.name, [])]
+            lines += self._value(spec, data[spec.name], indent=indent)
         return lines
-    return _scalar(key, str(value), indent=indent + "  ", block=spec.shape == "text")
+
+    def _value(self, spec: FieldSpec, value: Any, *, indent: str) -> list[str]:
+        key = f"{indent}{spec.name}:"
+        if spec.shape == "model" and spec.model is not None:
+            return [key, *self.fields(spec.model, value, {}, indent=indent + "  ", comments=True)]
+        if spec.shape == "list":
+            if not value:
+                return [f"{key} []"]
+            if spec.item_shape == "model" and spec.model is not None:
+                return [key, *self._items(spec.model, value, indent=indent)]
+            if not self.quoted and all(_FLOW_ITEM.match(str(item)) for item in value):
+                return [f"{key} [{', '.join(map(str, value))}]"]
+            lines = [key]
+            for item in value:
+                lines += self._scalar(f"{indent}  -", str(item), indent=indent + "    ", block=True)
+            return lines
+        return self._scalar(key, str(value), indent=indent + "  ", block=spec.shape == "text")
+
+    def _items(self, model: type[BaseModel], items: list[Any], *, indent: str) -> list[str]:
+        lines = []
+        for number, item in enumerate(items):
+            body = self.fields(model, item, {}, indent=indent + "    ", comments=number == 0)
+            first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
+            lines += [f"{indent}  {line.lstrip()}" for line in body[:first]]
+            lines.append(f"{indent}  - {body[first].lstrip()}")
+            lines += body[first + 1 :]
+        return lines
+
+    def _scalar(self, key: str, text: str, *, indent: str, block: bool) -> list[str]:
+        if self.quoted or not _BLOCK_SAFE.fullmatch(text.replace("\n", "")):
+            return [f"{key} {_double_quoted(text)}"]
+        if block and ("\n" in text or len(text) > 60) and not text.startswith((" ", "\n")):
+            return [f"{key} |", *[f"{indent}{line}" if line else "" for line in text.split("\n")]]
+        if "\n" in text or not text.isprintable():
+            return [f"{key} {_double_quoted(text)}"]
+        if _YAML_SPECIAL.match(text):
+            return [f'{key} "{text}"']
+        return [f"{key} {yaml_scalar(text)}"]
 
 
-def _scalar(key: str, text: str, *, indent: str, block: bool) -> list[str]:
-    if block and ("\n" in text or len(text) > 60):
-        return [f"{key} |", *[f"{indent}{line}" if line else "" for line in text.split("\n")]]
-    if _YAML_SPECIAL.match(text):
-        return [f'{key} "{text}"']
-    return [f"{key} {yaml_scalar(text)}"]
+def _double_quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar, every line break and control escaped."""
+    return (
+        yaml.dump(
+            text, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=1 << 30
+        )
+        .rstrip("\n")
+        .removesuffix("\n...")
+        .rstrip("\n")
+    )

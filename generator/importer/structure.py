@@ -13,11 +13,12 @@ stays in the main list of the kind, in the document's order.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.importer.clean import Paragraph
 from generator.importer.extract import first_sentence
 from generator.importer.findings import Findings
+from generator.importer.paragraphs import Paragraph
 
 _NUMERALS = "一二三四五六七八九十"
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
@@ -125,8 +126,8 @@ def outline(paragraphs: list[Paragraph], findings: Findings) -> Outline:
     """Intro paragraphs, then the sections of the highest heading level used twice or more."""
     paragraphs = split_inline_headings(paragraphs)
     headings = [read_heading(p) for p in paragraphs]
-    levels = [h[0].level for h in headings if h is not None]
-    used = sorted({level for level in levels if levels.count(level) >= 2})
+    levels = Counter(h[0].level for h in headings if h is not None)
+    used = sorted(level for level, count in levels.items() if count >= 2)
     if not used:
         return Outline(paragraphs, [])
     top = used[0]
@@ -269,9 +270,19 @@ def _no_headings(plan: FieldPlan, paragraphs: list[Paragraph]) -> None:
         "原文没有标题：第 1 段 → 背景与起因；其余每段 → 做法与经过的一条（小标题取自段首第一句，需要改写）"
     )
     for paragraph in paragraphs[1:]:
-        plan.fields.setdefault("actions", []).append(
-            Part(first_sentence(paragraph.text), [paragraph], "", provisional=True)
-        )
+        plan.fields.setdefault("actions", []).append(_item(paragraph))
+
+
+def _item(paragraph: Paragraph) -> Part:
+    """A paragraph as a step of its own: a numbered one (``1、建立制度。……``) keeps its own
+    title, without the number and without repeating it in the text; another gets its first
+    sentence as a provisional title."""
+    found = read_heading(paragraph)
+    if found is None:
+        return Part(first_sentence(paragraph.text), [paragraph], "", provisional=True)
+    heading, body = found
+    rest = [paragraph.piece(len(paragraph.text) - len(body), len(paragraph.text))] if body else []
+    return Part(heading.title, rest, f"{heading.marker}{heading.title}")
 
 
 def _split_children(section: Section) -> list[Part]:
@@ -287,8 +298,6 @@ def _split_children(section: Section) -> list[Part]:
         first = read_heading(chunk[0])
         body = first[1] if first else ""
         paragraphs = ([Paragraph(body, chunk[0].place)] if body else []) + chunk[1:]
-        if not paragraphs:
-            paragraphs = [chunk[0]]
         parts.append(Part(title, paragraphs, f"{section.heading} / {title}"))
     return parts
 

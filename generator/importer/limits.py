@@ -1,0 +1,135 @@
+"""How much one imported document may bring in, and how long each stage may take with it.
+
+A case study is a few pages; the largest material worth one entry is a book chapter. A
+document far beyond that (a whole book, a web page of every article of a site, a Word
+file of tens of thousands of one-word paragraphs) makes a draft nobody can edit and
+``kb check`` reports too long to read, and can take minutes and gigabytes on the way.
+Each limit below stops such a document early with a Chinese message saying what was too
+large and what to do; the other documents of the run are still imported.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.importer.findings import UnreadableSource
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most one document may hold; tests lower them to try each one on small files."""
+
+    text_file_bytes: int = 16 * MB
+    """Plain text and web pages, whose bytes are all text and markup."""
+    binary_file_bytes: int = 100 * MB
+    """Word and PDF files, whose bytes are mostly pictures."""
+    unpacked_bytes: int = 32 * MB
+    """A Word file's text part once unpacked (a small file can unpack to gigabytes)."""
+    pdf_pages: int = 1_000
+    characters: int = 500_000
+    """Characters of text read from the document: about 300 printed pages."""
+    paragraphs: int = 5_000
+    """Paragraphs once cleaned: each can become an item of the draft."""
+    draft_bytes: int = 4 * MB
+    seconds_per_step: float = 60.0
+    """Time one stage (reading, cleaning, structuring, …) may take on one document."""
+
+
+DEFAULT_LIMITS = Limits()
+
+_SPLIT = "请把文档拆成几个较小的文件，分别导入。"
+
+
+class TooLarge(UnreadableSource):
+    """A document beyond one of the :class:`Limits`; the message says which, in Chinese."""
+
+
+def _size(count: int) -> str:
+    return f"{count / MB:.1f} MB" if count >= MB else f"{count / 1024:.0f} KB"
+
+
+def check_file_size(path: Path, size: int, limit: int, what: str) -> None:
+    """Refuse a file of ``size`` bytes above ``limit`` before reading it."""
+    if size > limit:
+        raise TooLarge(path, f"文件太大（{_size(size)}），{what}最多读取 {_size(limit)}。{_SPLIT}")
+
+
+def check_unpacked(path: Path, size: int, limits: Limits) -> None:
+    if size > limits.unpacked_bytes:
+        raise TooLarge(
+            path,
+            f"这个 Word 文件的正文解压后有 {_size(size)}，超过了上限 {_size(limits.unpacked_bytes)}"
+            f"（文件可能已损坏，或者是被特意做成这样的）。{_SPLIT}",
+        )
+
+
+def check_characters(path: Path, count: int, limits: Limits, *, so_far: bool = False) -> None:
+    if count > limits.characters:
+        amount = f"已超过 {limits.characters:,}" if so_far else f"约 {count:,}"
+        raise TooLarge(
+            path, f"文字太多（{amount} 字），一次最多导入 {limits.characters:,} 字。{_SPLIT}"
+        )
+
+
+def check_paragraphs(path: Path, count: int, limits: Limits, *, so_far: bool = False) -> None:
+    if count > limits.paragraphs:
+        amount = f"已超过 {limits.paragraphs:,}" if so_far else f"{count:,}"
+        raise TooLarge(
+            path,
+            f"段落太多（{amount} 段），一次最多导入 {limits.paragraphs:,} 段：每一段都可能成为草稿中的"
+            f"一项，草稿将无法编辑。{_SPLIT}",
+        )
+
+
+def check_pages(path: Path, count: int, limits: Limits) -> None:
+    if count > limits.pdf_pages:
+        raise TooLarge(
+            path,
+            f"这个 PDF 共 {count:,} 页，一次最多导入 {limits.pdf_pages:,} 页。"
+            "请只导出需要的页，或拆成几个文件分别导入。",
+        )
+
+
+def check_draft(path: Path, size: int, limits: Limits) -> None:
+    if size > limits.draft_bytes:
+        raise TooLarge(
+            path,
+            f"生成的草稿有 {_size(size)}，超过了上限 {_size(limits.draft_bytes)}，没有写入。"
+            f"{_SPLIT}",
+        )
+
+
+class Steps:
+    """The stage one document's import is in, and how long it has been there.
+
+    Stages call :meth:`check` between paragraphs or pages; a stage over its time is
+    stopped with a :class:`TooLarge` naming it. No stage is meant to come near the limit
+    on a document within the others: it is there for inputs nobody has thought of.
+    """
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.name = ""
+        self._started = time.monotonic()
+
+    def start(self, name: str) -> None:
+        """Begin the stage called ``name`` (in Chinese, as the message shows it), once the
+        one before is found to have kept within its time."""
+        if self.name:
+            self.check()
+        self.name = name
+        self._started = time.monotonic()
+
+    def check(self) -> None:
+        seconds = self.limits.seconds_per_step
+        if time.monotonic() - self._started >= seconds:
+            raise TooLarge(
+                self.path,
+                f"“{self.name}”这一步用时超过 {seconds:g} 秒，已停止导入这个文件"
+                f"（文档太长或格式异常）。{_SPLIT}",
+            )
