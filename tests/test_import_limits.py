@@ -101,6 +101,35 @@ def test_too_much_text_is_refused(
     assert "文字太多（约 9,989 字），一次最多导入 5,000 字" in said
 
 
+def test_a_text_of_blank_lines_is_refused_by_its_length(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Line breaks count as characters: megabytes of blank lines cannot become millions of lines."""
+    source = tmp_path / "blank-lines.txt"
+    source.write_text("标题\n" + "\n" * 20_000 + "正文。\n", encoding="utf-8")
+    status, said = import_with_limits(
+        source, OTHER, limits=_limits(characters=5_000), capsys=capsys
+    )
+    _refused(project, source, said, status)
+    assert "文字太多（约 20,007 字）" in said
+
+
+def test_a_web_page_of_too_many_tags_is_refused_unparsed(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Telling a page's article from its navigation takes time for every tag: a page of too many
+    is refused before it is parsed, saying how many it has."""
+    source = tmp_path / "tags.html"
+    source.write_text(
+        "<html><body>" + "<div><span>学习</span></div>" * 600 + "</body></html>", encoding="utf-8"
+    )
+    status, said = import_with_limits(
+        source, OTHER, limits=_limits(web_page_tags=1_000), capsys=capsys
+    )
+    _refused(project, source, said, status)
+    assert "网页的标签太多（1,202 个），一次最多读取 1,000 个" in said
+
+
 def test_a_word_file_of_tiny_paragraphs_is_refused_before_its_draft(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -110,6 +139,17 @@ def test_a_word_file_of_tiny_paragraphs_is_refused_before_its_draft(
     status, said = import_with_limits(source, OTHER, limits=_limits(paragraphs=100), capsys=capsys)
     _refused(project, source, said, status)
     assert "段落太多（已超过 100 段）" in said
+
+
+def test_a_word_file_of_empty_paragraphs_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Empty paragraphs count too, up to four times the limit: a file of nothing else is refused."""
+    source = tmp_path / "empty-paragraphs.docx"
+    source.write_bytes(import_inputs.docx_bytes(["正文。"] + [""] * 500))
+    status, said = import_with_limits(source, OTHER, limits=_limits(paragraphs=100), capsys=capsys)
+    _refused(project, source, said, status)
+    assert "段落太多（连同空段已超过 400 段）" in said
 
 
 def test_too_many_paragraphs_after_cleaning_are_refused(
@@ -182,3 +222,16 @@ def test_a_page_nested_too_deep_keeps_every_paragraph(project: Path, tmp_path: P
     missing = [i for i in range(1, 401) if f"第{i}段：" not in draft]
     assert not missing, f"{len(missing)} paragraphs lost, from 第{missing[0]}段"
     assert "网页的标签从第 1 行起嵌套太深" in result.output and "文字都保留了" in result.output
+
+
+def test_the_editor_guide_states_the_limits_the_code_has() -> None:
+    """The editor guide's numbers are the limits kb import applies."""
+    from generator.importer.limits import DEFAULT_LIMITS, MB
+
+    guide = (FIXTURES.parents[2] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    limits = DEFAULT_LIMITS
+    stated = (
+        f"不超过 {limits.characters // 10_000} 万字、{limits.paragraphs:,} 段、{limits.pdf_pages:,} 页；"
+        f"网页不超过 {limits.text_file_bytes // MB} MB"
+    )
+    assert stated in guide

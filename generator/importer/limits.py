@@ -23,17 +23,21 @@ MB = 1024 * 1024
 class Limits:
     """The most one document may hold; tests lower them to try each one on small files."""
 
-    text_file_bytes: int = 16 * MB
-    """Plain text and web pages, whose bytes are all text and markup."""
+    text_file_bytes: int = 8 * MB
+    """Plain text and web pages, whose bytes are all text, markup and scripts."""
+    web_page_tags: int = 50_000
+    """Tags of a web page; telling its article from the site's navigation takes about
+    a second for every few thousand."""
     binary_file_bytes: int = 100 * MB
     """Word and PDF files, whose bytes are mostly pictures."""
-    unpacked_bytes: int = 32 * MB
+    unpacked_bytes: int = 16 * MB
     """A Word file's text part once unpacked (a small file can unpack to gigabytes)."""
     pdf_pages: int = 1_000
     characters: int = 500_000
     """Characters of text read from the document: about 300 printed pages."""
     paragraphs: int = 5_000
-    """Paragraphs once cleaned: each can become an item of the draft."""
+    """Paragraphs once cleaned: each can become an item of the draft. Empty ones (Word
+    files often space paragraphs with them) are counted up to four times as many."""
     draft_bytes: int = 4 * MB
     seconds_per_step: float = 60.0
     """Time one stage (reading, cleaning, structuring, …) may take on one document."""
@@ -58,6 +62,15 @@ def check_file_size(path: Path, size: int, limit: int, what: str) -> None:
         raise TooLarge(path, f"文件太大（{_size(size)}），{what}最多读取 {_size(limit)}。{_SPLIT}")
 
 
+def check_tags(path: Path, count: int, limits: Limits) -> None:
+    if count > limits.web_page_tags:
+        raise TooLarge(
+            path,
+            f"网页的标签太多（{count:,} 个），一次最多读取 {limits.web_page_tags:,} 个。"
+            "请在浏览器中打开网页，只把正文复制到 .txt 文件中再导入。",
+        )
+
+
 def check_unpacked(path: Path, size: int, limits: Limits) -> None:
     if size > limits.unpacked_bytes:
         raise TooLarge(
@@ -75,14 +88,20 @@ def check_characters(path: Path, count: int, limits: Limits, *, so_far: bool = F
         )
 
 
-def check_paragraphs(path: Path, count: int, limits: Limits, *, so_far: bool = False) -> None:
+def check_paragraphs(
+    path: Path, count: int, limits: Limits, *, so_far: bool = False, empty: int = 0
+) -> None:
     if count > limits.paragraphs:
         amount = f"已超过 {limits.paragraphs:,}" if so_far else f"{count:,}"
-        raise TooLarge(
-            path,
-            f"段落太多（{amount} 段），一次最多导入 {limits.paragraphs:,} 段：每一段都可能成为草稿中的"
-            f"一项，草稿将无法编辑。{_SPLIT}",
-        )
+    elif count + empty > 4 * limits.paragraphs:
+        amount = f"连同空段已超过 {4 * limits.paragraphs:,}"
+    else:
+        return
+    raise TooLarge(
+        path,
+        f"段落太多（{amount} 段），一次最多导入 {limits.paragraphs:,} 段：每一段都可能成为草稿中的"
+        f"一项，草稿将无法编辑。{_SPLIT}",
+    )
 
 
 def check_pages(path: Path, count: int, limits: Limits) -> None:

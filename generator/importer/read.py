@@ -49,6 +49,7 @@ def read_source(path: Path, *, keep_all: bool, limits: Limits, steps: Steps) -> 
         source = read_pdf(path, raw, limits=limits, steps=steps)
     else:
         text, _, encoding = decode_bytes(raw, path=path)
+        check_characters(path, len(text), limits)  # line breaks too: each makes a line
         lines = [SourceLine(line, Place(n)) for n, line in enumerate(text.splitlines(), start=1)]
         source = SourceText(path, "txt", encoding, lines)
     check_characters(path, sum(len(line.text) for line in source.lines), limits)
@@ -59,8 +60,7 @@ def read_source(path: Path, *, keep_all: bool, limits: Limits, steps: Steps) -> 
 
 def _read_bytes(path: Path, kind: str, limits: Limits) -> bytes:
     """The file's bytes, refused unread when it is larger than its format's limit."""
-    text_format = kind in {"txt", "html"}
-    limit = limits.text_file_bytes if text_format else limits.binary_file_bytes
+    limit = limits.text_file_bytes if kind in {"txt", "html"} else limits.binary_file_bytes
     what = f"{FORMAT_NAMES[kind]}文件"
     try:
         with path.open("rb") as stream:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.importer.encoding import decode_bytes
 from generator.importer.findings import Findings, Place, UnreadableSource
-from generator.importer.limits import Limits, Steps, check_characters
+from generator.importer.limits import Limits, Steps, check_characters, check_tags
 from generator.importer.paragraphs import CJK
 from generator.importer.source import SourceLine, SourceText
 
@@ -99,6 +99,7 @@ def read_html(
             f"网页声明的编码（{declared}）与实际内容不符，已按 {encoding.split('（')[0]} 读取。"
         )
     markup = _XML_DECLARATION.sub("", text)
+    check_tags(path, len(_START_TAG.findall(markup)), limits)
     root, too_deep = _parse(path, markup)
     if too_deep:
         markup = _flatten(markup)
@@ -136,6 +137,8 @@ def _parse(path: Path, markup: str) -> tuple[object, int]:
     return root, too_deep
 
 
+_START_TAG = re.compile(r"<[A-Za-z]")
+"""Where a tag starts: counted before the page is parsed, to refuse one too large to read."""
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*>")
 """A start or end tag. ``[^<>]`` rather than ``[^>]``: a ``<`` never closed cannot make every
 later tag scan to the end of the page."""

@@ -65,7 +65,7 @@ def read_docx(path: Path, raw: bytes, *, limits: Limits, steps: Steps) -> Source
             style = style_names.get(element.style or "", "") or ""
             lines.append(SourceLine(text, Place(len(lines) + 1, "段"), _heading_level(style)))
         check_characters(path, characters, limits, so_far=True)
-        check_paragraphs(path, written, limits, so_far=True)
+        check_paragraphs(path, written, limits, so_far=True, empty=len(lines) - written)
     title = (document.core_properties.title or "").strip()
     return SourceText(path, "docx", "Word 文档（Unicode，无需检测编码）", lines, title)
 
