@@ -6,6 +6,7 @@ figures at full size come from ``bench/import_limits.py``."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +74,28 @@ def test_each_stage_has_a_time_limit(project: Path, capsys: pytest.CaptureFixtur
     assert status == 1
     assert "“读取文件”这一步用时超过 0 秒，已停止导入这个文件" in said
     assert not drafts(project)
+
+
+def test_a_stage_stuck_inside_a_regular_expression_is_stopped(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stage that never returns (a pattern backtracking without end) is interrupted at its
+    time limit, from inside the pattern, and named; the next document is imported."""
+    import generator.importer.suspicious as suspicious
+
+    finished = []
+
+    def stuck(text: str) -> list[tuple[int, int]]:
+        re.match(r"(a+)+$", "a" * 30 + "b")  # about 2^30 steps
+        finished.append(text)
+        return []
+
+    monkeypatch.setattr(suspicious, "_damaged_runs", stuck)
+    status, said = import_with_limits(
+        FIXTURES / "big5-text.txt", limits=_limits(seconds_per_step=0.5), capsys=capsys
+    )
+    assert status == 1 and not finished
+    assert "“标出可疑之处”这一步用时超过 0.5 秒，已停止导入这个文件" in said
 
 
 def test_a_web_page_too_large_is_refused_unread(

@@ -61,7 +61,31 @@ def import_document(
     or are beyond the ``limits``.
     """
     segmenter = segmenter or standard_segmenter()
-    steps = Steps(path, limits)
+    with Steps(path, limits) as steps:
+        return _run_stages(
+            path,
+            kind=kind,
+            taxonomy=taxonomy,
+            org_type=org_type,
+            themes=themes,
+            keep_all=keep_all,
+            segmenter=segmenter,
+            steps=steps,
+        )
+
+
+def _run_stages(
+    path: Path,
+    *,
+    kind: str,
+    taxonomy: Taxonomy,
+    org_type: str | None,
+    themes: tuple[str, ...],
+    keep_all: bool,
+    segmenter: Segmenter,
+    steps: Steps,
+) -> Imported:
+    limits = steps.limits
     steps.start("读取文件")
     source = read_source(path, keep_all=keep_all, limits=limits, steps=steps)
     cleaned = clean_source(source, keep_all=keep_all, steps=steps)

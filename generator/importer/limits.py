@@ -10,9 +10,12 @@ large and what to do; the other documents of the run are still imported.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.importer.findings import UnreadableSource
 
@@ -125,9 +128,12 @@ def check_draft(path: Path, size: int, limits: Limits) -> None:
 class Steps:
     """The stage one document's import is in, and how long it has been there.
 
-    Stages call :meth:`check` between paragraphs or pages; a stage over its time is
-    stopped with a :class:`TooLarge` naming it. No stage is meant to come near the limit
-    on a document within the others: it is there for inputs nobody has thought of.
+    Used as a context manager around one document's import. Where the system allows
+    (POSIX, main thread) a timer interrupts a stage the moment it runs over its time,
+    even inside a regular expression or a library; elsewhere stages call :meth:`check`
+    between paragraphs or pages. Either way the stage is stopped with a
+    :class:`TooLarge` naming it. No stage is meant to come near the limit on a document
+    within the other limits: it is there for inputs nobody has thought of.
     """
 
     def __init__(self, path: Path, limits: Limits) -> None:
@@ -135,6 +141,21 @@ class Steps:
         self.limits = limits
         self.name = ""
         self._started = time.monotonic()
+        self._timer = False
+        self._previous: Any = None
+
+    def __enter__(self) -> Steps:
+        self._timer = hasattr(signal, "setitimer") and (
+            threading.current_thread() is threading.main_thread()
+        )
+        if self._timer:
+            self._previous = signal.signal(signal.SIGALRM, self._interrupt)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
 
     def start(self, name: str) -> None:
         """Begin the stage called ``name`` (in Chinese, as the message shows it), once the
@@ -143,12 +164,22 @@ class Steps:
             self.check()
         self.name = name
         self._started = time.monotonic()
+        seconds = self.limits.seconds_per_step
+        if self._timer and seconds > 0:
+            # Once over time, again every second: libraries that catch every exception
+            # (pypdf, trafilatura) may swallow the first interruption.
+            signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
 
     def check(self) -> None:
-        seconds = self.limits.seconds_per_step
-        if time.monotonic() - self._started >= seconds:
-            raise TooLarge(
-                self.path,
-                f"“{self.name}”这一步用时超过 {seconds:g} 秒，已停止导入这个文件"
-                f"（文档太长或格式异常）。{_SPLIT}",
-            )
+        if time.monotonic() - self._started >= self.limits.seconds_per_step:
+            raise self._over_time()
+
+    def _interrupt(self, signum: int, frame: object) -> None:
+        raise self._over_time()
+
+    def _over_time(self) -> TooLarge:
+        return TooLarge(
+            self.path,
+            f"“{self.name}”这一步用时超过 {self.limits.seconds_per_step:g} 秒，已停止导入这个文件"
+            f"（文档太长或格式异常）。{_SPLIT}",
+        )

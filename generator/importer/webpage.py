@@ -131,6 +131,8 @@ def _parse(path: Path, markup: str) -> tuple[object, int]:
     parser = lxml.html.HTMLParser()
     try:
         root = lxml.html.document_fromstring(markup, parser=parser)
+    except UnreadableSource:  # out of time
+        raise
     except Exception:  # lxml raises several types (ParserError, ValueError) on broken pages
         raise UnreadableSource(path, "网页无法解析，文件可能已损坏。") from None
     too_deep = next((e.line or 1 for e in parser.error_log if _TOO_DEEP in e.message.lower()), 0)

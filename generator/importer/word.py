@@ -44,6 +44,8 @@ def read_docx(path: Path, raw: bytes, *, limits: Limits, steps: Steps) -> Source
     try:
         document = docx.Document(io.BytesIO(raw))
         style_names = {style.style_id: style.name for style in document.styles}
+    except UnreadableSource:  # out of time
+        raise
     except Exception:  # python-docx raises KeyError, ValueError and lxml errors on damaged files
         raise UnreadableSource(path, "这个 Word 文件已损坏，无法读取。") from None
     lines: list[SourceLine] = []
@@ -75,6 +77,8 @@ def _refuse_compound_file(path: Path, raw: bytes) -> None:
 
     try:
         encrypted = msoffcrypto.OfficeFile(io.BytesIO(raw)).is_encrypted()
+    except UnreadableSource:  # out of time
+        raise
     except Exception:  # msoffcrypto raises its own and olefile's errors on odd files
         encrypted = False
     if encrypted:
