@@ -222,6 +222,18 @@ def test_a_draft_too_large_is_not_written(
     assert "生成的草稿有 5 KB，超过了上限 4 KB，没有写入" in said
 
 
+def test_the_report_counts_what_it_does_not_list_one_by_one(project: Path, tmp_path: Path) -> None:
+    """A reason met hundreds of times (a prompt on every line) is listed 100 times, then counted."""
+    source = tmp_path / "prompts.txt"
+    lines = [f"第{i}条：党员每月参加一次集中学习，学习后交流体会。下载本文档" for i in range(150)]
+    source.write_text("某社区党委学习制度\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = run_import(source, "--kind", "material")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("［下载提示］") == 100
+    assert "……另有 50 处“下载提示”，未逐一列出" in result.output
+    assert "删去的内容（151 处" in result.output
+
+
 def test_a_long_pdf_paragraph_is_read_whole(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,7 +43,9 @@ def import_files(
     imported and the report still given.
     """
     if report_file is not None and report_file.exists():
-        raise Problem(f"报告文件 {report_file} 已经存在，不会覆盖。请换一个文件名。", exit_code=2)
+        raise Problem(
+            f"报告文件 {shown(str(report_file))} 已经存在，不会覆盖。请换一个文件名。", exit_code=2
+        )
     taxonomy = read_taxonomy(content_dir)
     if org_type is not None:
         check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
