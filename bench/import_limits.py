@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -86,17 +87,24 @@ def measure(case: Case, args: argparse.Namespace, code: Path, work: Path) -> Mea
     environment = {**os.environ, "PYTHONPATH": str(code)}
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "generator", "import"]
     command += [str(source), "--kind", "case"]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=project,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=args.timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return Measurement(args.timeout, 0.0, f"stopped after {args.timeout} s", 0, "")
+    # A session of its own, so that a case stopped at the timeout takes the import with it
+    # (killing /usr/bin/time alone would leave the import running).
+    with subprocess.Popen(
+        command,
+        cwd=project,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as running:
+        try:
+            stdout, stderr = running.communicate(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(running.pid, signal.SIGKILL)
+            running.communicate()
+            return Measurement(args.timeout, 0.0, f"stopped after {args.timeout} s", 0, "")
+    done = subprocess.CompletedProcess(command, running.returncode, stdout, stderr)
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     assert wall and peak, done.stderr[-2000:]
