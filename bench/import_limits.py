@@ -8,7 +8,12 @@ copy of the sample project:
 - ``long-pdf``: a PDF of ``--pdf-pages`` pages (2,000 by default) that is one long paragraph;
 - ``tiny-docx``: a 90 KB .docx of 480,000 one-word paragraphs;
 - ``large-html``: a 60 MB web page of paragraphs;
-- ``deep-html``: a page of 1,000 paragraphs each opening a ``<font>`` that is never closed.
+- ``deep-html``: a page of 1,000 paragraphs each opening a ``<font>`` that is never closed;
+
+and two just within the limits, to show the most an accepted document costs:
+
+- ``pdf-400-pages``: 400 pages, 480,000 characters, imported;
+- ``html-48k-tags``: a page of 48,000 tags, read and then refused for its 24,000 paragraphs.
 
 ``--ref`` runs the code of a git ref instead of the working tree (exported with
 ``git archive``), to compare before and after a change::
@@ -63,6 +68,8 @@ CASES = [
         lambda _: import_inputs.large_html(60_000_000).encode(),
     ),
     Case("deep-html", "deep.html", lambda _: import_inputs.nested_font_html(1_000).encode()),
+    Case("pdf-400-pages", "400-pages.pdf", lambda _: import_inputs.long_pdf(400)),
+    Case("html-48k-tags", "48k-tags.html", lambda _: import_inputs.many_tags_html(24_000).encode()),
 ]
 
 

@@ -192,6 +192,13 @@ def large_html(size: int) -> str:
     return f"<html><head><title>很长的网页</title></head><body>{body}</body></html>"
 
 
+def many_tags_html(rows: int) -> str:
+    """A page of ``rows`` short records, each in a ``<div>`` and a ``<span>``: many tags, little
+    text (a log or a table laid out with divs)."""
+    body = "".join(f"<div><span>第{i}项学习记录</span></div>\n" for i in range(rows))
+    return f"<html><head><title>学习记录</title></head><body>{body}</body></html>"
+
+
 def one_line_text(size: int) -> str:
     """About ``size`` bytes of Chinese text on one line with no full stop."""
     count = max(1, size // len((FILLER + "，").encode()))

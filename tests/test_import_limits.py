@@ -143,14 +143,12 @@ def test_a_web_page_of_too_many_tags_is_refused_unparsed(
     """Telling a page's article from its navigation takes time for every tag: a page of too many
     is refused before it is parsed, saying how many it has."""
     source = tmp_path / "tags.html"
-    source.write_text(
-        "<html><body>" + "<div><span>学习</span></div>" * 600 + "</body></html>", encoding="utf-8"
-    )
+    source.write_text(import_inputs.many_tags_html(600), encoding="utf-8")
     status, said = import_with_limits(
         source, OTHER, limits=_limits(web_page_tags=1_000), capsys=capsys
     )
     _refused(project, source, said, status)
-    assert "网页的标签太多（1,202 个），一次最多读取 1,000 个" in said
+    assert "网页的标签太多（1,204 个），一次最多读取 1,000 个" in said
 
 
 def test_a_word_file_of_tiny_paragraphs_is_refused_before_its_draft(
