@@ -1,11 +1,12 @@
 """Documents for `kb import` built from text at run time: PDFs with a text layer (or only an
-image), Word files of many tiny paragraphs, deeply nested and very large web pages, and a
-long line with no full stop. The tests build small ones; ``bench/import_limits.py`` builds
+image, or damaged), Word files of many tiny paragraphs, deeply nested and very large web
+pages, and a long line with no full stop. The tests build small ones; ``bench/import_limits.py`` builds
 the large ones with the same code."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 FILLER = "党员干部坚持学习理论知识，结合岗位实际开展讨论，把学习成果转化为工作思路"
@@ -63,10 +64,10 @@ def pdf_bytes(pages: list[list[str]], *, image_only: bool = False) -> bytes:
                 b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
                 b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
             )
-    return _assemble_pdf(objects)
+    return assemble_pdf(objects)
 
 
-def _assemble_pdf(objects: list[bytes]) -> bytes:
+def assemble_pdf(objects: list[bytes]) -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -89,61 +90,19 @@ def long_pdf(page_count: int) -> bytes:
     return pdf_bytes([[line] * 40 for _ in range(page_count)])
 
 
-def nested_arrays_pdf(depth: int) -> bytes:
-    """A PDF whose page dictionary holds an array nested ``depth`` levels deep (damaged files
-    and hostile ones do this); reading it recurses once per level."""
-    nested = b"[" * depth + b"]" * depth
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Odd "
-        + nested
-        + b" >>",
-        b"<< /Length 0 >>\nstream\n\nendstream",
-    ]
-    return _assemble_pdf(objects)
+def xref_claiming_millions_pdf() -> bytes:
+    """A PDF whose cross-reference table claims 99,999,999 objects (pypdf: LimitReachedError)."""
+    made = pdf_bytes([["白沙镇党委学习制度"]])
+    return re.sub(rb"xref\n0 \d+", b"xref\n0 99999999", made)
 
 
-def page_tree_loop_pdf() -> bytes:
-    """A PDF whose page tree lists itself among its own pages (pypdf stops at a limit)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    return _assemble_pdf(objects)
-
-
-def self_drawing_form_pdf() -> bytes:
-    """A PDF whose page draws a form that draws itself, without end (reading it recurses)."""
-    drawing = b"/X1 Do"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /XObject << /X1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(drawing) + drawing + b"\nendstream",
-        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] "
-        b"/Resources << /XObject << /X1 5 0 R >> >> /Length %d >>\nstream\n"
-        % len(drawing)
-        + drawing
-        + b"\nendstream",
-    ]
-    return _assemble_pdf(objects)
-
-
-def flate_bomb_pdf(size: int) -> bytes:
-    """A PDF whose one page's content stream inflates to ``size`` bytes from a few KB."""
-    import zlib
-
-    packed = zlib.compress(b" " * size, 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
-    ]
-    return _assemble_pdf(objects)
+def page_tree_too_deep_pdf(levels: int) -> bytes:
+    """A PDF whose page tree nests ``levels`` deep (pypdf stops at 100: LimitReachedError)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(levels):
+        objects.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (level + 3))
+    objects.append(b"<< /Type /Page /MediaBox [0 0 595 842] >>")
+    return assemble_pdf(objects)
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:

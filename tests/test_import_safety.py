@@ -36,21 +36,6 @@ def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
     return folder
 
 
-def _xref_claiming_millions() -> bytes:
-    """A PDF whose cross-reference table claims 99,999,999 objects (pypdf: LimitReachedError)."""
-    made = import_inputs.pdf_bytes([["白沙镇党委学习制度"]])
-    return re.sub(rb"xref\n0 \d+", b"xref\n0 99999999", made)
-
-
-def _page_tree_too_deep() -> bytes:
-    """A PDF whose page tree nests 150 levels deep (pypdf: LimitReachedError)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    for level in range(150):
-        objects.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (level + 3))
-    objects.append(b"<< /Type /Page /MediaBox [0 0 595 842] >>")
-    return import_inputs._assemble_pdf(objects)
-
-
 def test_damaged_pdfs_are_told_in_chinese_and_the_run_goes_on(
     project: Path, tmp_path: Path
 ) -> None:
@@ -59,8 +44,8 @@ def test_damaged_pdfs_are_told_in_chinese_and_the_run_goes_on(
     folder = _folder(
         tmp_path,
         {
-            "a-claims-millions.pdf": _xref_claiming_millions(),
-            "b-page-tree-too-deep.pdf": _page_tree_too_deep(),
+            "a-claims-millions.pdf": import_inputs.xref_claiming_millions_pdf(),
+            "b-page-tree-too-deep.pdf": import_inputs.page_tree_too_deep_pdf(150),
             "c-good.txt": GOOD.read_bytes(),
         },
     )
