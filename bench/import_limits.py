@@ -6,7 +6,7 @@ copy of the sample project:
 
 - ``one-line-txt``: a 270 KB .txt on one line with no full stop;
 - ``long-pdf``: a PDF of ``--pdf-pages`` pages (2,000 by default) that is one long paragraph;
-- ``tiny-docx``: a 90 KB .docx of 480,000 one-word paragraphs;
+- ``tiny-docx``: a 90 KB .docx of 310,000 one-word paragraphs;
 - ``large-html``: a 60 MB web page of paragraphs;
 - ``deep-html``: a page of 1,000 paragraphs each opening a ``<font>`` that is never closed;
 
@@ -60,7 +60,7 @@ CASES = [
     ),
     Case("long-pdf", "long.pdf", lambda args: import_inputs.long_pdf(args.pdf_pages)),
     Case(
-        "tiny-docx", "tiny-paragraphs.docx", lambda _: import_inputs.tiny_paragraphs_docx(480_000)
+        "tiny-docx", "tiny-paragraphs.docx", lambda _: import_inputs.tiny_paragraphs_docx(310_000)
     ),
     Case(
         "large-html",
