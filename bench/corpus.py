@@ -46,15 +46,8 @@ from typing import Any
 import jieba
 import yaml
 
-from generator.model import (
-    KIND_FOLDERS,
-    KIND_LABELS,
-    BestPractice,
-    CaseStudy,
-    Figure,
-    StudyMaterial,
-    field_label,
-)
+from generator.fields import field_label
+from generator.model import ENTRY_KINDS, KINDS, BestPractice, CaseStudy, Figure, StudyMaterial
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REPO_CONTENT = REPO_ROOT / "content"
@@ -905,11 +898,11 @@ def write_corpus(dest: Path, size: int, *, seed: int = 0) -> list[dict[str, Any]
     _empty_folder(content)
     for name in COPIED_FILES:
         shutil.copyfile(REPO_CONTENT / name, content / name)
-    for folder in KIND_FOLDERS.values():
+    for folder in (k.folder for k in ENTRY_KINDS.values()):
         (content / folder).mkdir()
     entries = build_entries(size, seed=seed)
     for entry in entries:
-        folder = content / KIND_FOLDERS[entry["kind"]]
+        folder = content / KINDS[entry["kind"]].folder
         _write_text(folder / f"{entry['id']}.yml", _entry_yaml(entry))
     return entries
 
@@ -983,7 +976,7 @@ def _entry_markdown(entry: dict[str, Any], titles: dict[str, tuple[str, str]]) -
         links = []
         for target in entry["cases"]:
             target_kind, title = titles[target]
-            links.append(f"[{title}](../{KIND_FOLDERS[target_kind]}/{target}.md)")
+            links.append(f"[{title}](../{KINDS[target_kind].folder}/{target}.md)")
         bullets(links)
     else:
         for part in entry["sections"]:
@@ -1020,9 +1013,9 @@ theme:
 # every entry would be rendered into every page and dominate the build time.
 nav:
   - index.md
-  - {KIND_FOLDERS["case"]}/index.md
-  - {KIND_FOLDERS["practice"]}/index.md
-  - {KIND_FOLDERS["material"]}/index.md
+  - {KINDS["case"].folder}/index.md
+  - {KINDS["practice"].folder}/index.md
+  - {KINDS["material"].folder}/index.md
 validation:
   nav:
     omitted_files: ignore
@@ -1042,13 +1035,13 @@ def write_markdown_corpus(dest: Path, entries: list[dict[str, Any]]) -> None:
     site_name = "学习型党组织建设知识库（基准对照）"
     _write_text(dest / "mkdocs.yml", _mkdocs_yml(site_name))
     titles = {e["id"]: (e["kind"], e["title"]) for e in entries}
-    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KIND_FOLDERS}
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTRY_KINDS}
     for entry in entries:
         by_kind[entry["kind"]].append(entry)
     home = [f"# {site_name}", "", f"共 {len(entries)} 个条目。", ""]
-    for kind, folder in KIND_FOLDERS.items():
+    for kind, folder in ((k.name, k.folder) for k in ENTRY_KINDS.values()):
         (docs / folder).mkdir()
-        label = KIND_LABELS[kind]
+        label = KINDS[kind].label
         listing = [f"# {label}", "", f"共 {len(by_kind[kind])} 条。", ""]
         for entry in by_kind[kind]:
             _write_text(docs / folder / f"{entry['id']}.md", _entry_markdown(entry, titles))

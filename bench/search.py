@@ -4,7 +4,7 @@ The whole-build benchmark (:mod:`bench.run`) measures every stage together; this
 one loads a synthetic corpus once, then measures only what building the search
 index costs, so the figures are not hidden under loading and rendering:
 
-- ``full``: :func:`generator.search_index.build_search_index` into an empty
+- ``full``: :func:`generator.search.build_search_index` into an empty
   folder: seconds, the peak resident memory of the main process and of the
   largest worker while it runs (above what the loaded site already used), and
   the size of ``search/`` per entry;
@@ -39,8 +39,8 @@ from typing import Any
 import psutil
 
 from bench.corpus import write_corpus
+from generator.check import load_project
 from generator.index import SiteIndex, build_index
-from generator.validate import load_project
 from generator.workers import worker_count
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def _writer(site: Path) -> Callable[[str, bytes], None]:
 
 def measure_full(index: SiteIndex, site: Path, workers: int) -> dict[str, Any]:
     """One full search index into an empty folder."""
-    from generator.search_index import build_search_index
+    from generator.search import build_search_index
 
     shutil.rmtree(site, ignore_errors=True)
     before = psutil.Process().memory_info().rss
@@ -176,7 +176,7 @@ class _Follower:
         else:
             # The code before LiveSearchIndex took the terms and a token cache this way.
             import generator.segment as segment
-            from generator.search_index import build_search_index
+            from generator.search import build_search_index
 
             segment.register_search_terms(terms)  # type: ignore[attr-defined]
             self.cache: dict[Any, Any] = {}
@@ -188,7 +188,7 @@ class _Follower:
         if self.live is not None:
             self.live.update(index)
         else:
-            from generator.search_index import build_search_index
+            from generator.search import build_search_index
 
             build_search_index(index, directory_urls=True, emit=self.emit, token_cache=self.cache)
 

@@ -21,7 +21,8 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,26 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils.templates import TemplateContext
 
+from generator.content_files import (
+    absolute,
+    content_link_refusal,
+    leaves_project,
+    refused_link,
+    refused_links,
+)
 from generator.docs import GUIDE_FILE
+from generator.errors import printable
 from generator.frame import THEME_FILTERS, Framer
 from generator.pipeline import BuildOptions
-from generator.syntax import LineIndex, explain_syntax_error
+from generator.render import Routes, site_nav
+from generator.site_settings import SettingsError, syntax_message
+from generator.tempdirs import DOCS, make_temp_dir
 from generator.workers import worker_count
 
 BuilderError = MkDocsException
 """What the builder raises when it cannot build (a wrong setting, a theme error)."""
 SiteConfig = MkDocsConfig
 """The loaded configuration (``mkdocs.yml``)."""
-GUIDE_PAGE = "guide.md"
 PLUGIN_NAME = "kb"
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search")
 """Material's own search engine; the header uses the knowledge base's search instead."""
@@ -63,21 +73,57 @@ def load_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as failure:
         if isinstance(failure.__context__, yaml.YAMLError):
-            _log_config_syntax(failure.__context__, config_file)
+            logging.getLogger("mkdocs.config").error(
+                syntax_message(failure.__context__, config_file)
+            )
         raise
 
 
-def _log_config_syntax(failure: yaml.YAMLError, config_file: Path) -> None:
-    mark = getattr(failure, "problem_mark", None)
-    source = Path(mark.name) if mark is not None and os.path.isfile(mark.name) else config_file
+def read_site_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """:func:`load_site_config`, with everything MkDocs said is wrong with the settings
+    told in one :class:`SettingsError`, in Chinese where it is known."""
+    with _captured("mkdocs.config") as said:
+        try:
+            return load_site_config(config_file, **overrides)
+        except BuilderError:
+            pass
+    raise SettingsError(_config_problems(config_file, said))
+
+
+@contextmanager
+def _captured(logger: str) -> Iterator[list[logging.LogRecord]]:
+    """Collect what ``logger`` says instead of letting it print (MkDocs words it in English)."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    target = logging.getLogger(logger)
+    handler, propagate = Collect(logging.WARNING), target.propagate
+    target.addHandler(handler)
+    target.propagate = False
     try:
-        text = source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    problem = explain_syntax_error(failure, LineIndex(text), path=source.as_posix()).error
-    logging.getLogger("mkdocs.config").error(
-        f"第 {problem.line} 行第 {problem.column} 列，{problem.message}。{problem.hint}"
-    )
+        yield records
+    finally:
+        target.removeHandler(handler)
+        target.propagate = propagate
+
+
+def _config_problems(config_file: Path, said: list[logging.LogRecord]) -> str:
+    lines = []
+    for record in said:
+        text = record.getMessage()
+        if record.levelno < logging.ERROR:
+            continue
+        if text.startswith("Config value 'docs_dir'") and "isn't an existing directory" in text:
+            lines.append(
+                f"{config_file} 中 docs_dir 指定的内容目录不存在。"
+                "请确认在项目文件夹中运行，且 content/ 文件夹没有被移走或改名。"
+            )
+        else:
+            lines.append(f"{config_file} 的设置有误：{text}")
+    return "\n".join(lines) or f"无法读取 {config_file}，请检查它的写法。"
 
 
 class ConfigWording(logging.Filter):
@@ -119,16 +165,50 @@ class ConfigWording(logging.Filter):
         return True
 
 
-def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
-    """Why the content folder must not be read, or None: a link inside the project
-    leading out of it, refused as every such link inside the content is."""
-    inside = Path(os.path.normpath(content_dir.absolute())).is_relative_to(root.absolute())
-    if inside and not content_dir.resolve().is_relative_to(root.resolve()):
-        return (
-            f"内容目录 {content_dir} 是一个指向项目文件夹以外的链接（符号链接），"
-            "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
-        )
-    return None
+def theme_link_refusal(config: MkDocsConfig, *, root: Path, template_dir: Path) -> str | None:
+    """Why the theme's own folders must not be used, or None.
+
+    A build copies every file of the theme's ``custom_dir`` into the site and reads the
+    page templates, so a link there to a secret (``/proc/self/environ``) would publish
+    it. Links that leave the project, loop or point at nothing are refused as they are in
+    the content, and the guide's file is held to the same rule.
+    """
+    folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    if not any(absolute(template_dir).is_relative_to(absolute(f)) for f in folders):
+        folders.append(template_dir)  # a folder of its own: checked as the theme's is
+    lines = []
+    for folder in folders:
+        if leaves_project(folder, root=root):
+            lines.append(f"{_shown(folder, root)}：{_FOLDER_OUTSIDE}")
+            continue
+        for link, (why, _) in refused_links(folder, root=root):
+            lines.append(f"{_shown(link, root)}：{why}")
+    guide = root / GUIDE_FILE
+    why_not_guide = refused_link(guide, root=root)
+    if why_not_guide is not None:
+        lines.append(f"{_shown(guide, root)}：{why_not_guide[0]}")
+    if not lines:
+        return None
+    listed = "\n".join(f"  {line}" for line in lines)
+    return f"主题文件夹或编辑指南中有不能使用的链接（符号链接）：\n{listed}\n{_LINKS_HINT}"
+
+
+_FOLDER_OUTSIDE = (
+    "这个文件夹是一个指向项目文件夹以外的链接（符号链接），为安全起见不会读取，也不会发布。"
+)
+_LINKS_HINT = "请删除这些链接；需要的文件请复制到项目中。"
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as messages name it: from the project's folder when it is inside."""
+    full, project = absolute(path), root.absolute()
+    shown = full.relative_to(project) if full.is_relative_to(project) else path
+    return printable(shown.as_posix())
+
+
+def theme_dir(config: MkDocsConfig) -> Path | None:
+    """The project's own theme folder (``theme.custom_dir``), whose files a preview watches."""
+    return Path(config.theme.custom_dir) if config.theme.custom_dir else None
 
 
 def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> BuildOptions:
@@ -142,7 +222,9 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
     else:
         raise PluginError("kb 插件需要在 theme.custom_dir 中提供 kb/ 模板目录，或设置 templates。")
     root, content_dir = Path(config.config_file_path).parent, Path(config.docs_dir)
-    refusal = content_link_refusal(content_dir, root=root)
+    refusal = content_link_refusal(content_dir, root=root) or theme_link_refusal(
+        config, root=root, template_dir=template_dir
+    )
     if refusal:
         raise PluginError(refusal)
     return BuildOptions(
@@ -158,14 +240,17 @@ def options_from_config(config: MkDocsConfig, *, find_duplicates: bool) -> Build
 
 @functools.cache
 def _empty_docs_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="kb-docs-"))
+    folder = make_temp_dir(DOCS)
     atexit.register(shutil.rmtree, folder, True)
     return folder
 
 
 def hide_content(config: MkDocsConfig) -> None:
-    """Give MkDocs an empty docs folder: it would publish every file of the content as it is."""
+    """Give MkDocs an empty docs folder (it would publish every file of the content as it
+    is) and the knowledge base's navigation (:func:`generator.render.site_nav`)."""
     config.docs_dir = str(_empty_docs_folder())
+    guide = (Path(config.config_file_path).parent / GUIDE_FILE).is_file()
+    config.nav = [{title: src_uri} for title, src_uri in site_nav(guide=guide)]
 
 
 def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
@@ -184,7 +269,7 @@ def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], roo
         _add(files, File.generated(config, src_uri, content=""))
     guide = root / GUIDE_FILE
     if guide.is_file():
-        _add(files, File.generated(config, GUIDE_PAGE, abs_src_path=str(guide)))
+        _add(files, File.generated(config, Routes.guide, abs_src_path=str(guide)))
     if not planned:
         for src_uri in sorted(sources | {"index.md"}):
             if files.get_file_from_path(src_uri) is None:
@@ -206,16 +291,18 @@ def _add(files: Files, file: File) -> None:
     files.append(file)
 
 
-def offline_error_page(
+def error_page_links(
     context: TemplateContext, *, template_name: str, config: MkDocsConfig
 ) -> TemplateContext:
-    """The 404 page of an offline build links relative to itself, not to a server's root.
+    """Without site_url, the 404 page links relative to the site's folder, not a server's root.
 
-    MkDocs links the 404 page from the server's root ("/") when there is no site_url. An
-    offline build (``kb build --offline``) has no server: its 404.html is only ever opened
-    from disk as the file beside index.html.
+    MkDocs links the 404 page from the server's root ("/") when there is no site_url, which
+    leaves the site for one hosted in a subfolder. Relative links are right where an offline
+    build (``kb build --offline``) opens it, as the file beside index.html; a served build's
+    page resolves them against a base address that its own script (theme/404.html) sets to
+    the site's folder.
     """
-    if template_name == "404.html" and not config.use_directory_urls and not config.site_url:
+    if template_name == "404.html" and not config.site_url:
         context["base_url"] = "."
     return context
 
@@ -237,26 +324,31 @@ def _nav_sources(nav: Any) -> set[str]:
     return set()
 
 
-class _ThemeParts(BasePlugin):
-    """Stands in for the ``kb`` plugin while ``kb build`` and ``kb serve`` use MkDocs:
-    it only lists the knowledge base's files and keeps what the frame needs."""
+class ThemeHooks(BasePlugin):
+    """The hooks that give the knowledge base its theme from MkDocs: the navigation's pages
+    and the guide as MkDocs's files, the theme's template filters, the problem banner above
+    the guide, the 404 page's links, and no sitemap. The ``kb`` plugin (a plain
+    ``mkdocs build``) and :func:`build_theme` (``kb build``, ``kb serve``) both use them."""
 
-    def __init__(self, planned: set[str], root: Path, banner: str) -> None:
-        self.planned = planned
-        self.root = root
-        self.banner = banner
-        self.env: Any = None
-        self.nav: Navigation | None = None
-        self.files: Files | None = None
+    env: Any = None
+    nav: Navigation | None = None
+    files: Files | None = None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        hide_content(config)
-        return config
+    def planned(self) -> set[str]:
+        """The source URIs of the pipeline's pages (none when the content has errors)."""
+        raise NotImplementedError
+
+    def project_root(self) -> Path:
+        raise NotImplementedError
+
+    def banner(self) -> str:
+        """What is put above the guide's text (a preview's problem list)."""
+        return ""
 
     # Before other plugins see the file list, so they find the navigation's pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        return add_site_files(files, config, planned=self.planned, root=self.root)
+        return add_site_files(files, config, planned=self.planned(), root=self.project_root())
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -267,12 +359,38 @@ class _ThemeParts(BasePlugin):
         return env
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:
-        return self.banner + html
+        return self.banner() + html
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
-        return offline_error_page(context, template_name=template_name, config=config)
+        return error_page_links(context, template_name=template_name, config=config)
+
+    def framer(self, config: MkDocsConfig) -> Framer:
+        """The frame the pipeline's pages are put in, once MkDocs has built its own pages."""
+        assert self.nav is not None and self.files is not None  # set by every build
+        return Framer(config, self.env, self.nav, self.files)
+
+
+class _ThemeParts(ThemeHooks):
+    """Stands in for the ``kb`` plugin while ``kb build`` and ``kb serve`` use MkDocs: it
+    only lists the knowledge base's files and keeps what the frame needs."""
+
+    def __init__(self, planned: set[str], root: Path, banner: str) -> None:
+        self._planned, self._root, self._banner = planned, root, banner
+
+    def planned(self) -> set[str]:
+        return self._planned
+
+    def project_root(self) -> Path:
+        return self._root
+
+    def banner(self) -> str:
+        return self._banner
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        hide_content(config)
+        return config
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         drop_sitemap(Path(config.site_dir))
@@ -296,5 +414,4 @@ def build_theme(
     config.plugins = plugins
     config.site_dir = str(site_dir)
     mkdocs_build(config)
-    assert parts.nav is not None and parts.files is not None  # set by every build
-    return Framer(config, parts.env, parts.nav, parts.files)
+    return parts.framer(config)

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from generator import usage
-from generator.commands import Problem, load_project_config, setup_logging, stop_signals_interrupt
-from generator.model import CONTENT_FOLDERS, KIND_FOLDERS
+from generator.commands import Problem, load_project_config
+from generator.model import KINDS, Kind
 from generator.report import FORMATS
+from generator.runs import setup_logging, stop_signals_interrupt
 
 
 class _ChineseHelp:
@@ -124,15 +125,14 @@ def check(content_dir: Path | None, output_format: str) -> None:
 
 def _built_content_dir() -> Path:
     """The content folder ``kb build`` reads: mkdocs.yml's ``docs_dir``, else ``content``."""
-    from generator.builder import BuilderError, options_from_config
     from generator.commands import DEFAULT_CONFIG
+    from generator.site_settings import SettingsError, content_dir_of
 
     if not Path(DEFAULT_CONFIG).is_file():
         return Path("content")  # not a project: the check says where to go
-    config = load_project_config(Path(DEFAULT_CONFIG))  # a folder that is a file is told here
     try:
-        return options_from_config(config, find_duplicates=False).content_dir
-    except BuilderError as failure:  # a content folder that links out of the project
+        return content_dir_of(Path(DEFAULT_CONFIG))
+    except SettingsError as failure:  # a mistake in it, a folder that is a file or leaves
         raise Problem(str(failure)) from None
 
 
@@ -220,15 +220,38 @@ def serve(config_file: Path, dev_addr: str) -> None:
         raise Problem(f"无法启动预览服务器：{failure}") from None
 
 
-@main.command(context_settings=_HELP)
+def _named(kinds: list[Kind]) -> str:
+    """``case（典型案例）、practice（经验做法）或 material（学习资料）``."""
+    named = [f"{kind.name}（{kind.label}）" for kind in kinds]
+    return "或 ".join(["、".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+
+
+_LISTS_ENTRIES = "、".join(kind.label for kind in KINDS.values() if not kind.is_entry)
+_IMPORTED = [kind for kind in KINDS.values() if kind.import_main]
+
+
+@main.command(
+    context_settings=_HELP,
+    help=f"新建条目文件：类型为 {_named(list(KINDS.values()))}。\n\n"
+    "给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问，"
+    "每个回答当场检查，不合要求时说明原因并重新询问。"
+    f"{_LISTS_ENTRIES}没有组织类型和主题，只需要 --title。",
+)
 @_help_option
-@click.argument("kind", type=click.Choice(list(CONTENT_FOLDERS)), metavar="类型")
+@click.argument("kind", type=click.Choice(list(KINDS)), metavar="类型")
 @click.option("--title", help="条目标题。")
 @click.option(
-    "--org-type", "org_type", metavar="编号", help="组织类型编号，见 content/taxonomy.yml。"
+    "--org-type",
+    "org_type",
+    metavar="编号",
+    help="组织类型的编号或名称（如 rural 或 农村），见 content/taxonomy.yml。",
 )
 @click.option(
-    "--theme", "themes", multiple=True, metavar="编号", help="主题编号，可重复使用以选多个主题。"
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="编号",
+    help="主题的编号或名称，可重复使用以选多个主题。",
 )
 @click.option("--id", "entry_id", metavar="编号", help="条目编号（默认由标题的拼音生成）。")
 @click.option(
@@ -247,14 +270,9 @@ def new(
     entry_id: str | None,
     content_dir: Path,
 ) -> None:
-    """新建条目文件：类型为 case（典型案例）、practice（经验做法）、material（学习资料）或 pack（学习专题）。
-
-    给出 --title、--org-type、--theme 时不做任何询问；在终端中缺少这些选项时逐项询问。
-    学习专题没有组织类型和主题，只需要 --title。
-    """
     from generator.commands.new import create_entry
 
-    path = create_entry(
+    create_entry(
         kind,
         title=title,
         org_type=org_type,
@@ -262,7 +280,6 @@ def new(
         entry_id=entry_id,
         content_dir=content_dir,
     )
-    click.echo(f"已新建 {path}。请按文件中的说明填写各个“【待填写】”，然后运行 kb check 检查。")
 
 
 @main.command(context_settings=_HELP)
@@ -294,8 +311,8 @@ def schema(content_dir: Path) -> None:
 @click.option(
     "--kind",
     required=True,
-    type=click.Choice(list(KIND_FOLDERS)),
-    help="草稿的类型：case（典型案例）、practice（经验做法）或 material（学习资料）。",
+    type=click.Choice([kind.name for kind in _IMPORTED]),
+    help=f"草稿的类型：{_named(_IMPORTED)}。",
 )
 @click.option(
     "--org-type", "org_type", metavar="编号", help="组织类型编号；不给时按原文建议，并标为待填写。"

@@ -5,7 +5,8 @@ taxonomy and the search terms. Everything else is reported, never published: a
 Markdown note or an HTML page dropped into ``content/`` could carry scripts, and a
 Word document is not meant for readers. Links (symbolic links) are followed only
 while they stay inside the project; one that leads outside it, loops or points at
-nothing is refused without reading what it points at.
+nothing is refused without reading what it points at. The same rule holds for every
+other folder a build copies from (the theme's, see :func:`refused_links`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import ContentError
+from generator.errors import ContentError, printable
 
 TAXONOMY_FILE = "taxonomy.yml"
 SEARCH_TERMS_FILE = "search-terms.txt"
@@ -49,11 +50,8 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
     """Walk ``content_dir``; ``root`` is the project, which links must not leave."""
     found = ContentFiles()
     shown_dir = shown_folder(content_dir, root)
-    allowed = Path(os.path.realpath(root))
-    real_content = Path(os.path.realpath(content_dir))
-    if not real_content.is_relative_to(allowed):
-        allowed = real_content
-    visited = {_identity(real_content)}
+    allowed = _allowed_folder(content_dir, root)
+    visited = {_identity(Path(os.path.realpath(content_dir)))}
     pending = [(content_dir, "")]
     while pending:
         folder, relative = pending.pop()
@@ -83,7 +81,9 @@ def find_content_files(content_dir: Path, *, root: Path) -> ContentFiles:
                 if child.name.lower().endswith(ENTRY_SUFFIXES):
                     found.problems.append(_problem(shown_dir, inner, _FOLDER_NAMED_AS_ENTRY))
                 pending.append((Path(child.path), f"{inner}/"))
-            elif not (target.is_file() if child.is_symlink() else child.is_file(follow_symlinks=False)):
+            elif not (
+                target.is_file() if child.is_symlink() else child.is_file(follow_symlinks=False)
+            ):
                 # A named pipe or a device would block or never end when read.
                 found.problems.append(_problem(shown_dir, inner, _NOT_A_FILE))
             else:
@@ -142,13 +142,72 @@ def _follow(entry: os.DirEntry[str], allowed: Path) -> tuple[Path, tuple[str, st
     path = Path(entry.path)
     if not entry.is_symlink():
         return path, None
+    return _link_target(path, allowed)
+
+
+def _link_target(link: Path, allowed: Path) -> tuple[Path, tuple[str, str] | None]:
     try:
-        target = Path(os.path.realpath(path, strict=True))
+        target = Path(os.path.realpath(link, strict=True))
     except OSError as failure:
-        return path, _LOOP if failure.errno == errno.ELOOP else _BROKEN
+        return link, _LOOP if failure.errno == errno.ELOOP else _BROKEN
     if not target.is_relative_to(allowed):
-        return path, _OUTSIDE
+        return link, _OUTSIDE
     return target, None
+
+
+def _allowed_folder(folder: Path, root: Path) -> Path:
+    """Where links under ``folder`` may lead: the project, or the folder itself when the
+    project's settings name a folder outside it."""
+    allowed = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(folder))
+    return allowed if real.is_relative_to(allowed) else real
+
+
+def refused_links(folder: Path, *, root: Path) -> list[tuple[Path, tuple[str, str]]]:
+    """Every link under ``folder`` (a theme's, say) that leads out of the project, loops or
+    points at nothing, with why, as :func:`find_content_files` refuses them in the content.
+
+    A build copies every file of such a folder into the site and reads its templates, so a
+    link to a secret would be published. Links inside the project are followed, each
+    folder walked once.
+    """
+    allowed = _allowed_folder(folder, root)
+    refused: list[tuple[Path, tuple[str, str]]] = []
+    visited = {_identity(Path(os.path.realpath(folder)))}
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            children = list(os.scandir(current))
+        except OSError:
+            continue  # an unreadable folder publishes nothing; the builder says so if it must
+        for child in children:
+            target, refusal = _follow(child, allowed)
+            if refusal is None and _links_to_its_own_folder(child, target, current):
+                refusal = _LOOP
+            if refusal is not None:
+                refused.append((Path(child.path), refusal))
+                continue
+            is_folder = (
+                target.is_dir() if child.is_symlink() else child.is_dir(follow_symlinks=False)
+            )
+            if is_folder and _identity(target) not in visited:
+                visited.add(_identity(target))  # a second link to a folder: walked once
+                pending.append(Path(child.path))
+    return sorted(refused)
+
+
+def _links_to_its_own_folder(entry: os.DirEntry[str], target: Path, folder: Path) -> bool:
+    """Whether ``entry`` in ``folder`` links to a folder it is in: endless paths to the same
+    files."""
+    return entry.is_symlink() and Path(os.path.realpath(folder)).is_relative_to(target)
+
+
+def refused_link(path: Path, *, root: Path) -> tuple[str, str] | None:
+    """Why the file at ``path``, if it is a link, must not be read (see :func:`refused_links`)."""
+    if not path.is_symlink():
+        return None
+    return _link_target(path, Path(os.path.realpath(root)))[1]
 
 
 def _classify(found: ContentFiles, path: Path, relative: str, shown_dir: str) -> None:
@@ -259,3 +318,24 @@ def inside_project(path: Path, *, root: Path) -> bool:
     except OSError:
         return False
     return not path.is_symlink() or real.is_relative_to(Path(os.path.realpath(root)))
+
+
+def content_link_refusal(content_dir: Path, *, root: Path) -> str | None:
+    """Why the content folder must not be read, or None: a link inside the project
+    leading out of it, refused as every such link inside the content is."""
+    if leaves_project(content_dir, root=root):
+        return (
+            f"内容目录 {printable(str(content_dir))} 是一个指向项目文件夹以外的链接（符号链接），"
+            "为安全起见不会读取，也不会发布。请删除这个链接，把内容复制到项目中。"
+        )
+    return None
+
+
+def leaves_project(folder: Path, *, root: Path) -> bool:
+    inside = absolute(folder).is_relative_to(root.absolute())
+    return inside and not folder.resolve().is_relative_to(root.resolve())
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute without following links."""
+    return Path(os.path.normpath(path.absolute()))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from generator.model import CONTENT_FOLDERS, CONTENT_LABELS, CONTENT_MODELS, Taxonomy, field_specs
+from generator.fields import field_specs
+from generator.model import KINDS, Taxonomy
 
 GUIDE_FILE = "CONTRIBUTING.md"
 REFERENCE_START = "<!-- 字段说明开始：由 kb schema 根据内容模型生成，请勿手工修改 -->"
@@ -40,9 +41,9 @@ def field_rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
 
 def field_reference_markdown() -> str:
     parts = []
-    for kind, model in CONTENT_MODELS.items():
+    for kind, model in ((k.name, k.model) for k in KINDS.values()):
         parts.append(
-            f"### {CONTENT_LABELS[kind]}（`kind: {kind}`，放在 `content/{CONTENT_FOLDERS[kind]}/`）\n"
+            f"### {KINDS[kind].label}（`kind: {kind}`，放在 `content/{KINDS[kind].folder}/`）\n"
         )
         parts.append("| 字段 | 名称 | 必填 | 说明 |\n|---|---|---|---|")
         for row in field_rows(model):

@@ -4,8 +4,38 @@ for what the operating system refuses."""
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"  # controls, undecodable bytes, line breaks
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # direction controls
+)
+"""What :func:`printable` spells out: printed raw, a control character starts a line or a
+terminal command of its own, a direction control makes a name read as another, and the
+undecodable bytes of a file name (kept as lone surrogates) cannot be printed at all."""
+LEGACY_CI_COMMAND = "##["
+"""Where GitHub Actions finds an old-style workflow command (``##[error]``): anywhere in a
+line of a job's log. A ``::`` command must start a line, which escaped newlines prevent."""
+_LEGACY_CI_COMMAND_SHOWN = "#<U+0023>["
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal or a CI log.
+
+    A file name or a quoted value may hold anything: a newline followed by
+    ``::error ...`` would be a forged workflow command, an escape character a
+    terminal command. Such characters are spelled ``<U+XXXX>``, as messages spell
+    invisible characters (a newline as ``↵``).
+    """
+    text = text.replace(LEGACY_CI_COMMAND, _LEGACY_CI_COMMAND_SHOWN)
+    return UNPRINTABLE.sub(_spell, text)
+
+
+def _spell(found: re.Match[str]) -> str:
+    char = found[0]
+    return "↵" if char == "\n" else f"<U+{ord(char):04X}>"
 
 
 @dataclass(frozen=True)
@@ -28,10 +58,13 @@ class ContentError:
     """``error`` stops the build; ``warning`` is reported but does not."""
 
     def format(self) -> str:
-        location = f"{self.path}:{self.line}:{self.column}"
-        message = f"警告：{self.message}" if self.severity == "warning" else self.message
-        head = f"{location}: {self.key}: {message}" if self.key else f"{location}: {message}"
-        return f"{head}\n    修改建议：{self.hint}" if self.hint else head
+        """The problem as lines of a report, each field :func:`printable`."""
+        location = f"{printable(self.path)}:{self.line}:{self.column}"
+        message = printable(self.message)
+        message = f"警告：{message}" if self.severity == "warning" else message
+        key = printable(self.key)
+        head = f"{location}: {key}: {message}" if key else f"{location}: {message}"
+        return f"{head}\n    修改建议：{printable(self.hint)}" if self.hint else head
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

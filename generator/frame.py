@@ -51,6 +51,15 @@ _CSS_UNSAFE = re.compile(r'[\\"\'<>&\x00-\x1f\x7f\u2028\u2029]')
 backslashes end or escape it, ``<`` could close the element, control characters break it."""
 
 
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+"""Where Material's page frame opens a page's text."""
+
+
+def with_banner(html: str, banner: str) -> str:
+    """A finished page with ``banner`` put at the top of its text."""
+    return html.replace(_ARTICLE, _ARTICLE + banner, 1) if banner else html
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string, for a custom property the frame sets in its head
     (the site's name, which the print sheet puts in the page margins)."""

@@ -11,15 +11,23 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from generator.model import ENTRY_MODELS, BestPractice, CaseStudy, Entry, StudyPack, Taxon
-from generator.validate import Project
+from generator.model import (
+    ENTRY_KINDS,
+    BestPractice,
+    CaseStudy,
+    Entry,
+    Project,
+    Question,
+    StudyPack,
+    Taxon,
+)
 
 RELATED_LIMIT = 5
 """How many related entries an entry page shows."""
 
 _SHARED_THEME_WEIGHT = 3
 _SAME_ORG_TYPE_WEIGHT = 2
-_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_MODELS)}
+_KIND_ORDER = {kind: i for i, kind in enumerate(ENTRY_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class Pack:
     introduction: str
     items: tuple[PackItem, ...]
     questions: tuple[str, ...]
+    self_test: tuple[Question, ...] = ()
 
     @property
     def entry_ids(self) -> list[str]:
@@ -60,6 +69,7 @@ class Pack:
             introduction=pack.introduction,
             items=tuple(PackItem(item.entry, item.note) for item in pack.entries),
             questions=tuple(pack.questions),
+            self_test=tuple(pack.self_test),
         )
 
 
@@ -130,7 +140,7 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
     by_theme: dict[str, list[Entry]] = {t.id: [] for t in themes}
     by_org_type: dict[str, list[Entry]] = {t.id: [] for t in org_types}
-    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_MODELS}
+    by_kind: dict[str, list[Entry]] = {kind: [] for kind in ENTRY_KINDS}
     matrix: dict[tuple[str, str], list[Entry]] = {}
     cited_by: dict[str, list[BestPractice]] = {}
     for entry in entries:
@@ -181,8 +191,9 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
 
 
 UNKNOWN_REGION = "未注明"
-"""The region of a case whose source names no province; the explorer's region filter uses
-the same value (generator.search.documents.NO_VALUE), so the overview can link to it."""
+"""The region of a case whose source names no province; the explorer's filters say it of
+whatever an entry does not say (generator.search.documents.NO_VALUE), so the overview can
+link to it."""
 _PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
 
 

@@ -8,11 +8,15 @@ exactly when the page shows it; the template asks the outline, not the data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Entry
+from pydantic import BaseModel
+
+from generator.fields import marker
+from generator.model import ENTRY_KINDS, KINDS, Entry, Refers, Shown
 
 
 @dataclass(frozen=True)
@@ -49,32 +53,107 @@ def page_outline(template: str, context: dict[str, Any], index: Any) -> Outline:
 
 
 def entry_body(entry: Entry) -> Outline:
-    """The headings of an entry's own text, without what the site adds around it.
+    """The headings of an entry's own text, without what the site adds around it: each
+    part its kind's page shows (:attr:`~generator.model.Kind.page`), under the heading its
+    field declares (:class:`~generator.model.Shown`), with a heading for each item of a
+    list that declares one."""
+    headings: Outline = []
+    for shown, value in page_parts(entry):
+        if shown.heading is not None:
+            headings.append(Heading(2, shown.anchor, shown.heading))
+        if shown.item is not None:
+            level = 3 if shown.heading is not None else 2
+            headings += [
+                Heading(level, f"{shown.item_anchor}-{n}", shown.item.format(n=n, **dict(item)))
+                for n, item in enumerate(value, 1)
+            ]
+    return headings
 
-    Told apart by ``kind``: the entry may be the index view's stand-in for it."""
-    if entry.kind == "case":
-        return [
-            Heading(2, "background", "背景与起因"),
-            Heading(2, "actions", "做法与经过"),
-            *(Heading(3, f"action-{i}", f"{i}. {a.title}") for i, a in enumerate(entry.actions, 1)),
-            Heading(2, "results", "成效与反响"),
-            Heading(2, "lessons", "经验启示"),
-        ]
-    if entry.kind == "practice":
-        return [
-            Heading(2, "steps", "做法步骤"),
-            *(
-                Heading(3, f"step-{i}", f"第 {i} 步：{s.title}")
-                for i, s in enumerate(entry.steps, 1)
-            ),
-            Heading(2, "fits", "适用场景"),
-            *([Heading(2, "cautions", "注意事项")] if entry.cautions else []),
-            Heading(2, "examples", "实例"),
-        ]
-    return [
-        *(Heading(2, f"section-{i}", s.title) for i, s in enumerate(entry.sections, 1)),
-        Heading(2, "key-points", "要点"),
-    ]
+
+def page_parts(entry: Entry) -> list[tuple[Shown, Any]]:
+    """The parts of an entry's page in order, each with how it is shown and its value: for
+    templates that show an entry of any kind (see ``generic_body`` in _entry_body.html)."""
+    kind = KINDS[entry.kind]
+    parts: list[tuple[Shown, Any]] = []
+    for name in kind.page:
+        shown = marker(kind.model.model_fields[name], Shown)
+        assert shown is not None, f"{kind.name}.{name} is on the page without a heading"
+        value = getattr(entry, name)
+        if value or not shown.only_when_filled:
+            parts.append((shown, value))
+    return parts
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of an entry's text under one of its headings."""
+
+    kind: str
+    """``text`` (paragraphs split at blank lines), ``points`` (a list), ``numbered`` (a
+    numbered list) or ``figures`` (a table of label and value)."""
+    text: str = ""
+    items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One heading of an entry's text and what stands under it, up to the next heading."""
+
+    heading: Heading
+    blocks: tuple[Block, ...]
+
+
+def entry_parts(entry: Entry, examples: list[str]) -> list[Part]:
+    """The entry's own text heading by heading: :func:`entry_body`'s headings, in its
+    order, each with its blocks, as the entry's page shows them. ``examples`` are the
+    titles of the entries a practice cites (which only the index knows)."""
+    return [Part(h, _blocks(entry, h.id or "", examples)) for h in entry_body(entry)]
+
+
+def _blocks(entry: Entry, anchor: str, examples: list[str]) -> tuple[Block, ...]:
+    """What stands under the heading ``anchor`` of an entry's text, read off the part of
+    its page the heading belongs to: its text, its list, or an item of its list."""
+    for shown, value in page_parts(entry):
+        if shown.item is not None and anchor.startswith(f"{shown.item_anchor}-"):
+            item = value[int(anchor.rpartition("-")[2]) - 1]
+            return _value_blocks(item, skip={"title"}, examples=examples, numbered=False)
+        if shown.heading is not None and anchor == shown.anchor and shown.item is None:
+            if marker_of(entry, shown) is not None:  # ids of other entries: their titles
+                return (Block("points", items=tuple(examples)),)
+            return _value_blocks(value, skip=set(), examples=examples, numbered=shown.numbered)
+    return ()
+
+
+def marker_of(entry: Entry, shown: Shown) -> Refers | None:
+    """Whether the part ``shown`` of ``entry``'s page names other entries."""
+    kind = KINDS[entry.kind]
+    for name in kind.page:
+        info = kind.model.model_fields[name]
+        if marker(info, Shown) is shown:
+            return marker(info, Refers)
+    return None
+
+
+def _value_blocks(
+    value: Any, *, skip: set[str], examples: list[str], numbered: bool
+) -> tuple[Block, ...]:
+    """A value as blocks by its shape: text, a list of texts, a list of label and value
+    pairs (a table), or a part of several fields, field by field."""
+    if isinstance(value, str):
+        return (Block("text", value),)
+    if isinstance(value, BaseModel):
+        blocks: list[Block] = []
+        for name in type(value).model_fields:
+            if name not in skip and getattr(value, name):
+                blocks += _value_blocks(
+                    getattr(value, name), skip=set(), examples=examples, numbered=False
+                )
+        return tuple(blocks)
+    items = list(value)
+    if items and isinstance(items[0], BaseModel):
+        return (Block("figures", rows=tuple(tuple(map(str, dict(i).values())) for i in items)),)  # type: ignore[misc]
+    return (Block("numbered" if numbered else "points", items=tuple(map(str, items))),)
 
 
 def _entry(context: dict[str, Any], index: Any) -> Outline:
@@ -98,7 +177,12 @@ def _pack(context: dict[str, Any], index: Any) -> Outline:
         Heading(2, "introduction", "导语"),
         Heading(2, "entries", "选编条目"),
         Heading(2, "questions", "讨论题"),
+        *([Heading(2, "self-test", "自测题")] if context["pack"].self_test else []),
     ]
+
+
+def _pack_quiz(context: dict[str, Any], index: Any) -> Outline:
+    return [Heading(2, "questions", "题目"), Heading(2, "answers", "答案与解析")]
 
 
 def _pack_print(context: dict[str, Any], index: Any) -> Outline:
@@ -117,6 +201,24 @@ def _overview(context: dict[str, Any], index: Any) -> Outline:
         Heading(2, "org-types", "组织类型"),
         Heading(2, "themes", "主题"),
         Heading(2, "regions", "案例所在地区"),
+    ]
+
+
+def _pack_plan(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "plan-details", "会议信息"),
+        Heading(2, "plan-agenda", "议程与时间"),
+        Heading(2, "agenda", "学习会议程"),
+        Heading(2, "sign-in", "签到表"),
+        Heading(2, "meeting-record", "会议记录"),
+    ]
+
+
+def _study_record(context: dict[str, Any], index: Any) -> Outline:
+    return [
+        Heading(2, "record-add", "添加一条记录"),
+        Heading(2, "record-totals", "按年合计"),
+        Heading(2, "record-list", "全部记录"),
     ]
 
 
@@ -152,13 +254,34 @@ def _groups(prefix: str) -> Callable[[dict[str, Any], Any], Outline]:
 
 
 _OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
-    "case.html": _entry,
-    "practice.html": _entry,
-    "material.html": _entry,
+    **{kind.template: _entry for kind in ENTRY_KINDS.values()},
     "pack.html": _pack,
     "pack_print.html": _pack_print,
+    "pack_plan.html": _pack_plan,
+    "pack_quiz.html": _pack_quiz,
     "overview.html": _overview,
+    "study_record.html": _study_record,
     "home.html": _home,
     "theme.html": _groups("org-"),
     "org_type.html": _groups(""),
 }
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines; join wrapped lines inside one."""
+    result = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            result.append(_join_wrapped(lines))
+    return result
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    # Chinese text wraps without spaces; only Latin words need a space between lines.
+    joined = lines[0]
+    for line in lines[1:]:
+        if joined[-1].isascii() and line[0].isascii():
+            joined += " "
+        joined += line
+    return joined

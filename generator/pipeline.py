@@ -14,13 +14,13 @@ from typing import Protocol
 
 import jinja2
 
+from generator.check import CheckCache, load_project
 from generator.index import SiteIndex, build_index
-from generator.load import ContentCache
+from generator.progress import Progress
 from generator.reads import Read
 from generator.render import Fragments, Page, RenderedPage, Renderer, plan_pages
-from generator.search_index import build_search_index
+from generator.search import build_search_index, document_count
 from generator.segment import Segmenter, read_search_terms, segmenter_for
-from generator.validate import load_project
 from generator.workers import map_in_workers
 from generator.write import write_if_changed
 
@@ -56,7 +56,7 @@ class CompiledSite:
 def compile_site(
     options: BuildOptions,
     *,
-    cache: ContentCache | None = None,
+    cache: CheckCache | None = None,
     changed: set[Path] | None = None,
     environment: jinja2.Environment | None = None,
     previous: SiteIndex | None = None,
@@ -123,6 +123,8 @@ def write_pages(
     def produce(page: Page) -> WrittenPage:
         rendered = site.renderer.render(page)
         dest, data = frame.frame(rendered, banner=banner)
+        for path, download in rendered.downloads:
+            write_if_changed(site_dir / path, download)
         return WrittenPage(page.src_uri, write_if_changed(site_dir / dest, data), rendered.reads)
 
     todo = site.pages if pages is None else pages
@@ -146,6 +148,36 @@ def write_search_index(
         on_progress=on_progress,
         segmenter=project_segmenter(index),
     )
+
+
+def write_site(
+    site: CompiledSite,
+    frame: Frame,
+    *,
+    site_dir: Path,
+    options: BuildOptions,
+    progress: Progress,
+    banner: str = "",
+) -> None:
+    """Write every page and the search index of ``site`` into ``site_dir``, telling
+    ``progress`` how far each has come."""
+    with progress.stage("生成页面", total=len(site.pages)) as stage:
+        write_pages(
+            site,
+            frame,
+            site_dir=site_dir,
+            banner=banner,
+            workers=options.workers,
+            on_progress=stage.advance,
+        )
+    with progress.stage("建立检索索引", total=document_count(site.index)) as stage:
+        write_search_index(
+            site.index,
+            site_dir=site_dir,
+            directory_urls=options.directory_urls,
+            workers=options.workers,
+            on_progress=stage.advance,
+        )
 
 
 def project_segmenter(index: SiteIndex) -> Segmenter:

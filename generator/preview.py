@@ -8,12 +8,12 @@ An edit to the theme, the configuration or the editors' guide rebuilds
 everything. Content with errors keeps the last good pages, also when the edit
 called for a full rebuild (which is then redone with the next edit); the errors
 are shown above every page as it is served, so showing them costs no rebuild.
+A content folder deleted or moved away is such an error, until it is back.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import shutil
 import threading
@@ -21,19 +21,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.builder import BuilderError, build_theme, load_site_config, options_from_config
+from generator.builder import (
+    BuilderError,
+    build_theme,
+    load_site_config,
+    options_from_config,
+    theme_dir,
+)
+from generator.check import CheckCache
+from generator.content_files import shown_folder
 from generator.docs import GUIDE_FILE
 from generator.errors import ContentError, ContentErrors
 from generator.incremental import Dependencies
-from generator.load import ContentCache
 from generator.pipeline import CompiledSite, compile_site, project_segmenter, write_pages
 from generator.reads import ReadValues
 from generator.render import Fragments, Routes, page_dest, render_problems
+from generator.runs import log
 from generator.search.live import LiveSearchIndex
 from generator.segment import SEARCH_TERMS_FILE
 from generator.write import write_if_changed
-
-log = logging.getLogger("mkdocs.plugins.kb")
 
 
 @dataclass
@@ -63,7 +69,7 @@ class Preview:
         self.problems: list[ContentError] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self._cache = ContentCache()
+        self._cache = CheckCache()
         self._search: LiveSearchIndex | None = None
         """The search index, kept current by writing only what each edit changed."""
         self._pages = Dependencies()
@@ -98,8 +104,8 @@ class Preview:
         self.root = options.root
         self.content_dir = options.content_dir
         self.template_dir = options.template_dir
-        self.watched_theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        self._cache = ContentCache()
+        self.watched_theme = theme_dir(config)
+        self._cache = CheckCache()
         self._fragments = Fragments()
         site: CompiledSite | None = None
         try:
@@ -153,8 +159,11 @@ class Preview:
             shutil.rmtree(previous, ignore_errors=True)
         self._site = site
         self._publish(problems_found)
+        # What this build keeps lives until the next one: frozen, it is not scanned again. What
+        # the last build froze is thawed first, or the collector could never free it.
+        gc.unfreeze()
         gc.collect()
-        gc.freeze()  # what this build keeps lives until the next one: no need to scan it again
+        gc.freeze()
         return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
 
     def update(self, changed: set[Path]) -> Outcome:
@@ -168,10 +177,14 @@ class Preview:
             gc.enable()
 
     def _update(self, changed: set[Path]) -> Outcome:
+        if not self.content_dir.is_dir():
+            return self._content_missing()
         content = self.content_dir.resolve()
         only_content = (
             self._site is not None
             and not self._rebuild_pending
+            # The folder itself was put back (after a deletion or a move): anything may differ.
+            and content not in changed
             # Any file in the content folder: entries, and files the check warns about. The
             # search terms change how every entry is tokenised, so they rebuild everything.
             and all(_inside(path, content) and path.name != SEARCH_TERMS_FILE for path in changed)
@@ -218,8 +231,25 @@ class Preview:
         directory_urls = self.options.directory_urls
         for gone in set(self._pages.plans) - planned:
             (self.site_dir / page_dest(gone, directory_urls=directory_urls)).unlink(missing_ok=True)
+            (self.site_dir / Routes.document(gone)).unlink(missing_ok=True)  # its .docx, if any
             self._pages.forget(gone)
         return sum(page.changed for page in written)
+
+    def _content_missing(self) -> Outcome:
+        """The content folder is gone (deleted, moved away, renamed): say so above every
+        page, keep the last pages, and rebuild everything once it is back."""
+        shown = shown_folder(self.content_dir, self.root) or f"{self.content_dir.name}/"
+        problem = ContentError(
+            shown,
+            1,
+            1,
+            "",
+            f"找不到内容目录 {shown}：它被删除、移走或改了名字。",
+            f"请把 {self.content_dir.name} 文件夹放回原处（或撤销删除、改名），放回后预览会自动恢复。",
+        )
+        self._rebuild_pending = True
+        self._publish([problem])
+        return Outcome(problems=self.problems)
 
     def _remove_deleted_entries(self, changed: set[Path]) -> None:
         """While content has errors, the pages of entry files that are gone are gone too."""
@@ -237,6 +267,7 @@ class Preview:
                 src_uri = Routes.entry(index.project.entries[entry_id])
                 dest = page_dest(src_uri, directory_urls=self.options.directory_urls)
                 (self.site_dir / dest).unlink(missing_ok=True)
+                (self.site_dir / Routes.document(src_uri)).unlink(missing_ok=True)
                 self._pages.forget(src_uri)
 
     def _write_search_index(self, site: CompiledSite) -> None:

@@ -40,6 +40,71 @@ class PublishError(Exception):
     """The site folder cannot be used; the message says why, in Chinese."""
 
 
+WAITING = "另一个生成正在写入 %s，等它结束后再继续……"
+"""Said (with the site folder) when another build holds the folder's lock."""
+
+
+class SiteTarget:
+    """One build's hold on a site folder, for ``kb build`` and ``mkdocs build`` alike: a
+    folder this tool did not build is refused; the folder's lock is held (waiting while
+    another build writes it) until :meth:`close`; the new site is written into a staging
+    folder beside it (:attr:`staging`) and swapped in by :meth:`publish`. Closed without
+    publishing, the staging folder goes and the old site stays as it was."""
+
+    def __init__(
+        self, final: Path, *, project: Path, content: Path, on_wait: Callable[[], None]
+    ) -> None:
+        self.final = final
+        self._project, self._content = project, content
+        self._on_wait = on_wait
+        self._hold = contextlib.ExitStack()
+        self.staging: Path | None = None
+
+    def open(self) -> Path:
+        """Take the folder and make the staging folder; raise :class:`PublishError` for a
+        folder that may not be replaced, ``OSError`` when the disk refuses."""
+        try:
+            self._refuse_unsafe()
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            self._hold.enter_context(site_lock(self.final, on_wait=self._on_wait))
+            clear_leftovers(self.final)  # what a killed build left; no other build runs now
+            self._refuse_unsafe()  # the build that was waited for may have left anything
+            # Named before it is made, so a stop that lands just after it is made removes it.
+            self.staging = staging_dir(self.final)
+            make_staging(self.final)
+        except BaseException:
+            self.close()
+            raise
+        return self.staging
+
+    def publish(self) -> int:
+        """Swap the finished staging folder in; return how many files stayed as they were."""
+        assert self.staging is not None, "publish() after open()"
+        write_stamp(self.staging)
+        unchanged = keep_unchanged(self.staging, self.final)
+        replace_site(self.staging, self.final)
+        self.staging = None
+        return unchanged
+
+    def close(self) -> None:
+        """Let the folder go; a staging folder still there is removed."""
+        if self.staging is not None and not self.staging.is_symlink():
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+        self._hold.close()
+
+    def __enter__(self) -> Path:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _refuse_unsafe(self) -> None:
+        unsafe = unsafe_target(self.final, project=self._project, content=self._content)
+        if unsafe:
+            raise PublishError(unsafe)
+
+
 def staging_dir(final: Path) -> Path:
     return final.with_name(final.name + ".kb-building")
 
@@ -238,7 +303,7 @@ def replace_site(staging: Path, final: Path) -> None:
         final.rename(retired)
     try:
         staging.rename(final)
-    except OSError:
+    except BaseException:  # a refusing disk, or Ctrl+C between the two renames
         if retired.exists() and not final.exists():
             retired.rename(final)
         raise

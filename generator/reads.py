@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.index import SiteIndex
-from generator.model import Entry, Taxon
+from generator.model import Entry, Question, Taxon
 
 Read = tuple[str, ...]
 """``(table, key)`` for one lookup, ``(table, "*")`` for a whole table, ``("taxonomy",)``,
@@ -56,6 +56,8 @@ def same_entries(new: list[Any], old: list[Any]) -> bool:
     if all(map(operator.is_, new, old)):
         return True
     return all(a is b or a.id == b.id for a, b in zip(new, old, strict=True))
+
+
 TAXONOMY: Read = ("taxonomy",)
 _MISSING = object()
 
@@ -331,8 +333,8 @@ class ReadValues:
             return ("entry", value.id, self.entry_digests[value.id] if content else "")
         if isinstance(value, (str, int, float, bool)) or value is None:
             return value
-        if isinstance(value, Taxon):
-            return ("taxon", value.model_dump_json())
+        if isinstance(value, (Taxon, Question)):  # plain content: its fields say it all
+            return (type(value).__name__.lower(), value.model_dump_json())
         if isinstance(value, Mapping):
             return tuple(
                 sorted((repr(k), self.describe(v, content=content)) for k, v in value.items())

@@ -8,7 +8,6 @@ relative so the site works under any path prefix.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,63 +16,24 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.docx_export import entry_document, pack_document
 from generator.errors import ContentError
 from generator.index import Pack, SiteIndex
-from generator.model import KIND_FOLDERS, KIND_LABELS, PACK_FOLDER, PACK_LABEL, Entry
-from generator.outline import Outline, compiled_entry, page_outline
+from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
+from generator.outline import Outline, compiled_entry, page_outline, page_parts, paragraphs
+from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
+from generator.routes import Routes
+from generator.rules import SLUG_PATTERN
+from generator.session_plan import (
+    MEETING_RECORD_FIELDS,
+    SIGN_IN_COLUMNS,
+    default_minutes,
+    plan_rules,
+)
+from generator.study_record import TARGETS_SOURCE, record_rules
 
-
-class Routes:
-    """Source URI (``*.md``, as MkDocs sees it) of every generated page."""
-
-    home = "index.md"
-    themes = "themes/index.md"
-    org_types = "org-types/index.md"
-    matrix = "matrix.md"
-    explorer = "explorer.md"
-    overview = "overview.md"
-    packs = f"{PACK_FOLDER}/index.md"
-    reading_list = "reading-list.md"
-
-    @staticmethod
-    def pack(pack_id: str) -> str:
-        return f"{PACK_FOLDER}/{pack_id}.md"
-
-    @staticmethod
-    def pack_print(pack_id: str) -> str:
-        """The pack compiled into one document to print: cover, contents, every entry in full."""
-        return f"{PACK_FOLDER}/print/{pack_id}.md"
-
-    @staticmethod
-    def theme(theme_id: str) -> str:
-        return f"themes/{theme_id}.md"
-
-    @staticmethod
-    def org_type(org_type_id: str) -> str:
-        return f"org-types/{org_type_id}.md"
-
-    @staticmethod
-    def kind(kind: str) -> str:
-        return f"{KIND_FOLDERS[kind]}/index.md"
-
-    @staticmethod
-    def entry(entry: Entry) -> str:
-        return f"{KIND_FOLDERS[entry.kind]}/{entry.id}.md"
-
-    @staticmethod
-    def listing_page(first: str, number: int) -> str:
-        """Page ``number`` of the listing whose first page is ``first``.
-
-        Later pages live under ``page/``, a name no entry id can take (ids have no
-        slash), so they never collide with entries in the same folder.
-        """
-        if number == 1:
-            return first
-        folder = first.removesuffix("index.md").removesuffix(".md").rstrip("/")
-        return f"{folder}/page/{number}.md"
-
-
+_ENTRY_LABELS = {kind.name: kind.label for kind in ENTRY_KINDS.values()}
 LISTING_PAGE_SIZE = 100
 """Entries per listing page: long lists are split so pages stay quick to load and print."""
 
@@ -157,6 +117,8 @@ class RenderedPage:
     """What the page looked up in the site index while it rendered."""
     description: str = ""
     """A sentence about the page for search engines and link previews: an entry's summary."""
+    downloads: tuple[tuple[str, bytes], ...] = ()
+    """Files made with the page, by their path in the site: an entry's or pack's .docx."""
 
 
 def page_dest(src_uri: str, *, directory_urls: bool) -> str:
@@ -189,11 +151,31 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel
 
 
+def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
+    """The navigation every page shows, as (title, source URI), in order; the editors'
+    guide last, where the project has one. Entries are reached through their kind's
+    listing and search: a navigation naming thousands of entries would be written into
+    every page."""
+    return [
+        ("首页", Routes.home),
+        ("按主题浏览", Routes.themes),
+        ("按组织类型浏览", Routes.org_types),
+        ("主题 × 组织类型", Routes.matrix),
+        ("检索与筛选", Routes.explorer),
+        (PACK.label, Routes.packs),
+        ("学习清单", Routes.reading_list),
+        ("我的学习记录", Routes.study_record),
+        ("概览", Routes.overview),
+        *((kind.label, Routes.kind(kind.name)) for kind in ENTRY_KINDS.values()),
+        *([("编辑指南", Routes.guide)] if guide else []),
+    ]
+
+
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
     kind_pages = {
-        kind: paginate(Routes.kind(kind), [(kind, KIND_LABELS[kind], index.by_kind[kind])])
-        for kind in KIND_FOLDERS
+        kind: paginate(Routes.kind(kind), [(kind, KINDS[kind].label, index.by_kind[kind])])
+        for kind in ENTRY_KINDS
     }
     theme_pages = {
         theme.id: paginate(
@@ -211,7 +193,7 @@ def plan_pages(index: SiteIndex) -> list[Page]:
             Routes.org_type(org.id),
             [
                 (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
-                for kind, label in KIND_LABELS.items()
+                for kind, label in ((k.name, k.label) for k in ENTRY_KINDS.values())
                 if any(e.kind == kind for e in index.by_org_type[org.id])
             ],
         )
@@ -223,15 +205,17 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         for theme_id, pages in theme_pages.items()
         for org_id, src_uri in group_starts(pages).items()
     }
+    titles = dict((route, title) for title, route in site_nav())
     pages = [
-        Page(Routes.home, "首页", "home.html"),
-        Page(Routes.themes, "按主题浏览", "theme_index.html"),
-        Page(Routes.org_types, "按组织类型浏览", "org_type_index.html"),
-        Page(Routes.matrix, "主题 × 组织类型", "matrix.html", {"cells": cells}, hide=("toc",)),
-        Page(Routes.explorer, "检索与筛选", "explorer.html", hide=("toc",)),
-        Page(Routes.overview, "概览", "overview.html"),
-        Page(Routes.packs, PACK_LABEL, "pack_index.html"),
-        Page(Routes.reading_list, "学习清单", "reading_list.html", hide=("toc",)),
+        Page(Routes.home, titles[Routes.home], "home.html"),
+        Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
+        Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
+        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", {"cells": cells}, hide=("toc",)),
+        Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
+        Page(Routes.overview, titles[Routes.overview], "overview.html"),
+        Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
+        Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
+        Page(Routes.study_record, titles[Routes.study_record], "study_record.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
         pages += [
@@ -243,15 +227,35 @@ def plan_pages(index: SiteIndex) -> list[Page]:
                 {"pack": pack},
                 hide=("navigation", "toc"),
             ),
+            *(
+                [
+                    Page(
+                        Routes.pack_quiz(pack.id),
+                        f"自测题：{pack.title}",
+                        "pack_quiz.html",
+                        {"pack": pack},
+                        hide=("toc",),
+                    )
+                ]
+                if pack.self_test
+                else []
+            ),
+            Page(
+                Routes.pack_plan(pack.id),
+                f"准备学习会：{pack.title}",
+                "pack_plan.html",
+                {"pack": pack},
+                hide=("toc",),
+            ),
         ]
     for kind, listing_pages in kind_pages.items():
-        pages += _listing(KIND_LABELS[kind], "kind.html", listing_pages, kind=kind)
+        pages += _listing(KINDS[kind].label, "kind.html", listing_pages, kind=kind)
     for theme in index.themes:
         pages += _listing(theme.name, "theme.html", theme_pages[theme.id], theme=theme)
     for org in index.org_types:
         pages += _listing(org.name, "org_type.html", org_pages[org.id], org_type=org, cells=cells)
     pages += [
-        Page(Routes.entry(e), e.title, f"{e.kind}.html", {"entry": e})
+        Page(Routes.entry(e), e.title, KINDS[e.kind].template, {"entry": e})
         for e in index.project.entries.values()
     ]
     return pages
@@ -281,10 +285,40 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Rules the browser reads from a page (``| tojson`` in an attribute) stay readable Chinese.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["paragraphs"] = paragraphs
     env.filters["chinese_date"] = chinese_date
     env.globals["compiled_entry"] = compiled_entry
+    env.globals["page_parts"] = page_parts
+    env.globals["count_phrase"] = count_phrase
+    env.globals["slug_pattern"] = SLUG_PATTERN
+    env.globals["record_rules"] = record_rules()
+    env.globals.update(
+        question_choices=choices,
+        question_answer=correct_options,
+        question_source=locate,
+        question_types=TYPE_LABELS,
+    )
+    env.globals["plan_rules"] = plan_rules()
+    env.globals["plan_minutes"] = default_minutes
+    env.globals["sign_in_columns"] = SIGN_IN_COLUMNS
+    env.globals["meeting_record_fields"] = MEETING_RECORD_FIELDS
+    env.globals["targets_source"] = TARGETS_SOURCE
     return env
+
+
+def count_phrase(entries: int, packs: int) -> str:
+    """How many entries and study packs, as every count of them says it: "13 个条目、2 个学习专题".
+
+    A study pack is not an entry, so the two are never added up; a part that is zero is left
+    out (unless both are). The explorer's ``countPhrase`` (kb-search.js) is held to this one
+    by tests/test_counts.py.
+    """
+    parts = [f"{entries} 个条目"] if entries or not packs else []
+    if packs:
+        parts.append(f"{packs} 个{PACK.label}")
+    return "、".join(parts)
 
 
 def render_problems(
@@ -315,12 +349,16 @@ class Renderer:
         """``site_name`` is the configured one (mkdocs.yml), which the home page and
         printouts show."""
         self.index = index
+        self.site_name = site_name
         self.directory_urls = directory_urls
         self.fragments = fragments
         # A reused environment keeps its compiled templates; only the globals change.
         self.env = environment or make_environment(template_dir)
         self.env.globals.update(
-            routes=Routes, kind_labels=KIND_LABELS, pack_label=PACK_LABEL, site_name=site_name
+            routes=Routes,
+            kind_labels=_ENTRY_LABELS,
+            pack_label=PACK.label,
+            site_name=site_name,
         )
 
     def render(self, page: Page) -> RenderedPage:
@@ -334,6 +372,7 @@ class Renderer:
         html = template.render(
             page=page,
             href=href,
+            file_href=lambda path: relative_url(here, path),
             entry_item=self._entry_item(page, here, href, view),
             site_path=lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls),
             index=view,
@@ -343,6 +382,7 @@ class Renderer:
         )
         html = _without_blank_lines(html)
         entry = page.context.get("entry") or page.context.get("pack")
+        downloads = self._documents(page, outline, view)
         return RenderedPage(
             page.src_uri,
             page.title,
@@ -351,7 +391,39 @@ class Renderer:
             page.hide,
             frozenset(view.reads),
             entry.summary if isinstance(entry, (Entry, Pack)) else "",
+            downloads,
         )
+
+    def _documents(
+        self, page: Page, outline: Outline, view: IndexView
+    ) -> tuple[tuple[str, bytes], ...]:
+        """The Word file an entry's page, or a pack's print version, is made with: read
+        through the page's view, so the preview remakes it when what it shows changes."""
+        site_path = lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls)  # noqa: E731
+        if "entry" in page.context:
+            entry = page.context["entry"]
+            data = entry_document(
+                entry,
+                view,
+                site_name=self.site_name,
+                kind_labels=_ENTRY_LABELS,
+                address=site_path(page.src_uri),
+            )
+            return ((Routes.document(page.src_uri), data),)
+        if page.template == "pack_print.html":
+            pack = page.context["pack"]
+            data = pack_document(
+                pack,
+                outline,
+                view,
+                site_name=self.site_name,
+                pack_label=PACK.label,
+                kind_labels=_ENTRY_LABELS,
+                address=site_path(Routes.pack(pack.id)),
+                entry_address=lambda e: site_path(Routes.entry(e)),
+            )
+            return ((Routes.document(page.src_uri), data),)
+        return ()
 
     def _entry_item(
         self, page: Page, here: str, href: Callable[[str], str], view: IndexView
@@ -405,26 +477,6 @@ class Fragments:
 def _without_blank_lines(html: str) -> str:
     # Template blocks leave blank lines behind; dropping them keeps the pages compact.
     return "\n".join(line for line in html.splitlines() if line.strip())
-
-
-def paragraphs(text: str) -> list[str]:
-    """Split plain text into paragraphs at blank lines; join wrapped lines inside one."""
-    result = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines:
-            result.append(_join_wrapped(lines))
-    return result
-
-
-def _join_wrapped(lines: list[str]) -> str:
-    # Chinese text wraps without spaces; only Latin words need a space between lines.
-    joined = lines[0]
-    for line in lines[1:]:
-        if joined[-1].isascii() and line[0].isascii():
-            joined += " "
-        joined += line
-    return joined
 
 
 def chinese_date(day: datetime.date) -> str:

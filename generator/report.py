@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
-from generator.errors import ContentError, format_report
+from generator.errors import LEGACY_CI_COMMAND, UNPRINTABLE, ContentError, format_report, printable
 
 FORMATS = ("text", "json", "github", "gitlab")
 """``text`` for people; ``json`` for scripts; ``github`` workflow commands that annotate
@@ -26,12 +27,25 @@ def render_report(
             "packs": packs,
             "problems": [p.as_dict() for p in problems],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return _json(data)
     if output_format == "github":
         return "\n".join(_github_line(p) for p in problems)
     if output_format == "gitlab":
-        return json.dumps([_gitlab_issue(p) for p in problems], ensure_ascii=False, indent=2)
+        return _json([_gitlab_issue(p) for p in problems])
     return format_report(problems) if problems else ""
+
+
+def _json(data: object) -> str:
+    """``data`` as JSON that keeps every character of a file name or message, escaped where
+    printing it raw would act on a terminal or a CI log (see :func:`printable`)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2).replace(LEGACY_CI_COMMAND, "#\\u0023[")
+    return UNPRINTABLE.sub(_json_escape, text)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    char = found[0]
+    # JSON escapes the controls inside its strings itself; a raw newline is its own layout.
+    return char if char == "\n" else f"\\u{ord(char):04x}"
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
@@ -41,9 +55,11 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 def _github_line(problem: ContentError) -> str:
     level = "error" if problem.severity == "error" else "warning"
-    title = f"内容检查：{problem.key}" if problem.key else "内容检查"
-    body = f"{problem.message}\n修改建议：{problem.hint}" if problem.hint else problem.message
-    params = {"file": problem.path, "line": problem.line, "col": problem.column, "title": title}
+    key, message, hint = printable(problem.key), printable(problem.message), printable(problem.hint)
+    title = f"内容检查：{key}" if key else "内容检查"
+    body = f"{message}\n修改建议：{hint}" if hint else message
+    path = printable(problem.path)
+    params = {"file": path, "line": problem.line, "col": problem.column, "title": title}
     encoded = ",".join(
         f"{k}={_github_escape(str(v), property_value=True)}" for k, v in params.items()
     )
@@ -53,7 +69,8 @@ def _github_line(problem: ContentError) -> str:
 def _gitlab_issue(problem: ContentError) -> dict[str, object]:
     description = f"{problem.key}: {problem.message}" if problem.key else problem.message
     fingerprint = hashlib.sha256(
-        f"{problem.path}:{problem.key}:{problem.message}".encode()
+        # A file name's undecodable bytes are kept as lone surrogates: hashed as they were.
+        f"{problem.path}:{problem.key}:{problem.message}".encode("utf-8", "surrogatepass")
     ).hexdigest()
     return {
         "description": description,

@@ -9,14 +9,10 @@ from pathlib import Path
 from pydantic import BaseModel
 from pypinyin import lazy_pinyin
 
-from generator.model import (
-    CONTENT_FOLDERS,
-    CONTENT_LABELS,
-    CONTENT_MODELS,
-    PLACEHOLDER,
-    FieldSpec,
-    field_specs,
-)
+from generator.fields import FieldSpec, field_specs
+from generator.model import KINDS
+from generator.quoting import double_quoted
+from generator.rules import PLACEHOLDER
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
 _MAX_SLUG_SYLLABLES = 8
@@ -38,7 +34,7 @@ def slug_from_title(title: str) -> str:
 
 
 def entry_path(content_dir: Path, kind: str, entry_id: str) -> Path:
-    return content_dir / CONTENT_FOLDERS[kind] / f"{entry_id}.yml"
+    return content_dir / KINDS[kind].folder / f"{entry_id}.yml"
 
 
 def render_scaffold(
@@ -48,9 +44,11 @@ def render_scaffold(
     title: str,
     org_type: str | None = None,
     themes: list[str] | None = None,
+    check_command: str,
 ) -> str:
     """The YAML text of a new entry or study pack: every field present, each with its
-    Chinese explanation. Study packs have no ``org_type`` or ``themes``."""
+    Chinese explanation. Study packs have no ``org_type`` or ``themes``. ``check_command``
+    is how the editor runs the check, which the text tells them to do."""
     given: dict[str, object] = {"id": entry_id, "kind": kind, "title": title}
     if org_type is not None:
         given["org_type"] = org_type
@@ -58,10 +56,10 @@ def render_scaffold(
         given["themes"] = themes
     lines = [
         SCHEMA_COMMENT.format(kind=kind),
-        f"# 新的{CONTENT_LABELS[kind]}。请把每个“{PLACEHOLDER}”换成实际内容；标注“可省略”的字段不需要时可以删除。",
-        "# 正文是纯文本，段与段之间空一行；写完后运行 kb check 检查。",
+        f"# 新的{KINDS[kind].label}。请把每个“{PLACEHOLDER}”换成实际内容；标注“可省略”的字段不需要时可以删除。",
+        f"# 正文是纯文本，段与段之间空一行；写完后在项目文件夹中运行 {check_command} 检查。",
     ]
-    lines += _render_fields(CONTENT_MODELS[kind], given, indent="")
+    lines += _render_fields(KINDS[kind].model, given, indent="")
     return "\n".join(lines) + "\n"
 
 
@@ -109,5 +107,5 @@ def _render_value(spec: FieldSpec, value: object, *, indent: str) -> list[str]:
 def yaml_scalar(text: str) -> str:
     """Plain YAML scalars cannot start with some characters or contain ': '."""
     if re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`“]|: | #|\s$", text):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return double_quoted(text)
     return text

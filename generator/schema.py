@@ -14,14 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.model import (
-    CONTENT_MODELS,
+from generator.model import KINDS, Taxonomy
+from generator.rules import (
     INVISIBLE,
     PATTERN_RULES,
     PLACEHOLDER,
     VALID_DATE_PATTERN,
     VARIATION_SELECTORS,
-    Taxonomy,
 )
 
 SCHEMA_DIR = "schemas"
@@ -30,7 +29,7 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def build_schemas(taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
     """Schema documents by file name: one per kind of content file, and one for the taxonomy."""
-    schemas = {f"{kind}.schema.json": _entry_schema(kind, taxonomy) for kind in CONTENT_MODELS}
+    schemas = {f"{kind}.schema.json": _entry_schema(kind, taxonomy) for kind in KINDS}
     schemas["taxonomy.schema.json"] = _model_schema(Taxonomy, "分类体系（主题与组织类型）")
     return schemas
 
@@ -66,7 +65,7 @@ def write_schemas(root: Path, taxonomy: Taxonomy) -> list[Path]:
 
 
 def _entry_schema(kind: str, taxonomy: Taxonomy) -> dict[str, Any]:
-    model = CONTENT_MODELS[kind]
+    model = KINDS[kind].model
     schema = _model_schema(model, (model.__doc__ or "").split(":", 1)[0])
     properties = schema["properties"]
     if "org_type" in properties:  # entries; study packs list entries instead

@@ -2,7 +2,9 @@
 
 Both sides normalise the same way, always: NFKC (full-width letters and digits,
 circled numbers, Kangxi radicals and compatibility ideographs become their
-plain forms), then lower case. Both sides then see the same characters as
+plain forms), then lower case, then each character OpenCC converts on its own to
+its Simplified form (學習 is 学习): a reader may type Traditional characters, and
+the browser folds by the table the build writes into the site (``search/fold.js``). Both sides then see the same characters as
 token characters: Chinese ideographs in :data:`CJK_RANGES` and ASCII letters
 and digits. ``theme/assets/javascripts/kb-search.js`` implements the query half
 of this module; ``tests/fixtures/tokeniser-cases.json`` holds the cases both
@@ -32,6 +34,8 @@ from pathlib import Path
 import rjieba
 
 from generator.content_files import SEARCH_TERMS_FILE, inside_project
+from generator.rules import CHINESE_RANGES
+from generator.t2s import character_table
 
 __all__ = [
     "CJK_RANGES",
@@ -39,6 +43,7 @@ __all__ = [
     "SEARCH_TERMS_FILE",
     "QueryTerm",
     "Segmenter",
+    "folded_characters",
     "normalize",
     "query_terms",
     "read_search_terms",
@@ -46,15 +51,9 @@ __all__ = [
     "standard_segmenter",
 ]
 
-CJK_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3007, 0x3007),  # 〇, as in 二〇二〇年
-    (0x3400, 0x4DBF),  # Extension A
-    (0x4E00, 0x9FFF),  # Unified Ideographs
-    (0xF900, 0xFAFF),  # Compatibility Ideographs (the dozen NFKC keeps are unified ones)
-    (0x20000, 0x2FA1F),  # Extensions B to F and I, Compatibility Supplement
-    (0x30000, 0x323AF),  # Extensions G and H
-)
-"""Code points that count as Chinese characters; ``kb-search.js`` lists the same ranges."""
+CJK_RANGES: tuple[tuple[int, int], ...] = ((0x3007, 0x3007), *CHINESE_RANGES)
+"""Code points searched as Chinese characters: 〇 (as in 二〇二〇年) and the Chinese
+characters; ``kb-search.js`` lists the same ranges."""
 
 _CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
@@ -79,11 +78,28 @@ them first gives the same result, as each is replaced by exactly its NFKC form."
 
 
 def normalize(text: str) -> str:
-    """NFKC, then lower case: what readers type varies, what they mean does not."""
+    """NFKC, lower case, then Simplified characters: what readers type varies (學習 or 学习),
+    what they mean does not."""
     for wide, narrow in _COMMON_WIDE:
         if wide in text:
             text = text.replace(wide, narrow)
-    return unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFKC", text).lower()
+    folds, foldable = _folds()
+    return text.translate(folds) if foldable.search(text) else text
+
+
+@functools.lru_cache(maxsize=1)
+def _folds() -> tuple[dict[int, str], re.Pattern[str]]:
+    """:func:`~generator.t2s.character_table` for ``str.translate``, and a pattern of the
+    characters it changes: most texts hold none, and one scan is quicker than translating."""
+    table = character_table()
+    return {ord(a): b for a, b in table.items()}, re.compile(f"[{re.escape(''.join(table))}]")
+
+
+def folded_characters() -> str:
+    """The character table as one string of pairs (Traditional, Simplified), in code point
+    order: what the build writes into the site for the browser's half of :func:`normalize`."""
+    return "".join(a + b for a, b in sorted(character_table().items()))
 
 
 # --- project terms --------------------------------------------------------------------

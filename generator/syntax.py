@@ -2,7 +2,7 @@
 
 Two passes sit around the YAML parser:
 
-- :func:`lint_text` finds what editors paste or type that YAML misreads without a
+- :func:`~generator.lint.lint_text` finds what editors paste or type that YAML misreads without a
   clear complaint: tabs, invisible line separators, non-breaking or full-width spaces
   used as indentation or after a colon, a dash look-alike used as a list marker. Each
   is reported at its own line and neutralised character for character, so every
@@ -19,105 +19,24 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 
 from generator.errors import ContentError
-from generator.model import INVISIBLE, VARIATION_SELECTORS
+from generator.lint import (
+    BLOCK_INDICATOR,
+    NO_SPACE_KEY,
+    WIDE_COLON_KEY,
+    in_block_scalar,
+    indentation,
+)
+from generator.quoting import visible
 
 Position = tuple[int, int]
 
-MAX_QUOTE = 40
-"""Characters of an editor's text that a message quotes before cutting it off."""
 
-_UNSEEN = re.compile(f"[{INVISIBLE}{VARIATION_SELECTORS}]")
-"""What messages spell as ``<U+XXXX>`` besides control, format and space characters: the
-blank-looking fillers and the variation selectors the content model refuses."""
-_SEPARATORS = "\x85\u2028\u2029"
-_ODD_SPACES = "\u00a0\u3000\u2000-\u200a\u202f\u205f"
-_LOOKALIKE_DASHES = "–—−－‐‑•·・●▪*"
-"""Marks editors put before list items that YAML does not take for its "- " (``*`` as in
-Markdown: a YAML value can never begin with "* ")."""
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_SUSPECT_CHARACTERS = re.compile(rf"[\t{_SEPARATORS}{_ODD_SPACES}{_ZERO_WIDTH}]")
-_SUSPECT_DASH = re.compile(rf"[{_LOOKALIKE_DASHES}][ {_ODD_SPACES}]")
-"""Two quick looks for what :func:`lint_text` reports (most files have none of it); plain
-character classes, which the regular expression engine scans for fastest."""
-_INDENT = re.compile(rf"^[ {_ODD_SPACES}]+")
-_AFTER_COLON = re.compile(rf"^( *(?:- )*[A-Za-z_][\w-]*:)([{_ODD_SPACES}]+)")
-_DASH = re.compile(rf"^( *)([{_LOOKALIKE_DASHES}])([ {_ODD_SPACES}])")
-_DASH_ODD_SPACE = re.compile(rf"^( *)-([{_ODD_SPACES}])")
-_HIDDEN_AT_START = re.compile(rf"^( *(?:- )?)([{_ZERO_WIDTH}]+)")
-_BLOCK_INDICATOR = re.compile(r":\s+[|>][0-9+-]*\s*(?:#.*)?$|^\s*-\s+[|>][0-9+-]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^( *)(?:- +)*([A-Za-z_][\w-]*)\s*:(?:\s|$)")
-_WIDE_COLON_KEY = re.compile(r"^ *(?:- )*[A-Za-z_][\w-]*\s*：")
-_NO_SPACE_KEY = re.compile(r"^ *(?:- )*([A-Za-z_][\w-]*):(?=[^\s/])")
-
-
-def char_name(char: str) -> str:
-    """``U+200B`` and, where Unicode has one, the character's name in Chinese readers' terms."""
-    names = {
-        "\u00a0": "不间断空格",
-        "\u3000": "全角空格",
-        "\u2028": "行分隔符",
-        "\u2029": "段落分隔符",
-        "\x85": "下一行符",
-        "\t": "制表符",
-        "\u200b": "零宽空格",
-        "\u200c": "零宽非连接符",
-        "\u200d": "零宽连接符",
-        "\u2060": "字连接符",
-        "\ufeff": "字节顺序标记",
-        "\u00ad": "软连字符",
-        "\u200e": "从左到右标记",
-        "\u200f": "从右到左标记",
-        "\u061c": "阿拉伯字母标记",
-        "\u202a": "从左到右嵌入符",
-        "\u202b": "从右到左嵌入符",
-        "\u202c": "方向格式结束符",
-        "\u202d": "从左到右覆盖符",
-        "\u202e": "从右到左覆盖符",
-        "\u2066": "从左到右隔离符",
-        "\u2067": "从右到左隔离符",
-        "\u2068": "方向隔离符",
-        "\u2069": "方向隔离结束符",
-        "\u3164": "韩文填充符",
-        "\uffa0": "半角韩文填充符",
-        "\u115f": "韩文声母填充符",
-        "\u1160": "韩文韵母填充符",
-        "\u2800": "盲文空白",
-        "\u180e": "蒙古文元音分隔符",
-        "\u034f": "组合字形连接符",
-    }
-    code = f"U+{ord(char):04X}"
-    if char in names:
-        return f"{names[char]}（{code}）"
-    if "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
-        return f"变体选择符（{code}）"
-    if "\U000e0000" <= char <= "\U000e007f":
-        return f"标签字符（{code}）"
-    return code
-
-
-def visible(text: str, *, limit: int = MAX_QUOTE) -> str:
-    """``text`` safe to quote in a message: invisible characters spelled out, long text cut."""
-    shown = []
-    for char in text[:limit]:
-        category = unicodedata.category(char)
-        if char == "\n":
-            shown.append("↵")
-        elif (
-            category in {"Cc", "Cf", "Cs", "Zl", "Zp"}
-            or (category == "Zs" and char != " ")
-            or _UNSEEN.match(char)
-        ):
-            shown.append(f"<U+{ord(char):04X}>")
-        else:
-            shown.append(char)
-    more = f"…（共 {len(text)} 字）" if len(text) > limit else ""
-    return "".join(shown) + more
 
 
 class LineIndex:
@@ -141,119 +60,6 @@ class LineIndex:
 
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
-
-
-@dataclass
-class Linted:
-    """Text ready for the parser, and what was wrong with it."""
-
-    text: str
-    problems: list[ContentError] = field(default_factory=list)
-
-
-def lint_text(text: str, *, path: str) -> Linted:
-    """Report what YAML would misread in ``text``; return a same-length text it reads as meant."""
-    linted = Linted(text)
-    if not _SUSPECT_CHARACTERS.search(text) and not _SUSPECT_DASH.search(text):
-        return linted
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        lines[number - 1] = _lint_line(line, number, lines, linted, path=path)
-    linted.text = "\n".join(lines)
-    return linted
-
-
-def _lint_line(line: str, number: int, lines: list[str], linted: Linted, *, path: str) -> str:
-    def report(column: int, message: str, hint: str) -> None:
-        linted.problems.append(ContentError(path, number, column, "", message, hint))
-
-    if "\t" in line:
-        report(
-            line.index("\t") + 1,
-            "这一行含有制表符（Tab），YAML 只能用空格缩进和对齐。",
-            "请把 Tab 换成空格（缩进每级两个空格）；VS Code 可在右下角把“制表符”改为“空格”。",
-        )
-        line = line.replace("\t", " ")
-    separator = next((c for c in line if c in _SEPARATORS), None)
-    if separator is not None:
-        report(
-            line.index(separator) + 1,
-            f"这一行含有看不见的{char_name(separator)}，YAML 会把它当作换行。",
-            "请删除这个字符（VS Code 会把它标出来）；它常随从网页、Word 或 PDF 复制来的文字混入。"
-            "确实要分段时，请用普通的换行并空一行。",
-        )
-        line = re.sub(f"[{_SEPARATORS}]", " ", line)
-    if _in_block_scalar(lines, number - 1):
-        return line  # text of a "|" block: any character is content there
-    hidden = _HIDDEN_AT_START.match(line)
-    if hidden:
-        report(
-            len(hidden.group(1)) + 1,
-            f"这一行开头有看不见的{char_name(hidden.group(2))}，YAML 因此读不出这一行的字段。",
-            "请删除这个字符（把光标移到行首，删掉字段名前面的内容后重新输入缩进）；"
-            "它常随从网页、Word 或 PDF 复制来的文字混入。",
-        )
-        # Moved to the end of the line, where it is harmless: the text keeps its length.
-        line = hidden.group(1) + line[hidden.end() :] + " " * len(hidden.group(2))
-    indent = _INDENT.match(line)
-    odd = next((c for c in indent.group() if c != " "), None) if indent else None
-    if indent and odd is not None:
-        report(
-            indent.group().index(odd) + 1,
-            f"这一行的缩进用了{char_name(odd)}，YAML 只认英文空格。",
-            "请删掉这一行开头的空白，重新用英文空格缩进（每级两个空格）。",
-        )
-        line = " " * len(indent.group()) + line[len(indent.group()) :]
-    colon = _AFTER_COLON.match(line)
-    if colon:
-        report(
-            len(colon.group(1)) + 1,
-            f"冒号后面用了{char_name(colon.group(2)[0])}，YAML 要求冒号后面是英文空格。",
-            f"请把“{colon.group(1)}”后面的空白换成一个英文空格。",
-        )
-        line = colon.group(1) + " " * len(colon.group(2)) + line[colon.end() :]
-    spaced = _DASH_ODD_SPACE.match(line)
-    if spaced:
-        report(
-            len(spaced.group(1)) + 2,
-            f"列表项的“-”后面用了{char_name(spaced.group(2))}，YAML 要求“-”后面是英文空格。",
-            "请把“-”后面的空白换成一个英文空格。",
-        )
-        line = spaced.group(1) + "- " + line[spaced.end() :]
-    dash = _DASH.match(line)
-    if dash:
-        report(
-            len(dash.group(1)) + 1,
-            f"列表项以“{dash.group(2)}”（{char_name(dash.group(2))}）开头，YAML 只认英文减号。",
-            "列表的每一项要以英文减号加空格“- ”开头，请替换这个符号。",
-        )
-        line = dash.group(1) + "- " + line[dash.end() :]
-    return line
-
-
-def _in_block_scalar(lines: list[str], index: int) -> bool:
-    """Whether line ``index`` (0-based) is text inside a ``key: |`` or ``key: >`` block.
-
-    Walking up, only lines less indented than everything seen so far can own this
-    one; the block indicator must be on one of them.
-    """
-    smallest = _indentation(lines[index])
-    for number in range(index - 1, -1, -1):
-        above = lines[number]
-        if not above.strip():
-            continue
-        depth = _indentation(above)
-        if depth < smallest:
-            if _BLOCK_INDICATOR.search(above):
-                return True
-            smallest = depth
-        if smallest == 0:
-            return False
-    return False
-
-
-def _indentation(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 # --- parser errors ---------------------------------------------------------------------
@@ -404,9 +210,11 @@ def explain_syntax_error(failure: yaml.YAMLError, index: LineIndex, *, path: str
         cut = _comment_in_brackets(index, line, path=path)
         if cut is not None:
             return cut
+    from generator.indentation import indent_advice  # it reads lines with LineIndex above
+
     message = f"YAML 语法错误：{describe_problem(problem or context)}"
     shown = index.line(line).strip()
-    hint = (
+    hint = indent_advice(index, line) or (
         f"请检查第 {line} 行：“{visible(shown, limit=60)}”"
         if shown
         else f"请检查第 {line} 行附近的缩进和引号。"
@@ -431,8 +239,7 @@ def _comment_in_brackets(index: LineIndex, line: int, *, path: str) -> SyntaxPro
             hash_at + 2,
             "",
             "YAML 语法错误：方括号或花括号里的“#”和它后面的文字被当作注释，括号因此没有结束。",
-            "如果“#”是内容的一部分，请给含“#”的那一项加上英文双引号，"
-            '例如 [学习日, "第 #1 期"]。',
+            '如果“#”是内容的一部分，请给含“#”的那一项加上英文双引号，例如 [学习日, "第 #1 期"]。',
         ),
         _with_block(index, line),
     )
@@ -440,11 +247,11 @@ def _comment_in_brackets(index: LineIndex, line: int, *, path: str) -> SyntaxPro
 
 def _with_block(index: LineIndex, line: int) -> tuple[int, ...]:
     """``line`` and the lines below it that are more indented: what it holds goes with it."""
-    depth = _indentation(index.line(line))
+    depth = indentation(index.line(line))
     last = line
     for number in range(line + 1, len(index.lines) + 1):
         text = index.line(number)
-        if text.strip() and _indentation(text) <= depth:
+        if text.strip() and indentation(text) <= depth:
             break
         if text.strip():
             last = number
@@ -481,7 +288,7 @@ def _unclosed_quote_above(index: LineIndex, line: int, *, path: str) -> SyntaxPr
                 ),
                 (number,),
             )
-        if number < line and _indentation(text) == 0:
+        if number < line and indentation(text) == 0:
             return None  # a complete line at the top level: nothing above runs on into here
     return None
 
@@ -495,14 +302,14 @@ def _stray_text_above(index: LineIndex, line: int, *, path: str) -> SyntaxProble
         if (
             _KEY_LINE.match(text)
             or text.lstrip().startswith("-")
-            or _in_block_scalar(index.lines, number - 1)
+            or in_block_scalar(index.lines, number - 1)
         ):
             return None
         return SyntaxProblem(
             ContentError(
                 path,
                 number,
-                _indentation(text) + 1,
+                indentation(text) + 1,
                 "",
                 "YAML 语法错误：这一行既不是“字段: 值”，也不是列表项“- ”。",
                 "如果这是写给自己的说明，请在行首加上“# ”把它变成注释；"
@@ -516,19 +323,21 @@ def _stray_text_above(index: LineIndex, line: int, *, path: str) -> SyntaxProble
 def _simple_key_problem(index: LineIndex, line: int, *, path: str) -> SyntaxProblem | None:
     """A line YAML could not read as ``key: value``, when the reason is a typical slip."""
     text = index.line(line)
-    if _WIDE_COLON_KEY.match(text):
+    wide = WIDE_COLON_KEY.match(text)
+    if wide:
+        key = wide.group(1)
         return SyntaxProblem(
             ContentError(
                 path,
                 line,
                 text.index("：") + 1,
                 "",
-                "YAML 语法错误：字段名后面用了中文冒号“：”。",
-                "请改成英文冒号再加一个空格，例如“unit: 某某社区党委”。",
+                f"YAML 语法错误：字段名“{key}”后面用了中文冒号“：”。",
+                f"请把“{visible(wide.group().lstrip(' -'))}”改成“{key}: ”（英文冒号再加一个空格）。",
             ),
             _with_block(index, line),
         )
-    missing_space = _NO_SPACE_KEY.match(text)
+    missing_space = NO_SPACE_KEY.match(text)
     if missing_space:
         key = missing_space.group(1)
         return SyntaxProblem(
@@ -573,15 +382,15 @@ def _unindented_block_owner(index: LineIndex, line: int) -> tuple[int, str] | No
     """The ``key: |`` line above ``line`` whose text was not indented, if that is the case:
     ``line`` comes right after the indicator, or after the block's indented text (a later
     paragraph or line of it left unindented)."""
-    depth = _indentation(index.line(line))
+    depth = indentation(index.line(line))
     for number in range(line - 1, 0, -1):
         above = index.line(number)
         if not above.strip():
             continue
         key = _KEY_LINE.match(above)
-        if key and _indentation(above) >= depth and _BLOCK_INDICATOR.search(above):
+        if key and indentation(above) >= depth and BLOCK_INDICATOR.search(above):
             return number, key.group(2)
-        if _indentation(above) > depth and _in_block_scalar(index.lines, number - 1):
+        if indentation(above) > depth and in_block_scalar(index.lines, number - 1):
             continue  # the block's own text, indented as it should be
         return None
     return None
@@ -590,14 +399,14 @@ def _unindented_block_owner(index: LineIndex, line: int) -> tuple[int, str] | No
 def _ends_block(text: str, key_line: int, index: LineIndex) -> bool:
     """Whether ``text`` is the next field after an unindented block (where to read on)."""
     key = _KEY_LINE.match(text)
-    return bool(key) and _indentation(text) <= _indentation(index.line(key_line))
+    return bool(key) and indentation(text) <= indentation(index.line(key_line))
 
 
 def top_level_key(index: LineIndex, line: int) -> str | None:
     """The top-level field that ``line`` belongs to, as far as the text shows."""
     for number in range(line, 0, -1):
         text = index.line(number)
-        if text.strip() and _indentation(text) == 0:
+        if text.strip() and indentation(text) == 0:
             key = re.match(r"^(?:- +)?([A-Za-z_][\w-]*)\s*[:：]", text)
             if key:
                 return key.group(1)

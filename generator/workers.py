@@ -32,8 +32,8 @@ _AHEAD = 3
 
 _PR_SET_PDEATHSIG = 1
 """Linux's prctl option: a signal the kernel sends a process when its parent ends."""
-_work: Callable[[Any], Any] | None = None
-"""The function workers run; set before they fork so they inherit it."""
+_worker_work: Callable[[Any], Any] | None = None
+"""In a worker process only: the function its pool runs, handed over at the fork."""
 
 
 def worker_count() -> int:
@@ -75,45 +75,59 @@ def iter_in_workers(
             if on_progress and (done % _CHUNK == 0 or done == len(items)):
                 on_progress(done)
         return
-    global _work
-    _work = work
-    chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
-    # Objects that exist before the fork are never collected in a worker: a collection
-    # writes to every object it scans, and each page written is copied into the worker.
-    frozen_by_caller = gc.get_freeze_count() > 0  # the preview freezes what a build keeps
-    gc.freeze()
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_start,
-        initargs=(os.getpid(),),
-    )
-    try:
-        # A few chunks per worker in flight: workers never wait, and results do not pile
-        # up in memory when the caller folds them in more slowly than workers make them.
-        pending: deque[Future[list[Any]]] = deque(
-            pool.submit(_run_chunk, chunk)
-            for chunk in itertools.islice(chunks, workers * _AHEAD)
+    yield from _Pool(work, workers=workers).run(items, on_progress=on_progress)
+
+
+class _Pool:
+    """One run of forked workers over a list of items: the work, the processes and the
+    collector's state belong to the run, and nothing is left behind in this process."""
+
+    def __init__(self, work: Callable[[Any], Any], *, workers: int) -> None:
+        self.work = work
+        self.workers = workers
+
+    def run(
+        self, items: Sequence[Any], *, on_progress: Callable[[int], None] | None
+    ) -> Iterator[Any]:
+        chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
+        # Objects that exist before the fork are never collected in a worker: a collection
+        # writes to every object it scans, and each page written is copied into the worker.
+        frozen_by_caller = gc.get_freeze_count() > 0  # the preview freezes what a build keeps
+        gc.freeze()
+        # The work reaches the workers through the fork itself (initializer arguments are
+        # not pickled with the fork start method), so it may be a closure.
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(), self.work),
         )
-        done = 0
-        while pending:
-            batch = pending.popleft().result()
-            for chunk in itertools.islice(chunks, 1):
-                pending.append(pool.submit(_run_chunk, chunk))
-            yield from batch
-            done += len(batch)
-            if on_progress:
-                on_progress(done)
-    finally:
-        # On an interruption or an error, work not yet started is dropped, not waited for.
-        pool.shutdown(wait=True, cancel_futures=True)
-        if not frozen_by_caller:
-            gc.unfreeze()
-        _work = None
+        try:
+            # A few chunks per worker in flight: workers never wait, and results do not pile
+            # up in memory when the caller folds them in more slowly than workers make them.
+            pending: deque[Future[list[Any]]] = deque(
+                pool.submit(_run_chunk, chunk)
+                for chunk in itertools.islice(chunks, self.workers * _AHEAD)
+            )
+            done = 0
+            while pending:
+                batch = pending.popleft().result()
+                for chunk in itertools.islice(chunks, 1):
+                    pending.append(pool.submit(_run_chunk, chunk))
+                yield from batch
+                done += len(batch)
+                if on_progress:
+                    on_progress(done)
+        finally:
+            # On an interruption or an error, work not yet started is dropped, not waited for.
+            pool.shutdown(wait=True, cancel_futures=True)
+            if not frozen_by_caller:
+                gc.unfreeze()
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, work: Callable[[Any], Any]) -> None:
+    global _worker_work
+    _worker_work = work
     # A worker must not outlive a killed build: ask the kernel to end it with its parent.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -127,5 +141,5 @@ def _worker_start(parent: int) -> None:
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
-    assert _work is not None
-    return [_work(item) for item in chunk]
+    assert _worker_work is not None
+    return [_worker_work(item) for item in chunk]

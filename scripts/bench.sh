@@ -5,5 +5,5 @@
 #   bash scripts/bench.sh 1000 5000 10000  -> the full report
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh --browser --bench
+bash scripts/bootstrap.sh --browser
 exec .venv/bin/python -m bench.run "$@"

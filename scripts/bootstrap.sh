@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: a virtualenv in .venv with the
-# package and its test tools; with --browser also CJK fonts and, on Debian when no
-# usable Chromium or Chrome is found, Debian's chromium (the browser tests drive a
-# system browser; none is ever downloaded); with --bench also what the benchmark needs.
+# package, its test tools and what the benchmark needs, as requirements.lock pins them;
+# with --browser also CJK fonts and, on Debian when no usable Chromium or Chrome is
+# found, Debian's chromium (the browser tests drive a system browser; none is ever
+# downloaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/system-packages.sh
 
 browser=""
-extras="test"
 for option in "$@"; do
   case "$option" in
     --browser) browser=1 ;;
-    --bench) extras="test,bench" ;;
   esac
 done
 
@@ -40,10 +39,16 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=".venv/.kb-installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras/,/-}"
+# Exactly the versions and files requirements.lock names (every extra included; regenerate
+# it with scripts/lock.sh), checked against their hashes; then the project itself in place,
+# built with the locked setuptools, so nothing is fetched that the lock does not pin.
+stamp=".venv/.kb-installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "正在安装 Python 依赖……" >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --require-hashes --no-deps -r requirements.lock
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --no-deps --no-build-isolation -e .
   rm -f .venv/.kb-installed-*
   touch "$stamp"
 fi

@@ -6,4 +6,13 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
 .venv/bin/ruff check generator tests bench
 .venv/bin/mypy
-exec .venv/bin/pytest "$@"
+# A folder of this run's own for the tests' temporary files: pytest keeps only the last few
+# runs' folders, so a suite run beside another (a second clone, an editor's check) would
+# otherwise have its files deleted under it. Removed afterwards unless a test failed.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/kb-tests.XXXXXX")"
+status=0
+# One test process per core (pytest-xdist); each test file runs whole in one process, so a
+# file's shared built site or browser is made once.
+.venv/bin/pytest -n auto --dist loadfile --basetemp "$scratch/tmp" "$@" || status=$?
+if [ "$status" -eq 0 ]; then rm -rf "$scratch"; else echo "测试的临时文件保留在 $scratch" >&2; fi
+exit "$status"

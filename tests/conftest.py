@@ -123,6 +123,31 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+class PoolSpy:
+    """Counts the chunks of work a pool hands to its worker processes."""
+
+    submitted = 0
+
+
+@pytest.fixture
+def pool_spy(monkeypatch: pytest.MonkeyPatch) -> PoolSpy:
+    """The worker pool's process pool, counting what it is given: a test can tell work that
+    was spread over processes from work done in the caller's process."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator import workers
+
+    spy = PoolSpy()
+
+    class CountingPool(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            spy.submitted += 1
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountingPool)
+    return spy
+
+
 @pytest.fixture
 def page(browser: object, site_url: str) -> Iterator[object]:
     """A fresh tab that records every request it makes."""

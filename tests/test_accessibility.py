@@ -279,7 +279,11 @@ def test_phone_header_shows_the_whole_site_name(tab, served: str) -> None:
     title = tab.evaluate(
         """() => {
             const e = document.querySelector('.md-header__topic .md-ellipsis');
-            return {text: e.textContent.trim(), cut: e.scrollWidth > e.clientWidth + 1, width: e.clientWidth};
+            const text = document.createRange();
+            text.selectNodeContents(e);
+            // The text's own width against its box's (not scrollWidth: both are rounded).
+            const needed = text.getBoundingClientRect().width, room = e.getBoundingClientRect().width;
+            return {text: e.textContent.trim(), cut: needed > room + 0.01, needed, room};
         }"""
     )
     assert title["text"] == "学习型党组织建设知识库" and not title["cut"], title

@@ -279,10 +279,11 @@ def test_launch_chromium_starts_the_found_browser_with_the_fixed_arguments(
 
 
 def _checkout(tmp_path: Path) -> Path:
-    """A copy of the scripts and pyproject.toml, without a .venv."""
+    """A copy of the scripts, pyproject.toml and the lock, without a .venv."""
     root = tmp_path / "checkout"
     shutil.copytree(REPO / "scripts", root / "scripts")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
     return root
 
 
@@ -337,6 +338,30 @@ def test_bootstrap_browser_does_not_reinstall_when_fc_list_output_is_long(
         assert result.returncode == 0, result.stderr
     assert system.calls("apt-get") == []
     assert (root / ".venv" / "bin" / "python").exists()
+
+
+def test_bootstrap_installs_exactly_the_lock_once_and_again_when_it_changes(
+    tmp_path: Path, system: System
+) -> None:
+    """pip takes packages only from requirements.lock, hash-checked, and the project without
+    fetching a build backend; a second run installs nothing, a changed lock installs again."""
+    root = _checkout(tmp_path)
+    system.command("python3", FAKE_PYTHON.format(version="3.11"))
+
+    def pip_calls() -> list[list[str]]:
+        return [call[2:] for call in system.calls("python3") if call[:2] == ["-m", "pip"]]
+
+    assert _run_bootstrap(root, system).returncode == 0
+    first = pip_calls()
+    assert len(first) == 2
+    assert first[0][-4:] == ["--require-hashes", "--no-deps", "-r", "requirements.lock"]
+    assert first[1][-4:] == ["--no-deps", "--no-build-isolation", "-e", "."]
+    assert _run_bootstrap(root, system).returncode == 0
+    assert pip_calls() == first
+    with (root / "requirements.lock").open("a", encoding="utf-8") as lock:
+        lock.write("# changed\n")
+    assert _run_bootstrap(root, system).returncode == 0
+    assert len(pip_calls()) == 4
 
 
 VSCODE = REPO / ".vscode"

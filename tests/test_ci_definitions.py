@@ -76,6 +76,20 @@ def test_github_preview_is_the_offline_site_that_opens_from_disk() -> None:
         assert not set(name) & set('":<>|*?\\/\r\n'), name
 
 
+def test_github_actions_are_pinned_and_the_token_is_read_only() -> None:
+    """Pull-request code runs with a read-only token that is not left in .git/config, and
+    every action is pinned by commit, so a moved tag cannot change what runs."""
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = _github_steps()
+    used = [str(step["uses"]) for step in steps if "uses" in step]
+    assert used
+    for action in used:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+    checkout = next(step for step in steps if str(step.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False  # type: ignore[index]
+
+
 def test_gitlab_reports_code_quality_and_exposes_the_site() -> None:
     """Merge requests show check results as Code Quality and link the built site."""
     jobs = _gitlab_jobs()

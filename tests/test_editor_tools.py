@@ -14,11 +14,13 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.check import load_project, load_taxonomy
 from generator.commands import new as new_command
 from generator.docs import GUIDE_FILE, guide_with_reference
-from generator.model import ENTRY_MODELS, PLACEHOLDER, field_specs
+from generator.fields import field_specs
+from generator.model import ENTRY_KINDS, KINDS
+from generator.rules import PLACEHOLDER
 from generator.schema import SCHEMA_DIR, schema_texts
-from generator.validate import load_project, load_taxonomy
 from tests.conftest import REPO
 
 
@@ -47,7 +49,7 @@ def test_guide_field_reference_is_up_to_date() -> None:
     """The field reference in CONTRIBUTING.md is what the model says; run `kb schema` when this fails."""
     guide = (REPO / GUIDE_FILE).read_text(encoding="utf-8")
     assert guide_with_reference(guide) == guide, "run `kb schema`"
-    for kind, model in ENTRY_MODELS.items():
+    for kind, model in ((k.name, k.model) for k in ENTRY_KINDS.values()):
         for spec in field_specs(model):
             assert f"| `{spec.name}` | {spec.label} |" in guide, (kind, spec.name)
 
@@ -106,16 +108,16 @@ def test_kb_new_writes_every_field_with_chinese_comments(project: Path, monkeypa
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/case.schema.json\n")
     data = yaml.safe_load(text)
-    assert list(data) == [spec.name for spec in field_specs(ENTRY_MODELS["case"])]
+    assert list(data) == [spec.name for spec in field_specs(KINDS["case"].model)]
     assert data["title"] == "河谷村：夜校学习" and data["themes"] == ["results"]
-    for spec in field_specs(ENTRY_MODELS["case"]):
+    for spec in field_specs(KINDS["case"].model):
         assert f"# {spec.label}" in text
     assert "# 背景与起因：为什么这样做，面临什么问题。" in text
 
 
 def test_scaffold_is_rejected_until_placeholders_are_replaced(project: Path, monkeypatch) -> None:
     """A fresh scaffold fails `kb check` at each placeholder; filled in, it passes."""
-    for kind in ENTRY_MODELS:
+    for kind in ENTRY_KINDS:
         result = _new(
             [
                 kind,
@@ -174,7 +176,7 @@ def test_kb_new_without_terminal_names_the_missing_option(project: Path, monkeyp
     """Without a terminal, missing options are an error that says which option to give."""
     result = _new(["practice", "--title", "某做法"], monkeypatch=monkeypatch)
     assert result.exit_code == 2
-    assert "缺少组织类型：请用 --org-type 提供编号。" in result.output
+    assert "缺少组织类型：请用 --org-type 提供编号或名称。" in result.output
     assert not list((project / "content/practices").glob("mou-*.yml"))
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.check import load_project
 from generator.errors import ContentErrors, format_report
-from generator.validate import load_project
 from tests.golden import assert_matches_golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"

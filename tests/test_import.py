@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.check import load_project
 from generator.errors import ContentErrors
 from generator.importer.clean import is_gloss
-from generator.model import PLACEHOLDER
-from generator.validate import load_project
+from generator.rules import PLACEHOLDER
 from tests.import_inputs import pdf_bytes
 from tests.importing import FIXTURES, body, drafts, make_project, only_draft, run_import
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import PLACEHOLDER
+from generator.rules import PLACEHOLDER
 from tests.importing import FIXTURES, body, make_project, only_draft, run_import
 
 

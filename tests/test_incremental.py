@@ -11,7 +11,7 @@ import yaml
 
 from generator.preview import Preview
 from generator.publish import STAMP_FILE
-from generator.search_index import SEARCH_DIR
+from generator.search import SEARCH_DIR
 from tests.conftest import build_with_mkdocs
 
 Edit = Callable[[Path], set[Path]]

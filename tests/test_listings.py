@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from generator.check import load_project
 from generator.index import build_index
 from generator.render import (
     LISTING_PAGE_SIZE,
@@ -17,7 +18,6 @@ from generator.render import (
     page_url,
     plan_pages,
 )
-from generator.validate import load_project
 from tests.conftest import REPO, SAMPLE, site_name
 
 CASES = 230

@@ -5,16 +5,13 @@ name, a wrong mkdocs.yml. Each ends in a Chinese message, with the old site inta
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_hostile_input import KB, _no_traceback, _run, _tmpfs
+from tests.test_hostile_input import KB, _no_traceback, _run, _tmpfs, interrupt_mid_build
 from tests.test_hostile_input import large_project as large_project  # a shared fixture
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -61,21 +58,7 @@ def test_an_interrupted_plain_mkdocs_build_keeps_the_old_site(
     """Ctrl+C or SIGTERM during `mkdocs build`: old site intact, no staging folder, Chinese."""
     site, staging = large_project / "site", large_project / "site.kb-building"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    build = subprocess.Popen(
-        [*MKDOCS, "build"],
-        cwd=large_project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while not staging.exists() and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert build.poll() is None, "the build ended before it could be interrupted"
-    time.sleep(1.5)
-    os.killpg(build.pid, stop) if stop == signal.SIGINT else build.send_signal(stop)
-    stdout, stderr = build.communicate(timeout=120)
+    build, stdout, stderr = interrupt_mid_build([*MKDOCS, "build"], large_project, stop)
     assert build.returncode == 1, stderr
     assert "已中断，未生成网站，原有网站保持不变。" in stdout
     assert "Traceback" not in stderr and "Aborted!" not in stdout + stderr

@@ -11,10 +11,10 @@ from urllib.parse import unquote
 
 import pytest
 
+from generator.check import load_project
 from generator.index import UNKNOWN_REGION, build_index, province
-from generator.model import KIND_LABELS
+from generator.model import KINDS
 from generator.preview import Preview
-from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
 from tests.test_incremental import _tree, _yaml_edit
 
@@ -86,7 +86,7 @@ def test_four_charts_with_text_alternatives_and_counts_that_match_the_listings(
     a description naming every bar's figure, and the figures are the listings' counts."""
     kinds, orgs, themes, regions = _charts(overview)
     expected = [
-        (kinds, [(KIND_LABELS[k], len(v)) for k, v in INDEX.by_kind.items()]),
+        (kinds, [(KINDS[k].label, len(v)) for k, v in INDEX.by_kind.items()]),
         (orgs, [(o.name, len(INDEX.by_org_type[o.id])) for o in INDEX.org_types]),
         (themes, [(t.name, len(INDEX.by_theme[t.id])) for t in INDEX.themes]),
         (regions, [(r, len(v)) for r, v in INDEX.by_region.items()]),

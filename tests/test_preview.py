@@ -135,14 +135,15 @@ def test_stopping_the_preview_removes_its_files_and_odd_requests_do_no_harm(
     temp.mkdir()
     url, server = _start_preview(sample_project, temp=temp)
     try:
-        # The preview folder, MkDocs's empty docs folder, the search index's kept postings.
+        # The preview folder, MkDocs's empty docs folder, the search index's kept postings,
+        # each named after the process (see generator.tempdirs).
         assert sorted(p.name.rsplit("-", 1)[0] for p in temp.iterdir()) == [
-            "kb-docs",
-            "kb-preview",
-            "kb-search",
+            f"kb-docs-{server.pid}",
+            f"kb-preview-{server.pid}",
+            f"kb-search-{server.pid}",
         ]
-        with urllib.request.urlopen(url + ".kb-preview/wait?since=abc", timeout=10) as answer:
-            assert answer.read().decode().isdigit()
+        status, text = _get(url + ".kb-preview/wait?since=abc")
+        assert status == 400 and "since 应为数字" in text
         with urllib.request.urlopen(url + "search/manifest.js", timeout=10) as answer:
             assert answer.status == 200
     finally:
@@ -204,7 +205,7 @@ def test_closed_connections_and_unknown_addresses_do_not_disturb_the_preview(pre
     port = int(url.rstrip("/").rsplit(":", 1)[1])
     for _ in range(30):
         with socket.create_connection(("127.0.0.1", port)) as sock:
-            sock.sendall(b"GET /search/manifest.js HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET /search/manifest.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     status, html = _get(url + "no/such/page/")
     assert status == 404 and '<base href="/">' in html and "样例知识库" in html
     # A null character or an over-long name in the address is "not found" too.
@@ -290,7 +291,7 @@ def test_a_site_hosted_in_a_subfolder_is_previewed_at_the_top_of_the_preview_add
         status, html = _get(url + "cases/no-such-case/?q=1")
         assert status == 404
         assert '<base href="/">' in html and "/kb/" not in html
-        assert 'href="/assets/stylesheets/kb.css?kb-build=1"' in html
+        assert 'href="./assets/stylesheets/kb.css?kb-build=1"' in html  # against the base
         assert 'href="/cases/no-such-case/?q=1#kb-main"' in html
         assert _get(url + "assets/stylesheets/kb.css")[0] == 200
     finally:

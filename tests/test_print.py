@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from generator.model import KIND_LABELS, PACK_LABEL
-from generator.validate import load_project
+from generator.check import load_project
+from generator.model import KINDS
+from generator.model import PACK as PACK_KIND
 from tests.conftest import REPO, site_name
 from tests.pdf_pages import PrintedPage, read_pdf, squeeze, write_png
 from tests.served import build_variant, serve
@@ -116,7 +117,7 @@ def test_a_printed_case_keeps_its_table_rows_whole_and_says_what_it_is(
     # page before it blank.
     assert len(_assert_rows_are_whole(printed, CASE)) >= 2
     text = "".join(sheet.text for sheet in printed)
-    assert squeeze(KIND_LABELS["case"]) in printed[0].body_text
+    assert squeeze(KINDS["case"].label) in printed[0].body_text
     assert url in text
     _assert_cites_sources(text, CASE)
     # Lists of other entries are for the screen: no pages of links on paper.
@@ -130,7 +131,7 @@ def test_a_printed_material_says_what_it_is_and_where_from(print_page, site_url:
     _assert_every_page_is_marked(printed)
     _assert_no_page_is_mostly_empty(printed)
     text = "".join(sheet.text for sheet in printed)
-    assert squeeze(KIND_LABELS["material"]) in printed[0].body_text and url in text
+    assert squeeze(KINDS["material"].label) in printed[0].body_text and url in text
     _assert_cites_sources(text, MATERIAL)
 
 
@@ -144,7 +145,7 @@ def test_a_printed_study_pack_is_one_document_with_each_entry_from_a_new_page(
     _assert_every_page_is_marked(printed)
     _assert_no_page_is_mostly_empty(printed, [e.title for e in entries] + ["讨论题"])
     cover = printed[0].body_text
-    assert squeeze(PACK.title) in cover and squeeze(PACK_LABEL) in cover
+    assert squeeze(PACK.title) in cover and squeeze(PACK_KIND.label) in cover
     assert all(squeeze(e.title) in cover for e in entries)  # the contents
     starts = [
         next(s.number for s in printed if s.body_text.startswith(squeeze(e.title))) for e in entries
@@ -153,7 +154,7 @@ def test_a_printed_study_pack_is_one_document_with_each_entry_from_a_new_page(
     bounds = [*starts, len(printed) + 1]
     for entry, first, after in zip(entries, bounds, bounds[1:], strict=False):
         text = "".join(s.text for s in printed[first - 1 : after - 1])
-        assert squeeze(KIND_LABELS[entry.kind]) in text
+        assert squeeze(KINDS[entry.kind].label) in text
         assert (
             f"{site_url}{'cases' if entry.kind == 'case' else entry.kind + 's'}/{entry.id}/" in text
         )
@@ -189,6 +190,9 @@ def test_a_printed_reading_list_is_the_same_kind_of_document(print_page, site_ur
     _assert_rows_are_whole(printed, PROJECT.entries["anhui-broadcast-network"])
     # The list's own buttons and the lists of other entries stay off the paper.
     assert "上移" not in text and "相关条目" not in text
+    assert "下载Word文档" not in text and "记入学习记录" not in text  # the page's own tools
+    # A practice's examples print as titles: its sources end its text, not a page alone.
+    assert not [s.number for s in printed if s.body_text.startswith("来源")]
 
 
 def test_the_printed_site_name_is_the_configured_one(print_page, tmp_path) -> None:

@@ -18,19 +18,13 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
+from generator.check import load_project
 from generator.index import build_index
-from generator.search_index import (
-    ALPHABET,
-    META_CHUNK,
-    SEARCH_DIR,
-    TITLE,
-    build_search_index,
-    search_documents,
-    token_bucket,
-    token_weights,
-)
+from generator.search import SEARCH_DIR, build_search_index, search_documents, token_weights
+from generator.search.files import META_CHUNK
+from generator.search.postings import ALPHABET, token_bucket
+from generator.search.tokens import TITLE
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
-from generator.validate import load_project
 from tests.conftest import REPO
 
 PHRASES_PER_ENTRY = 3
@@ -442,6 +436,80 @@ def test_a_broken_link_state_still_opens_the_explorer(page, site_url: str) -> No
     assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]
 
 
+SEARCH_SCRIPT = REPO / "theme" / "assets" / "javascripts" / "kb-search.js"
+MAX_QUERY = int(
+    re.search(r"const MAX_QUERY = (\d+);", SEARCH_SCRIPT.read_text(encoding="utf-8"))[1]
+)
+"""Characters of a query the explorer searches (kb-search.js)."""
+
+
+def _explorer_notice(page) -> str:  # type: ignore[no-untyped-def]
+    notice = page.locator(".kb-explorer__body .kb-search__notice")
+    return notice.inner_text() if notice.is_visible() else ""
+
+
+@pytest.mark.parametrize("key", ["__proto__", "constructor", "toString", "hasOwnProperty"])
+def test_link_keys_named_like_object_members_are_ignored(page, site_url: str, key: str) -> None:
+    """#__proto__=x and the like list everything, with a note that the key was not understood,
+    instead of stopping the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    everything = _explore(page, site_url, f"{key}=x")
+    project = load_project(REPO / "content", root=REPO)
+    assert len(everything) == len(project.entries) + len(project.packs)
+    assert errors == []
+    assert f"网址中有检索页不认识的条件，已忽略：“{key}”" in _explorer_notice(page)
+
+
+def test_an_unknown_filter_value_is_dropped_with_a_notice(page, site_url: str) -> None:
+    """A link filtering on a value the site does not have (#org=nonexistent) drops it and says
+    so, instead of showing nothing with no filter to undo."""
+    cases = _explore(page, site_url, "kind=case")
+    page.goto("about:blank")
+    assert _explore(page, site_url, "kind=case&org=nonexistent,rural-x&year=1900") == cases
+    notice = _explorer_notice(page)
+    assert "网址中的筛选条件在本站没有，已去掉" in notice
+    for shown in ["组织类型“nonexistent”", "组织类型“rural-x”", "年份“1900”"]:
+        assert shown in notice
+    page.wait_for_function("() => location.hash === '#kind=case'")
+    page.click("button[data-facet=kind][data-value=case]")  # the next change clears the note
+    page.wait_for_function("() => !location.hash")
+    assert _explorer_notice(page) == ""
+
+
+def test_a_very_long_query_is_cut_to_the_searched_length(page, site_url: str) -> None:
+    """A 10,000-character query searches its first MAX_QUERY characters only (each character
+    loads posting files), says so, and keeps the address short."""
+    text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(10_000))
+    page.goto(f"{site_url}explorer/#q={quote(text)}")
+    page.wait_for_function(
+        "q => document.querySelector('ol.kb-results')?.dataset.query === q", arg=text[:MAX_QUERY]
+    )
+    assert f"检索词最多 {MAX_QUERY} 个字" in _explorer_notice(page)
+    assert unquote(urlsplit(page.url).fragment) == "q=" + text[:MAX_QUERY]
+    postings = {u for u in page.requests if "/search/p/" in u}
+    assert len(postings) <= 2 * MAX_QUERY
+
+
+def test_a_lone_surrogate_in_the_query_does_not_stop_the_search(page, site_url: str) -> None:
+    """Half of a character pasted from a damaged document is searched as a replacement
+    character; the page keeps answering and the address stays valid."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _explore(page, site_url, "")
+    page.evaluate(
+        """() => { const box = document.querySelector('input.kb-explorer__input');
+                   box.value = '零秒\ud800停播'; box.dispatchEvent(new Event('input')); }"""
+    )
+    page.wait_for_function(
+        "() => document.querySelector('ol.kb-results')?.dataset.query === '零秒\ufffd停播'"
+    )
+    assert urlsplit(page.url).fragment == "q=" + quote("零秒\ufffd停播")
+    assert errors == []
+    hrefs = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
+    assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]
+
+
 def test_index_scripts_escape_line_separators() -> None:
     """U+2028/U+2029 in entry text cannot end a string literal in older browsers' JavaScript."""
     from generator.search.files import script as index_script
@@ -505,7 +573,7 @@ def test_partitioned_and_spilled_postings_encode_every_token(project: Path, monk
     assert {p for p in in_memory if "/p/" not in p} == {p for p in many if "/p/" not in p}
 
 
-def test_workers_give_the_same_files(project: Path, monkeypatch) -> None:
+def test_workers_give_the_same_files(project: Path, monkeypatch, pool_spy) -> None:
     """Tokenised by two forked workers, the index is byte for byte the one built in process."""
     from generator import workers
 
@@ -516,6 +584,7 @@ def test_workers_give_the_same_files(project: Path, monkeypatch) -> None:
     build_search_index(
         index, directory_urls=True, emit=shared.__setitem__, workers=2, segmenter=Segmenter()
     )
+    assert pool_spy.submitted > 0
     assert shared == alone
 
 

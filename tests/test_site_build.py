@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import KIND_FOLDERS
+from generator import publish
+from generator.check import load_project
+from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
-from generator.search_index import iter_bucket_tokens
-from generator.validate import load_project
 from tests.conftest import REPO, build_with_mkdocs
+from tests.search_files import iter_bucket_tokens
 
 KB = [sys.executable, "-m", "generator"]
 
@@ -26,12 +27,12 @@ def test_real_site_has_a_page_per_entry_and_listing(real_site: Path) -> None:
     """Every entry, theme, organization type and kind has its page in the built site."""
     project = load_project(REPO / "content", root=REPO)
     for entry in project.entries.values():
-        assert (real_site / KIND_FOLDERS[entry.kind] / entry.id / "index.html").is_file()
+        assert (real_site / KINDS[entry.kind].folder / entry.id / "index.html").is_file()
     for taxon in project.taxonomy.themes:
         assert (real_site / "themes" / taxon.id / "index.html").is_file()
     for taxon in project.taxonomy.org_types:
         assert (real_site / "org-types" / taxon.id / "index.html").is_file()
-    for folder in ["", "themes", "org-types", "matrix", *KIND_FOLDERS.values()]:
+    for folder in ["", "themes", "org-types", "matrix", *(k.folder for k in ENTRY_KINDS.values())]:
         assert (real_site / folder / "index.html").is_file()
 
 
@@ -70,14 +71,16 @@ def test_no_page_loads_anything_from_outside(real_site: Path) -> None:
 
 def test_every_page_loads_the_styles_in_its_head_and_the_scripts_once(real_site: Path) -> None:
     """Each page (404 included) links the site's stylesheets in its head, none in its body,
-    and loads each of the site's scripts once, after the page's content."""
+    loads the stored-settings script (large type) in its head, before anything is drawn, and
+    each of the site's other scripts once, after the page's content."""
     for html in real_site.rglob("*.html"):
         head, _, body = html.read_text(encoding="utf-8").partition("</head>")
-        for sheet in ("kb.css", "kb-packs.css"):
+        for sheet in ("kb.css", "kb-packs.css", "kb-study.css"):
             assert head.count(f"assets/stylesheets/{sheet}") == 1, (html, sheet)
         assert "<link" not in body, html
+        assert head.count("assets/javascripts/kb-store.js") == 1 and "kb-store.js" not in body, html
         article = body[body.index("<article") : body.index("</article>")]
-        for script in ("kb-search.js", "kb-list.js"):
+        for script in ("kb-search.js", "kb-list.js", "kb-read.js"):
             assert body.count(f"assets/javascripts/{script}") == 1, (html, script)
             assert script not in article, (html, script)
 
@@ -386,8 +389,14 @@ def test_build_refuses_a_folder_it_would_destroy(sample_project: Path) -> None:
     assert (notes / "会议记录.txt").read_text(encoding="utf-8") == "保留"
 
 
-def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypatch) -> None:
-    """If the new site cannot be moved into place, the old site is where it was."""
+@pytest.mark.parametrize(
+    "failure", [PermissionError(13, "文件正被占用"), KeyboardInterrupt()], ids=["busy", "ctrl-c"]
+)
+def test_site_swap_puts_the_old_site_back_when_it_fails(
+    tmp_path: Path, monkeypatch, failure: BaseException
+) -> None:
+    """If the new site cannot be moved into place (a busy disk, Ctrl+C between the two
+    renames), the old site is where it was."""
     final, staging = tmp_path / "site", tmp_path / "site.kb-building"
     final.mkdir()
     (final / "index.html").write_text("旧", encoding="utf-8")
@@ -397,14 +406,33 @@ def test_site_swap_puts_the_old_site_back_when_it_fails(tmp_path: Path, monkeypa
 
     def busy(self: Path, target: Path) -> Path:
         if self == staging:
-            raise PermissionError(13, "文件正被占用")
+            raise failure
         return rename(self, target)
 
     monkeypatch.setattr(Path, "rename", busy)
-    with pytest.raises(PermissionError):
+    with pytest.raises(type(failure)):
         replace_site(staging, final)
     assert (final / "index.html").read_text(encoding="utf-8") == "旧"
     assert not (tmp_path / "site.kb-old").exists()
+
+
+def test_a_stop_just_after_the_staging_folder_is_made_removes_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl+C landing right after the staging folder appears leaves no staging folder."""
+    made = publish.make_staging
+
+    def made_then_stopped(final: Path) -> Path:
+        made(final)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "make_staging", made_then_stopped)
+    target = publish.SiteTarget(
+        tmp_path / "site", project=tmp_path, content=tmp_path / "content", on_wait=lambda: None
+    )
+    with pytest.raises(KeyboardInterrupt):
+        target.open()
+    assert not (tmp_path / "site.kb-building").exists()
 
 
 def test_kb_names_its_version() -> None:

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from generator.check import load_project
 from generator.errors import ContentErrors
 from generator.index import RELATED_LIMIT, build_index, relatedness, resolve_related
 from generator.load import parse_document
 from generator.render import page_url, paragraphs, relative_url
-from generator.validate import load_project
 from tests.conftest import SAMPLE
 
 REPO_SAMPLE = SAMPLE / "content"

@@ -13,11 +13,13 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli
+from generator.check import load_project
+from generator.fields import field_specs
 from generator.index import build_index
-from generator.model import PLACEHOLDER, StudyPack, field_specs
+from generator.model import StudyPack
 from generator.preview import Preview
 from generator.render import Renderer, Routes, plan_pages
-from generator.validate import load_project
+from generator.rules import PLACEHOLDER
 from tests.conftest import REPO, build_with_mkdocs, site_name
 from tests.test_incremental import _tree, _yaml_edit
 

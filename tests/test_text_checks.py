@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import cli
+from generator.check import check_field, load_project
 from generator.commands import new as new_command
 from generator.errors import ContentError, ContentErrors
-from generator.model import CONTENT_MODELS, Taxonomy, nested_model
+from generator.fields import nested_model
+from generator.model import KINDS, Taxonomy
 from generator.schema import SCHEMA_DIR
-from generator.validate import check_field, load_project
 from tests.conftest import REPO
 
 SAMPLE = REPO / "tests/fixtures/sample/content"
@@ -54,7 +55,7 @@ def _schema(name: str) -> dict[str, Any]:
 def _models() -> list[type[BaseModel]]:
     """Every model of content files, and every model nested in them."""
     found: list[type[BaseModel]] = []
-    waiting: list[type[BaseModel]] = [*CONTENT_MODELS.values(), Taxonomy]
+    waiting: list[type[BaseModel]] = [*(k.model for k in KINDS.values()), Taxonomy]
     while waiting:
         model = waiting.pop()
         if model in found:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from generator.search.documents import NO_VALUE, SearchDoc
+from generator.search.files import fold_file
 from generator.search.tokens import token_weights
 from generator.segment import CJK_RANGES, normalize, query_terms
 from tests.conftest import REPO
@@ -134,6 +135,8 @@ def test_browser_normalises_and_tokenises_as_the_contract_says(browser: Any) -> 
         page = context.new_page()
         page.goto("about:blank")
         page.add_script_tag(path=str(SCRIPT))
+        # The fold table the build writes into the site, as a page loads it with the manifest.
+        page.add_script_tag(content=fold_file()[1].decode())
         answers = page.evaluate(
             """texts => texts.map(text => ({
                 normalized: kbSearch.normalize(text),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -15,27 +13,10 @@ from typing import Any
 from generator.builder import BuilderError, build_theme, options_from_config
 from generator.commands import load_project_config
 from generator.errors import ContentErrors
-from generator.pipeline import (
-    BuildOptions,
-    CompiledSite,
-    compile_site,
-    write_pages,
-    write_search_index,
-)
+from generator.pipeline import BuildOptions, CompiledSite, compile_site, write_site
 from generator.progress import Progress
-from generator.publish import (
-    clear_leftovers,
-    describe_os_error,
-    keep_unchanged,
-    make_staging,
-    replace_site,
-    site_lock,
-    unsafe_target,
-    write_stamp,
-)
-from generator.search import document_count
-
-log = logging.getLogger("mkdocs.plugins.kb")
+from generator.publish import WAITING, PublishError, SiteTarget, describe_os_error
+from generator.runs import WarningCounter, log
 
 
 class BuildFailed(Exception):
@@ -80,17 +61,13 @@ def build_site(
     config = load_project_config(config_file, strict=strict, **overrides)
     options = options_from_config(config, find_duplicates=strict)
     progress = Progress(log, live=sys.stderr if live else None)
-    warnings = _WarningCounter()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    try:
+    with WarningCounter().counting() as warnings:
         site = _compile(options, progress, strict=strict)
         # The site lives until the end: the garbage collector need not scan it again, and
         # forked workers then share its memory instead of copying what a scan touches.
         gc.freeze()
         final = Path(os.path.abspath(site_dir or config.site_dir))
         unchanged = _publish(site, config, options, progress, final=final)
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
     return BuildSummary(
         site_dir=final,
         entries=len(site.index.project.entries),
@@ -125,63 +102,28 @@ def _publish(
     site: CompiledSite, config: Any, options: BuildOptions, progress: Progress, *, final: Path
 ) -> int:
     """Write the site beside ``final`` and swap it in; return how many files stayed as they were."""
-    project, content = options.root.resolve(), options.content_dir.resolve()
+    target = SiteTarget(
+        final,
+        project=options.root.resolve(),
+        content=options.content_dir.resolve(),
+        on_wait=lambda: log.info(WAITING, final),
+    )
     try:
-        unsafe = unsafe_target(final, project=project, content=content)
-        if unsafe:
-            raise BuildFailed(f"{unsafe}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。")
-        final.parent.mkdir(parents=True, exist_ok=True)
-        with site_lock(final, on_wait=lambda: log.warning(_WAITING, final)):
-            clear_leftovers(final)  # what a killed build left; no other build is running now
-            unsafe = unsafe_target(final, project=project, content=content)  # another may be done
-            if unsafe:
-                raise BuildFailed(f"{unsafe}\n未生成网站。")
-            staging = make_staging(final)
+        with target as staging:
             try:
-                _write(site, config, options, progress, site_dir=staging)
-                unchanged = keep_unchanged(staging, final)
-                replace_site(staging, final)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                frame = build_theme(
+                    config, site_dir=staging, planned={p.src_uri for p in site.pages}
+                )
+            except BuilderError as failure:
+                raise BuildFailed(f"生成失败，原有网站保持不变：{failure}") from None
+            write_site(site, frame, site_dir=staging, options=options, progress=progress)
+            return target.publish()
+    except PublishError as refused:
+        raise BuildFailed(
+            f"{refused}\n未生成网站。请用 -d 另选一个目录，例如项目里的 site。"
+        ) from None
     except OSError as failure:
         kept = "，原有网站保持不变" if os.path.isdir(final) else ""
         raise BuildFailed(
             f"{describe_os_error(failure, where=final.parent)}\n未生成网站{kept}。"
         ) from None
-    return unchanged
-
-
-def _write(
-    site: CompiledSite, config: Any, options: BuildOptions, progress: Progress, *, site_dir: Path
-) -> None:
-    try:
-        frame = build_theme(config, site_dir=site_dir, planned={p.src_uri for p in site.pages})
-    except OSError:
-        raise
-    except BuilderError as failure:
-        raise BuildFailed(f"生成失败，原有网站保持不变：{failure}") from None
-    with progress.stage("生成页面", total=len(site.pages)) as stage:
-        write_pages(
-            site, frame, site_dir=site_dir, workers=options.workers, on_progress=stage.advance
-        )
-    with progress.stage("建立检索索引", total=document_count(site.index)) as stage:
-        write_search_index(
-            site.index,
-            site_dir=site_dir,
-            directory_urls=options.directory_urls,
-            workers=options.workers,
-            on_progress=stage.advance,
-        )
-    write_stamp(site_dir)
-
-
-_WAITING = "另一个生成正在写入 %s，等它结束后再继续……"
-
-
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1

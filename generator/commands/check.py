@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from generator.check import load_project
 from generator.commands import require_content_dir
 from generator.errors import ContentErrors
-from generator.model import PACK_LABEL
+from generator.render import count_phrase
 from generator.report import render_report
-from generator.validate import load_project
 from generator.workers import worker_count
 
 
@@ -38,5 +38,5 @@ def check_content(content_dir: Path, *, output_format: str) -> int:
             if project.warnings
             else "，未发现问题"
         )
-        click.echo(f"检查通过：共 {entries} 个条目、{packs} 个{PACK_LABEL}{note}。")
+        click.echo(f"检查通过：共 {count_phrase(entries, packs)}{note}。")
     return 0

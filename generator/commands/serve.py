@@ -4,43 +4,56 @@ Pages come from a :class:`~generator.preview.Preview` kept in a temporary folder
 As each HTML page is served, the current content problems (if any) are put at
 the top of its article and a small script is added that waits for the next
 change and reloads the page. Saving a file triggers an update of the preview.
+
+The server answers only requests addressed to it by a name of this computer
+(``Host``), so a web page elsewhere cannot reach it through a name of its own
+that it points at 127.0.0.1 (DNS rebinding). It holds a bounded number of
+connections and closes those that stay silent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
-import logging
+import ipaddress
 import os
 import re
 import shutil
+import socket
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from html import escape as html_escape
 from io import BytesIO
 from pathlib import Path
 from stat import S_ISREG
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.commands import stop_signals_interrupt
+from generator.errors import printable
+from generator.frame import with_banner
 from generator.preview import Preview, environment_says_poll, run_safely
-from generator.search_index import SEARCH_DIR
-
-log = logging.getLogger("mkdocs.plugins.kb")
+from generator.runs import log, stop_signals_interrupt
+from generator.search import SEARCH_DIR
+from generator.tempdirs import PREVIEW, make_temp_dir
 
 WAIT_PATH = "/.kb-preview/wait"
 _QUIET_SECONDS = 0.05
 """Editors save in bursts (temporary file, rename); wait this long for the burst to end."""
 _SEARCH_WAIT_SECONDS = 60
 """Longest a request for the search index waits for the index being rewritten."""
+_VERSION = re.compile(r"[0-9]{1,18}")
+"""A version the reload script sends back: ASCII digits only (``int`` would also take "²"
+and "①" and refuse 5,000 digits), few enough for any integer."""
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+_ALL_ADDRESSES = frozenset({"", "0.0.0.0", "::"})
 _RELOAD = """<script>(function () {
   var seen = %d;
   function wait() {
@@ -51,16 +64,16 @@ _RELOAD = """<script>(function () {
   }
   wait();
 })();</script>"""
-_ARTICLE = '<article class="md-content__inner md-typeset">'
 _THEME_FILE = re.compile(r'((?:href|src)="[^"?#]*assets/[^"?#]+\.(?:css|js|png|svg))"')
 """A link to one of the theme's files (styles, scripts, images) in a page."""
 _THEME_BUILD = "kb-build"
 _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
+_FOLDER_CHANGES = {"created", "deleted", "moved"}
 
 
 def serve(config_file: Path, *, host: str, port: int) -> None:
     """Build, serve and keep updating the preview until interrupted."""
-    folder = Path(tempfile.mkdtemp(prefix="kb-preview-"))  # the preview's own, removed at the end
+    folder = make_temp_dir(PREVIEW)  # the preview's own, removed at the end
     try:
         with stop_signals_interrupt():
             _serve(config_file, folder, host=host, port=port)
@@ -73,8 +86,10 @@ def serve(config_file: Path, *, host: str, port: int) -> None:
 def _serve(config_file: Path, folder: Path, *, host: str, port: int) -> None:
     preview = Preview(config_file, folder)
     preview.build()  # its problems are reported as it runs
-    server = _Server((host, port), functools.partial(_Handler, preview=preview))
-    watcher = _watch(preview)
+    names = HostNames(host)
+    server = _Server((host, port), functools.partial(_Handler, preview=preview, names=names))
+    watcher = _Watcher(preview)
+    port = server.server_address[1]  # the one given, or the free one chosen for 0
     log.info("预览地址：http://%s:%d/ （修改内容后页面会自动刷新；按 Ctrl+C 停止）", host, port)
     try:
         server.serve_forever()
@@ -83,8 +98,111 @@ def _serve(config_file: Path, folder: Path, *, host: str, port: int) -> None:
         server.server_close()
 
 
+class HostNames:
+    """The names a request may address the preview by (its ``Host``), for the address it
+    listens on: this computer's own names, and the address given with ``-a``.
+
+    Listening on every address (``-a 0.0.0.0:8000``), any IP address is accepted too, and
+    this computer's name: a rebinding page has only names of its own to offer.
+    """
+
+    def __init__(self, listening: str) -> None:
+        listening = listening.strip("[]").lower()
+        self.names = set(_LOOPBACK_NAMES) | {listening}
+        self.any_address = listening in _ALL_ADDRESSES
+        if self.any_address:  # the computer's name as it knows it: no lookup, which may hang
+            self.names.add(socket.gethostname().lower())
+
+    def refusal(self, host: str | None) -> tuple[int, str] | None:
+        """The status and the Chinese reason to refuse a request with ``host``, or None."""
+        if not host:
+            return 400, "请求中没有写明要访问的地址（Host），预览服务器不予处理。"
+        name = _host_name(host)
+        if name is None:
+            return 400, f"请求中要访问的地址“{printable(host)[:100]}”格式不对。"
+        if name in self.names or (self.any_address and _is_ip_address(name)):
+            return None
+        return 403, (
+            f"预览服务器只接受以本机地址（127.0.0.1、localhost）访问，不接受“{printable(name)[:100]}”。"
+            "这样别的网页就无法借自己的域名读取预览。要让其他电脑访问，请用 -a 指定本机的网络地址启动预览。"
+        )
+
+
+def _host_name(host: str) -> str | None:
+    """The name in a ``Host`` value (``localhost:8000``, ``[::1]:8000``), lower case, or None
+    when it is not one."""
+    name, port = host, ""
+    if host.startswith("["):
+        name, bracket, port = host[1:].partition("]")
+        if not bracket or (port and not port.startswith(":")):
+            return None
+        port = port[1:]
+    elif host.count(":") == 1:
+        name, _, port = host.partition(":")
+    elif ":" in host:
+        return None  # an IPv6 address must be in brackets
+    if port and not (port.isascii() and port.isdigit()):
+        return None
+    name = name.lower().removesuffix(".")
+    return name or None
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    """Stopping does not wait for open connections (a page's reload request is answered
+    only after the next change or 25 seconds)."""
+    max_connections = 64
+    """Connections held at once, a thread each; more are closed at once until one ends."""
+    idle_seconds = 30.0
+    """How long a connection may send nothing before it is closed (a reload request that
+    waits for the next change is not idle: the server is answering it)."""
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+        self._refusing = False
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            if not self._refusing:
+                log.warning(
+                    "预览服务器已同时打开 %d 个连接，暂不接受新的连接，等已有的连接结束。",
+                    self.max_connections,
+                )
+            self._refusing = True
+            self.shutdown_request(request)
+            return
+        self._refusing = False
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            daemon=self.daemon_threads,
+        )
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had: the slot was never used
+            self._slots.release()
+            self.shutdown_request(request)
+        # Once started, the thread gives the slot back; a Ctrl+C arriving meanwhile must
+        # stop the server, not give it back twice.
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        request.settimeout(self.idle_seconds)
+        super().finish_request(request, client_address)
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A reader closing the tab mid-answer is normal; anything else is logged briefly.
@@ -98,22 +216,39 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     # Errors other than "not found" (which gets the site's own page): in Chinese too.
     error_message_format = (
         '<!doctype html><html lang="zh"><meta charset="utf-8"><title>请求无法处理</title>'
-        "<h1>请求无法处理（%(code)d）</h1><p>预览服务器无法处理这个请求，请检查地址。</p></html>"
+        "<h1>请求无法处理（%(code)d）</h1><p>%(explain)s</p></html>"
     )
     error_content_type = "text/html; charset=utf-8"
 
-    def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
+    def __init__(self, *args: object, preview: Preview, names: HostNames, **kwargs: object) -> None:
         self.preview = preview
+        self.names = names
         self._etag = ""
         super().__init__(*args, directory=str(preview.site_dir), **kwargs)  # type: ignore[arg-type]
+
+    def parse_request(self) -> bool:
+        """Read the request, and refuse it unless it is addressed to this computer."""
+        if not super().parse_request():
+            return False
+        refusal = self.names.refusal(self.headers.get("Host"))
+        if refusal is not None:
+            self.send_error(refusal[0], explain=refusal[1])
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._etag = ""
         url = urlsplit(self.path)
         if url.path == WAIT_PATH:
-            since = parse_qs(url.query).get("since", ["0"])[0]
-            seen = int(since) if since.isdigit() else 0
-            self._send(str(self.preview.wait_for_change(seen, timeout=25)).encode(), "text/plain")
+            since = parse_qs(url.query, keep_blank_values=True).get("since", ["0"])[0]
+            if not _VERSION.fullmatch(since):
+                self.send_error(
+                    400, explain="页面自动刷新的请求中 since 应为数字。请重新打开页面。"
+                )
+                return
+            self._send(
+                str(self.preview.wait_for_change(int(since), timeout=25)).encode(), "text/plain"
+            )
             return
         if url.path.startswith(f"/{SEARCH_DIR}/"):
             self.preview.search_ready.wait(timeout=_SEARCH_WAIT_SECONDS)
@@ -166,7 +301,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         """The site's own "page not found" page, in Chinese, instead of Python's English one."""
         missing = self.preview.site_dir / "404.html"
         if code != 404 or not missing.is_file() or not hasattr(self, "path"):
-            super().send_error(code, message, explain)
+            super().send_error(code, message, explain or "预览服务器无法处理这个请求，请检查地址。")
             return
         # The page is written for the site's top folder; a base address keeps its links
         # working, and links within the page (the skip link) keep pointing at this address.
@@ -176,9 +311,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self._send(self._decorate(html), "text/html; charset=utf-8", status=404)
 
     def _decorate(self, html: str) -> bytes:
-        banner = self.preview.banner()
-        if banner:
-            html = html.replace(_ARTICLE, _ARTICLE + banner, 1)
+        html = with_banner(html, self.preview.banner())
         # The theme's files change only with a full build: named after it, the browser keeps
         # them without asking again, and a reload after an edit fetches the page alone.
         html = _THEME_FILE.sub(rf'\1?{_THEME_BUILD}={self.preview.full_builds}"', html)
@@ -216,19 +349,33 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class _Changes(FileSystemEventHandler):
     """Collects changed paths; a worker thread applies them once a burst of saves ends."""
 
-    def __init__(self, preview: Preview) -> None:
+    def __init__(self, preview: Preview, *, on_content_folder: Callable[[], None]) -> None:
         self.preview = preview
+        self.on_content_folder = on_content_folder
+        """Called (before the update) when the content folder itself went or came back."""
         self.pending: set[Path] = set()
+        self.content_folder_moved = False
         self.arrived = threading.Event()
         self.lock = threading.Lock()
         threading.Thread(target=self._apply_forever, daemon=True).start()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # Reading a file (as every build does) must not count as a change.
-        if event.event_type not in _CHANGES or event.is_directory:
+        if event.event_type not in _CHANGES:
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        found = {Path(str(p)).resolve() for p in paths if p}
+        found = {Path(os.fsdecode(p)).resolve() for p in paths if p}
+        if event.is_directory:
+            # Folders matter only as the content folder itself: deleted, moved away, put back
+            # (not "modified", which saving a file in it also says).
+            content = self.preview.content_dir.resolve()
+            if event.event_type not in _FOLDER_CHANGES or content not in found:
+                return
+            with self.lock:
+                self.pending.add(content)
+                self.content_folder_moved = True
+            self.arrived.set()
+            return
         relevant = {p for p in found if self.preview.relevant(p)}
         if relevant:
             with self.lock:
@@ -243,15 +390,43 @@ class _Changes(FileSystemEventHandler):
                 time.sleep(_QUIET_SECONDS)
             with self.lock:
                 changed, self.pending = self.pending, set()
+                moved, self.content_folder_moved = self.content_folder_moved, False
+            if moved:
+                self.on_content_folder()
             if changed:
                 run_safely(self.preview, changed)
 
 
-def _watch(preview: Preview) -> BaseObserver:
-    observer: BaseObserver = PollingObserver(timeout=0.5) if environment_says_poll() else Observer()
-    handler = _Changes(preview)
-    for path in preview.watched_paths():
+class _Watcher:
+    """Watches what the site is made from, and the content folder again whenever it is
+    put back after being deleted or moved away (a watch ends with its folder)."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        self.observer: BaseObserver = (
+            PollingObserver(timeout=0.5) if environment_says_poll() else Observer()
+        )
+        self.changes = _Changes(preview, on_content_folder=self._watch_content)
+        self._content: ObservedWatch | None = None
+        for path in preview.watched_paths():
+            if path == preview.content_dir:
+                self._watch_content()
+            else:
+                self._watch(path)
+        self._watch(preview.content_dir.parent)  # where the content folder goes and comes back
+        self.observer.start()
+
+    def _watch(self, path: Path) -> ObservedWatch:
         folder = path if path.is_dir() else path.parent
-        observer.schedule(handler, str(folder), recursive=path.is_dir())
-    observer.start()
-    return observer
+        return self.observer.schedule(self.changes, str(folder), recursive=path.is_dir())
+
+    def _watch_content(self) -> None:
+        if self._content is not None:
+            with contextlib.suppress(KeyError):  # already gone with its folder
+                self.observer.unschedule(self._content)
+            self._content = None
+        if self.preview.content_dir.is_dir():
+            self._content = self._watch(self.preview.content_dir)
+
+    def stop(self) -> None:
+        self.observer.stop()

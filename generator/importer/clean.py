@@ -20,7 +20,7 @@ from generator.importer.findings import Findings
 from generator.importer.limits import Steps
 from generator.importer.paragraphs import CJK, CJK_CHAR, Cleaned, Paragraph, around, is_rare
 from generator.importer.source import SourceText
-from generator.model import INVISIBLE
+from generator.rules import INVISIBLE
 
 
 def clean_source(source: SourceText, *, keep_all: bool, steps: Steps) -> Cleaned:

@@ -16,17 +16,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from generator.fields import FieldSpec, field_specs
 from generator.importer.extract import TITLE_MAX, Facts
 from generator.importer.findings import shown
 from generator.importer.structure import FieldPlan, Part
-from generator.model import (
-    ENTRY_MODELS,
-    KIND_FOLDERS,
-    KIND_LABELS,
-    PLACEHOLDER,
-    FieldSpec,
-    field_specs,
-)
+from generator.model import ENTRY_KINDS, KINDS
+from generator.rules import PLACEHOLDER
 from generator.scaffold import (
     SCHEMA_COMMENT,
     entry_path,
@@ -50,7 +45,7 @@ def choose_path(content_dir: Path, kind: str, entry_id: str, *, taken: set[str])
     kind (or an earlier draft of this run) already has that id."""
     candidate, number = entry_id, 2
     while candidate in taken or any(
-        entry_path(content_dir, other, candidate).exists() for other in KIND_FOLDERS
+        entry_path(content_dir, other, candidate).exists() for other in ENTRY_KINDS
     ):
         candidate = f"{entry_id}-{number}"
         number += 1
@@ -247,13 +242,13 @@ def _render(
 ) -> str:
     lines = [
         SCHEMA_COMMENT.format(kind=kind),
-        f"# 由 kb import 从 {shown(source_name)} 生成的{KIND_LABELS[kind]}草稿。草稿保留了原文的措辞：",
+        f"# 由 kb import 从 {shown(source_name)} 生成的{KINDS[kind].label}草稿。草稿保留了原文的措辞：",
         "# 正式条目必须用自己的话改写，并在 sources 中写明来源；事实、数字、做法名称可以照用。",
         f"# 每个“{P}”都是需要你判断的地方：核对或改写后删去“{P}”。它们都处理完之前，kb check 不会通过。",
         "# 删去了哪些文字、哪些地方可疑，见导入报告。",
     ]
     emit = _Emitter(quoted=quoted)
-    lines += emit.fields(ENTRY_MODELS[kind], data, notes, indent="", comments=True)
+    lines += emit.fields(KINDS[kind].model, data, notes, indent="", comments=True)
     return "\n".join(lines) + "\n"
 
 

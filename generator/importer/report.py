@@ -9,7 +9,8 @@ from typing import TypeVar
 from generator.importer import Imported
 from generator.importer.findings import Flag, Removal, shown
 from generator.importer.source import FORMAT_NAMES
-from generator.model import KIND_LABELS, PLACEHOLDER
+from generator.model import KINDS
+from generator.rules import PLACEHOLDER
 
 _SHOWN = 60
 """Characters of a removed or flagged span shown in the report; the place leads to the rest."""
@@ -51,7 +52,7 @@ def describe_import(imported: Imported, *, root: Path) -> str:
     written = _shown_path(imported.path, root) if imported.path else "（未写入）"
     lines = [
         f"== {shown(source.path.name)} ==",
-        f"草稿：{written}（{KIND_LABELS[imported.kind]}）",
+        f"草稿：{written}（{KINDS[imported.kind].label}）",
         f"格式：{FORMAT_NAMES[source.format]}；编码：{source.encoding}",
         f"标题：{shown(facts.title) or '未找到（草稿中需要填写）'}",
         f"发布日期：{facts.published + '（' + facts.published_evidence + '）' if facts.published else '原文没有写明'}",

@@ -9,8 +9,8 @@ not allowed).
 
 File layout under ``search/``:
 
-- ``manifest.js``: counts, the bucket count, the facets by key (label, value ids,
-  value labels, display order) and the fields of a metadata row;
+- ``manifest.js``: counts, the numbers of the study packs, the bucket count, the facets
+  by key (label, value ids, value labels, display order) and the fields of a metadata row;
 - ``facets.js``: per facet key, one fixed-width code per entry (themes as a bit set),
   loaded only for filtering;
 - ``p/<bucket>.js``: ``{token: postings}`` for the tokens hashed to that bucket;

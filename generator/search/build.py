@@ -22,6 +22,7 @@ from generator.search.files import (
     FacetValues,
     bucket_file,
     facets_file,
+    fold_file,
     manifest_file,
     meta_file,
     meta_row,
@@ -162,7 +163,8 @@ def write_full_index(
         emit(*meta_file((len(facts) - 1) // META_CHUNK, rows))
     summary, buckets = packer.encode()
     values = FacetValues.of(index, facts)
-    emit(*manifest_file(values, docs=len(facts), buckets=summary.buckets))
+    emit(*manifest_file(values, facts, buckets=summary.buckets))
+    emit(*fold_file())
     emit(*facets_file(values, facts))
     for bucket, body in buckets:
         emit(*bucket_file(bucket, body))

@@ -7,17 +7,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.index import Pack, SiteIndex
-from generator.model import PACK_KIND, BestPractice, CaseStudy, Entry, StudyMaterial
+from pydantic import BaseModel
+
+from generator.fields import marker, nested_model
+from generator.index import UNKNOWN_REGION, SiteIndex, province
+from generator.model import Entry, Facet, Search, StudyPack
 from generator.render import Routes, page_url
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_PROVINCE = re.compile(r"^\s*(.+?(?:特别行政区|自治区|省|市))")
-NO_VALUE = "未注明"
+NO_VALUE = UNKNOWN_REGION
 """The facet value of what an entry does not say (a practice's region, a pack's organization
 type)."""
 
-Searchable = Entry | Pack
+Searchable = Entry | StudyPack
 """What the index holds a document of: an entry, or a study pack."""
 
 
@@ -66,7 +67,7 @@ def listed_documents(index: SiteIndex) -> list[Searchable]:
     """Every entry in listing order (kind, then title), then the study packs in title order:
     the order documents are numbered in."""
     entries: list[Searchable] = [e for kind_entries in index.by_kind.values() for e in kind_entries]
-    return entries + list(index.packs.values())
+    return entries + [index.project.packs[pack_id] for pack_id in index.packs]
 
 
 def document_count(index: SiteIndex) -> int:
@@ -80,64 +81,83 @@ def search_documents(index: SiteIndex, *, directory_urls: bool) -> list[SearchDo
 
 
 def search_document(entry: Searchable, *, directory_urls: bool) -> SearchDoc:
-    """The searchable text and facets of one entry or study pack."""
-    if isinstance(entry, Pack):
-        return _pack_document(entry, directory_urls=directory_urls)
-    headings: list[str] = []
-    body: list[str] = []
-    if isinstance(entry, CaseStudy):
-        body += [entry.unit, entry.region, entry.period, entry.background]
-        for action in entry.actions:
-            headings.append(action.title)
-            body.append(action.text)
-        body.append(entry.results.summary)
-        body += [f"{figure.label}：{figure.value}" for figure in entry.results.figures]
-        body += entry.lessons
-    elif isinstance(entry, BestPractice):
-        for step in entry.steps:
-            headings.append(step.title)
-            body.append(step.text)
-        body.append(entry.fits)
-        body += entry.cautions
-    elif isinstance(entry, StudyMaterial):
-        for section in entry.sections:
-            headings.append(section.title)
-            body.append(section.text)
-            body += section.points
-        body += entry.key_points
-    body += [source.title for source in entry.sources]
+    """The searchable text and facets of one entry or study pack: the text of every field
+    the model marks :class:`~generator.model.Search`, and the facets its fields declare."""
+    title, summary, headings, body = _searched(entry)
+    if isinstance(entry, StudyPack):
+        url = page_url(Routes.pack(entry.id), directory_urls=directory_urls)
+    else:
+        url = page_url(Routes.entry(entry), directory_urls=directory_urls)
+    region = _facet(entry, Facet.REGION)
     return SearchDoc(
-        url=page_url(Routes.entry(entry), directory_urls=directory_urls),
-        title=entry.title,
-        summary=entry.summary,
+        url=url,
+        title=title,
+        summary=summary,
         kind=entry.kind,
-        org_type=entry.org_type,
-        themes=tuple(entry.themes),
-        region=_province(entry.region) if isinstance(entry, CaseStudy) else NO_VALUE,
+        org_type=getattr(entry, "org_type", NO_VALUE),
+        themes=tuple(getattr(entry, "themes", ())),
+        region=province(region) if region is not None else NO_VALUE,
         year=_year(entry),
         headings=tuple(headings),
         body=_joined(body),
     )
 
 
-def _pack_document(pack: Pack, *, directory_urls: bool) -> SearchDoc:
-    """A study pack's own text: what it is for, why each entry is in it, and its questions.
-    The entries it lists are documents of their own."""
-    body = [pack.occasion or "", pack.length or "", pack.introduction]
-    body += [item.note for item in pack.items if item.note]
-    body += pack.questions
-    return SearchDoc(
-        url=page_url(Routes.pack(pack.id), directory_urls=directory_urls),
-        title=pack.title,
-        summary=pack.summary,
-        kind=PACK_KIND,
-        org_type=NO_VALUE,
-        themes=(),
-        region=NO_VALUE,
-        year=None,
-        headings=(),
-        body=_joined(body),
+def _searched(content: BaseModel) -> tuple[str, str, list[str], list[str]]:
+    """The title, summary, headings and body lines of ``content``, in field order."""
+    found: dict[Search, list[str]] = {role: [] for role in Search}
+    for name, info in type(content).model_fields.items():
+        value = getattr(content, name)
+        nested = nested_model(info.annotation)
+        if nested is not None:
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    _searched_item(item, found)
+            continue
+        role = marker(info, Search)
+        if role is not None:
+            found[role] += [v for v in (value if isinstance(value, list) else [value]) if v]
+    return (
+        "".join(found[Search.TITLE]),
+        "".join(found[Search.SUMMARY]),
+        found[Search.HEADING],
+        found[Search.BODY],
     )
+
+
+def _searched_item(item: BaseModel, found: dict[Search, list[str]]) -> None:
+    """One item of a nested field: its headings, its one-line texts on one line (a figure
+    reads "指标：数值"), then its lists, a line each."""
+    line: list[str] = []
+    lists: list[str] = []
+    inner: list[BaseModel] = []
+    for name, info in type(item).model_fields.items():
+        value = getattr(item, name)
+        role = marker(info, Search)
+        if nested_model(info.annotation) is not None:
+            inner += value if isinstance(value, list) else [value] if value else []
+            continue
+        if role is None or not value:
+            continue
+        if role is not Search.BODY:
+            found[role].append(value)
+        elif isinstance(value, list):
+            lists += value
+        else:
+            line.append(value)
+    if line:
+        found[Search.BODY].append("：".join(line))
+    found[Search.BODY] += lists
+    for nested in inner:
+        _searched_item(nested, found)
+
+
+def _facet(content: BaseModel, facet: Facet) -> str | None:
+    """The text of the field of ``content`` that the facet is worked out from, if any."""
+    for name, info in type(content).model_fields.items():
+        if marker(info, facet) is not None:
+            return str(getattr(content, name))
+    return None
 
 
 def _joined(parts: list[str]) -> str:
@@ -145,14 +165,10 @@ def _joined(parts: list[str]) -> str:
     return "\n".join(re.sub(r"\s*\n\s*", "", part.strip()) for part in parts if part.strip())
 
 
-def _province(region: str) -> str:
-    found = _PROVINCE.match(region)
-    return found.group(1) if found else NO_VALUE
-
-
-def _year(entry: Entry) -> int | None:
-    """The year a case's period starts, else the earliest publication year of its sources."""
-    if isinstance(entry, CaseStudy) and (found := _YEAR.search(entry.period)):
-        return int(found.group())
-    years = [source.published.year for source in entry.sources if source.published]
+def _year(content: BaseModel) -> int | None:
+    """The year the entry's sources were published (the earliest, when they differ): the
+    facet says so (发布年份). A case's period is not used: most sources leave it unstated,
+    and mixing the year a case happened with the year others were published would make one
+    facet mean two things. None for a study pack."""
+    years = [s.published.year for s in getattr(content, "sources", ()) if s.published]
     return min(years) if years else None

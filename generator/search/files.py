@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from generator.index import SiteIndex
-from generator.model import CONTENT_LABELS
+from generator.model import KINDS, PACK
 from generator.search.documents import NO_VALUE, EntryFacts
 from generator.search.postings import ALPHABET
+from generator.segment import folded_characters
 
 SEARCH_DIR = "search"
 FORMAT_VERSION = 2
@@ -31,9 +32,11 @@ FACETS: tuple[tuple[str, str], ...] = (
     ("org", "组织类型"),
     ("theme", "主题"),
     ("region", "地区"),
-    ("year", "年份"),
+    ("year", "发布年份"),
 )
-"""Facet keys and their labels, in display order."""
+"""Facet keys and their labels, in display order. The year is the one its sources were
+published in, for every kind of entry: a case's period is often unstated, and where it is
+stated it is not the same kind of year."""
 MULTIPLE = frozenset({"theme"})
 """Facets an entry can have several values of: ``facets.js`` holds them as bit sets."""
 ROW_FIELDS = ("url", "title", "summary", "kind", "org", "theme")
@@ -50,6 +53,12 @@ def script(key: str, data: Any) -> bytes:
     # Line and paragraph separators end a string literal in JavaScript before ES2019.
     payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f'kbSearch.add("{key}",{payload});\n'.encode()
+
+
+def fold_file() -> tuple[str, bytes]:
+    """The characters queries fold to Simplified (:func:`~generator.segment.normalize`), as
+    pairs: the browser loads it with the manifest, before it reads any query."""
+    return f"{SEARCH_DIR}/fold.js", script("fold", folded_characters())
 
 
 def text_path(number: int) -> str:
@@ -123,14 +132,14 @@ class FacetValues:
         known_years = {year for year in years if year is not None}
         year_values = [*map(str, sorted(known_years, reverse=True)), NO_VALUE]
         values = {
-            "kind": list(CONTENT_LABELS),
+            "kind": list(KINDS),
             "org": [*(t.id for t in index.org_types), NO_VALUE],
             "theme": [t.id for t in index.themes],
             "region": region_values,
             "year": year_values,
         }
         labels = {
-            "kind": [CONTENT_LABELS[k] for k in values["kind"]],
+            "kind": [KINDS[k].label for k in values["kind"]],
             "org": [names[i] for i in values["org"]],
             "theme": [names[i] for i in values["theme"]],
             "region": region_values,
@@ -144,16 +153,24 @@ class FacetValues:
 
 
 def manifest(
-    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+    facets: FacetValues,
+    facts: Sequence[EntryFacts | None],
+    *,
+    buckets: int,
+    overlay: bool = False,
 ) -> dict[str, Any]:
     """What every query loads first: counts, bucket count, facets by key, row fields.
 
-    ``docs`` counts entry numbers; ``overlay`` (only in a preview after an edit) says
-    that ``delta.js`` amends the base files (see :mod:`generator.search.live`).
+    ``facts`` holds each entry number's facts (``None`` for a number whose entry was deleted
+    in a preview); ``overlay`` (only in a preview after an edit) says that ``delta.js``
+    amends the base files (see :mod:`generator.search.live`). ``packs`` lists the numbers of
+    study packs, so that any list of results can say how many entries and packs it holds
+    without the facet table (see ``countPhrase`` in kb-search.js).
     """
     data: dict[str, Any] = {
         "version": FORMAT_VERSION,
-        "docs": docs,
+        "docs": len(facts),
+        "packs": [number for number, fact in enumerate(facts) if fact and fact.kind == PACK.name],
         "buckets": buckets,
         "chunk": META_CHUNK,
         "alphabet": ALPHABET,
@@ -171,10 +188,14 @@ def manifest(
 
 
 def manifest_file(
-    facets: FacetValues, *, docs: int, buckets: int, overlay: bool = False
+    facets: FacetValues,
+    facts: Sequence[EntryFacts | None],
+    *,
+    buckets: int,
+    overlay: bool = False,
 ) -> tuple[str, bytes]:
     """The path and bytes of ``manifest.js``."""
-    data = manifest(facets, docs=docs, buckets=buckets, overlay=overlay)
+    data = manifest(facets, facts, buckets=buckets, overlay=overlay)
     return f"{SEARCH_DIR}/manifest.js", script("manifest", data)
 
 

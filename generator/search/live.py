@@ -176,7 +176,6 @@ class LiveSearchIndex:
         self._numbers = {slot.entry_id: number for number, slot in enumerate(self._slots)}
         self._overlay = {}
         self._buckets = stats.buckets
-        self._base_docs = stats.docs
         self._taxonomy = _taxonomy(index)
         self._table = FacetTable(FacetValues.of(index, []), facts)
         self._unsure = False
@@ -213,37 +212,12 @@ class LiveSearchIndex:
 
         entries = listed_documents(index)
         digests = _digests(index)
-        numbers = self._numbers
-        slots = self._slots
-        order = [0] * len(slots)
-        present = [False] * len(slots)
-        changed: list[tuple[int, int]] = []
-        for position, entry in enumerate(entries):
-            number = numbers.get(entry.id)
-            if number is None:
-                number = len(slots)
-                if number >= MAX_DOCS:
-                    return self._rebuilt(index, started)
-                slots.append(_Slot(entry.id, None, None, None))
-                numbers[entry.id] = number
-                order.append(0)
-                present.append(False)
-            order[number] = position
-            present[number] = True
-            if slots[number].digest != digests[entry.id]:
-                changed.append((number, position))
-        dirty_chunks: set[int] = set()
-        discarded: set[str] = set()
-        facets_changed = False
-        for number, slot in enumerate(slots):
-            if not present[number] and slot.digest is not None:
-                slot.digest, slot.facts = None, None
-                self._overlay.pop(number, None)
-                dirty_chunks.add(number // META_CHUNK)
-                discarded.add(text_path(number))
-                self._table.set(number, None)
-                facets_changed = True
-
+        placed = self._place(entries, digests)
+        if placed is None:
+            return self._rebuilt(index, started)
+        order, present, changed = placed
+        dirty_chunks, discarded = self._forget_removed(present)
+        facets_changed = bool(discarded)
         analysed = analyse_entries(
             entries,
             changed,
@@ -252,26 +226,14 @@ class LiveSearchIndex:
             workers=self.workers,
         )
         for result in analysed:
-            slot = slots[result.number]
-            slot.digest = digests[slot.entry_id]
-            if slot.facts != result.facts:
-                dirty_chunks.add(result.number // META_CHUNK)
-            if _facet_fields(slot.facts) != _facet_fields(result.facts):
-                if not retaxonomised:  # else the table is made anew below
-                    self._table.set(result.number, result.facts)
-                facets_changed = True
-            slot.facts = result.facts
-            if slot.digest == slot.base_digest:
-                self._overlay.pop(result.number, None)  # back to what the base holds
-            else:
-                self._overlay[result.number] = result.tokens
+            facets_changed |= self._take(result, digests, dirty_chunks, retaxonomised)
             emit(text_path(result.number), result.text)
         if retaxonomised:
             # Rows and facet codes hold positions in the taxonomy's lists; tokens do
             # not depend on it, so the postings stay.
             self._taxonomy = _taxonomy(index)
-            self._table = FacetTable(FacetValues.of(index, []), [slot.facts for slot in slots])
-            dirty_chunks.update(range((len(slots) + META_CHUNK - 1) // META_CHUNK))
+            self._table = FacetTable(FacetValues.of(index, []), [slot.facts for slot in self._slots])
+            dirty_chunks.update(range((len(self._slots) + META_CHUNK - 1) // META_CHUNK))
             facets_changed = True
         folded = sum(map(_postings, self._overlay.values())) > MAX_OVERLAY_POSTINGS
         if folded:
@@ -289,6 +251,64 @@ class LiveSearchIndex:
             discarded=self._discard(discarded),
             seconds=time.perf_counter() - started,
         )
+
+    def _place(
+        self, entries: list[Any], digests: dict[str, str]
+    ) -> tuple[list[int], list[bool], list[tuple[int, int]]] | None:
+        """Each document's number and place in the listing order, which numbers are still
+        there, and the (number, place) of those whose digest changed; ``None`` when the new
+        documents would overflow the numbers an overlay can hold."""
+        numbers, slots = self._numbers, self._slots
+        order = [0] * len(slots)
+        present = [False] * len(slots)
+        changed: list[tuple[int, int]] = []
+        for position, entry in enumerate(entries):
+            number = numbers.get(entry.id)
+            if number is None:
+                number = len(slots)
+                if number >= MAX_DOCS:
+                    return None
+                slots.append(_Slot(entry.id, None, None, None))
+                numbers[entry.id] = number
+                order.append(0)
+                present.append(False)
+            order[number] = position
+            present[number] = True
+            if slots[number].digest != digests[entry.id]:
+                changed.append((number, position))
+        return order, present, changed
+
+    def _forget_removed(self, present: list[bool]) -> tuple[set[int], set[str]]:
+        """Empty the slots of documents no longer there; the metadata chunks that changed
+        with them, and their text files, to remove."""
+        dirty_chunks: set[int] = set()
+        discarded: set[str] = set()
+        for number, slot in enumerate(self._slots):
+            if not present[number] and slot.digest is not None:
+                slot.digest, slot.facts = None, None
+                self._overlay.pop(number, None)
+                dirty_chunks.add(number // META_CHUNK)
+                discarded.add(text_path(number))
+                self._table.set(number, None)
+        return dirty_chunks, discarded
+
+    def _take(
+        self, result: Any, digests: dict[str, str], dirty_chunks: set[int], retaxonomised: bool
+    ) -> bool:
+        """Keep one analysed document's facts and tokens; whether its facets changed."""
+        slot = self._slots[result.number]
+        slot.digest = digests[slot.entry_id]
+        if slot.facts != result.facts:
+            dirty_chunks.add(result.number // META_CHUNK)
+        facets_changed = _facet_fields(slot.facts) != _facet_fields(result.facts)
+        if facets_changed and not retaxonomised:  # else the table is made anew
+            self._table.set(result.number, result.facts)
+        slot.facts = result.facts
+        if slot.digest == slot.base_digest:
+            self._overlay.pop(result.number, None)  # back to what the base holds
+        else:
+            self._overlay[result.number] = result.tokens
+        return facets_changed
 
     def _rebuilt(self, index: SiteIndex, started: float) -> LiveUpdate:
         paths_before = len(self._written.paths)
@@ -362,7 +382,9 @@ class LiveSearchIndex:
             for shard in range(OVERLAY_SHARDS)
         }
         small[f"{SEARCH_DIR}/delta.js"] = script("delta", delta)
-        manifest = manifest_file(values, docs=len(slots), buckets=self._buckets, overlay=True)
+        manifest = manifest_file(
+            values, [slot.facts for slot in slots], buckets=self._buckets, overlay=True
+        )
         small[manifest[0]] = manifest[1]
         if facets_changed:
             path, data = self._table.file(values)

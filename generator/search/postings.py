@@ -19,7 +19,6 @@ once would give.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from generator.search.tokens import CHAR_BITS, CHAR_MASK, DocTokens
+from generator.tempdirs import SEARCH, make_temp_dir
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _TARGET_BUCKET_BYTES = 12_000
@@ -110,7 +110,7 @@ class _Spool:
 
     def _spill(self) -> None:
         if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="kb-search-"))
+            self._folder = make_temp_dir(SEARCH)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, True)
         for name, arrays in self._held.items():
             path = self._files.setdefault(name, self._folder / name)

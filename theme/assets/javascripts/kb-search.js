@@ -78,8 +78,27 @@
     return OTHER;
   }
 
+  /**
+   * Characters folded to their Simplified form (segment.normalize), from search/fold.js,
+   * which the build writes from OpenCC's table; every query is read after it has loaded.
+   */
+  let folds = null;
+
+  function setFolds(pairs) {
+    folds = new Map();
+    const chars = Array.from(pairs);
+    for (let i = 0; i + 1 < chars.length; i += 2) folds.set(chars[i], chars[i + 1]);
+  }
+
+  slot("fold").promise.then(setFolds);
+
+  function foldChar(char) {
+    return folds && folds.has(char) ? folds.get(char) : char;
+  }
+
   function normalize(text) {
-    return text.normalize("NFKC").toLowerCase();
+    const plain = text.normalize("NFKC").toLowerCase();
+    return folds ? Array.from(plain, foldChar).join("") : plain;
   }
 
   /**
@@ -213,7 +232,9 @@
 
   function Engine(root) {
     this.root = root;
-    this.ready = load(root, "manifest").then(this.prepare.bind(this));
+    this.ready = Promise.all([load(root, "manifest"), load(root, "fold")]).then(function (loaded) {
+      return this.prepare(loaded[0]);
+    }.bind(this));
     this.meta = new Map();
     this.facetsLoaded = null;
     this.facetsReady = false;
@@ -236,6 +257,9 @@
         key: key, label: facet.label, ids: facet.values, labels: facet.labels, multiple: !!facet.multiple, of: null,
       };
     });
+    this.packs = new Set(manifest.packs || []);
+    const kinds = manifest.facets.kind;
+    this.packLabel = kinds.labels[kinds.values.indexOf(PACK_KIND)];
     this.overlay = null;
     this.gone = new Uint8Array(this.slots);
     this.count = this.slots;
@@ -475,7 +499,7 @@
     for (const char of text) {
       const code = char.codePointAt(0);
       // Plain Chinese and ASCII need no NFKC; only case matters for them.
-      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? char : normalize(char);
+      const plain = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? foldChar(char) : normalize(char);
       for (let k = 0; k < plain.length; k++) from.push(position);
       out += plain;
       position += char.length;
@@ -528,6 +552,13 @@
 
   /** Facet keys as links write them; the manifest describes each facet under the same key. */
   const FACET_KEYS = ["kind", "org", "theme", "region", "year"];
+  /** The kind a study pack has in the index (generator.model.PACK_KIND). */
+  const PACK_KIND = "pack";
+  /**
+   * Characters of a query that are searched. Each character adds up to two posting files to
+   * load (its own and the pair it starts); a long pasted text would load nearly all of them.
+   */
+  const MAX_QUERY = 50;
 
   function emptyFilters() {
     const filters = {};
@@ -535,15 +566,54 @@
     return filters;
   }
 
+  function isFacetKey(key) {
+    return FACET_KEYS.indexOf(key) >= 0;
+  }
+
+  /**
+   * The text with each lone half of a surrogate pair (pasted from a damaged document, or cut
+   * in the middle of a character) replaced by U+FFFD, which encodeURIComponent refuses.
+   */
+  function wellFormed(text) {
+    let out = "";
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          out += text.charAt(i) + text.charAt(i + 1);
+          i++;
+          continue;
+        }
+      }
+      out += code >= 0xd800 && code <= 0xdfff ? "\ufffd" : text.charAt(i);
+    }
+    return out;
+  }
+
+  function encoded(text) {
+    return encodeURIComponent(wellFormed(text));
+  }
+
   function stateToHash(query, filters) {
     const parts = [];
-    if (query) parts.push("q=" + encodeURIComponent(query));
+    if (query) parts.push("q=" + encoded(query));
     FACET_KEYS.forEach(function (key) {
       if (filters[key].size) {
-        parts.push(key + "=" + Array.from(filters[key]).map(encodeURIComponent).join(","));
+        parts.push(key + "=" + Array.from(filters[key]).map(encoded).join(","));
       }
     });
     return parts.join("&");
+  }
+
+  /**
+   * How many entries and study packs, as the site says it everywhere: "13 个条目、2 个学习专题"
+   * (generator.render.count_phrase; tests/test_counts.py holds the two to the same text).
+   */
+  function countPhrase(entries, packs, packLabel) {
+    const parts = entries || !packs ? [entries + " 个条目"] : [];
+    if (packs) parts.push(packs + " 个" + packLabel);
+    return parts.join("、");
   }
 
   /** A hand-edited or truncated link (say "#q=100%") keeps its text instead of breaking the page. */
@@ -555,21 +625,27 @@
     }
   }
 
+  /**
+   * The query and filters a link gives; ``ignored`` names what it asks for that the explorer
+   * does not know (a key such as "__proto__", read as nothing more than text).
+   */
   function stateFromLocation() {
     const filters = emptyFilters();
+    const ignored = [];
     let query = "";
     const sources = [location.search.replace(/^\?/, ""), location.hash.replace(/^#/, "")];
     for (const source of sources) {
       for (const part of source.split("&")) {
         const eq = part.indexOf("=");
         if (eq < 0) continue;
-        const key = part.slice(0, eq);
+        const key = decoded(part.slice(0, eq));
         const value = decoded(part.slice(eq + 1).replace(/\+/g, " "));
         if (key === "q") query = value;
-        else if (filters[key]) value.split(",").filter(Boolean).forEach(function (v) { filters[key].add(v); });
+        else if (isFacetKey(key)) value.split(",").filter(Boolean).forEach(function (v) { filters[key].add(v); });
+        else if (source === sources[1]) ignored.push("“" + key + "”");
       }
     }
-    return { query: query, filters: filters };
+    return { query: query, filters: filters, ignored: ignored };
   }
 
   /* ---------------------------------------------------------------------- UI */
@@ -625,6 +701,8 @@
     this.container.textContent = "";
     this.status = element("p", "kb-search__status");
     this.status.setAttribute("role", "status");
+    this.notice = element("p", "kb-search__notice");
+    this.notice.hidden = true;
     this.facetBox = element("div", "kb-facets");
     this.results = element("ol", "kb-results");
     this.more = element("button", "kb-results__more md-button", "显示更多");
@@ -635,13 +713,15 @@
     if (this.mode === "panel") {
       // In the drop-down, results come first; the facets fold away until asked for.
       const fold = element("details", "kb-search__filters");
-      fold.append(element("summary", "", "筛选：类型、组织类型、主题、地区、年份"), this.facetBox);
+      // Named after the facets once the manifest says what they are (SearchView.update).
+      this.foldSummary = element("summary", "", "筛选");
+      fold.append(this.foldSummary, this.facetBox);
       fold.addEventListener("toggle", function () {
         if (fold.open && self.found) self.update();
       });
       this.fold = fold;
       this.share = element("a", "kb-search__share", "在检索页打开（可复制链接分享）");
-      main.append(this.status, fold, this.results, this.more, this.share);
+      main.append(this.notice, this.status, fold, this.results, this.more, this.share);
       this.container.append(main);
     } else {
       // On the explorer the facets fold too: open beside the results on a wide screen,
@@ -656,15 +736,17 @@
       if (wide && wide.addListener) {
         wide.addListener(function () { filters.open = wide.matches; });
       }
-      main.append(this.status, this.results, this.more);
+      main.append(this.notice, this.status, this.results, this.more);
       this.container.append(filters, main);
     }
   };
 
-  SearchView.prototype.setState = function (query, filters) {
+  /** Shows the state a link gives; ``ignored`` names what of it was not understood. */
+  SearchView.prototype.setState = function (query, filters, ignored) {
     this.query = query;
     this.filters = filters;
     this.input.value = query;
+    this.ignored = ignored || [];
     return this.update();
   };
 
@@ -682,11 +764,28 @@
   SearchView.prototype.update = function () {
     const self = this;
     const generation = ++this.generation;
-    const terms = parseQuery(this.query);
+    const notes = this.takeQueryNotes();
+    this.showNotes(notes);
     this.onChange && this.onChange();
     if (this.share) this.share.href = this.explorerUrl + "#" + this.hash();
     return this.engine.ready
       .then(function (engine) {
+        if (generation !== self.generation) return null;
+        // Read once the fold table has loaded with the manifest (學習 is 学习).
+        const terms = parseQuery(self.query);
+        if (self.foldSummary) {
+          self.foldSummary.textContent = "筛选：" + engine.facetOrder.map(function (key) {
+            return engine.facets[key].label;
+          }).join("、");
+        }
+        const unknown = self.dropUnknownValues(engine);
+        if (unknown.length) {
+          // Offered no way to undo, a filter nothing has would just show nothing.
+          notes.push("网址中的筛选条件在本站没有，已去掉：" + unknown.join("、") + "。");
+          self.showNotes(notes);
+          self.onChange && self.onChange();
+          if (self.share) self.share.href = self.explorerUrl + "#" + self.hash();
+        }
         if (!terms.length) {
           if (self.mode === "panel") return null;
           return { matched: engine.listing(), terms: terms };
@@ -713,6 +812,46 @@
         if (generation !== self.generation) return;
         self.status.textContent = "检索暂时不可用：" + error.message;
       });
+  };
+
+  /**
+   * Makes the query one that can be searched and written into an address (no lone surrogate,
+   * at most MAX_QUERY characters); what that changed, and what the link gave that was not
+   * understood, as notes for the reader.
+   */
+  SearchView.prototype.takeQueryNotes = function () {
+    const notes = [];
+    const chars = Array.from(wellFormed(this.query));
+    if (chars.length > MAX_QUERY) {
+      notes.push("检索词最多 " + MAX_QUERY + " 个字，只按前 " + MAX_QUERY + " 个字检索。");
+    }
+    this.query = chars.slice(0, MAX_QUERY).join("");
+    if (this.ignored && this.ignored.length) {
+      notes.push("网址中有检索页不认识的条件，已忽略：" + this.ignored.join("、") + "。");
+    }
+    this.ignored = null; // said once, for the link that brought it
+    return notes;
+  };
+
+  /** Takes out of the filters each value the index does not have; what it took, for a note. */
+  SearchView.prototype.dropUnknownValues = function (engine) {
+    const unknown = [];
+    const filters = this.filters;
+    FACET_KEYS.forEach(function (key) {
+      const facet = engine.facets[key];
+      if (!facet) return;
+      Array.from(filters[key]).forEach(function (value) {
+        if (facet.ids.indexOf(value) >= 0) return;
+        filters[key].delete(value);
+        unknown.push(facet.label + "“" + value + "”");
+      });
+    });
+    return unknown;
+  };
+
+  SearchView.prototype.showNotes = function (notes) {
+    this.notice.textContent = notes.join(" ");
+    this.notice.hidden = !notes.length;
   };
 
   /** Facets are loaded for the explorer, once filters are shown, or when any is chosen. */
@@ -792,6 +931,7 @@
 
   /** A new list of results: the first page of it, in the one order rank gave. */
   SearchView.prototype.renderResults = function () {
+    const engine = this.engine;
     const terms = this.found.terms;
     const visible = this.visible();
     this.results.textContent = "";
@@ -799,10 +939,11 @@
     this.listed = visible;
     this.rendered = 0;
     this.appended = Promise.resolve();
-    const total = visible.length;
+    const packs = visible.filter(function (doc) { return engine.packs.has(doc); }).length;
+    const counted = countPhrase(visible.length - packs, packs, engine.packLabel);
     this.status.textContent = terms.length
-      ? (total ? "找到 " + total + " 个条目" : "没有找到包含“" + this.query.trim() + "”的条目")
-      : "共 " + total + " 个条目";
+      ? (visible.length ? "找到 " + counted : "没有找到包含“" + this.query.trim() + "”的条目")
+      : "共 " + counted;
     return this.appendResults(PAGE);
   };
 
@@ -897,6 +1038,10 @@
     window.kbSearch.entries = function (numbers) {
       return engine().ready.then(function (ready) { return ready.metaOf(numbers); });
     };
+    /** How the site says "so many entries and study packs" (see countPhrase). */
+    window.kbSearch.countPhrase = function (entries, packs) {
+      return engine().ready.then(function (ready) { return countPhrase(entries, packs, ready.packLabel); });
+    };
 
     const page = document.querySelector("[data-kb-explorer]");
     if (page) {
@@ -924,11 +1069,11 @@
         view.update();
       });
       const state = stateFromLocation();
-      view.setState(state.query, state.filters);
+      view.setState(state.query, state.filters, state.ignored);
       window.addEventListener("hashchange", function () {
         if (location.hash.slice(1) === view.hash()) return;
         const next = stateFromLocation();
-        view.setState(next.query, next.filters);
+        view.setState(next.query, next.filters, next.ignored);
       });
     }
 

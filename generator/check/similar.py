@@ -1,8 +1,9 @@
 """Finding entries that read almost the same, such as one case submitted twice.
 
 Each entry's text becomes the set of its clauses (the stretches between
-punctuation marks). A resubmitted or copied entry keeps most clauses word for
-word even when some are edited, so two entries are reported when most of their
+punctuation marks), read in Simplified characters. A resubmitted or copied entry
+keeps most clauses word for word even when some are edited, or when it was turned
+into Traditional characters, so two entries are reported when most of their
 clauses are shared (Jaccard similarity of the clause sets).
 
 Comparing every pair would grow with the square of the number of entries.
@@ -18,15 +19,23 @@ sketch is simply the start of the array.
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel
+
+from generator.check.simplified import Folded
+from generator.fields import marker
+from generator.load import KeyPath
+from generator.model import NOT_COMPARED, Refers
 
 ClauseSet = npt.NDArray[np.uint32]
 """Sorted, distinct checksums of an entry's clauses."""
@@ -42,7 +51,6 @@ _MIN_SHARED = 4
 """Sketch values two entries must share to be compared: a pair above the threshold
 shares about ten of sixteen on average, and fewer than four only by rare chance."""
 _CLAUSE_BREAK = re.compile(r"[\s，。、；：！？“”‘’（）《》()「」,.;:!?\"'…—-]+")
-_SKIPPED_FIELDS = {"id", "kind", "org_type", "themes", "sources", "cases"}
 
 
 @dataclass(frozen=True)
@@ -53,28 +61,43 @@ class SimilarPair:
     similarity: float
 
 
-def _texts(value: Any) -> Iterator[str]:
+@functools.cache
+def compared_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` whose text makes two entries the same: not its kind, not ids
+    of other things (:class:`~generator.model.Refers`), not those marked
+    :data:`~generator.model.NOT_COMPARED`."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if marker(info, NOT_COMPARED) is None
+        and marker(info, Refers) is None
+        and typing.get_origin(info.annotation) is not Literal
+    )
+
+
+def _texts(value: Any, key_path: KeyPath, folded: Folded) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
+        yield folded.get(key_path, value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in _SKIPPED_FIELDS:
-                yield from _texts(item)
+            yield from _texts(item, (*key_path, key), folded)
     elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
+        for i, item in enumerate(value):
+            yield from _texts(item, (*key_path, i), folded)
 
 
-def clauses(data: Any) -> ClauseSet:
-    """The entry's distinct clauses of at least :data:`_MIN_CLAUSE` characters, as checksums."""
-    pieces = _CLAUSE_BREAK.split("\n".join(_texts(data)))
+def clauses(data: Any, model: type[BaseModel], folded: Folded | None = None) -> ClauseSet:
+    """The distinct clauses of at least :data:`_MIN_CLAUSE` characters of an entry of
+    ``model`` (its :func:`compared_fields`), as checksums.
+
+    ``folded`` (:func:`generator.check.simplified.fold` of ``data``) has the entry's texts read
+    in Simplified characters, so that a Traditional copy shares its original's clauses.
+    """
+    compared = compared_fields(model)
+    fields = {k: v for k, v in data.items() if k in compared} if isinstance(data, dict) else {}
+    pieces = _CLAUSE_BREAK.split("\n".join(_texts(fields, (), folded or {})))
     checksums = [zlib.crc32(piece.encode()) for piece in pieces if len(piece) >= _MIN_CLAUSE]
     return np.unique(np.array(checksums, dtype=np.uint32))
-
-
-def sketch(found: ClauseSet) -> list[int]:
-    """Checksums of the :data:`_SKETCH` clauses with the smallest checksums."""
-    return [int(value) for value in found[:_SKETCH]]
 
 
 def _jaccard(a: ClauseSet, b: ClauseSet) -> float:

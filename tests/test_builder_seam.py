@@ -1,0 +1,134 @@
+"""MkDocs and Material behind one seam: only the adapter modules know their names, markup
+and messages, and the commands that do not build start without loading them."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE
+
+GENERATOR = REPO / "generator"
+ADAPTERS = {"builder.py", "plugin.py", "frame.py", "runs.py"}
+"""The modules that speak to the builder (``runs`` only names its log)."""
+BUILDER_PACKAGES = {"mkdocs", "material", "properdocs", "pymdownx"}
+BUILDER_STRINGS = re.compile(
+    r"mkdocs\.(?!yml)"  # its modules and logs (mkdocs.yml is the settings file editors edit)
+    r"|\bmd-[a-z]"  # Material's markup (md-content, md-typeset, md-button, ...)
+    r"|Config value|isn't an existing|Aborted with|Documentation built"  # its English
+)
+BUILDER_NAMES = {"custom_dir", "MkDocsConfig", "BasePlugin", "TemplateContext"}
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in GENERATOR.rglob("*.py") if p.name not in ADAPTERS or p.parent != GENERATOR
+    )
+
+
+def _code_tokens(source: str) -> list[tokenize.TokenInfo]:
+    """Names and string literals that are not docstrings (prose may name MkDocs)."""
+    docstrings = {
+        node.body[0].value.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    }
+    return [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.NAME
+        or (token.type == tokenize.STRING and token.start[0] not in docstrings)
+    ]
+
+
+def builder_knowledge(path: Path) -> list[str]:
+    """What of the builder a module knows: its imports, names, markup and messages."""
+    source = path.read_text(encoding="utf-8")
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] in BUILDER_PACKAGES]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] in BUILDER_PACKAGES
+        ):
+            found.append(str(node.module))
+    for token in _code_tokens(source):
+        named = token.type == tokenize.NAME and token.string in BUILDER_NAMES
+        quoted = token.type == tokenize.STRING and BUILDER_STRINGS.search(token.string)
+        if named or quoted:
+            found.append(token.string)
+    return found
+
+
+@pytest.mark.parametrize("module", _modules(), ids=lambda p: p.relative_to(GENERATOR).as_posix())
+def test_only_the_adapters_know_the_builder(module: Path) -> None:
+    """Outside the adapters no module imports, names or quotes MkDocs or Material."""
+    assert builder_knowledge(module) == []
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    """An import, a Material class, an MkDocs log and MkDocs's English are each found."""
+    leaky = tmp_path / "leaky.py"
+    leaky.write_text(
+        "from mkdocs.config import load_config\n"
+        "ARTICLE = '<article class=\"md-content__inner\">'\n"
+        "log = __import__('logging').getLogger('mkdocs.plugins.kb')\n"
+        "if text.startswith(\"Config value 'docs_dir'\"): pass\n"
+        "folder = config.theme.custom_dir\n",
+        encoding="utf-8",
+    )
+    assert len(builder_knowledge(leaky)) == 5
+
+
+QUIET_START = """
+import runpy, sys
+sys.argv = ["kb", *sys.argv[1:]]
+try:
+    runpy.run_module("generator", run_name="__main__")
+except SystemExit:
+    pass
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"mkdocs", "material", "properdocs"})
+print("LOADED", loaded, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["new", "case", "--title", "新的条目", "--id", "new-entry", "--org-type", "rural",
+         "--theme", "learning-content"],
+        ["import", "材料.txt", "--kind", "case"],
+    ],
+    ids=lambda argv: argv[0],
+)  # fmt: skip
+def test_commands_that_do_not_build_start_without_the_builder(
+    command: list[str], tmp_path: Path
+) -> None:
+    """`kb check`, `kb new` and `kb import` do their work without loading MkDocs."""
+    shutil.copytree(SAMPLE, tmp_path / "project", ignore=shutil.ignore_patterns("site"))
+    project = tmp_path / "project"
+    (project / "材料.txt").write_text("一、背景\n\n支部每月集中学习两次。\n", encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, "-c", QUIET_START, *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in ran.stderr, ran.stderr
+    assert "LOADED []" in ran.stderr, ran.stderr
