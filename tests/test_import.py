@@ -274,6 +274,23 @@ def test_headings_map_onto_case_fields(project: Path) -> None:
     assert "学习内容要贴近党员的生产生活" in sections["lessons"]
 
 
+def test_every_role_a_field_takes_is_one_headings_can_have() -> None:
+    """The roles the model's Imported markers name are roles the importer reads headings as
+    (a misspelt role would leave its field empty without a word)."""
+    from generator.fields import marker
+    from generator.importer.structure import ROLE_NAMES, ROLE_WORDS
+    from generator.model import KINDS, Imported
+
+    named = {
+        role
+        for kind in KINDS.values()
+        for info in kind.model.model_fields.values()
+        if (found := marker(info, Imported)) is not None
+        for role in found.roles
+    }
+    assert named and named <= {role for role, _ in ROLE_WORDS} == set(ROLE_NAMES)
+
+
 def test_suggestions_come_with_evidence(project: Path) -> None:
     """The organization type and themes are suggested from the text, marked, with the words that matched."""
     run_import(FIXTURES / "gbk-page-with-site-chrome.html", "--kind", "case")
@@ -323,6 +340,19 @@ def test_draft_fails_check_until_filled_then_passes(project: Path, fixture: str,
     for path in (project / "content").glob("*/*.yml"):
         path.write_text(fill(path.read_text(encoding="utf-8")), encoding="utf-8")
     load_project(project / "content", root=project)
+
+
+def test_the_draft_and_report_name_the_check_command_that_works(
+    write_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report and the draft say to run `bash scripts/site.sh check`, not bare `kb check`."""
+    root = make_project(write_project, monkeypatch, {"scripts/site.sh": 'exec .venv/bin/kb "$@"\n'})
+    result = run_import(FIXTURES / "gb18030-file.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "然后运行 bash scripts/site.sh check 检查" in result.output
+    assert "kb check" not in result.output
+    draft = only_draft(root)
+    assert "运行 bash scripts/site.sh check 检查不会通过" in draft and "kb check" not in draft
 
 
 def test_never_overwrites(project: Path) -> None:

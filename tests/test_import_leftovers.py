@@ -120,7 +120,7 @@ def test_a_numbered_item_loses_its_number_and_does_not_repeat_its_title(project:
     text = [line.strip() for line in item.splitlines() if line.strip() and "#" not in line]
     assert text == [
         "text: |",
-        f"{PLACEHOLDER}请用自己的话改写下面的原文，写成这一条做法（原文“1、建立积分台账”）。",
+        f"{PLACEHOLDER}请用自己的话改写下面的原文，写成“做法与经过”中的一条（原文“1、建立积分台账”）。",
         "支部为每名党员建立积分台账，参加集中学习记二分，交流发言再加一分。",
     ]
 

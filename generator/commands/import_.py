@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands import Problem
+from generator.commands import Problem, kb_command
 from generator.commands.new import check_choice, read_taxonomy
 from generator.errors import os_reason
 from generator.importer import Imported, import_document, with_id
@@ -55,6 +55,7 @@ def import_files(
     if not found.documents and not found.skipped and not found.refused:
         raise Problem("没有找到要导入的文件。", exit_code=2)
     segmenter = segmenter_for(read_search_terms(content_dir))
+    check_command = kb_command("check")
     imported: list[Imported] = []
     failures: list[str] = []
     taken: set[str] = set()
@@ -69,6 +70,7 @@ def import_files(
             keep_all=keep_all,
             segmenter=segmenter,
             limits=limits,
+            check_command=check_command,
         )
         try:
             item = _guarded(path, run)
@@ -86,7 +88,12 @@ def import_files(
         item.path = target
         imported.append(item)
     report = describe_run(
-        imported, failures, skipped=found.skipped, refused=found.refused, root=Path.cwd()
+        imported,
+        failures,
+        skipped=found.skipped,
+        refused=found.refused,
+        root=Path.cwd(),
+        check_command=check_command,
     )
     click.echo(report, nl=False)
     status = 1 if failures or not imported else 0

@@ -52,11 +52,13 @@ def import_document(
     keep_all: bool = False,
     segmenter: Segmenter | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    check_command: str,
 ) -> Imported:
     """Read, clean and structure one document into a draft of ``kind``.
 
     ``segmenter`` knows the project's search terms, which are suggested as keywords; all
-    suggestions count only whole words. Raises
+    suggestions count only whole words. ``check_command`` is how the editor runs the
+    check, which the draft says will not pass while placeholders remain. Raises
     :class:`~generator.importer.findings.UnreadableSource` for files that cannot be read
     or are beyond the ``limits``.
     """
@@ -71,6 +73,7 @@ def import_document(
             keep_all=keep_all,
             segmenter=segmenter,
             steps=steps,
+            check_command=check_command,
         )
 
 
@@ -84,6 +87,7 @@ def _run_stages(
     keep_all: bool,
     segmenter: Segmenter,
     steps: Steps,
+    check_command: str,
 ) -> Imported:
     limits = steps.limits
     steps.start("读取文件")
@@ -125,7 +129,7 @@ def _run_stages(
         themes=themes,
         keywords=facts.keywords,
     )
-    text = draft.render_draft(kind, data, notes, source_name=path.name)
+    text = draft.render_draft(kind, data, notes, source_name=path.name, check_command=check_command)
     check_draft(path, len(text.encode()), limits)
     steps.check()
     return Imported(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.importer import Imported
+from generator.importer.draft import takes_figures
 from generator.importer.findings import Flag, Removal, shown
 from generator.importer.source import FORMAT_NAMES
 from generator.model import KINDS
@@ -64,7 +65,9 @@ def describe_import(imported: Imported, *, root: Path) -> str:
         lines += [f"  - {change}" for change in findings.changes]
     lines.append(f"结构（{len(imported.plan.notes)} 部分）：")
     lines += [f"  - {note}" for note in imported.plan.notes] or ["  - 原文没有可识别的结构"]
-    label = "数据" if imported.kind == "case" else "数据（本类条目没有 figures 字段，仅供参考）"
+    label = (
+        "数据" if takes_figures(imported.kind) else "数据（本类条目没有 figures 字段，仅供参考）"
+    )
     lines.append(f"{label}（{len(facts.figures)} 项）：")
     lines += [
         f"  - {figure.place.describe()}：{figure.value}　{figure.label}" for figure in facts.figures
@@ -91,7 +94,7 @@ def describe_import(imported: Imported, *, root: Path) -> str:
 
 CLOSING = (
     f"下一步：打开草稿，逐个处理“{PLACEHOLDER}”（核对建议、改写正文），对照上面“需要核对的地方”"
-    "查看原文，然后运行 kb check。草稿保留了原文的措辞，只是起点：正式发布的条目必须用自己的话写，"
+    "查看原文，然后运行 {check_command} 检查。草稿保留了原文的措辞，只是起点：正式发布的条目必须用自己的话写，"
     "并在 sources 中写明来源；事实、数字、做法名称和简短提法可以照用。"
 )
 
@@ -103,10 +106,12 @@ def describe_run(
     skipped: list[str],
     refused: list[str],
     root: Path,
+    check_command: str,
 ) -> str:
     """The whole report: each document, what was left out of the folders given and why,
-    the failures, and what to do next. ``failures`` and ``refused`` are messages whose
-    file names are already shown escaped; ``skipped`` are paths."""
+    the failures, and what to do next (``check_command`` is how the editor runs the
+    check). ``failures`` and ``refused`` are messages whose file names are already shown
+    escaped; ``skipped`` are paths."""
     parts = [describe_import(item, root=root) for item in imported]
     if skipped:
         parts.append(
@@ -122,7 +127,7 @@ def describe_run(
     summary = f"共导入 {len(imported)} 个文档"
     if failures:
         summary += f"，{len(failures)} 个无法导入"
-    parts.append(summary + "。" + (CLOSING if imported else ""))
+    parts.append(summary + "。" + (CLOSING.format(check_command=check_command) if imported else ""))
     return "\n\n".join(parts) + "\n"
 
 
