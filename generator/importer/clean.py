@@ -18,9 +18,9 @@ import re
 from generator.importer.boilerplate import remove_boilerplate
 from generator.importer.findings import Findings
 from generator.importer.limits import Steps
-from generator.importer.paragraphs import CJK, CJK_CHAR, Cleaned, Paragraph, around, is_rare
+from generator.importer.paragraphs import CJK_CHAR, Cleaned, Paragraph, around, is_rare
 from generator.importer.source import SourceText
-from generator.rules import INVISIBLE
+from generator.rules import CHINESE_CHARACTERS, INVISIBLE
 
 
 def clean_source(source: SourceText, *, keep_all: bool, steps: Steps) -> Cleaned:
@@ -69,7 +69,7 @@ def _normalize(source: SourceText, findings: Findings) -> list[Paragraph]:
 # --- pinyin glosses --------------------------------------------------------------------------
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_GLOSS = re.compile(f"([{CJK}])[(（]([a-z{_TONED}]{{1,7}})[)）]")
+_GLOSS = re.compile(f"([{CHINESE_CHARACTERS}])[(（]([a-z{_TONED}]{{1,7}})[)）]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -201,9 +201,10 @@ def _convert_piece(text: str, phrases: dict[str, str]) -> str:
 
 _HALF_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _NEAR_CJK = re.compile(
-    f"(?<=[{CJK}”“）》])([,;:!?])(?=[{CJK}“《（]|$)|(?<=[{CJK}])([,;:!?])(?=\\s*\\S)"
+    f"(?<=[{CHINESE_CHARACTERS}”“）》])([,;:!?])(?=[{CHINESE_CHARACTERS}“《（]|$)"
+    f"|(?<=[{CHINESE_CHARACTERS}])([,;:!?])(?=\\s*\\S)"
 )
-_ASCII_QUOTED = re.compile(f'"([^"\\n]{{0,30}}[{CJK}][^"\\n]{{0,30}})"')
+_ASCII_QUOTED = re.compile(f'"([^"\\n]{{0,30}}[{CHINESE_CHARACTERS}][^"\\n]{{0,30}})"')
 _QUESTION = re.compile(r"吗|呢|何|什么|怎|哪|谁|多少|是否|难道|为什么|如何")
 
 

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from generator.importer.findings import Place
-from generator.importer.paragraphs import CJK, HEADING_START, SENTENCE_END, Paragraph
+from generator.importer.paragraphs import HEADING_START, SENTENCE_END, Paragraph
 from generator.model import Taxon, Taxonomy
+from generator.rules import CHINESE_CHARACTERS
 from generator.segment import Segmenter
 
 TITLE_MAX = 55
@@ -102,7 +103,7 @@ def find_byline(paragraphs: list[Paragraph]) -> Paragraph | None:
     if (
         len(first.text) <= 40
         and not re.search(r"[，。；：！？,.;:!?、|｜/]", first.text)
-        and re.search(f"[{CJK}]", first.text)
+        and re.search(f"[{CHINESE_CHARACTERS}]", first.text)
         and not HEADING_START.match(first.text)
         and len(following.text) >= 60
     ):

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from generator.importer.findings import Findings, Place
 from generator.importer.limits import Steps
+from generator.rules import CHINESE_CHARACTERS, CHINESE_RANGES
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_CHAR = re.compile(f"[{CJK}]")
+CJK_CHAR = re.compile(f"[{CHINESE_CHARACTERS}]")
 SENTENCE_END = "。！？；…”’」』）)】!?;："
 """What a paragraph that ends properly ends with (a colon introduces a list)."""
 HEADING_START = re.compile(
@@ -93,7 +93,7 @@ def rare_chars() -> re.Pattern[str]:
         for second in range(0xA1, 0xFF):
             common.add(bytes([first, second]).decode("gb2312", errors="ignore"))
     spans: list[list[int]] = []
-    for low, high in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):  # as CJK
+    for low, high in CHINESE_RANGES:
         for code in range(low, high + 1):
             if chr(code) in common:
                 continue

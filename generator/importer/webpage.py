@@ -15,8 +15,8 @@ from pathlib import Path
 from generator.importer.encoding import decode_bytes
 from generator.importer.findings import Findings, Place, UnreadableSource
 from generator.importer.limits import Limits, Steps, check_characters, check_tags
-from generator.importer.paragraphs import CJK
 from generator.importer.source import SourceLine, SourceText
+from generator.rules import CHINESE_CHARACTERS
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -71,7 +71,10 @@ _SKIPPED_TAGS = frozenset(
 _PUBLISHED_META = re.compile(
     r"(?:article:published_time|publishdate|pubdate|publish_time|publication_date|date)", re.I
 )
-_CJK_BREAK = re.compile(f"(?<=[{CJK}，。、；：！？”“])\\s*\\n\\s*(?=[{CJK}，。、；：！？”“])")
+_CJK_BREAK = re.compile(
+    f"(?<=[{CHINESE_CHARACTERS}，。、；：！？”“])\\s*\\n\\s*"
+    f"(?=[{CHINESE_CHARACTERS}，。、；：！？”“])"
+)
 
 
 def _codec_family(name: str) -> str:
