@@ -6,9 +6,11 @@ the report is written; nothing outside the folder given is read."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import resource
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -144,6 +146,33 @@ def _disk_holding(size: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"), [(errno.EROFS, "磁盘是只读的"), (errno.EACCES, "没有权限")]
+)
+def test_a_content_folder_that_cannot_be_written_is_told(
+    project: Path, monkeypatch: pytest.MonkeyPatch, failure: int, said: str
+) -> None:
+    """A read-only content folder is told in Chinese for each draft, nothing is left in it,
+    and the report is still printed."""
+    before = sorted((project / "content").rglob("*"))
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        # Permissions stop no one running as root, as tests in containers do.
+        raise OSError(failure, os.strerror(failure))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    sources = (GOOD, FIXTURES / "big5-text.txt")
+    result = run_import(*sources, "--kind", "case")
+    assert result.exit_code == 1
+    for source in sources:
+        assert re.search(
+            rf"{source}：草稿没有写入，content/cases/[a-z-]+\.yml：无法写入（{said}）",
+            result.output,
+        )
+    assert "共导入 0 个文档，2 个无法导入" in result.output and "Traceback" not in result.output
+    assert sorted((project / "content").rglob("*")) == before
 
 
 def test_links_in_a_folder_are_not_followed(project: Path, tmp_path: Path) -> None:
