@@ -244,6 +244,21 @@ def test_wrongly_decoded_run_is_flagged(project: Path) -> None:
     assert "王?在动员会上说" in only_draft(project)  # flagged, not silently changed
 
 
+def test_a_character_beyond_the_basic_plane_is_flagged_like_any_rare_one(
+    project: Path, tmp_path: Path
+) -> None:
+    """A variant character of Extension B (𠮷 for 吉) is flagged and kept, as 臵 is."""
+    source = tmp_path / "variant.txt"
+    source.write_text(
+        "青山村党支部学习制度\n青山村党支部书记王𠮷每月带领党员集中学习一次，学习后交流体会。\n",
+        encoding="utf-8",
+    )
+    result = run_import(source, "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "“𠮷”是生僻字或异体字" in result.output
+    assert "王𠮷每月带领党员" in only_draft(project)
+
+
 def test_template_placeholders_are_flagged(project: Path) -> None:
     """Template placeholders such as **年 and xx区 stay in the text and are flagged."""
     result = run_import(FIXTURES / "template-placeholders.txt", "--kind", "case")
