@@ -219,8 +219,8 @@ def test_an_unreadable_folder_is_reported(
 
 @pytest.mark.parametrize("name", ["a\nid: injected\nkind: pack.txt", "tab\there\rcr.txt"])
 def test_a_file_name_cannot_add_keys_to_the_draft(project: Path, tmp_path: Path, name: str) -> None:
-    """A newline, tab or CR in a file's name stays inside the draft's value; the report shows
-    it escaped."""
+    """A newline, tab or CR in a file's name stays inside the draft's value; the report spells
+    it out as kb check's output does (a newline as ↵, others as <U+XXXX>)."""
     folder = _folder(tmp_path, {name: GOOD.read_bytes()})
     result = run_import(folder, "--kind", "case")
     assert result.exit_code == 0, result.output
@@ -228,6 +228,6 @@ def test_a_file_name_cannot_add_keys_to_the_draft(project: Path, tmp_path: Path,
     data = yaml.safe_load(text)
     assert data["kind"] == "case" and data["id"] != "injected"
     assert data["sources"][0]["document"] == name
-    escaped = name.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    escaped = name.replace("\n", "↵").replace("\t", "<U+0009>").replace("\r", "<U+000D>")
     assert f"== {escaped} ==" in result.output
     assert "\nid: injected" not in result.output and "\r" not in result.output

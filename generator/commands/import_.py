@@ -14,11 +14,11 @@ import click
 
 from generator.commands import Problem, kb_command
 from generator.commands.new import check_choice, read_taxonomy
-from generator.errors import os_reason
+from generator.errors import os_reason, printable
 from generator.importer import Imported, import_document, with_id
 from generator.importer.collect import Collected, walk_folder
 from generator.importer.draft import choose_path
-from generator.importer.findings import UnreadableSource, shown
+from generator.importer.findings import UnreadableSource
 from generator.importer.limits import DEFAULT_LIMITS, Limits
 from generator.importer.report import describe_run
 from generator.segment import read_search_terms, segmenter_for
@@ -44,7 +44,8 @@ def import_files(
     """
     if report_file is not None and report_file.exists():
         raise Problem(
-            f"报告文件 {shown(str(report_file))} 已经存在，不会覆盖。请换一个文件名。", exit_code=2
+            f"报告文件 {printable(str(report_file))} 已经存在，不会覆盖。请换一个文件名。",
+            exit_code=2,
         )
     taxonomy = read_taxonomy(content_dir)
     if org_type is not None:
@@ -82,7 +83,7 @@ def import_files(
         try:
             _write_new(target, text)
         except UnreadableSource as failure:
-            failures.append(f"{shown(str(path))}：草稿没有写入，{failure}")
+            failures.append(f"{printable(str(path))}：草稿没有写入，{failure}")
             continue
         taken.add(target.stem)
         item.path = target
@@ -100,7 +101,7 @@ def import_files(
     if report_file is not None:
         try:
             _write_new(report_file, report)
-            click.echo(f"报告已写入 {shown(str(report_file))}。")
+            click.echo(f"报告已写入 {printable(str(report_file))}。")
         except UnreadableSource as unwritten:
             failures.append(f"报告没有另存为 {unwritten}")
             status = 1
@@ -137,16 +138,16 @@ def _collect(paths: tuple[Path, ...]) -> Collected:
                 found.documents.append(path)  # an unknown extension is explained by the reader
             elif os.path.lexists(path):
                 raise Problem(
-                    f"{shown(str(path))} 不是普通文件或文件夹（或者是指向不存在的文件的链接），无法导入。",
+                    f"{printable(str(path))} 不是普通文件或文件夹（或者是指向不存在的文件的链接），无法导入。",
                     exit_code=2,
                 )
             else:
                 raise Problem(
-                    f"找不到 {shown(str(path))}。请检查文件名和所在的文件夹。", exit_code=2
+                    f"找不到 {printable(str(path))}。请检查文件名和所在的文件夹。", exit_code=2
                 )
         except OSError as failure:
             raise Problem(
-                f"无法读取 {shown(str(path))}（{os_reason(failure)}）。", exit_code=2
+                f"无法读取 {printable(str(path))}（{os_reason(failure)}）。", exit_code=2
             ) from None
     return found
 

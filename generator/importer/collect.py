@@ -14,8 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import os_reason
-from generator.importer.findings import shown
+from generator.errors import os_reason, printable
 from generator.importer.source import SUPPORTED
 
 MAX_DEPTH = 32
@@ -47,7 +46,7 @@ def walk_folder(folder: Path, found: Collected, *, max_depth: int = MAX_DEPTH) -
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as failure:
             found.refused.append(
-                f"{shown(str(current))}：无法打开这个文件夹（{os_reason(failure)}），里面的文件没有导入。"
+                f"{printable(str(current))}：无法打开这个文件夹（{os_reason(failure)}），里面的文件没有导入。"
             )
             continue
         folders = []
@@ -58,13 +57,13 @@ def walk_folder(folder: Path, found: Collected, *, max_depth: int = MAX_DEPTH) -
             try:
                 kind = _kind(entry)
             except OSError as failure:
-                found.refused.append(f"{shown(str(path))}：无法读取（{os_reason(failure)}）。")
+                found.refused.append(f"{printable(str(path))}：无法读取（{os_reason(failure)}）。")
                 continue
             if kind == "link":
                 found.refused.append(_link(path, folder))
             elif kind == "folder" and depth + 1 > max_depth:
                 found.refused.append(
-                    f"{shown(str(path))}：文件夹层数超过 {max_depth} 层，更深的文件夹没有读取。"
+                    f"{printable(str(path))}：文件夹层数超过 {max_depth} 层，更深的文件夹没有读取。"
                     "请把要导入的文件移到较浅的文件夹中。"
                 )
             elif kind == "folder":
@@ -75,7 +74,7 @@ def walk_folder(folder: Path, found: Collected, *, max_depth: int = MAX_DEPTH) -
                 found.skipped.append(str(path))
             else:
                 found.refused.append(
-                    f"{shown(str(path))}：这不是普通文件（是命名管道、设备或套接字），没有读取。"
+                    f"{printable(str(path))}：这不是普通文件（是命名管道、设备或套接字），没有读取。"
                 )
         pending += reversed(folders)  # depth first, in name order
     found.documents += sorted(documents)
@@ -101,9 +100,9 @@ def _link(path: Path, folder: Path) -> str:
     where = (
         "指向文件夹中的另一个位置"
         if inside
-        else f"指向所给文件夹以外的 {shown(target) or '未知位置'}"
+        else f"指向所给文件夹以外的 {printable(target) or '未知位置'}"
     )
     return (
-        f"{shown(str(path))}：这是一个链接（符号链接），{where}；为安全起见，链接一律不读取。"
+        f"{printable(str(path))}：这是一个链接（符号链接），{where}；为安全起见，链接一律不读取。"
         "需要导入的话，请直接给出它指向的文件。"
     )

@@ -18,9 +18,9 @@ import yaml
 from pydantic import BaseModel
 
 from generator.emit import INDENT, flow_item, scalar_lines, schema_line
+from generator.errors import printable
 from generator.fields import FieldSpec, field_specs
 from generator.importer.extract import TITLE_MAX, Facts
-from generator.importer.findings import shown
 from generator.importer.structure import FieldPlan, Part, Targets
 from generator.model import ENTRY_KINDS, KINDS
 from generator.rules import PLACEHOLDER
@@ -283,7 +283,7 @@ def render_draft(
     """
     lines = [
         schema_line(kind),
-        f"# 由 kb import 从 {shown(source_name)} 生成的{KINDS[kind].label}草稿。草稿保留了原文的措辞：",
+        f"# 由 kb import 从 {printable(source_name)} 生成的{KINDS[kind].label}草稿。草稿保留了原文的措辞：",
         "# 正式条目必须用自己的话改写，并在 sources 中写明来源；事实、数字、做法名称可以照用。",
         f"# 每个“{P}”都是需要你判断的地方：核对或改写后删去“{P}”。"
         f"它们都处理完之前，运行 {check_command} 检查不会通过。",
@@ -340,7 +340,7 @@ def _fields(
             continue
         if comments:
             lines.append(f"{indent}# {field_comment(spec)}")
-            lines += [f"{indent}# {shown(note)}" for note in notes.get(spec.name, [])]
+            lines += [f"{indent}# {printable(note)}" for note in notes.get(spec.name, [])]
         lines += _value(spec, data[spec.name], notes, indent=indent)
     return lines
 

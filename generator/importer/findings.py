@@ -3,45 +3,17 @@ and why a document could not be imported at all."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_UNSHOWN = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
-"""Character categories a report shows as escapes: controls and line breaks would start a
-new line or a terminal command, format characters (bidi overrides) would reorder the text."""
-
-
-def shown(text: str) -> str:
-    """``text`` as a report prints it: a newline, tab, carriage return or other invisible
-    character in a file name shows as an escape (``\\n``), never as itself."""
-    if text.isprintable():
-        return text
-    return "".join(
-        _escape(char) if char == "\\" or unicodedata.category(char) in _UNSHOWN else char
-        for char in text
-    )
-
-
-def _escape(char: str) -> str:
-    simple = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
-    if char in simple:
-        return simple[char]
-    code = ord(char)
-    return (
-        f"\\x{code:02x}"
-        if code < 0x100
-        else f"\\u{code:04x}"
-        if code < 0x10000
-        else f"\\U{code:08x}"
-    )
+from generator.errors import printable
 
 
 class UnreadableSource(Exception):
     """A source file that cannot be imported; the message says why, in Chinese."""
 
     def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{shown(str(path))}：{message}")
+        super().__init__(f"{printable(str(path))}：{message}")
         self.path = path
         self.message = message
 

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from generator.errors import printable
 from generator.importer import Imported
 from generator.importer.draft import takes_figures
-from generator.importer.findings import Flag, Removal, shown
+from generator.importer.findings import Flag, Removal
 from generator.importer.source import FORMAT_NAMES
 from generator.model import KINDS
 from generator.rules import PLACEHOLDER
@@ -21,7 +22,7 @@ document can have tens of thousands (a page counter on every line)."""
 
 
 def _excerpt(text: str) -> str:
-    text = shown(text.replace("\n", " "))
+    text = printable(text.replace("\n", " "))
     if len(text) <= _SHOWN:
         return f"“{text}”"
     return f"“{text[:_SHOWN]}…”（共 {len(text)} 字）"
@@ -52,14 +53,14 @@ def describe_import(imported: Imported, *, root: Path) -> str:
     source, facts, findings = imported.source, imported.facts, imported.findings
     written = _shown_path(imported.path, root) if imported.path else "（未写入）"
     lines = [
-        f"== {shown(source.path.name)} ==",
+        f"== {printable(source.path.name)} ==",
         f"草稿：{written}（{KINDS[imported.kind].label}）",
         f"格式：{FORMAT_NAMES[source.format]}；编码：{source.encoding}",
-        f"标题：{shown(facts.title) or '未找到（草稿中需要填写）'}",
+        f"标题：{printable(facts.title) or '未找到（草稿中需要填写）'}",
         f"发布日期：{facts.published + '（' + facts.published_evidence + '）' if facts.published else '原文没有写明'}",
     ]
     if facts.byline:
-        lines.append(f"署名：{shown(facts.byline)}")
+        lines.append(f"署名：{printable(facts.byline)}")
     if findings.changes:
         lines.append("转换与修复：")
         lines += [f"  - {change}" for change in findings.changes]
@@ -116,7 +117,7 @@ def describe_run(
     if skipped:
         parts.append(
             "未导入的文件（扩展名不是 kb import 能读取的）：\n"
-            + "\n".join(f"  - {shown(s)}" for s in skipped)
+            + "\n".join(f"  - {printable(s)}" for s in skipped)
         )
     if refused:
         parts.append(
@@ -133,6 +134,6 @@ def describe_run(
 
 def _shown_path(path: Path, root: Path) -> str:
     try:
-        return shown(path.absolute().relative_to(root.absolute()).as_posix())
+        return printable(path.absolute().relative_to(root.absolute()).as_posix())
     except ValueError:
-        return shown(path.as_posix())
+        return printable(path.as_posix())
