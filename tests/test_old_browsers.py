@@ -110,7 +110,8 @@ def test_layout_holds_without_flex_gap_and_min(tab, served: str, name: str, widt
         tab.fill("header input[type=search]", "学习")
         if name == "404":
             tab.wait_for_selector(".kb-search__panel [data-search-result]")
-        tab.wait_for_timeout(500)  # the search box's widening transition
+        # The search box widens in a transition: measure once every transition has ended.
+        tab.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     where = "() => [...document.querySelectorAll('[class*=\"kb-\"]')].map(e => JSON.stringify(e.getBoundingClientRect()))"
     before = tab.evaluate(where)
     tab.evaluate(STRIP_MODERN_CSS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -218,10 +219,24 @@ def test_closed_connections_and_unknown_addresses_do_not_disturb_the_preview(pre
         answer = sock.recv(65536).decode("utf-8", "replace")
     assert "请求无法处理（400）" in answer
     assert _get(url)[0] == 200 and server.poll() is None
-    time.sleep(0.5)
+    # Every connection above has been answered and closed once the server holds only its
+    # listening socket again; what it said about them is in the log by then.
+    deadline = time.monotonic() + 60
+    while _open_sockets(server.pid) > 1:
+        assert time.monotonic() < deadline, "the preview kept connections open"
+        time.sleep(0.05)
     output = _output(project)
     assert "Traceback" not in output and "BrokenPipe" not in output
     assert "出错" not in output, output
+
+
+def _open_sockets(pid: int) -> int:
+    """How many sockets process ``pid`` holds open (Linux)."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed while being looked at
+            count += os.readlink(fd).startswith("socket:")
+    return count
 
 
 def _answer(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:

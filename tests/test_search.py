@@ -401,12 +401,17 @@ def test_a_slow_earlier_query_never_replaces_a_later_answer(page, site_url: str)
     page.route("**/search/m/*.js", hold)
     page.goto(site_url)
     box = "header input[type=search]"
-    page.fill(box, "零秒停播")
-    for _ in range(50):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the entries of the first query were never requested"
+    with page.expect_request("**/search/m/*.js"):
+        page.fill(box, "零秒停播")
+    while not held:  # the route handler runs as Playwright takes in the page's events
+        page.evaluate("0")
+    # Known when every held script has run (or failed), whenever the page gets them.
+    page.evaluate(
+        """() => { window.heldScriptsDone = Promise.all(
+            [...document.querySelectorAll('script[src*="/search/m/"]')].map(s => new Promise(
+                done => { s.addEventListener('load', done); s.addEventListener('error', done); })));
+        }"""
+    )
     later = "不存在的词语组合甲乙丙"
     page.fill(box, later)
     page.wait_for_function(
@@ -414,10 +419,8 @@ def test_a_slow_earlier_query_never_replaces_a_later_answer(page, site_url: str)
     )
     for route in held:
         route.continue_()
-    page.wait_for_function(
-        "() => performance.getEntriesByType('resource').some(r => r.name.includes('/search/m/'))"
-    )
-    page.evaluate("() => new Promise(done => setTimeout(done, 200))")  # let its callbacks run
+    # The held scripts have run, and then every callback they set off (a task runs after them).
+    page.evaluate("() => window.heldScriptsDone.then(() => new Promise(done => setTimeout(done)))")
     assert page.evaluate("() => document.querySelector('ol.kb-results').dataset.query") == later
     assert page.locator("[data-search-result]").count() == 0
     assert "没有找到" in page.inner_text("header .kb-search__status")

@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 
+from generator.model import PACK
 from generator.search.documents import NO_VALUE, SearchDoc
-from generator.search.files import fold_file
-from generator.search.tokens import token_weights
+from generator.search.files import FACETS, fold_file
+from generator.search.tokens import HEADING, SUMMARY, TITLE, token_weights
 from generator.segment import CJK_RANGES, normalize, query_terms
 from tests.conftest import REPO
 
@@ -165,6 +166,19 @@ def test_browser_lists_the_same_chinese_ranges() -> None:
         for low, high in re.findall(r"\[0x([0-9a-f]+), 0x([0-9a-f]+)\]", block.group(1))
     ]
     assert tuple(ranges) == CJK_RANGES
+
+
+def test_browser_reads_the_index_with_the_same_constants() -> None:
+    """The weight bits, facet keys and study-pack kind kb-search.js reads the index with are
+    those the index is written with."""
+    source = SCRIPT.read_text(encoding="utf-8")
+    weights = re.search(r"const TITLE = (\d+), SUMMARY = (\d+), HEADING = (\d+);", source)
+    assert weights is not None
+    assert tuple(map(int, weights.groups())) == (TITLE, SUMMARY, HEADING)
+    keys = re.search(r"const FACET_KEYS = \[(.*?)\];", source)
+    assert keys is not None
+    assert re.findall(r'"(\w+)"', keys.group(1)) == [key for key, _ in FACETS]
+    assert f'const PACK_KIND = "{PACK.name}";' in source
 
 
 FORBIDDEN = {

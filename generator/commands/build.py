@@ -16,6 +16,7 @@ from generator.errors import ContentErrors
 from generator.pipeline import BuildOptions, CompiledSite, compile_site, write_site
 from generator.progress import Progress
 from generator.publish import WAITING, PublishError, SiteTarget, describe_os_error
+from generator.render import count_phrase
 from generator.runs import WarningCounter, log
 
 
@@ -27,6 +28,7 @@ class BuildFailed(Exception):
 class BuildSummary:
     site_dir: Path
     entries: int
+    packs: int
     pages: int
     warnings: int
     unchanged: int
@@ -35,7 +37,8 @@ class BuildSummary:
 
     def describe(self) -> str:
         return (
-            f"生成完毕：{self.entries} 个条目，{self.pages} 个页面，{self.warnings} 个警告，"
+            f"生成完毕：{count_phrase(self.entries, self.packs)}，{self.pages} 个页面，"
+            f"{self.warnings} 个警告，"
             f"用时 {self.seconds:.1f} 秒（{self.unchanged} 个文件与上次相同，未改动）。"
             f"网站在 {self.site_dir}"
         )
@@ -71,6 +74,7 @@ def build_site(
     return BuildSummary(
         site_dir=final,
         entries=len(site.index.project.entries),
+        packs=len(site.index.project.packs),
         pages=len(site.pages),
         warnings=warnings.count,
         unchanged=unchanged,
@@ -94,7 +98,9 @@ def _compile(options: BuildOptions, progress: Progress, *, strict: bool) -> Comp
         raise BuildFailed(
             f"严格模式：内容检查有 {len(warnings)} 个警告（见上文），未生成网站，原有网站保持不变。"
         )
-    progress.note(f"知识库：{len(site.index.project.entries)} 个条目，{len(site.pages)} 个页面。")
+    project = site.index.project
+    counted = count_phrase(len(project.entries), len(project.packs))
+    progress.note(f"知识库：{counted}，{len(site.pages)} 个页面。")
     return site
 
 
