@@ -21,6 +21,7 @@ from generator.importer.draft import choose_path
 from generator.importer.findings import UnreadableSource
 from generator.importer.limits import DEFAULT_LIMITS, Limits
 from generator.importer.report import describe_run
+from generator.model import Taxonomy
 from generator.segment import read_search_terms, segmenter_for
 
 
@@ -47,11 +48,7 @@ def import_files(
             f"报告文件 {printable(str(report_file))} 已经存在，不会覆盖。请换一个文件名。",
             exit_code=2,
         )
-    taxonomy = read_taxonomy(content_dir)
-    if org_type is not None:
-        check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
-    for theme in themes:
-        check_choice(theme, [t.id for t in taxonomy.themes], "主题")
+    taxonomy = _taxonomy_with(content_dir, org_type, themes)
     found = _collect(paths)
     if not found.documents and not found.skipped and not found.refused:
         raise Problem("没有找到要导入的文件。", exit_code=2)
@@ -97,17 +94,25 @@ def import_files(
         check_command=check_command,
     )
     click.echo(report, nl=False)
-    status = 1 if failures or not imported else 0
     if report_file is not None:
         try:
             _write_new(report_file, report)
             click.echo(f"报告已写入 {printable(str(report_file))}。")
         except UnreadableSource as unwritten:
             failures.append(f"报告没有另存为 {unwritten}")
-            status = 1
     for message in failures:
         click.echo(f"错误：{message}", err=True)
-    return status
+    return 1 if failures or not imported else 0
+
+
+def _taxonomy_with(content_dir: Path, org_type: str | None, themes: tuple[str, ...]) -> Taxonomy:
+    """The project's taxonomy, once the organization type and themes given are found in it."""
+    taxonomy = read_taxonomy(content_dir)
+    if org_type is not None:
+        check_choice(org_type, [t.id for t in taxonomy.org_types], "组织类型")
+    for theme in themes:
+        check_choice(theme, [t.id for t in taxonomy.themes], "主题")
+    return taxonomy
 
 
 def _guarded(path: Path, run: Callable[[], Imported]) -> Imported:
