@@ -91,11 +91,19 @@ TABLE_COLUMNS = ("time", "peak memory", "result")
 class Measurement:
     seconds: float
     peak_mb: float
-    exit_status: int | str
+    exit_status: int
     draft_bytes: int
     kept: int
     """Numbered paragraphs of the input found in the draft."""
     said: str
+    stopped: bool = False
+    """The import was still running at the timeout and was stopped."""
+
+    def cells(self, case: Case) -> list[str]:
+        """Time, peak memory and result, for the table."""
+        if self.stopped:
+            return [f"> {self.seconds:.0f} s", "—", "stopped at the timeout, unfinished"]
+        return [f"{self.seconds:.1f} s", f"{self.peak_mb:,.0f} MB", self.result(case)]
 
     def result(self, case: Case) -> str:
         """Exit status, draft size, paragraphs kept and the first error line, for the table."""
@@ -134,7 +142,7 @@ def measure(case: Case, source: Path, code: Path, work: Path, timeout: int) -> M
             os.killpg(running.pid, signal.SIGKILL)
             running.communicate()
             shutil.rmtree(project, ignore_errors=True)
-            return Measurement(timeout, 0.0, f"stopped after {timeout} s", 0, 0, "")
+            return Measurement(timeout, 0.0, "", 0, 0, "", stopped=True)
         except BaseException:  # Ctrl+C reaches this process only, not the import's session
             os.killpg(running.pid, signal.SIGKILL)
             raise
@@ -205,7 +213,7 @@ def main() -> None:
             cells = [case.name]
             for _, code in runs:
                 done = measure(case, source, code, work, args.timeout)
-                cells += [f"{done.seconds:.1f} s", f"{done.peak_mb:,.0f} MB", done.result(case)]
+                cells += done.cells(case)
             source.unlink()
             print("| " + " | ".join(cells) + " |", flush=True)
 
