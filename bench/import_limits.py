@@ -102,7 +102,8 @@ class Measurement:
     def cells(self, case: Case) -> list[str]:
         """Time, peak memory and result, for the table."""
         if self.stopped:
-            return [f"> {self.seconds:.0f} s", "—", "stopped at the timeout, unfinished"]
+            peak = f"≥ {self.peak_mb:,.0f} MB" if self.peak_mb else "—"
+            return [f"> {self.seconds:.0f} s", peak, "stopped at the timeout, unfinished"]
         return [f"{self.seconds:.1f} s", f"{self.peak_mb:,.0f} MB", self.result(case)]
 
     def result(self, case: Case) -> str:
@@ -139,10 +140,11 @@ def measure(case: Case, source: Path, code: Path, work: Path, timeout: int) -> M
         try:
             stdout, stderr = running.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            peak_so_far = _peak_in_session(running.pid)
             os.killpg(running.pid, signal.SIGKILL)
             running.communicate()
             shutil.rmtree(project, ignore_errors=True)
-            return Measurement(timeout, 0.0, "", 0, 0, "", stopped=True)
+            return Measurement(timeout, peak_so_far, "", 0, 0, "", stopped=True)
         except BaseException:  # Ctrl+C reaches this process only, not the import's session
             os.killpg(running.pid, signal.SIGKILL)
             raise
@@ -172,6 +174,21 @@ def measure(case: Case, source: Path, code: Path, work: Path, timeout: int) -> M
         kept,
         said[:90],
     )
+
+
+def _peak_in_session(session: int) -> float:
+    """The largest peak memory (MB) of the processes still running in ``session``: what an
+    import stopped at the timeout had reached (``time -v`` reports nothing once killed)."""
+    peaks = [0]
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            if os.getsid(int(status.parent.name)) == session:
+                found = re.search(r"VmHWM:\s+(\d+) kB", text)
+                peaks.append(int(found.group(1)) if found else 0)
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not ours to read
+    return max(peaks) / 1024
 
 
 def export(ref: str, into: Path) -> Path:
