@@ -122,9 +122,7 @@ def measure_full(index: SiteIndex, site: Path, workers: int) -> dict[str, Any]:
     before = psutil.Process().memory_info().rss
     with PeakMemory() as peak:
         started = time.perf_counter()
-        stats = build_search_index(
-            index, directory_urls=True, emit=_writer(site), workers=workers
-        )
+        stats = build_search_index(index, directory_urls=True, emit=_writer(site), workers=workers)
         seconds = time.perf_counter() - started
     size, files = folder_bytes(site / "search")
     entries = len(index.project.entries)
@@ -239,9 +237,12 @@ def measure_live(
             practice, lambda t: t.replace("fits: ", f"fits: 新增一句说明第{n}次修改。", 1)
         ),
         "theme": lambda n: _edited(
-            case, lambda t: t.replace("themes: [", "themes: [results, ", 1)
-            if "results" not in t.split("themes:", 1)[1].split("]", 1)[0]
-            else t.replace("results, ", "", 1).replace(", results", "", 1)
+            case,
+            lambda t: (
+                t.replace("themes: [", "themes: [results, ", 1)
+                if "results" not in t.split("themes:", 1)[1].split("]", 1)[0]
+                else t.replace("results, ", "", 1).replace(", results", "", 1)
+            ),
         ),
         "new": lambda n: _created(
             case.with_name(f"new-entry-{n}.yml"),

@@ -356,7 +356,7 @@ def import_(
     """从已有材料（.txt、.html、.docx、.pdf，可给文件夹）生成条目草稿，并报告做了哪些修改。
 
     草稿写入内容目录中对应类型的文件夹，从不覆盖已有文件；需要编辑判断的地方标为“【待填写】”，
-    处理完之前 kb check 不会通过。
+    处理完之前检查（check）不会通过。
     """
     from generator.commands.import_ import import_files
 

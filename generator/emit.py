@@ -94,7 +94,7 @@ def _fields(model: type[BaseModel], data: Mapping[str, Any], *, indent: str) -> 
             lines += _list(key, spec.item_shape, spec.model, value or [], indent=indent)
         else:
             text = spec.shape == "text"
-            lines += _scalar(key, value, block=text, lone=text, indent=indent + INDENT)
+            lines += scalar_lines(key, value, block=text, lone=text, indent=indent + INDENT)
     return lines
 
 
@@ -114,16 +114,16 @@ def _list(
             lines += body[1:]
         return lines
     if item_shape != "text":  # ids, taxonomy ids, keywords: one line in brackets
-        return [f"{key} [{', '.join(_flow_item(item) for item in items)}]"]
+        return [f"{key} [{', '.join(flow_item(item) for item in items)}]"]
     lines = [key]
     for item in items:
-        lines += _scalar(
+        lines += scalar_lines(
             f"{indent}{INDENT}-", item, block=True, lone=False, indent=indent + INDENT * 2
         )
     return lines
 
 
-def _scalar(key: str, value: Any, *, block: bool, lone: bool, indent: str) -> list[str]:
+def scalar_lines(key: str, value: Any, *, block: bool, lone: bool, indent: str) -> list[str]:
     """``key`` and ``value``: a ``|`` block for ``block`` text that holds several lines, or
     one line when ``lone`` (a text field; a list's one-line items stay on their line)."""
     text = _text(value)
@@ -133,7 +133,7 @@ def _scalar(key: str, value: Any, *, block: bool, lone: bool, indent: str) -> li
     return [f"{key} {_inline(text, _PLAIN_UNSAFE)}"]
 
 
-def _flow_item(value: Any) -> str:
+def flow_item(value: Any) -> str:
     return _inline(_text(value), _FLOW_UNSAFE)
 
 

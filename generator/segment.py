@@ -151,6 +151,10 @@ class Segmenter:
         for term in self.terms:
             self._jieba.add_word(term, _TERM_FREQUENCY, None)
 
+    def cut(self, text: str) -> list[str]:
+        """``text`` as the segmenter's words, in order; joined they give ``text`` back."""
+        return list(self._jieba.cut(text))
+
     def word_tokens(self, text: str) -> Counter[str]:
         """Dictionary words of :data:`MIN_WORD` or more Chinese characters in ``text``."""
         long_words = [word for word in self._jieba.cut(text) if len(word) >= MIN_WORD]

@@ -13,16 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from generator import cli
 from generator.check import load_project
 from generator.errors import ContentErrors
 from generator.importer.clean import is_gloss
 from generator.rules import PLACEHOLDER
-from tests.conftest import REPO
+from tests.import_inputs import pdf_bytes
+from tests.importing import FIXTURES, body, drafts, make_project, only_draft, run_import
 
-FIXTURES = REPO / "tests" / "fixtures" / "import"
 SAMPLE_THEMES = {"learning-forms", "learning-philosophy", "results"}
 SAMPLE_ORG_TYPES = {"urban-community", "school"}
 
@@ -30,35 +28,7 @@ SAMPLE_ORG_TYPES = {"urban-community", "school"}
 @pytest.fixture
 def project(write_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample project, as the current folder."""
-    root = write_project({})
-    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
-    monkeypatch.chdir(root)
-    return root
-
-
-def run_import(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli.main, ["import", *map(str, args)], catch_exceptions=False)
-
-
-def drafts(root: Path) -> dict[str, str]:
-    """Every YAML file the import wrote, by name (the sample's own entries left out)."""
-    sample = {
-        "river-community.yml",
-        "hill-school.yml",
-        "twice-monthly-study.yml",
-        "study-session.yml",
-    }
-    return {
-        p.name: p.read_text(encoding="utf-8")
-        for p in sorted((root / "content").glob("*/*.yml"))
-        if p.name not in sample
-    }
-
-
-def only_draft(root: Path) -> str:
-    found = drafts(root)
-    assert len(found) == 1, found.keys()
-    return next(iter(found.values()))
+    return make_project(write_project, monkeypatch)
 
 
 def fill(text: str) -> str:
@@ -76,15 +46,6 @@ def fill(text: str) -> str:
 
     text = re.sub(r"(?m)^themes: \[(.*)\]$", themes, text)
     return re.sub(r"(?m)^cases: \[.*\]$", "cases: [river-community]", text)
-
-
-def body(text: str) -> str:
-    """The draft without comments and whitespace, to look for the document's words."""
-    return re.sub(
-        r"\s+",
-        "",
-        "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")),
-    )
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -283,6 +244,21 @@ def test_wrongly_decoded_run_is_flagged(project: Path) -> None:
     assert "王?在动员会上说" in only_draft(project)  # flagged, not silently changed
 
 
+def test_a_character_beyond_the_basic_plane_is_flagged_like_any_rare_one(
+    project: Path, tmp_path: Path
+) -> None:
+    """A variant character of Extension B (𠮷 for 吉) is flagged and kept, as 臵 is."""
+    source = tmp_path / "variant.txt"
+    source.write_text(
+        "青山村党支部学习制度\n青山村党支部书记王𠮷每月带领党员集中学习一次，学习后交流体会。\n",
+        encoding="utf-8",
+    )
+    result = run_import(source, "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "“𠮷”是生僻字或异体字" in result.output
+    assert "王𠮷每月带领党员" in only_draft(project)
+
+
 def test_template_placeholders_are_flagged(project: Path) -> None:
     """Template placeholders such as **年 and xx区 stay in the text and are flagged."""
     result = run_import(FIXTURES / "template-placeholders.txt", "--kind", "case")
@@ -311,6 +287,23 @@ def test_headings_map_onto_case_fields(project: Path) -> None:
     for value in ("86期", "2100人次", "23户", "45.6万元"):
         assert f"value: {value}" in sections["results"], value
     assert "学习内容要贴近党员的生产生活" in sections["lessons"]
+
+
+def test_every_role_a_field_takes_is_one_headings_can_have() -> None:
+    """The roles the model's Imported markers name are roles the importer reads headings as
+    (a misspelt role would leave its field empty without a word)."""
+    from generator.fields import marker
+    from generator.importer.structure import ROLE_NAMES, ROLE_WORDS
+    from generator.model import KINDS, Imported
+
+    named = {
+        role
+        for kind in KINDS.values()
+        for info in kind.model.model_fields.values()
+        if (found := marker(info, Imported)) is not None
+        for role in found.roles
+    }
+    assert named and named <= {role for role, _ in ROLE_WORDS} == set(ROLE_NAMES)
 
 
 def test_suggestions_come_with_evidence(project: Path) -> None:
@@ -364,6 +357,19 @@ def test_draft_fails_check_until_filled_then_passes(project: Path, fixture: str,
     load_project(project / "content", root=project)
 
 
+def test_the_draft_and_report_name_the_check_command_that_works(
+    write_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report and the draft say to run `bash scripts/site.sh check`, not bare `kb check`."""
+    root = make_project(write_project, monkeypatch, {"scripts/site.sh": 'exec .venv/bin/kb "$@"\n'})
+    result = run_import(FIXTURES / "gb18030-file.txt", "--kind", "case")
+    assert result.exit_code == 0, result.output
+    assert "然后运行 bash scripts/site.sh check 检查" in result.output
+    assert "kb check" not in result.output
+    draft = only_draft(root)
+    assert "运行 bash scripts/site.sh check 检查不会通过" in draft and "kb check" not in draft
+
+
 def test_never_overwrites(project: Path) -> None:
     """An id already taken gets a suffix and the existing file stays; an existing report file is refused."""
     source = FIXTURES / "gb18030-file.txt"
@@ -399,77 +405,11 @@ def test_folder_import_writes_report_file(project: Path, tmp_path: Path) -> None
 # --- files that cannot be imported ---------------------------------------------------------
 
 
-def _pdf(pages: list[list[str]], *, image_only: bool = False) -> bytes:
-    """A minimal PDF: each page's lines in a CID font with a ToUnicode map, or only an image."""
-    chars = sorted({c for page in pages for line in page for c in line})
-    code = {c: i + 1 for i, c in enumerate(chars)}
-    stride = 3 if image_only else 2  # page, its content stream, and its image
-    page_ids = [6 + stride * i for i in range(len(pages))]
-    kids = " ".join(f"{p} 0 R" for p in page_ids)
-    entries = [f"<{code[c]:04X}> <{ord(c):04X}>" for c in chars]
-    blocks = "".join(
-        f"{len(entries[i : i + 100])} beginbfchar\n"
-        + "\n".join(entries[i : i + 100])
-        + "\nendbfchar\n"
-        for i in range(0, len(entries), 100)
-    )
-    cmap = (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
-        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-        f"{blocks}endcmap CMapName currentdict /CMap defineresource pop end end"
-    ).encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
-        b"/DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
-        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
-    ]
-    for page_id, page in zip(page_ids, pages, strict=True):
-        if image_only:
-            resources = f"<< /XObject << /Im1 {page_id + 2} 0 R >> >>"
-            content = b"q 400 0 0 400 100 300 cm /Im1 Do Q"
-        else:
-            resources = "<< /Font << /F1 3 0 R >> >>"
-            content = "\n".join(
-                f"BT /F1 12 Tf 50 {780 - 18 * i} Td <{''.join(f'{code[c]:04X}' for c in line)}> Tj ET"
-                for i, line in enumerate(page)
-            ).encode()
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {resources} "
-            f"/Contents {page_id + 1} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-        if image_only:
-            objects.append(
-                b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
-                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
-            )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, data in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + data + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
-
-
 def test_pdf_text_layer_is_read(project: Path, tmp_path: Path) -> None:
     """A PDF with a text layer is read; lines broken at the page width are joined again."""
     path = tmp_path / "text-layer.pdf"
     path.write_bytes(
-        _pdf(
+        pdf_bytes(
             [
                 [
                     "白沙镇党委学习制度",
@@ -488,7 +428,7 @@ def test_pdf_text_layer_is_read(project: Path, tmp_path: Path) -> None:
 def test_scanned_pdf_needs_ocr(project: Path, tmp_path: Path) -> None:
     """A PDF with only an image and no text layer is refused, saying it needs OCR, without a traceback."""
     path = tmp_path / "scanned.pdf"
-    path.write_bytes(_pdf([[""]], image_only=True))
+    path.write_bytes(pdf_bytes([[""]], image_only=True))
     result = run_import(path, "--kind", "case")
     assert result.exit_code == 1
     assert "没有文字层" in result.output and "OCR" in result.output

@@ -1,6 +1,6 @@
-"""A new kind of entry is one declaration: declared beside the others (a model with one field
+"""A new kind of entry is one declaration: declared beside the others (a model with two fields
 and a :class:`~generator.model.Kind`), it gets its folder, its pages, a schema, a scaffold,
-and search without any other module being touched."""
+search and imports without any other module being touched."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.docs import GUIDE_IMAGES
 from tests.conftest import REPO, SAMPLE
@@ -20,19 +21,29 @@ DECLARATION = '''"""A kind of entry declared by a test, imported before the rest
 
 from typing import Annotated, Literal
 
+from pydantic import Field
+
 from generator.model import BodyText, EntryBase, Imported, Kind, Shown, declare
 
 
 class Notice(EntryBase):
-    """通知: a throw-away kind with one field of its own."""
+    """通知: a throw-away kind with two fields of its own."""
 
     kind: Literal["notice"]
     """类型：固定为 notice（通知）。"""
-    notes: Annotated[BodyText, Shown("通知内容", "notes"), Imported(("background",))]
+    notes: Annotated[BodyText, Shown("通知内容", "notes")]
     """通知内容：通知说了什么，可分多段。"""
+    reasons: Annotated[
+        list[BodyText],
+        Shown("为什么开展", "reasons", only_when_filled=True),
+        Imported(("background",)),
+    ] = Field(default_factory=list)
+    """开展原因：为什么发这份通知，分条写，可省略。"""
 
 
-declare(Kind("notice", "通知", "notices", Notice, page=("notes",), import_main="notes"))
+declare(
+    Kind("notice", "通知", "notices", Notice, page=("notes", "reasons"), import_main="notes")
+)
 '''
 
 RUN_KB = """
@@ -175,3 +186,26 @@ def test_a_new_kind_can_be_written_in_the_form(project: Path) -> None:
         encoding="utf-8"
     )
     assert "#edit=notices/first-notice.yml\">修改此条目</a>" in page
+
+
+def test_a_new_kind_is_imported(project: Path, tmp_path: Path) -> None:
+    """`kb import --kind` offers it; a section whose heading says background goes to the field
+    the kind marks as taking background, every other section to the kind's main field."""
+    document = tmp_path / "通知.txt"
+    document.write_text(
+        "读书月活动通知\n\n一、活动背景\n\n为了营造读书氛围，支部决定开展读书月活动。\n\n"
+        "二、活动安排\n\n每周五下午集中读书一小时，月底交流读书心得。\n",
+        encoding="utf-8",
+    )
+    content = tmp_path / "content"
+    shutil.copytree(project / "content", content)
+    imported = _python(
+        project, RUN_KB, "import", str(document), "--kind", "notice", "--content", str(content)
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    (draft,) = [p for p in (content / "notices").glob("*.yml") if p.stem != "first-notice"]
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    assert data["kind"] == "notice"
+    assert ["为了营造读书氛围" in reason for reason in data["reasons"]] == [True]
+    assert "每周五下午集中读书一小时" in data["notes"] and "读书氛围" not in data["notes"]
+    assert "“一、活动背景” → 开展原因（reasons）" in imported.stdout

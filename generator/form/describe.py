@@ -43,6 +43,7 @@ from generator.quiz import (
 )
 from generator.quoting import MAX_QUOTE, char_name, spelled_as_code
 from generator.rules import (
+    CHINESE_RANGES,
     HIDDEN_PATTERN,
     INVISIBLE,
     ONE_LINE_PATTERN,
@@ -289,14 +290,19 @@ def paste_rules() -> dict[str, Any]:
     # a build needs only for the form page.
     from generator.importer.clean import _HALF_WIDTH as HALF_WIDTH
     from generator.importer.clean import _ODD_SPACES as ODD_SPACES
-    from generator.importer.clean import CJK, HEADING_START, SENTENCE_END
+    from generator.importer.paragraphs import HEADING_START, SENTENCE_END
 
     return {
         "invisible": js_pattern(f"[{INVISIBLE}]"),
         "odd_spaces": ODD_SPACES.pattern,
         "heading_start": HEADING_START.pattern,
         "sentence_end": SENTENCE_END,
-        "cjk": CJK,
+        # The form's script tests one character at a time with a class written without the
+        # regular expressions' Unicode mode, where only ranges of the Basic Multilingual
+        # Plane can be written; a rarer character is left as it is.
+        "cjk": "".join(
+            f"{chr(low)}-{chr(high)}" for low, high in CHINESE_RANGES if high <= 0xFFFF
+        ),
         "half_width": HALF_WIDTH,
     }
 

@@ -121,17 +121,19 @@ def draft_for_form(document: Path, kind: str, content_dir: Path) -> dict[str, An
     report and the places the draft leaves for the editor (:data:`PLACEHOLDER`)."""
     # Imported here: the importer's readers and dictionaries are loaded in this process only.
     from generator.check import load_taxonomy
+    from generator.commands import kb_command
     from generator.importer import import_document
     from generator.importer.report import describe_import
     from generator.parse import parse_document
-    from generator.segment import read_search_terms
+    from generator.segment import read_search_terms, segmenter_for
 
     taxonomy = load_taxonomy(content_dir, root=content_dir.parent)
     imported = import_document(
         document,
         kind=kind,
         taxonomy=taxonomy,
-        search_terms=tuple(read_search_terms(content_dir)),
+        segmenter=segmenter_for(read_search_terms(content_dir)),
+        check_command=kb_command("check"),
     )
     relative = f"{KINDS[kind].folder}/{imported.entry_id}.yml"
     parsed, _ = parse_document(imported.text.encode(), path=relative, content_path=relative)
@@ -175,7 +177,7 @@ def main() -> None:
     """The import process: the document, its kind and the content folder on the command line;
     the draft (or a Chinese message) as JSON on standard output."""
     from generator.errors import ContentErrors
-    from generator.importer.read import UnreadableSource
+    from generator.importer.findings import UnreadableSource
 
     parser = argparse.ArgumentParser()
     parser.add_argument("document", type=Path)

@@ -10,31 +10,25 @@ Once the placeholders are gone, the values fit the model (lengths, one-line fiel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
+from generator.emit import INDENT, flow_item, scalar_lines, schema_line
+from generator.errors import printable
 from generator.fields import FieldSpec, field_specs
 from generator.importer.extract import TITLE_MAX, Facts
-from generator.importer.structure import FieldPlan, Part
+from generator.importer.structure import FieldPlan, Part, Targets
 from generator.model import ENTRY_KINDS, KINDS
 from generator.rules import PLACEHOLDER
-from generator.scaffold import (
-    SCHEMA_COMMENT,
-    entry_path,
-    field_comment,
-    slug_from_title,
-    yaml_scalar,
-)
+from generator.scaffold import entry_path, field_comment, slug_from_title
 
 P = PLACEHOLDER
 _LINE_MAX = 190
 """One-line fields allow 200 characters; the placeholder needs room too."""
-_FLOW_ITEM = re.compile(r"^[\w【】\-]+$")
-_YAML_SPECIAL = re.compile(
-    r"^(?:[-+]?[\d.]+(?:[eE][-+]?\d+)?|true|false|null|yes|no|on|off|~)$", re.I
-)
 KEYWORD_MAX = 6
 
 
@@ -109,9 +103,154 @@ def build_entry(
         source["note"] = (P + "署名：" + facts.byline)[:_LINE_MAX]
     data["sources"] = [source]
     data["distinct_from"] = []
-    builders = {"case": _case_fields, "practice": _practice_fields, "material": _material_fields}
-    builders[kind](data, notes, plan, facts)
+    targets = Targets.of(KINDS[kind])
+    imported = {targets.main, *targets.by_role.values()}
+    for spec in field_specs(KINDS[kind].model):
+        if spec.name in data:
+            continue
+        value = _field_value(spec, plan, facts, notes, imported=spec.name in imported)
+        if value is not _OMITTED:
+            data[spec.name] = value
     return data, notes
+
+
+_OMITTED = object()
+"""The value of an optional field the draft leaves out (one that is not a list)."""
+
+
+def _field_value(
+    spec: FieldSpec, plan: FieldPlan, facts: Facts, notes: dict[str, list[str]], *, imported: bool
+) -> Any:
+    """A field's draft value: what the document's facts suggest for a field of its name,
+    the document's sections the kind's declaration sends to it, or a placeholder."""
+    if spec.name in _SUGGESTED:
+        return _SUGGESTED[spec.name](facts, notes)
+    parts = plan.parts(spec.name) if imported else []
+    if spec.shape == "model" and spec.model is not None and (imported or spec.required):
+        return _nested(spec.model, parts, facts, notes)
+    if not parts:
+        return _placeholder(spec, notes)
+    if spec.shape == "text":
+        return _text(parts, what=spec.label)
+    if spec.item_shape == "model" and spec.model is not None:
+        return [_item(spec.model, part, what=f"“{spec.label}”中的一条") for part in parts]
+    return [
+        f"{P}请用自己的话改写：{paragraph.text}" for part in parts for paragraph in part.paragraphs
+    ]
+
+
+def _nested(
+    model: type[BaseModel], parts: list[Part], facts: Facts, notes: dict[str, list[str]]
+) -> dict[str, Any]:
+    """A field made of fields (a case's results): the document's parts go to its first
+    text field, and each other field is filled as any field is."""
+    values: dict[str, Any] = {}
+    text = next((spec.name for spec in field_specs(model) if spec.shape == "text"), None)
+    for spec in field_specs(model):
+        if spec.name == text and parts:
+            values[spec.name] = _text(parts, what=spec.label)
+            continue
+        value = _field_value(spec, FieldPlan(), facts, notes, imported=False)
+        if value is not _OMITTED:
+            values[spec.name] = value
+    return values
+
+
+def _item(model: type[BaseModel], part: Part, *, what: str) -> dict[str, Any]:
+    """One titled item of a list (a step, a section) from one part of the document: the
+    part's title in the item's first one-line field, its text in the first text field."""
+    specs = field_specs(model)
+    title = next(spec.name for spec in specs if spec.shape == "line")
+    text = next(spec.name for spec in specs if spec.shape == "text")
+    values: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name == title:
+            values[title] = (P if part.provisional else "") + part.title[:TITLE_MAX]
+        elif spec.name == text:
+            values[text] = _text([part], what=what)
+        elif (value := _placeholder(spec, {})) is not _OMITTED:
+            values[spec.name] = value
+    return values
+
+
+def _placeholder(spec: FieldSpec, notes: dict[str, list[str]]) -> Any:
+    """What a field the document says nothing about holds in the draft: a marked reminder
+    of what belongs there, an empty list or nothing at all when the field is optional."""
+    if spec.shape == "list":
+        if not spec.required:
+            return []
+        if spec.item_shape == "model" and spec.model is not None:
+            return [_nested(spec.model, [], Facts(), {})]
+        if spec.refers is not None and spec.refers.to == "entries":
+            named = "或".join(KINDS[name].label for name in spec.refers.kinds or ENTRY_KINDS)
+            notes[spec.name] = [f"写上{named}的编号（content/ 中已有的条目）。"]
+        return [P + spec.label]
+    if not spec.required:
+        return _OMITTED
+    if spec.shape == "model" and spec.model is not None:
+        return _nested(spec.model, [], Facts(), notes)
+    if spec.shape == "text" and spec.help:
+        return f"{P}{spec.label}：{spec.help.rstrip('。')}"
+    return P + spec.label
+
+
+def _unit(facts: Facts, notes: dict[str, list[str]]) -> str:
+    if not facts.byline:
+        return P + "单位名称，以原始资料为准"
+    notes["unit"] = ["取自署名行，请只留单位名称。"]
+    return P + facts.byline[:_LINE_MAX]
+
+
+def _region(facts: Facts, notes: dict[str, list[str]]) -> str:
+    if facts.region is None:
+        return P + "地区；原文未写明时写“原文未写明”"
+    name, count = facts.region
+    notes["region"] = [
+        f"建议：原文提到“{name}”{count} 次；请写成省市县，原文未写明时写“原文未写明”。"
+    ]
+    return P + name
+
+
+def _period(facts: Facts, notes: dict[str, list[str]]) -> str:
+    if not facts.years:
+        return P + "时间；原文未写明时如实说明"
+    notes["period"] = [f"建议：原文出现的年份有 {'、'.join(facts.years)}。"]
+    return P + facts.years[0] + "年" + (f"—{facts.years[-1]}年" if len(facts.years) > 1 else "")
+
+
+def _figures(facts: Facts, notes: dict[str, list[str]]) -> list[dict[str, str]]:
+    if facts.figures:
+        notes["figures"] = [
+            "这些是从原文找出的数字，数值与原文一字不差；指标是数字所在的分句，请改写成简短的说明，"
+            "与成效无关的删去。"
+        ]
+    return [
+        {"label": (P + figure.label)[:_LINE_MAX], "value": figure.value[:_LINE_MAX]}
+        for figure in facts.figures
+    ]
+
+
+_SUGGESTED: dict[str, Callable[[Facts, dict[str, list[str]]], Any]] = {
+    "unit": _unit,
+    "region": _region,
+    "period": _period,
+    "figures": _figures,
+}
+"""Fields the document's facts fill, by name, in whichever kind declares them: the byline,
+the province named, the years and the figures :mod:`~generator.importer.extract` finds."""
+
+
+def takes_figures(kind: str) -> bool:
+    """Whether a draft of ``kind`` holds the document's figures (else the report lists
+    them for reference only)."""
+    return _declares(KINDS[kind].model, "figures")
+
+
+def _declares(model: type[BaseModel], name: str) -> bool:
+    return any(
+        spec.name == name or (spec.model is not None and _declares(spec.model, name))
+        for spec in field_specs(model)
+    )
 
 
 def _text(parts: list[Part], *, what: str) -> str:
@@ -119,116 +258,69 @@ def _text(parts: list[Part], *, what: str) -> str:
     headings = "、".join(f"“{p.heading}”" for p in parts if p.heading)
     origin = f"（原文{headings}）" if headings else ""
     body = "\n\n".join(paragraph.text for part in parts for paragraph in part.paragraphs)
+    if not body:
+        return f"{P}原文{headings or '这里'}只有小标题，没有具体内容；请补写{what}，或删去这一项。"
     return f"{P}请用自己的话改写下面的原文，写成{what}{origin}。\n\n{body}"
-
-
-def _steps(parts: list[Part], *, what: str) -> list[dict[str, str]]:
-    steps = []
-    for part in parts:
-        title = part.title[:TITLE_MAX]
-        steps.append(
-            {
-                "title": P + title if part.provisional else title,
-                "text": _text([part], what=what),
-            }
-        )
-    return steps or [{"title": P + "小标题", "text": P + "具体说明"}]
-
-
-def _case_fields(
-    data: dict[str, Any], notes: dict[str, list[str]], plan: FieldPlan, facts: Facts
-) -> None:
-    data["unit"] = P + (facts.byline[:_LINE_MAX] if facts.byline else "单位名称，以原始资料为准")
-    if facts.byline:
-        notes["unit"] = ["取自署名行，请只留单位名称。"]
-    if facts.region:
-        name, count = facts.region
-        data["region"] = P + name
-        notes["region"] = [
-            f"建议：原文提到“{name}”{count} 次；请写成省市县，原文未写明时写“原文未写明”。"
-        ]
-    else:
-        data["region"] = P + "地区；原文未写明时写“原文未写明”"
-    if facts.years:
-        span = facts.years[0] + "年" + (f"—{facts.years[-1]}年" if len(facts.years) > 1 else "")
-        data["period"] = P + span
-        notes["period"] = [f"建议：原文出现的年份有 {'、'.join(facts.years)}。"]
-    else:
-        data["period"] = P + "时间；原文未写明时如实说明"
-    background = plan.parts("background")
-    data["background"] = _text(background, what="背景与起因") if background else P + "背景与起因"
-    data["actions"] = _steps(plan.parts("actions"), what="这一条做法")
-    results = plan.parts("results")
-    data["results"] = {
-        "summary": _text(results, what="成效概述")
-        if results
-        else P + "成效概述：取得了哪些成效、得到什么反响",
-        "figures": [
-            {"label": (P + figure.label)[:_LINE_MAX], "value": figure.value[:_LINE_MAX]}
-            for figure in facts.figures
-        ],
-    }
-    if facts.figures:
-        notes["results"] = [
-            "figures 是从原文找出的数字，数值与原文一字不差；指标是数字所在的分句，请改写成简短的说明，"
-            "与成效无关的删去。"
-        ]
-    lessons = plan.parts("lessons")
-    data["lessons"] = [
-        f"{P}请用自己的话改写：{paragraph.text}"
-        for part in lessons
-        for paragraph in part.paragraphs
-    ] or [P + "经验启示"]
-
-
-def _practice_fields(
-    data: dict[str, Any], notes: dict[str, list[str]], plan: FieldPlan, facts: Facts
-) -> None:
-    data["steps"] = _steps(plan.parts("steps"), what="这一步")
-    data["fits"] = P + "适用场景：适合哪些组织、什么情况"
-    data["cases"] = [P + "实例"]
-    notes["cases"] = ["写上体现这一做法的典型案例或学习资料的编号（content/ 中已有的条目）。"]
-    cautions = plan.parts("cautions")
-    data["cautions"] = [
-        f"{P}请用自己的话改写：{paragraph.text}"
-        for part in cautions
-        for paragraph in part.paragraphs
-    ]
-
-
-def _material_fields(
-    data: dict[str, Any], notes: dict[str, list[str]], plan: FieldPlan, facts: Facts
-) -> None:
-    sections = []
-    for part in plan.parts("sections"):
-        title = part.title[:TITLE_MAX]
-        sections.append(
-            {
-                "title": P + title if part.provisional else title,
-                "text": _text([part], what="这一部分"),
-                "points": [],
-            }
-        )
-    data["sections"] = sections or [{"title": P + "小标题", "text": P + "正文", "points": []}]
-    data["key_points"] = [P + "读者应当记住的一条要点"]
 
 
 # --- YAML ---------------------------------------------------------------------------------------
 
 
 def render_draft(
-    kind: str, data: dict[str, Any], notes: dict[str, list[str]], *, source_name: str
+    kind: str,
+    data: dict[str, Any],
+    notes: dict[str, list[str]],
+    *,
+    source_name: str,
+    check_command: str,
 ) -> str:
-    """The draft's YAML text: the schema line, what to do with it, then every field."""
+    """The draft's YAML text: the schema line, what to do with it, then every field with
+    its explanation above it, each value spelt as :mod:`generator.emit` spells it in the
+    repository's files. ``check_command`` is how the editor runs the check.
+
+    The text is read back before it is used: no value (a file name with a line break,
+    text with characters YAML breaks lines at) may add keys or change the draft's shape.
+    """
     lines = [
-        SCHEMA_COMMENT.format(kind=kind),
-        f"# 由 kb import 从 {source_name} 生成的{KINDS[kind].label}草稿。草稿保留了原文的措辞：",
+        schema_line(kind),
+        f"# 由 kb import 从 {printable(source_name)} 生成的{KINDS[kind].label}草稿。草稿保留了原文的措辞：",
         "# 正式条目必须用自己的话改写，并在 sources 中写明来源；事实、数字、做法名称可以照用。",
-        f"# 每个“{P}”都是需要你判断的地方：核对或改写后删去“{P}”。它们都处理完之前，kb check 不会通过。",
+        f"# 每个“{P}”都是需要你判断的地方：核对或改写后删去“{P}”。"
+        f"它们都处理完之前，运行 {check_command} 检查不会通过。",
         "# 删去了哪些文字、哪些地方可疑，见导入报告。",
     ]
     lines += _fields(KINDS[kind].model, data, notes, indent="", comments=True)
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if not _reads_back(text, data):
+        raise ValueError("the draft does not read back as written")
+    return text
+
+
+def _reads_back(text: str, data: dict[str, Any]) -> bool:
+    """Whether ``text`` reads as ``data``: the same keys, and each value the same text."""
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every value as text, as written
+    try:
+        loaded = yaml.load(text, Loader=loader)  # BaseLoader builds no objects
+    except yaml.YAMLError:
+        return False
+    return _same(loaded, data)
+
+
+def _same(loaded: Any, written: Any) -> bool:
+    if isinstance(written, dict):
+        return (
+            isinstance(loaded, dict)
+            and loaded.keys() == written.keys()
+            and all(_same(loaded[key], value) for key, value in written.items())
+        )
+    if isinstance(written, list):
+        return (
+            isinstance(loaded, list)
+            and len(loaded) == len(written)
+            and all(_same(a, b) for a, b in zip(loaded, written, strict=True))
+        )
+    # a block scalar (|) reads back with the line break that ends it
+    return isinstance(loaded, str) and loaded.rstrip("\n") == str(written).rstrip("\n")
 
 
 def _fields(
@@ -239,45 +331,42 @@ def _fields(
     indent: str,
     comments: bool,
 ) -> list[str]:
+    """The fields of ``data`` in the model's order, with their explanation (and the notes
+    on what the draft's values rest on) above them when ``comments``; empty lists stay,
+    so that the editor sees every optional list there is."""
     lines: list[str] = []
     for spec in field_specs(model):
         if spec.name not in data:
             continue
         if comments:
             lines.append(f"{indent}# {field_comment(spec)}")
-            lines += [f"{indent}# {note}" for note in notes.get(spec.name, [])]
-        lines += _value(spec, data[spec.name], indent=indent)
+            lines += [f"{indent}# {printable(note)}" for note in notes.get(spec.name, [])]
+        lines += _value(spec, data[spec.name], notes, indent=indent)
     return lines
 
 
-def _value(spec: FieldSpec, value: Any, *, indent: str) -> list[str]:
+def _value(spec: FieldSpec, value: Any, notes: dict[str, list[str]], *, indent: str) -> list[str]:
     key = f"{indent}{spec.name}:"
+    inner = indent + INDENT
     if spec.shape == "model" and spec.model is not None:
-        return [key, *_fields(spec.model, value, {}, indent=indent + "  ", comments=True)]
-    if spec.shape == "list":
-        if not value:
-            return [f"{key} []"]
-        if spec.item_shape == "model" and spec.model is not None:
-            lines = [key]
-            for number, item in enumerate(value):
-                body = _fields(spec.model, item, {}, indent=indent + "    ", comments=number == 0)
-                first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
-                lines += [f"{indent}  {line.lstrip()}" for line in body[:first]]
-                lines.append(f"{indent}  - {body[first].lstrip()}")
-                lines += body[first + 1 :]
-            return lines
-        if all(_FLOW_ITEM.match(str(item)) for item in value):
-            return [f"{key} [{', '.join(map(str, value))}]"]
+        return [key, *_fields(spec.model, value, notes, indent=inner, comments=True)]
+    if spec.shape != "list":
+        text = spec.shape == "text"
+        return scalar_lines(key, value, block=text, lone=text, indent=inner)
+    if not value:
+        return [f"{key} []"]
+    if spec.item_shape == "model" and spec.model is not None:
         lines = [key]
-        for item in value:
-            lines += _scalar(f"{indent}  -", str(item), indent=indent + "    ", block=True)
+        for number, item in enumerate(value):
+            body = _fields(spec.model, item, {}, indent=inner + INDENT, comments=number == 0)
+            first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
+            lines += [f"{inner}{line.lstrip()}" for line in body[:first]]
+            lines.append(f"{inner}- {body[first].lstrip()}")
+            lines += body[first + 1 :]
         return lines
-    return _scalar(key, str(value), indent=indent + "  ", block=spec.shape == "text")
-
-
-def _scalar(key: str, text: str, *, indent: str, block: bool) -> list[str]:
-    if block and ("\n" in text or len(text) > 60):
-        return [f"{key} |", *[f"{indent}{line}" if line else "" for line in text.split("\n")]]
-    if _YAML_SPECIAL.match(text):
-        return [f'{key} "{text}"']
-    return [f"{key} {yaml_scalar(text)}"]
+    if spec.item_shape != "text":  # ids and keywords: one line in brackets
+        return [f"{key} [{', '.join(flow_item(item) for item in value)}]"]
+    lines = [key]
+    for item in value:
+        lines += scalar_lines(f"{inner}-", item, block=True, lone=False, indent=inner + INDENT)
+    return lines

@@ -8,14 +8,17 @@ suggestions: the draft marks each of them for the editor to confirm.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.importer.clean import CJK, HEADING_START, SENTENCE_END, Paragraph
 from generator.importer.findings import Place
+from generator.importer.paragraphs import HEADING_START, SENTENCE_END, Paragraph
 from generator.model import Taxon, Taxonomy
+from generator.rules import CHINESE_CHARACTERS
+from generator.segment import Segmenter
 
 TITLE_MAX = 55
 """Longest title the draft takes over: the model allows 60, the placeholder takes five."""
@@ -61,6 +64,8 @@ class Facts:
     years: list[str] = field(default_factory=list)
     org_types: list[Suggestion] = field(default_factory=list)
     themes: list[Suggestion] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    """The project's search terms the text holds as words, the most frequent first."""
 
 
 # --- title, byline, date ----------------------------------------------------------------------
@@ -98,7 +103,7 @@ def find_byline(paragraphs: list[Paragraph]) -> Paragraph | None:
     if (
         len(first.text) <= 40
         and not re.search(r"[，。；：！？,.;:!?、|｜/]", first.text)
-        and re.search(f"[{CJK}]", first.text)
+        and re.search(f"[{CHINESE_CHARACTERS}]", first.text)
         and not HEADING_START.match(first.text)
         and len(following.text) >= 60
     ):
@@ -178,9 +183,9 @@ def _label(text: str, start: int, end: int) -> str:
     before_text = text[clause_start:start].strip()
     after_text = text[end:clause_end].strip()
     if len(before_text) > 24:
-        before_text = before_text[-24:]
+        before_text = "…" + before_text[-24:]
     if len(after_text) > 24:
-        after_text = after_text[:24]
+        after_text = after_text[:24] + "…"
     if before_text and after_text:
         return f"{before_text}……{after_text}"
     return before_text or after_text
@@ -323,9 +328,9 @@ _THEMES_MAX = 4
 
 
 def suggest(
-    taxa: list[Taxon], cues: dict[str, tuple[str, ...]], text: str, title: str
+    taxa: list[Taxon], cues: dict[str, tuple[str, ...]], text: Words, title: Words
 ) -> list[Suggestion]:
-    """Taxa ordered by how often their cue words occur (in the title they count more)."""
+    """Taxa ordered by how often their cue words occur as words (in the title they count more)."""
     found = []
     for taxon in taxa:
         words = cues.get(taxon.id) or tuple(
@@ -343,17 +348,54 @@ def suggest(
     return found
 
 
-def find_facts(paragraphs: list[Paragraph], *, title: str, taxonomy: Taxonomy) -> Facts:
+class Words:
+    """A text cut into words by the project's segmenter, to count a cue only where it is a
+    word or a whole part of one: 中学 in 第二中学 and 中心组 in 中心组学习 count, 中学 in
+    集中学习 and 送学 in 推送学习 do not."""
+
+    def __init__(self, text: str, segmenter: Segmenter) -> None:
+        self.text = text
+        self.bounds = [0]
+        for word in segmenter.cut(text):
+            self.bounds.append(self.bounds[-1] + len(word))
+        self._bounds = set(self.bounds)
+
+    def count(self, cue: str) -> int:
+        total = 0
+        start = self.text.find(cue)
+        while start >= 0:
+            total += self._is_word(start, start + len(cue))
+            start = self.text.find(cue, start + 1)
+        return total
+
+    def _is_word(self, start: int, end: int) -> bool:
+        """Whether the segmenter's words start and end with the cue, or it begins or ends
+        the one word it lies in."""
+        if start in self._bounds and end in self._bounds:
+            return True
+        index = bisect.bisect_right(self.bounds, start) - 1
+        word_start, word_end = self.bounds[index], self.bounds[index + 1]
+        return end <= word_end and (start == word_start or end == word_end)
+
+
+def find_facts(
+    paragraphs: list[Paragraph], *, title: str, taxonomy: Taxonomy, segmenter: Segmenter
+) -> Facts:
     """Everything above, for one cleaned document."""
-    text = "\n".join(p.text for p in paragraphs)
-    themes = [s for s in suggest(taxonomy.themes, THEME_CUES, text, title) if s.score >= _THEME_MIN]
+    text = Words("\n".join(p.text for p in paragraphs), segmenter)
+    title_words = Words(title, segmenter)
+    themes = [
+        s for s in suggest(taxonomy.themes, THEME_CUES, text, title_words) if s.score >= _THEME_MIN
+    ]
+    counts = {term: text.count(term) for term in segmenter.terms}
     return Facts(
         title=title,
         figures=find_figures(paragraphs),
         region=find_region(paragraphs),
         years=find_years(paragraphs),
-        org_types=suggest(taxonomy.org_types, ORG_TYPE_CUES, text, title),
+        org_types=suggest(taxonomy.org_types, ORG_TYPE_CUES, text, title_words),
         themes=themes[:_THEMES_MAX],
+        keywords=sorted((t for t, n in counts.items() if n), key=lambda t: (-counts[t], t)),
     )
 
 

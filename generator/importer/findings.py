@@ -1,8 +1,21 @@
-"""What the import stages tell the editor: removed spans, flags and changes, each with its place."""
+"""What the import stages tell the editor: removed spans, flags and changes, each with its place,
+and why a document could not be imported at all."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import printable
+
+
+class UnreadableSource(Exception):
+    """A source file that cannot be imported; the message says why, in Chinese."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{printable(str(path))}：{message}")
+        self.path = path
+        self.message = message
 
 
 @dataclass(frozen=True)

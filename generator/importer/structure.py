@@ -6,18 +6,25 @@ highest level used at least twice divides the document into sections, the next o
 into subsections. Download sites often run a whole document into a few long lines:
 a top-level heading right after a full stop is split off there when its number is the
 next one expected. Sections are then mapped onto the kind's fields by the words of
-their headings (背景, 做法, 成效, 问题, 对策, 体会/启示); what no heading makes clear
-stays in the main list of the kind, in the document's order.
+their headings (背景, 做法, 成效, 问题, 对策, 体会/启示): a section goes to the field
+whose :class:`~generator.model.Imported` marker names its role, and what no heading
+makes clear stays in the kind's ``import_main`` field, in the document's order.
 """
 
 from __future__ import annotations
 
 import re
+import typing
+from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.importer.clean import Paragraph
+from pydantic import BaseModel
+
+from generator.fields import field_label, marker, nested_model
 from generator.importer.extract import first_sentence
 from generator.importer.findings import Findings
+from generator.importer.paragraphs import Paragraph
+from generator.model import KINDS, Imported, Kind, Shown
 
 _NUMERALS = "一二三四五六七八九十"
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
@@ -125,8 +132,8 @@ def outline(paragraphs: list[Paragraph], findings: Findings) -> Outline:
     """Intro paragraphs, then the sections of the highest heading level used twice or more."""
     paragraphs = split_inline_headings(paragraphs)
     headings = [read_heading(p) for p in paragraphs]
-    levels = [h[0].level for h in headings if h is not None]
-    used = sorted({level for level in levels if levels.count(level) >= 2})
+    levels = Counter(h[0].level for h in headings if h is not None)
+    used = sorted(level for level, count in levels.items() if count >= 2)
     if not used:
         return Outline(paragraphs, [])
     top = used[0]
@@ -181,18 +188,42 @@ ROLE_NAMES = {
     "background": "背景",
     "actions": "做法",
 }
-_TARGETS = {
-    "case": {
-        "background": "background",
-        "problems": "background",
-        "results": "results",
-        "lessons": "lessons",
-    },
-    "practice": {"problems": "cautions"},
-    "material": {},
-}
-"""Where each role goes, by kind; every other role goes to the kind's main list."""
-MAIN_LIST = {"case": "actions", "practice": "steps", "material": "sections"}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where the sections of a document go in an entry of one kind, read off the kind's
+    declaration: the field of each role is the one whose :class:`~generator.model.Imported`
+    marker names it; every other section goes to the kind's ``import_main`` field."""
+
+    model: type[BaseModel]
+    main: str
+    by_role: dict[str, str]
+    items: bool
+    """The main field is a list of titled items, so a paragraph or a subsection can be
+    an item of its own."""
+    split: bool
+    """A section's subsections become items of their own: the items are shown under the
+    field's heading (a case's actions). When each item is a part of the page by itself
+    (a material's sections), a section stays whole, its subsections inside it."""
+
+    @classmethod
+    def of(cls, kind: Kind) -> Targets:
+        fields = kind.model.model_fields
+        by_role: dict[str, str] = {}
+        for name, info in fields.items():
+            imported: Imported | None = marker(info, Imported)
+            for role in imported.roles if imported is not None else ():
+                by_role.setdefault(role, name)
+        main = fields[kind.import_main]
+        items = typing.get_origin(main.annotation) is list and nested_model(main.annotation)
+        shown = marker(main, Shown)
+        split = bool(items) and not (shown is not None and shown.heading is None)
+        return cls(kind.model, kind.import_main, by_role, bool(items), split)
+
+    def name(self, field_name: str) -> str:
+        """The field as the report names it: ``背景与起因（background）``."""
+        return f"{field_label(self.model, field_name)}（{field_name}）"
 
 
 @dataclass
@@ -229,32 +260,34 @@ def role_of(title: str) -> str:
 def plan_fields(document: Outline, kind: str) -> FieldPlan:
     """Place the intro and each section onto the fields of ``kind``, keeping their order."""
     plan = FieldPlan()
-    main = MAIN_LIST[kind]
-    targets = _TARGETS[kind]
+    targets = Targets.of(KINDS[kind])
+    main = targets.main
 
     def add(name: str, part: Part) -> None:
         plan.fields.setdefault(name, []).append(part)
 
+    background = targets.by_role.get("background")
     if document.intro:
-        if kind == "case":
-            if document.sections:
-                add("background", Part("引言", document.intro, ""))
-                plan.notes.append(f"开头 {len(document.intro)} 段（第一个标题之前）→ 背景与起因")
-            else:
-                _no_headings(plan, document.intro)
+        if background and document.sections:
+            add(background, Part("引言", document.intro, ""))
+            plan.notes.append(
+                f"开头 {len(document.intro)} 段（第一个标题之前）→ {targets.name(background)}"
+            )
+        elif background and targets.items:
+            _no_headings(plan, document.intro, targets, background)
         else:
             add(main, Part("概述", document.intro, "", provisional=True))
             plan.notes.append(
-                f"开头 {len(document.intro)} 段（第一个标题之前）→ {_field_name(kind, main)}"
+                f"开头 {len(document.intro)} 段（第一个标题之前）→ {targets.name(main)}"
             )
     for section in document.sections:
         role = role_of(section.title)
-        target = targets.get(role, main)
+        target = targets.by_role.get(role, main)
         why = (
             f"（标题是“{ROLE_NAMES[role]}”一类）" if role else "（标题没有表明类别，按原顺序放入）"
         )
-        plan.notes.append(f"“{section.heading}” → {_field_name(kind, target)}{why}")
-        if kind != "material" and target == main and section.children:
+        plan.notes.append(f"“{section.heading}” → {targets.name(target)}{why}")
+        if target == main and targets.split and section.children:
             for part in _split_children(section):
                 add(target, part)
         else:
@@ -262,16 +295,30 @@ def plan_fields(document: Outline, kind: str) -> FieldPlan:
     return plan
 
 
-def _no_headings(plan: FieldPlan, paragraphs: list[Paragraph]) -> None:
-    """A case without headings: its first paragraph is the background, each later one a step."""
-    plan.fields["background"] = [Part("引言", paragraphs[:1], "")]
+def _no_headings(
+    plan: FieldPlan, paragraphs: list[Paragraph], targets: Targets, background: str
+) -> None:
+    """A document without headings: its first paragraph is the background, each later one
+    an item of the main list."""
+    plan.fields[background] = [Part("引言", paragraphs[:1], "")]
     plan.notes.append(
-        "原文没有标题：第 1 段 → 背景与起因；其余每段 → 做法与经过的一条（小标题取自段首第一句，需要改写）"
+        f"原文没有标题：第 1 段 → {targets.name(background)}；其余每段 → {targets.name(targets.main)}"
+        "的一条（小标题取自段首第一句，需要改写）"
     )
     for paragraph in paragraphs[1:]:
-        plan.fields.setdefault("actions", []).append(
-            Part(first_sentence(paragraph.text), [paragraph], "", provisional=True)
-        )
+        plan.fields.setdefault(targets.main, []).append(_item(paragraph))
+
+
+def _item(paragraph: Paragraph) -> Part:
+    """A paragraph as a step of its own: a numbered one (``1、建立制度。……``) keeps its own
+    title, without the number and without repeating it in the text; another gets its first
+    sentence as a provisional title."""
+    found = read_heading(paragraph)
+    if found is None:
+        return Part(first_sentence(paragraph.text), [paragraph], "", provisional=True)
+    heading, body = found
+    rest = [paragraph.piece(len(paragraph.text) - len(body), len(paragraph.text))] if body else []
+    return Part(heading.title, rest, f"{heading.marker}{heading.title}")
 
 
 def _split_children(section: Section) -> list[Part]:
@@ -287,22 +334,5 @@ def _split_children(section: Section) -> list[Part]:
         first = read_heading(chunk[0])
         body = first[1] if first else ""
         paragraphs = ([Paragraph(body, chunk[0].place)] if body else []) + chunk[1:]
-        if not paragraphs:
-            paragraphs = [chunk[0]]
         parts.append(Part(title, paragraphs, f"{section.heading} / {title}"))
     return parts
-
-
-_FIELD_NAMES = {
-    "background": "背景与起因（background）",
-    "actions": "做法与经过（actions）",
-    "results": "成效与反响（results）",
-    "lessons": "经验启示（lessons）",
-    "steps": "步骤（steps）",
-    "cautions": "注意事项（cautions）",
-    "sections": "正文（sections）",
-}
-
-
-def _field_name(kind: str, name: str) -> str:
-    return _FIELD_NAMES.get(name, name)
