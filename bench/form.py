@@ -131,7 +131,9 @@ def _case(site: Path) -> dict[str, Any]:
 
 _FORM_OWN = ("/form/", "/assets/javascripts/kb-form", "/assets/stylesheets/kb-form")
 """The form's own files: its page, scripts, style and data."""
-_MATERIAL = re.compile(r"/assets/(?:javascripts/bundle|stylesheets/(?:main|palette))\.[0-9a-f]+\.min\.")
+_MATERIAL = re.compile(
+    r"/assets/(?:javascripts/bundle|stylesheets/(?:main|palette))\.[0-9a-f]+\.min\."
+)
 """Material for MkDocs's own script and styles, which every page of the site loads."""
 _ASKED = """(ready) => performance.getEntriesByType("resource")
     .filter((entry) => entry.startTime <= ready)

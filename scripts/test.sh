@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
 .venv/bin/ruff check generator tests bench
+.venv/bin/ruff format --check generator tests bench
 .venv/bin/mypy
 # A folder of this run's own for the tests' temporary files: pytest keeps only the last few
 # runs' folders, so a suite run beside another (a second clone, an editor's check) would

@@ -66,7 +66,9 @@ _REQUESTS: weakref.WeakKeyDictionary[object, Requests] = weakref.WeakKeyDictiona
 def _axe(tab) -> list[dict]:
     """axe-core's serious and critical violations on the open page."""
     if not AXE.is_file():
-        pytest.fail(f"没有找到 {AXE}：请先运行 bash scripts/bootstrap.sh --browser（用 npm ci 安装 axe-core）。")
+        pytest.fail(
+            f"没有找到 {AXE}：请先运行 bash scripts/bootstrap.sh --browser（用 npm ci 安装 axe-core）。"
+        )
     tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
@@ -132,7 +134,9 @@ def test_text_colours_pass_aa(tab, served: str) -> None:
     _open(tab, served + PAGES["theme"])
     ratios["entry title"] = _ratio(tab, "a.kb-entry__title", "a.kb-entry__title")
     _open(tab, served + PAGES["explorer"])
-    ratios["检索 button"] = _ratio(tab, ".kb-explorer__form .md-button", ".kb-explorer__form .md-button")
+    ratios["检索 button"] = _ratio(
+        tab, ".kb-explorer__form .md-button", ".kb-explorer__form .md-button"
+    )
     assert all(r >= 4.5 for r in ratios.values()), ratios
 
 
@@ -173,10 +177,17 @@ def test_keyboard_alone_opens_a_search_result(tab, served: str) -> None:
         tab.keyboard.press("ArrowDown")
         step = tab.evaluate(FOCUS_RING)
         steps.append(step)
-        focused = tab.evaluate("() => document.activeElement.href || document.activeElement.textContent.trim()")
+        focused = tab.evaluate(
+            "() => document.activeElement.href || document.activeElement.textContent.trim()"
+        )
         assert focused == stop
     tab.keyboard.press("ArrowDown")  # past the last it stays there
-    assert tab.evaluate("() => document.activeElement.href || document.activeElement.textContent.trim()") == stops[-1]
+    assert (
+        tab.evaluate(
+            "() => document.activeElement.href || document.activeElement.textContent.trim()"
+        )
+        == stops[-1]
+    )
     for _ in stops:
         tab.keyboard.press("ArrowUp")
     assert tab.evaluate("() => document.activeElement.matches('header input[type=search]')")
@@ -198,10 +209,15 @@ def test_keyboard_alone_works_the_explorer_facets(tab, served: str) -> None:
     """On the explorer, Space and Enter on facets filter the results and keep focus on the facet."""
     _open(tab, served + "explorer/")
     steps = _tab_to(tab, "button.kb-facet__option")
-    first = tab.evaluate("() => [document.activeElement.dataset.facet, document.activeElement.dataset.value]")
+    first = tab.evaluate(
+        "() => [document.activeElement.dataset.facet, document.activeElement.dataset.value]"
+    )
     total = tab.inner_text(".kb-explorer__body .kb-search__status")
     tab.keyboard.press("Space")
-    tab.wait_for_function("t => document.querySelector('.kb-explorer__body .kb-search__status').textContent !== t", arg=total)
+    tab.wait_for_function(
+        "t => document.querySelector('.kb-explorer__body .kb-search__status').textContent !== t",
+        arg=total,
+    )
     pressed = f"button[data-facet='{first[0]}'][data-value='{first[1]}']"
     assert tab.get_attribute(pressed, "aria-pressed") == "true"
     assert tab.evaluate("s => document.activeElement.matches(s)", pressed)
@@ -233,7 +249,9 @@ def test_keyboard_opens_the_folded_filters_on_a_phone(tab, served: str) -> None:
     _assert_ring(steps)
 
 
-@pytest.mark.parametrize("name", ["case", "practice", "material", "explorer", "matrix", "org-type-empty", "404"])
+@pytest.mark.parametrize(
+    "name", ["case", "practice", "material", "explorer", "matrix", "org-type-empty", "404"]
+)
 def test_skip_link_lands_on_the_title(tab, served: str, name: str) -> None:
     """跳到正文 is the first stop on the page and lands at the article's start, its title first."""
     _open(tab, served + PAGES[name])
@@ -257,7 +275,9 @@ def test_skip_link_lands_on_the_title(tab, served: str, name: str) -> None:
 def test_explorer_search_landmarks_have_distinct_names(tab, served: str) -> None:
     """The explorer's two search forms are landmarks with different names."""
     _open(tab, served + "explorer/")
-    names = tab.eval_on_selector_all("[role=search]", "els => els.map(e => e.getAttribute('aria-label'))")
+    names = tab.eval_on_selector_all(
+        "[role=search]", "els => els.map(e => e.getAttribute('aria-label'))"
+    )
     assert len(names) == 2 and all(names) and len(set(names)) == 2, names
 
 
@@ -266,7 +286,13 @@ def test_explorer_search_landmarks_have_distinct_names(tab, served: str) -> None
 
 @pytest.mark.parametrize(
     ("name", "section"),
-    [("case", "典型案例"), ("practice", "经验做法"), ("material", "学习资料"), ("theme", "按主题浏览"), ("org-type", "按组织类型浏览")],
+    [
+        ("case", "典型案例"),
+        ("practice", "经验做法"),
+        ("material", "学习资料"),
+        ("theme", "按主题浏览"),
+        ("org-type", "按组织类型浏览"),
+    ],
 )
 def test_navigation_marks_the_section(tab, served: str, name: str, section: str) -> None:
     """On entry, theme and organization-type pages the left navigation marks their section, in bold."""
@@ -294,7 +320,9 @@ def test_phone_header_shows_the_whole_site_name(tab, served: str) -> None:
     )
     assert title["text"] == "学习型党组织建设知识库" and not title["cut"], title
     tab.focus("header input[type=search]")
-    width = tab.evaluate("() => document.querySelector('header input[type=search]').getBoundingClientRect().width")
+    width = tab.evaluate(
+        "() => document.querySelector('header input[type=search]').getBoundingClientRect().width"
+    )
     assert width >= 0.7 * WIDTHS["phone"]
 
 
@@ -317,16 +345,22 @@ def test_phone_matrix_says_it_scrolls_and_keeps_the_theme_column(tab, served: st
     assert tab.locator(".kb-matrix-hint").is_visible()
     box = tab.locator(".kb-matrix-wrap")
     assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
-    before = tab.evaluate("() => document.querySelector('.kb-matrix tbody th').getBoundingClientRect().left")
+    before = tab.evaluate(
+        "() => document.querySelector('.kb-matrix tbody th').getBoundingClientRect().left"
+    )
     box.focus()
     assert tab.evaluate(FOCUS_RING)["ring"]
     scrolled = tab.evaluate(
         "() => { const b = document.querySelector('.kb-matrix-wrap'); b.scrollLeft = 400; return b.scrollLeft; }"
     )
-    after = tab.evaluate("() => document.querySelector('.kb-matrix tbody th').getBoundingClientRect().left")
+    after = tab.evaluate(
+        "() => document.querySelector('.kb-matrix tbody th').getBoundingClientRect().left"
+    )
     assert scrolled > 100 and abs(after - before) < 1, (scrolled, before, after)
     tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
-    tab.wait_for_function("() => !document.querySelector('.kb-matrix-wrap').hasAttribute('tabindex')")
+    tab.wait_for_function(
+        "() => !document.querySelector('.kb-matrix-wrap').hasAttribute('tabindex')"
+    )
     assert tab.locator(".kb-matrix-hint").is_hidden()
 
 
@@ -357,7 +391,8 @@ def test_home_cards_never_lead_to_an_empty_page(tab, served: str) -> None:
     )
     assert empty and all(no_link and "暂无条目" in text for no_link, text in empty), empty
     links = tab.eval_on_selector_all(
-        "#by-theme + ul a.kb-card__title, #by-org-type + ul a.kb-card__title", "els => els.map(a => a.href)"
+        "#by-theme + ul a.kb-card__title, #by-org-type + ul a.kb-card__title",
+        "els => els.map(a => a.href)",
     )
     for link in links:
         tab.goto(link)

@@ -86,7 +86,9 @@ def test_github_actions_are_pinned_and_the_token_is_read_only() -> None:
     assert used
     for action in used:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
-    checkout = next(step for step in steps if str(step.get("uses", "")).startswith("actions/checkout@"))
+    checkout = next(
+        step for step in steps if str(step.get("uses", "")).startswith("actions/checkout@")
+    )
     assert checkout["with"]["persist-credentials"] is False  # type: ignore[index]
 
 

@@ -16,7 +16,9 @@ PREVIEW = "http://127.0.0.1:8000/"
 
 
 @pytest.fixture(scope="module")
-def sites(real_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, str]]]:
+def sites(
+    real_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, tuple[str, str]]]:
     """{variant: (start address, an address that does not exist)} for the three ways of hosting."""
     folder = tmp_path_factory.mktemp("crawl")
     subfolder = build_variant(folder / "kb", site_url="http://intranet.example/kb/")
@@ -94,7 +96,12 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
     finally:
         context.close()
     assert downloads, "no Word file is linked"
-    return {"pages": len(seen), "failed": sorted(set(failed)), "outside": sorted(set(outside)), "anchors": anchors}
+    return {
+        "pages": len(seen),
+        "failed": sorted(set(failed)),
+        "outside": sorted(set(outside)),
+        "anchors": anchors,
+    }
 
 
 def _is_word_file(context, link: str) -> bool:  # type: ignore[no-untyped-def]

@@ -173,7 +173,9 @@ def test_a_new_kind_can_be_written_in_the_form(project: Path) -> None:
     """The editors' form offers the kind with its label, folder and field, and its entry's page
     links to the form to correct it."""
     form = (project / "site" / "form" / "index.html").read_text(encoding="utf-8")
-    found = re.search(r"<script type=\"application/json\" data-kb-form-description>(.*?)</script>", form)
+    found = re.search(
+        r"<script type=\"application/json\" data-kb-form-description>(.*?)</script>", form
+    )
     assert found
     kinds = {kind["kind"]: kind for kind in json.loads(found.group(1))["kinds"]}
     notice = kinds["notice"]
@@ -185,7 +187,7 @@ def test_a_new_kind_can_be_written_in_the_form(project: Path) -> None:
     page = (project / "site" / "notices" / "first-notice" / "index.html").read_text(
         encoding="utf-8"
     )
-    assert "#edit=notices/first-notice.yml\">修改此条目</a>" in page
+    assert '#edit=notices/first-notice.yml">修改此条目</a>' in page
 
 
 def test_a_new_kind_is_imported(project: Path, tmp_path: Path) -> None:

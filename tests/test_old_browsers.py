@@ -62,7 +62,11 @@ def test_es_check_rejects_what_old_browsers_cannot_parse(tmp_path: Path) -> None
 def test_scripts_spell_out_character_ranges() -> None:
     """No Unicode property escape (\\p{L}: a syntax error before Chromium 64), which es-check 9 lets
     pass: character classes are explicit ranges."""
-    found = [p.name for p in SCRIPTS.glob("*.js") if re.search(r"\\[pP]\{", p.read_text(encoding="utf-8"))]
+    found = [
+        p.name
+        for p in SCRIPTS.glob("*.js")
+        if re.search(r"\\[pP]\{", p.read_text(encoding="utf-8"))
+    ]
     assert found == []
 
 
@@ -112,7 +116,9 @@ def test_layout_holds_without_flex_gap_and_min(tab, served: str, name: str, widt
         if name == "404":
             tab.wait_for_selector(".kb-search__panel [data-search-result]")
         # The search box widens in a transition: measure once every transition has ended.
-        tab.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+        tab.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+        )
     where = "() => [...document.querySelectorAll('[class*=\"kb-\"]')].map(e => JSON.stringify(e.getBoundingClientRect()))"
     before = tab.evaluate(where)
     tab.evaluate(STRIP_MODERN_CSS)

@@ -611,7 +611,9 @@ def test_manifest_and_rows_address_facets_by_key(project: Path) -> None:
     assert isinstance(facets, dict) and set(facets) == set(manifest["facetOrder"])
     row = _payload(files[f"{SEARCH_DIR}/m/0.js"])[0]  # type: ignore[index]
     kind = manifest["facets"]["kind"]["values"][row[manifest["fields"].index("kind")]]
-    assert row[0].startswith({"case": "cases/", "practice": "practices/", "material": "materials/"}[kind])
+    assert row[0].startswith(
+        {"case": "cases/", "practice": "practices/", "material": "materials/"}[kind]
+    )
 
 
 def test_segmenters_keep_their_own_terms() -> None:
@@ -768,10 +770,14 @@ def test_showing_more_only_appends(project: Path, served, tab) -> None:
     assert first == ranked[:10]
     tab.evaluate("() => document.querySelectorAll('.kb-result').forEach(li => li.kbShown = true)")
     tab.click("button.kb-results__more")
-    tab.wait_for_function("n => document.querySelectorAll('[data-search-result]').length > n", arg=10)
+    tab.wait_for_function(
+        "n => document.querySelectorAll('[data-search-result]').length > n", arg=10
+    )
     after = _shown(tab)
     assert after[:10] == first and after == ranked[: len(after)]
-    kept = tab.evaluate("() => [...document.querySelectorAll('.kb-result')].map(li => !!li.kbShown)")
+    kept = tab.evaluate(
+        "() => [...document.querySelectorAll('.kb-result')].map(li => !!li.kbShown)"
+    )
     assert kept == [True] * 10 + [False] * (len(after) - 10)
 
 
@@ -785,8 +791,10 @@ def _live_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
     practices = sorted((content / "practices").glob("*.yml"))
 
     def new_entry() -> None:
-        text = cases[2].read_text(encoding="utf-8").replace(
-            f"id: {cases[2].stem}", "id: case-new-entry", 1
+        text = (
+            cases[2]
+            .read_text(encoding="utf-8")
+            .replace(f"id: {cases[2].stem}", "id: case-new-entry", 1)
         )
         text = text.replace("title: ", "title: 新增条目己庚辛", 1)
         (content / "cases" / "case-new-entry.yml").write_text(text, encoding="utf-8")
@@ -905,7 +913,10 @@ def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None
     index = live.live_index(project, segmenter)
     queries = ["专题标题壬癸甲", "专题导语乙丙丁", "讨论题戊己庚", "新标题辛壬癸"]
     edits = [
-        ("new", lambda: pack.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")),
+        (
+            "new",
+            lambda: pack.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8"),
+        ),
         ("title", lambda: _edit(pack, "专题标题壬癸甲", "新标题辛壬癸")),
         ("deleted", lambda: pack.unlink()),
     ]

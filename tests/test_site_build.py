@@ -339,7 +339,9 @@ def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
         assert stage in loud.stderr, loud.stderr
     assert "Documentation built" not in loud.stderr
     # The sample has a study pack, which is not an entry: counted as the home page counts it.
-    assert re.search(r"生成完毕：3 个条目、1 个学习专题，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout)
+    assert re.search(
+        r"生成完毕：3 个条目、1 个学习专题，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout
+    )
     assert re.search(r"知识库：3 个条目、1 个学习专题，\d+ 个页面。", loud.stderr)
     quiet = _run([*KB, "build", "-q", "-d", "out"], sample_project)
     assert quiet.returncode == 0 and quiet.stderr == ""
@@ -495,9 +497,11 @@ def test_the_editors_guide_reads_as_written(real_site: Path) -> None:
     html = (real_site / "guide" / "index.html").read_text(encoding="utf-8")
     body = html[html.index("<article") : html.index("</article>")]
     form_steps = re.search(r"<ol>(.*?)</ol>", body, re.S)
-    assert form_steps and re.findall(r"^<li>", form_steps.group(1), re.M) and len(
-        re.findall(r"<li>\s*<p><strong>", form_steps.group(1))
-    ) == 7
+    assert (
+        form_steps
+        and re.findall(r"^<li>", form_steps.group(1), re.M)
+        and len(re.findall(r"<li>\s*<p><strong>", form_steps.group(1))) == 7
+    )
     assert form_steps.group(1).count('<img alt="') == 4
     for image in re.findall(r'<img alt="[^"]*" src="([^"]+)"', body):
         assert (real_site / "guide" / image).resolve().is_file(), image

@@ -37,7 +37,9 @@ def similar_entries(entries: dict[str, Entry], files: dict[str, FileCheck]) -> l
     return warnings
 
 
-def repeated_titles(contents: dict[str, Content], files: dict[str, FileCheck]) -> list[ContentError]:
+def repeated_titles(
+    contents: dict[str, Content], files: dict[str, FileCheck]
+) -> list[ContentError]:
     """A warning on each entry or study pack titled as an earlier file is: readers could not
     tell the two apart in lists and search results (the two may differ only in their unit)."""
     first: dict[str, str] = {}

@@ -317,7 +317,9 @@ def _not_the_value(f: Failure) -> ContentError:
     # pydantic words the choices in English ("'a', 'b' or 'c'"); said here in Chinese.
     allowed = re.findall(r"'([^']*)'", str(f.ctx.get("expected", "")))
     expected = f"{'、'.join(allowed)} 之一" if len(allowed) > 1 else f.ctx.get("expected")
-    return f.at(f"“{f.label}”应为 {expected}，实际是“{visible(str(f.value))}”。", "请改为规定的值。")
+    return f.at(
+        f"“{f.label}”应为 {expected}，实际是“{visible(str(f.value))}”。", "请改为规定的值。"
+    )
 
 
 @_says(Refused.IMPOSSIBLE_DATE)

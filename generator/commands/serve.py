@@ -308,9 +308,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             )
             body = self.rfile.read(length)
             if path == IMPORT_PATH:
-                draft = import_request(
-                    body, token=self.token, content_dir=self.preview.content_dir
-                )
+                draft = import_request(body, token=self.token, content_dir=self.preview.content_dir)
                 log.info("表单导入了 %s", draft.get("name"))
                 self._send_json({"ok": True, **draft})
                 return

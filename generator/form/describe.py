@@ -300,9 +300,7 @@ def paste_rules() -> dict[str, Any]:
         # The form's script tests one character at a time with a class written without the
         # regular expressions' Unicode mode, where only ranges of the Basic Multilingual
         # Plane can be written; a rarer character is left as it is.
-        "cjk": "".join(
-            f"{chr(low)}-{chr(high)}" for low, high in CHINESE_RANGES if high <= 0xFFFF
-        ),
+        "cjk": "".join(f"{chr(low)}-{chr(high)}" for low, high in CHINESE_RANGES if high <= 0xFFFF),
         "half_width": HALF_WIDTH,
     }
 

@@ -128,7 +128,9 @@ def save_entry(
         raise SaveRefused(409, f"内容目录中没有 {KINDS[kind].folder}/ 文件夹，没有保存。")
     if replacing is None:
         taken = [
-            k.folder for k in KINDS.values() if (content_dir / entry_file(k.name, entry_id)).exists()
+            k.folder
+            for k in KINDS.values()
+            if (content_dir / entry_file(k.name, entry_id)).exists()
         ]
         if taken:
             raise SaveRefused(

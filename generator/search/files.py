@@ -223,7 +223,11 @@ class FacetTable:
     def __init__(self, taxonomy: FacetValues, facts: Iterable[EntryFacts | None] = ()) -> None:
         """``taxonomy`` gives the positions of kinds, organisation types and themes."""
         positions = taxonomy.positions()
-        self._kinds, self._orgs, self._themes = positions["kind"], positions["org"], positions["theme"]
+        self._kinds, self._orgs, self._themes = (
+            positions["kind"],
+            positions["org"],
+            positions["theme"],
+        )
         self._theme_bits: dict[tuple[str, ...], int] = {}
         self.columns: dict[str, list[int]] = {key: [] for key, _ in FACETS}
         self._present: list[bool] = []

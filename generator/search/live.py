@@ -232,7 +232,9 @@ class LiveSearchIndex:
             # Rows and facet codes hold positions in the taxonomy's lists; tokens do
             # not depend on it, so the postings stay.
             self._taxonomy = _taxonomy(index)
-            self._table = FacetTable(FacetValues.of(index, []), [slot.facts for slot in self._slots])
+            self._table = FacetTable(
+                FacetValues.of(index, []), [slot.facts for slot in self._slots]
+            )
             dirty_chunks.update(range((len(self._slots) + META_CHUNK - 1) // META_CHUNK))
             facets_changed = True
         folded = sum(map(_postings, self._overlay.values())) > MAX_OVERLAY_POSTINGS
