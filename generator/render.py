@@ -21,7 +21,7 @@ from generator.emit import entry_file
 from generator.errors import ContentError
 from generator.form import entry_source, form_description, script_json
 from generator.form.repository import Repository
-from generator.index import SiteIndex
+from generator.index import Pack, SiteIndex
 from generator.model import ENTRY_KINDS, KINDS, PACK
 from generator.outline import (
     GroupsOutline,
@@ -42,7 +42,7 @@ from generator.outline import (
     paragraphs,
     study_record_outline,
 )
-from generator.page_context import Listing, PageContext, group_starts, paginate
+from generator.page_context import Cells, Listing, PageContext, group_starts, paginate
 from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
 from generator.routes import Routes
@@ -142,10 +142,6 @@ def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
 
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
-    kind_pages = {
-        kind: paginate(Routes.kind(kind), [(kind, KINDS[kind].label, index.by_kind[kind])])
-        for kind in ENTRY_KINDS
-    }
     theme_pages = {
         theme.id: paginate(
             Routes.theme(theme.id),
@@ -157,35 +153,19 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         )
         for theme in index.themes
     }
-    org_pages = {
-        org.id: paginate(
-            Routes.org_type(org.id),
-            [
-                (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
-                for kind, label in ((k.name, k.label) for k in ENTRY_KINDS.values())
-                if any(e.kind == kind for e in index.by_org_type[org.id])
-            ],
-        )
-        for org in index.org_types
-    }
     # Where each matrix cell's entries begin: a theme page, at its organization type's heading.
     cells = {
         (theme_id, org_id): src_uri
         for theme_id, pages in theme_pages.items()
         for org_id, src_uri in group_starts(pages).items()
     }
+    matrix = PageContext(cells=cells)
     titles = dict((route, title) for title, route in site_nav())
     pages = [
         Page(Routes.home, titles[Routes.home], "home.html", outline=home_outline),
         Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
         Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
-        Page(
-            Routes.matrix,
-            titles[Routes.matrix],
-            "matrix.html",
-            PageContext(cells=cells),
-            hide=("toc",),
-        ),
+        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", matrix, hide=("toc",)),
         Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
         Page(Routes.overview, titles[Routes.overview], "overview.html", outline=overview_outline),
         Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
@@ -200,59 +180,8 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         Page(Routes.form, titles[Routes.form], "form.html", hide=("toc",)),
     ]
     for pack in index.packs.values():
-        given = PageContext(pack=pack)
-        pages += [
-            Page(Routes.pack(pack.id), pack.title, PACK.template, given, outline=pack_outline),
-            Page(
-                Routes.pack_print(pack.id),
-                f"{pack.title}（打印稿）",
-                "pack_print.html",
-                given,
-                hide=("navigation", "toc"),
-                outline=pack_print_outline,
-            ),
-            *(
-                [
-                    Page(
-                        Routes.pack_quiz(pack.id),
-                        f"自测题：{pack.title}",
-                        "pack_quiz.html",
-                        given,
-                        hide=("toc",),
-                        outline=pack_quiz_outline,
-                    )
-                ]
-                if pack.self_test
-                else []
-            ),
-            Page(
-                Routes.pack_plan(pack.id),
-                f"准备学习会：{pack.title}",
-                "pack_plan.html",
-                given,
-                hide=("toc",),
-                outline=pack_plan_outline,
-            ),
-        ]
-    for kind, listing_pages in kind_pages.items():
-        pages += _listing(KINDS[kind].label, "kind.html", listing_pages, PageContext(kind=kind))
-    for theme in index.themes:
-        # A theme's entries are grouped by organization type, whose anchors the matrix links to.
-        pages += _listing(
-            theme.name,
-            "theme.html",
-            theme_pages[theme.id],
-            PageContext(theme=theme),
-            outline=GroupsOutline("org-"),
-        )
-    for org in index.org_types:
-        pages += _listing(
-            org.name,
-            "org_type.html",
-            org_pages[org.id],
-            PageContext(org_type=org, cells=cells),
-            outline=GroupsOutline(""),
-        )
+        pages += _pack_pages(pack)
+    pages += _listings(index, theme_pages, cells)
     pages += [
         Page(
             Routes.entry(e),
@@ -266,12 +195,80 @@ def plan_pages(index: SiteIndex) -> list[Page]:
     return pages
 
 
+def _pack_pages(pack: Pack) -> list[Page]:
+    """A study pack's page, its print version, its quiz (if it has questions) and the page
+    that prepares a study session with it."""
+    given = PageContext(pack=pack)
+    return [
+        Page(Routes.pack(pack.id), pack.title, PACK.template, given, outline=pack_outline),
+        Page(
+            Routes.pack_print(pack.id),
+            f"{pack.title}（打印稿）",
+            "pack_print.html",
+            given,
+            hide=("navigation", "toc"),
+            outline=pack_print_outline,
+        ),
+        *(
+            [
+                Page(
+                    Routes.pack_quiz(pack.id),
+                    f"自测题：{pack.title}",
+                    "pack_quiz.html",
+                    given,
+                    hide=("toc",),
+                    outline=pack_quiz_outline,
+                )
+            ]
+            if pack.self_test
+            else []
+        ),
+        Page(
+            Routes.pack_plan(pack.id),
+            f"准备学习会：{pack.title}",
+            "pack_plan.html",
+            given,
+            hide=("toc",),
+            outline=pack_plan_outline,
+        ),
+    ]
+
+
+def _listings(
+    index: SiteIndex, theme_pages: dict[str, list[tuple[str, Listing]]], cells: Cells
+) -> list[Page]:
+    """The listings of each kind, theme (``theme_pages``, already split into pages) and
+    organization type; ``cells`` are where the matrix's cells link to."""
+    pages = []
+    for kind in ENTRY_KINDS.values():
+        listing_pages = paginate(
+            Routes.kind(kind.name), [(kind.name, kind.label, index.by_kind[kind.name])]
+        )
+        pages += _listing(kind.label, "kind.html", listing_pages, PageContext(kind=kind.name))
+    # A theme's entries are grouped by organization type, whose anchors the matrix links to.
+    by_org_type, by_kind = GroupsOutline("org-"), GroupsOutline("")
+    for theme in index.themes:
+        given = PageContext(theme=theme)
+        pages += _listing(theme.name, "theme.html", theme_pages[theme.id], given, by_org_type)
+    for org in index.org_types:
+        listing_pages = paginate(
+            Routes.org_type(org.id),
+            [
+                (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
+                for kind, label in ((k.name, k.label) for k in ENTRY_KINDS.values())
+                if any(e.kind == kind for e in index.by_org_type[org.id])
+            ],
+        )
+        given = PageContext(org_type=org, cells=cells)
+        pages += _listing(org.name, "org_type.html", listing_pages, given, by_kind)
+    return pages
+
+
 def _listing(
     title: str,
     template: str,
     listing_pages: list[tuple[str, Listing]],
     context: PageContext,
-    *,
     outline: Outliner = no_headings,
 ) -> list[Page]:
     """The pages of one paginated listing, each given ``context`` and its page of the
