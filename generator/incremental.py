@@ -12,27 +12,24 @@ and pages, never with pages times reads.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from typing import Any
 
 from generator.model import Entry
+from generator.page_context import FIELDS
 from generator.reads import Read, ReadValues
 from generator.render import Page
 
 
 def describe_plan(page: Page, values: ReadValues) -> Any:
     """The page's plan as a plain, comparable value (entries by content digest)."""
-    entry = page.context.get("entry")
-    if entry is not None and len(page.context) == 1:  # an entry's page: most of them
-        digest = values.entry_digests[entry.id]
-        return (page.src_uri, page.title, page.template, page.hide, entry.id, digest)
     return (
         page.src_uri,
         page.title,
         page.template,
         page.hide,
-        tuple(sorted((k, values.describe(v)) for k, v in page.context.items())),
+        page.outline,
+        values.describe(page.context),
     )
 
 
@@ -107,19 +104,20 @@ def _same_plan(page: Page, before: Page, moved: set[str]) -> bool:
     """Whether ``page`` is planned as ``before`` was, from the same entries, none of which
     the edit changed: then its description needs no working out (a page listing thousands
     of entries costs as much to describe as to render)."""
-    if (page.title, page.template, page.hide) != (before.title, before.template, before.hide):
+    if (page.title, page.template, page.hide, page.outline) != (
+        before.title,
+        before.template,
+        before.hide,
+        before.outline,
+    ):
         return False
-    if page.context.keys() != before.context.keys():
-        return False
-    for key, value in page.context.items():
-        old = before.context[key]
-        if value is old:
+    context, planned = page.context, before.context
+    for name in FIELDS:
+        value, old = getattr(context, name), getattr(planned, name)
+        if value is old:  # the same object, or neither given
             continue
         if isinstance(value, Entry) and isinstance(old, Entry):
             if value.id != old.id or value.id in moved:
-                return False
-        elif type(value) is list and type(old) is list:
-            if len(value) != len(old) or not all(map(operator.is_, value, old)):
                 return False
         elif value != old:
             return False

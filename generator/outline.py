@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.fields import marker
-from generator.model import ENTRY_KINDS, KINDS, Entry, Refers, Shown, Source
+from generator.model import KINDS, Entry, Refers, Shown, Source
+from generator.page_context import PageContext
+from generator.reads import IndexView
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,15 @@ class Heading:
 Outline = list[Heading]
 
 
-def page_outline(template: str, context: dict[str, Any], index: Any) -> Outline:
-    """The headings of a page rendered with ``template`` and ``context``, in order.
+Outliner = Callable[[PageContext, IndexView], Outline]
+"""Works out a page's headings, in order, from what its template is given and the index as
+the template sees it (so what the outline looks up counts as read by the page). A page
+carries the outliner that goes with its template (see :func:`generator.render.plan_pages`)."""
 
-    ``index`` is what the template reads (a :class:`~generator.reads.IndexView`), so
-    what the outline looks up counts as read by the page.
-    """
-    build = _OUTLINES.get(template)
-    return build(context, index) if build is not None else []
+
+def no_headings(context: PageContext, index: IndexView) -> Outline:
+    """The outline of a page without headings of its own (indexes, the matrix, the explorer)."""
+    return []
 
 
 def entry_body(entry: Entry) -> Outline:
@@ -157,8 +160,10 @@ def _value_blocks(
     return (Block("numbered" if numbered else "points", items=tuple(map(str, items))),)
 
 
-def _entry(context: dict[str, Any], index: Any) -> Outline:
-    entry: Entry = context["entry"]
+def entry_outline(context: PageContext, index: IndexView) -> Outline:
+    """An entry's page: its own text, then its sources and what the site adds around it."""
+    entry = context.entry
+    assert entry is not None, "an entry's page is given its entry"
     return [*entry_body(entry), *_footer(entry, index)]
 
 
@@ -173,21 +178,25 @@ def compiled_entry(entry: Entry, number: int) -> dict[str, Heading]:
     }
 
 
-def _pack(context: dict[str, Any], index: Any) -> Outline:
+def pack_outline(context: PageContext, index: IndexView) -> Outline:
+    pack = context.pack
+    assert pack is not None, "a pack's page is given its pack"
     return [
         Heading(2, "introduction", "导语"),
         Heading(2, "entries", "选编条目"),
         Heading(2, "questions", "讨论题"),
-        *([Heading(2, "self-test", "自测题")] if context["pack"].self_test else []),
+        *([Heading(2, "self-test", "自测题")] if pack.self_test else []),
     ]
 
 
-def _pack_quiz(context: dict[str, Any], index: Any) -> Outline:
+def pack_quiz_outline(context: PageContext, index: IndexView) -> Outline:
     return [Heading(2, "questions", "题目"), Heading(2, "answers", "答案与解析")]
 
 
-def _pack_print(context: dict[str, Any], index: Any) -> Outline:
-    pack = context["pack"]
+def pack_print_outline(context: PageContext, index: IndexView) -> Outline:
+    """A pack's print version: each entry compiled in, its headings one level down."""
+    pack = context.pack
+    assert pack is not None, "a pack's print version is given its pack"
     headings = [Heading(2, "contents", "目录"), Heading(2, "introduction", "导语")]
     for number, entry in enumerate(index.lookup(pack.entry_ids), 1):
         headings.append(Heading(2, f"e{number}", entry.title))
@@ -196,7 +205,7 @@ def _pack_print(context: dict[str, Any], index: Any) -> Outline:
     return headings
 
 
-def _overview(context: dict[str, Any], index: Any) -> Outline:
+def overview_outline(context: PageContext, index: IndexView) -> Outline:
     return [
         Heading(2, "kinds", "条目类型"),
         Heading(2, "org-types", "组织类型"),
@@ -205,7 +214,7 @@ def _overview(context: dict[str, Any], index: Any) -> Outline:
     ]
 
 
-def _pack_plan(context: dict[str, Any], index: Any) -> Outline:
+def pack_plan_outline(context: PageContext, index: IndexView) -> Outline:
     return [
         Heading(2, "plan-details", "会议信息"),
         Heading(2, "plan-agenda", "议程与时间"),
@@ -215,7 +224,7 @@ def _pack_plan(context: dict[str, Any], index: Any) -> Outline:
     ]
 
 
-def _study_record(context: dict[str, Any], index: Any) -> Outline:
+def study_record_outline(context: PageContext, index: IndexView) -> Outline:
     return [
         Heading(2, "record-add", "添加一条记录"),
         Heading(2, "record-totals", "按年合计"),
@@ -234,7 +243,7 @@ def _footer(entry: Entry, index: Any) -> Outline:
     return headings
 
 
-def _home(context: dict[str, Any], index: Any) -> Outline:
+def home_outline(context: PageContext, index: IndexView) -> Outline:
     return [
         Heading(2, "by-kind", "按条目类型"),
         Heading(2, "packs", "学习专题"),
@@ -244,28 +253,20 @@ def _home(context: dict[str, Any], index: Any) -> Outline:
     ]
 
 
-def _groups(prefix: str) -> Callable[[dict[str, Any], Any], Outline]:
-    def outline(context: dict[str, Any], index: Any) -> Outline:
+@dataclass(frozen=True)
+class GroupsOutline:
+    """A listing page's outline: a heading for each group of entries on it, counted, and
+    anchored ``prefix`` + the group's key where the group begins."""
+
+    prefix: str
+
+    def __call__(self, context: PageContext, index: IndexView) -> Outline:
+        listing = context.listing
+        assert listing is not None, "a listing's page is given its listing"
         return [
-            Heading(2, f"{prefix}{g.key}" if g.starts_here else None, g.label, count=g.total)
-            for g in context["listing"].groups
+            Heading(2, f"{self.prefix}{g.key}" if g.starts_here else None, g.label, count=g.total)
+            for g in listing.groups
         ]
-
-    return outline
-
-
-_OUTLINES: dict[str, Callable[[dict[str, Any], Any], Outline]] = {
-    **{kind.template: _entry for kind in ENTRY_KINDS.values()},
-    "pack.html": _pack,
-    "pack_print.html": _pack_print,
-    "pack_plan.html": _pack_plan,
-    "pack_quiz.html": _pack_quiz,
-    "overview.html": _overview,
-    "study_record.html": _study_record,
-    "home.html": _home,
-    "theme.html": _groups("org-"),
-    "org_type.html": _groups(""),
-}
 
 
 def paragraphs(text: str) -> list[str]:

@@ -139,8 +139,8 @@ class Preview:
         if site is not None:
             # Listing pages in this process, so that the list items they rendered are kept
             # for the next edit; entry pages, most of the site, in worker processes.
-            listings = [page for page in site.pages if "entry" not in page.context]
-            entries = [page for page in site.pages if "entry" in page.context]
+            listings = [page for page in site.pages if page.context.entry is None]
+            entries = [page for page in site.pages if page.context.entry is not None]
             written = write_pages(site, self.framer, site_dir=target, pages=listings)
             written += write_pages(
                 site, self.framer, site_dir=target, pages=entries, workers=options.workers

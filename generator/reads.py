@@ -6,8 +6,10 @@ entries, a matrix cell, the whole of a table when they count or loop over it)
 is noted as a :data:`Read` of which entries it held; every entry they are handed
 notes a read of that entry's content when they look at one of its fields. So a
 page counting a theme's entries depends on which entries they are, and a page
-listing their summaries on those entries' content too. The preview later compares, for each page, the
-value of every read in the new index with the old one: a page whose reads all
+listing their summaries on those entries' content too. Each kind of read is a small
+value of its own type (:class:`Lookup`, :class:`WholeTable`, :class:`EntryContent`,
+:class:`EntrySet`, :class:`TaxonomyRead`). The preview later compares, for each page,
+the value of every read in the new index with the old one: a page whose reads all
 give the same values renders the same bytes and is left alone. Nobody keeps a
 list of "what this template shows"; the page says what it looked at.
 
@@ -23,16 +25,52 @@ import functools
 import hashlib
 import operator
 import typing
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any, assert_never
 
 from generator.index import SiteIndex
 from generator.model import Entry, Question, Taxon
 
-Read = tuple[str, ...]
-"""``(table, key)`` for one lookup, ``(table, "*")`` for a whole table, ``("taxonomy",)``,
-``("entry", id)`` for one entry's content, or ``("entries", "*")`` for the set of entries."""
-WHOLE = "*"
+
+# Reads are kept by the thousand and compared after every edit: slots keep them small, and
+# each is its own type, so reads of different kinds never compare equal (an entry whose id
+# is a table's name is still told apart from the table).
+@dataclasses.dataclass(frozen=True, slots=True)
+class Lookup:
+    """One key of one of the index's tables: a theme's entries, an entry's related entries."""
+
+    table: str
+    key: Hashable
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WholeTable:
+    """All of one of the index's tables, as a page looping over it or counting it reads it."""
+
+    table: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntryContent:
+    """One entry's content, read when a page looks at any of the entry's fields."""
+
+    id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntrySet:
+    """Which entries there are, read by a page looping over all of them."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TaxonomyRead:
+    """The themes and organization types, their names and their order."""
+
+
+Read = Lookup | WholeTable | EntryContent | EntrySet | TaxonomyRead
+"""Something a page read from the site index while it rendered."""
+TAXONOMY = TaxonomyRead()
+ENTRY_SET = EntrySet()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +98,6 @@ def same_entries(new: list[Any], old: list[Any]) -> bool:
     return all(a is b or a.id == b.id for a, b in zip(new, old, strict=True))
 
 
-TAXONOMY: Read = ("taxonomy",)
 _MISSING = object()
 
 
@@ -81,7 +118,13 @@ class IndexView:
         self._index = index
         self.reads: set[Read] = set()
         for table in index_tables():
-            setattr(self, table, _RecordingTable(table, getattr(index, table), self.reads))
+            recording = _RecordingTable(
+                getattr(index, table),
+                self.reads,
+                key_read=functools.partial(Lookup, table),
+                whole_read=WholeTable(table),
+            )
+            setattr(self, table, recording)
         self.project = _ProjectView(index, self.reads)
 
     @property
@@ -111,7 +154,9 @@ class _ProjectView:
     def __init__(self, index: SiteIndex, reads: set[Read]) -> None:
         self._project = index.project
         # Looking an entry up is reading its content (its page shows it).
-        self.entries = _RecordingTable("entry", index.project.entries, reads, whole="entries")
+        self.entries = _RecordingTable(
+            index.project.entries, reads, key_read=EntryContent, whole_read=ENTRY_SET
+        )
 
     @property
     def taxonomy(self) -> Any:
@@ -121,14 +166,15 @@ class _ProjectView:
 class _EntryView:
     """An entry handed to a template: reading any of its fields notes its content as read."""
 
-    __slots__ = ("_entry", "_reads")
+    __slots__ = ("_entry", "_read", "_reads")
 
     def __init__(self, entry: Entry, reads: set[Read]) -> None:
         self._entry = entry
+        self._read = EntryContent(entry.id)
         self._reads = reads
 
     def __getattr__(self, name: str) -> Any:
-        self._reads.add(("entry", self._entry.id))
+        self._reads.add(self._read)
         return getattr(self._entry, name)
 
 
@@ -172,39 +218,45 @@ class _RecordingTable(Mapping[Any, Any]):
     the entries it hands out note their own reads."""
 
     def __init__(
-        self, name: str, table: Mapping[Any, Any], reads: set[Read], *, whole: str | None = None
+        self,
+        table: Mapping[Any, Any],
+        reads: set[Read],
+        *,
+        key_read: Callable[[Any], Read],
+        whole_read: Read,
     ) -> None:
-        self._name = name
-        self._whole = whole or name
+        """``key_read`` makes the read of one key; ``whole_read`` is the read of them all."""
         self._table = table
         self._reads = reads
+        self._key_read = key_read
+        self._whole_read = whole_read
 
     def __getitem__(self, key: Any) -> Any:
-        self._reads.add((self._name, key))
+        self._reads.add(self._key_read(key))
         return _viewed(self._table[key], self._reads)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._reads.add((self._name, key))
+        self._reads.add(self._key_read(key))
         return _viewed(self._table.get(key, default), self._reads)
 
     def items(self) -> Any:
-        self._reads.add((self._whole, WHOLE))
+        self._reads.add(self._whole_read)
         return [(k, _viewed(v, self._reads)) for k, v in self._table.items()]
 
     def values(self) -> Any:
-        self._reads.add((self._whole, WHOLE))
+        self._reads.add(self._whole_read)
         return [_viewed(v, self._reads) for v in self._table.values()]
 
     def __contains__(self, key: object) -> bool:
-        self._reads.add((self._name, key))  # type: ignore[arg-type]
+        self._reads.add(self._key_read(key))
         return key in self._table
 
     def __iter__(self) -> Iterator[Any]:
-        self._reads.add((self._whole, WHOLE))
+        self._reads.add(self._whole_read)
         return iter(self._table)
 
     def __len__(self) -> int:
-        self._reads.add((self._whole, WHOLE))
+        self._reads.add(self._whole_read)
         return len(self._table)
 
 
@@ -242,20 +294,19 @@ class ReadValues:
             return
         moved, suspects, tables = narrowed.moved, narrowed.keys, self._tables
         for read, before in known.items():
-            if len(read) == 2:
-                table, key = read
-                if table == "entry":
-                    if key not in moved:
-                        continue
-                elif key != WHOLE and table in suspects:
-                    if key not in suspects[table]:
-                        continue
-                    new = tables[table].get(key)
-                    old = narrowed.before[table].get(key)
-                    if type(new) is list and type(old) is list:
-                        if not same_entries(new, old):
-                            yield read
-                        continue
+            if isinstance(read, EntryContent):
+                if read.id not in moved:
+                    continue
+            elif isinstance(read, Lookup) and read.table in suspects:
+                table, key = read.table, read.key
+                if key not in suspects[table]:
+                    continue
+                new = tables[table].get(key)
+                old = narrowed.before[table].get(key)
+                if type(new) is list and type(old) is list:
+                    if not same_entries(new, old):
+                        yield read
+                    continue
             if value(read) != before:
                 yield read
 
@@ -302,22 +353,27 @@ class ReadValues:
         return Suspects(moved, suspects, previous._tables)
 
     def _value(self, read: Read) -> Any:
-        if len(read) == 1:
-            return self._taxonomy  # TAXONOMY, the one read without a key
-        table, key = read
-        if table == "entry":
-            return self.entry_digests.get(key, "missing")
-        if table == "entries":
-            return sorted(self.entry_digests)
-        mapping = self._tables[table]
-        if key == WHOLE:
-            return sorted((repr(k), self.describe(v, content=False)) for k, v in mapping.items())
-        value = mapping.get(key, _MISSING)
-        if type(value) is list and value and isinstance(value[0], Entry):
-            return tuple([entry.id for entry in value])  # most reads: a few entries' ids
-        if value is _MISSING:
-            return "missing"  # most other reads: entries no practice cites, no pack lists
-        return self.describe(value, content=False)
+        match read:
+            case EntryContent(entry_id):
+                return self.entry_digests.get(entry_id, "missing")
+            case Lookup(table, key):
+                value = self._tables[table].get(key, _MISSING)
+                if type(value) is list and value and isinstance(value[0], Entry):
+                    return tuple([entry.id for entry in value])  # most reads: a few entries' ids
+                if value is _MISSING:
+                    return "missing"  # most other reads: entries no practice cites, no pack lists
+                return self.describe(value, content=False)
+            case WholeTable(table):
+                mapping = self._tables[table]
+                return sorted(
+                    (repr(k), self.describe(v, content=False)) for k, v in mapping.items()
+                )
+            case EntrySet():
+                return sorted(self.entry_digests)
+            case TaxonomyRead():
+                return self._taxonomy
+            case _:
+                assert_never(read)
 
     def describe(self, value: Any, *, content: bool = True) -> Any:
         """A plain, comparable stand-in for a value: entries by their id and, with

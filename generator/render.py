@@ -7,6 +7,7 @@ relative so the site works under any path prefix.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +22,27 @@ from generator.errors import ContentError
 from generator.form import entry_source, form_description, script_json
 from generator.form.repository import Repository
 from generator.index import Pack, SiteIndex
-from generator.model import ENTRY_KINDS, KINDS, PACK, Entry
+from generator.model import ENTRY_KINDS, KINDS, PACK
 from generator.outline import (
+    GroupsOutline,
     Outline,
+    Outliner,
     chinese_date,
     citation,
     compiled_entry,
-    page_outline,
+    entry_outline,
+    home_outline,
+    no_headings,
+    overview_outline,
+    pack_outline,
+    pack_plan_outline,
+    pack_print_outline,
+    pack_quiz_outline,
     page_parts,
     paragraphs,
+    study_record_outline,
 )
+from generator.page_context import Cells, Listing, PageContext, group_starts, paginate
 from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
 from generator.routes import Routes
@@ -45,63 +57,6 @@ from generator.study_record import TARGETS_SOURCE, record_rules
 
 _ENTRY_LABELS = {kind.name: kind.label for kind in ENTRY_KINDS.values()}
 _CONTENT_LABELS = {kind.name: kind.label for kind in KINDS.values()}
-LISTING_PAGE_SIZE = 100
-"""Entries per listing page: long lists are split so pages stay quick to load and print."""
-
-
-@dataclass(frozen=True)
-class Group:
-    """Entries under one heading of a listing page."""
-
-    key: str
-    """Taxon id or kind, for the heading's anchor."""
-    label: str
-    entries: list[Entry]
-    total: int
-    """Entries of the group in the whole listing, across pages."""
-    starts_here: bool
-    """False when the group began on an earlier page and continues on this one."""
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a list of entries, split into groups, with links to its sibling pages."""
-
-    groups: list[Group]
-    number: int
-    pages: list[str]
-    """Source URI of every page of the listing, first to last."""
-    total: int
-
-
-def paginate(first: str, groups: list[tuple[str, str, list[Entry]]]) -> list[tuple[str, Listing]]:
-    """Split grouped entries into pages of :data:`LISTING_PAGE_SIZE`, keeping group order."""
-    flat = [(key, label, entry) for key, label, entries in groups for entry in entries]
-    totals = {key: len(entries) for key, _, entries in groups}
-    count = max(1, -(-len(flat) // LISTING_PAGE_SIZE))
-    uris = [Routes.listing_page(first, n) for n in range(1, count + 1)]
-    pages = []
-    seen: set[str] = set()
-    for number in range(1, count + 1):
-        chunk = flat[(number - 1) * LISTING_PAGE_SIZE : number * LISTING_PAGE_SIZE]
-        page_groups: list[Group] = []
-        for key, label, entry in chunk:
-            if not page_groups or page_groups[-1].key != key:
-                page_groups.append(Group(key, label, [], totals[key], key not in seen))
-                seen.add(key)
-            page_groups[-1].entries.append(entry)
-        pages.append((uris[number - 1], Listing(page_groups, number, uris, len(flat))))
-    return pages
-
-
-def group_starts(pages: list[tuple[str, Listing]]) -> dict[str, str]:
-    """For each group key, the source URI of the page where the group begins."""
-    return {
-        group.key: src_uri
-        for src_uri, listing in pages
-        for group in listing.groups
-        if group.starts_here
-    }
 
 
 @dataclass(frozen=True)
@@ -111,9 +66,11 @@ class Page:
     src_uri: str
     title: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: PageContext = field(default_factory=PageContext)
     hide: tuple[str, ...] = ()
     """Material page parts to hide, such as ``toc`` on the wide matrix page."""
+    outline: Outliner = no_headings
+    """Works out the page's headings, which its template renders (see :mod:`generator.outline`)."""
 
 
 @dataclass(frozen=True)
@@ -185,10 +142,6 @@ def site_nav(*, guide: bool = True) -> list[tuple[str, str]]:
 
 def plan_pages(index: SiteIndex) -> list[Page]:
     """Every page of the site, with the context its template needs."""
-    kind_pages = {
-        kind: paginate(Routes.kind(kind), [(kind, KINDS[kind].label, index.by_kind[kind])])
-        for kind in ENTRY_KINDS
-    }
     theme_pages = {
         theme.id: paginate(
             Routes.theme(theme.id),
@@ -200,8 +153,105 @@ def plan_pages(index: SiteIndex) -> list[Page]:
         )
         for theme in index.themes
     }
-    org_pages = {
-        org.id: paginate(
+    # Where each matrix cell's entries begin: a theme page, at its organization type's heading.
+    cells = {
+        (theme_id, org_id): src_uri
+        for theme_id, pages in theme_pages.items()
+        for org_id, src_uri in group_starts(pages).items()
+    }
+    matrix = PageContext(cells=cells)
+    titles = dict((route, title) for title, route in site_nav())
+    pages = [
+        Page(Routes.home, titles[Routes.home], "home.html", outline=home_outline),
+        Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
+        Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
+        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", matrix, hide=("toc",)),
+        Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
+        Page(Routes.overview, titles[Routes.overview], "overview.html", outline=overview_outline),
+        Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
+        Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
+        Page(
+            Routes.study_record,
+            titles[Routes.study_record],
+            "study_record.html",
+            hide=("toc",),
+            outline=study_record_outline,
+        ),
+        Page(Routes.form, titles[Routes.form], "form.html", hide=("toc",)),
+    ]
+    for pack in index.packs.values():
+        pages += _pack_pages(pack)
+    pages += _listings(index, theme_pages, cells)
+    pages += [
+        Page(
+            Routes.entry(e),
+            e.title,
+            KINDS[e.kind].template,
+            PageContext(entry=e),
+            outline=entry_outline,
+        )
+        for e in index.project.entries.values()
+    ]
+    return pages
+
+
+def _pack_pages(pack: Pack) -> list[Page]:
+    """A study pack's page, its print version, its quiz (if it has questions) and the page
+    that prepares a study session with it."""
+    given = PageContext(pack=pack)
+    return [
+        Page(Routes.pack(pack.id), pack.title, PACK.template, given, outline=pack_outline),
+        Page(
+            Routes.pack_print(pack.id),
+            f"{pack.title}（打印稿）",
+            "pack_print.html",
+            given,
+            hide=("navigation", "toc"),
+            outline=pack_print_outline,
+        ),
+        *(
+            [
+                Page(
+                    Routes.pack_quiz(pack.id),
+                    f"自测题：{pack.title}",
+                    "pack_quiz.html",
+                    given,
+                    hide=("toc",),
+                    outline=pack_quiz_outline,
+                )
+            ]
+            if pack.self_test
+            else []
+        ),
+        Page(
+            Routes.pack_plan(pack.id),
+            f"准备学习会：{pack.title}",
+            "pack_plan.html",
+            given,
+            hide=("toc",),
+            outline=pack_plan_outline,
+        ),
+    ]
+
+
+def _listings(
+    index: SiteIndex, theme_pages: dict[str, list[tuple[str, Listing]]], cells: Cells
+) -> list[Page]:
+    """The listings of each kind, theme (``theme_pages``, already split into pages) and
+    organization type; ``cells`` are where the matrix's cells link to."""
+    pages = []
+    for kind in ENTRY_KINDS.values():
+        listing_pages = paginate(
+            Routes.kind(kind.name), [(kind.name, kind.label, index.by_kind[kind.name])]
+        )
+        pages += _listing(kind.label, "kind.html", listing_pages, PageContext(kind=kind.name))
+    # A theme's entries are grouped by organization type, whose anchors the matrix links to.
+    by_org_type, by_kind = GroupsOutline("org-"), GroupsOutline("")
+    for theme in index.themes:
+        given = PageContext(theme=theme)
+        pages += _listing(theme.name, "theme.html", theme_pages[theme.id], given, by_org_type)
+    for org in index.org_types:
+        listing_pages = paginate(
             Routes.org_type(org.id),
             [
                 (kind, label, [e for e in index.by_org_type[org.id] if e.kind == kind])
@@ -209,81 +259,27 @@ def plan_pages(index: SiteIndex) -> list[Page]:
                 if any(e.kind == kind for e in index.by_org_type[org.id])
             ],
         )
-        for org in index.org_types
-    }
-    # Where each matrix cell's entries begin: a theme page, at its organization type's heading.
-    cells = {
-        (theme_id, org_id): src_uri
-        for theme_id, pages in theme_pages.items()
-        for org_id, src_uri in group_starts(pages).items()
-    }
-    titles = dict((route, title) for title, route in site_nav())
-    pages = [
-        Page(Routes.home, titles[Routes.home], "home.html"),
-        Page(Routes.themes, titles[Routes.themes], "theme_index.html"),
-        Page(Routes.org_types, titles[Routes.org_types], "org_type_index.html"),
-        Page(Routes.matrix, titles[Routes.matrix], "matrix.html", {"cells": cells}, hide=("toc",)),
-        Page(Routes.explorer, titles[Routes.explorer], "explorer.html", hide=("toc",)),
-        Page(Routes.overview, titles[Routes.overview], "overview.html"),
-        Page(Routes.packs, titles[Routes.packs], "pack_index.html"),
-        Page(Routes.reading_list, titles[Routes.reading_list], "reading_list.html", hide=("toc",)),
-        Page(Routes.study_record, titles[Routes.study_record], "study_record.html", hide=("toc",)),
-        Page(Routes.form, titles[Routes.form], "form.html", hide=("toc",)),
-    ]
-    for pack in index.packs.values():
-        pages += [
-            Page(Routes.pack(pack.id), pack.title, "pack.html", {"pack": pack}),
-            Page(
-                Routes.pack_print(pack.id),
-                f"{pack.title}（打印稿）",
-                "pack_print.html",
-                {"pack": pack},
-                hide=("navigation", "toc"),
-            ),
-            *(
-                [
-                    Page(
-                        Routes.pack_quiz(pack.id),
-                        f"自测题：{pack.title}",
-                        "pack_quiz.html",
-                        {"pack": pack},
-                        hide=("toc",),
-                    )
-                ]
-                if pack.self_test
-                else []
-            ),
-            Page(
-                Routes.pack_plan(pack.id),
-                f"准备学习会：{pack.title}",
-                "pack_plan.html",
-                {"pack": pack},
-                hide=("toc",),
-            ),
-        ]
-    for kind, listing_pages in kind_pages.items():
-        pages += _listing(KINDS[kind].label, "kind.html", listing_pages, kind=kind)
-    for theme in index.themes:
-        pages += _listing(theme.name, "theme.html", theme_pages[theme.id], theme=theme)
-    for org in index.org_types:
-        pages += _listing(org.name, "org_type.html", org_pages[org.id], org_type=org, cells=cells)
-    pages += [
-        Page(Routes.entry(e), e.title, KINDS[e.kind].template, {"entry": e})
-        for e in index.project.entries.values()
-    ]
+        given = PageContext(org_type=org, cells=cells)
+        pages += _listing(org.name, "org_type.html", listing_pages, given, by_kind)
     return pages
 
 
 def _listing(
-    title: str, template: str, listing_pages: list[tuple[str, Listing]], **context: Any
+    title: str,
+    template: str,
+    listing_pages: list[tuple[str, Listing]],
+    context: PageContext,
+    outline: Outliner = no_headings,
 ) -> list[Page]:
-    """The pages of one paginated listing; later pages say which page they are."""
+    """The pages of one paginated listing, each given ``context`` and its page of the
+    listing; later pages say which page they are."""
     return [
         Page(
             src_uri,
             title if listing.number == 1 else f"{title}（第 {listing.number} 页）",
             template,
-            {**context, "listing": listing},
+            dataclasses.replace(context, listing=listing),
+            outline=outline,
         )
         for src_uri, listing in listing_pages
     ]
@@ -391,7 +387,7 @@ class Renderer:
             here, page_url(src_uri, directory_urls=self.directory_urls)
         )
         view = IndexView(self.index)
-        outline = page_outline(page.template, page.context, view)
+        outline = page.outline(page.context, view)
         template = self.env.get_template(page.template)
         html = template.render(
             page=page,
@@ -402,10 +398,10 @@ class Renderer:
             index=view,
             outline=outline,
             headings={h.id: h for h in outline if h.id},
-            **page.context,
+            **page.context.variables(),
         )
         html = _without_blank_lines(html)
-        entry = page.context.get("entry") or page.context.get("pack")
+        described = page.context.entry or page.context.pack
         downloads = self._documents(page, outline, view)
         return RenderedPage(
             page.src_uri,
@@ -414,7 +410,7 @@ class Renderer:
             outline,
             page.hide,
             frozenset(view.reads),
-            entry.summary if isinstance(entry, (Entry, Pack)) else "",
+            described.summary if described is not None else "",
             downloads,
         )
 
@@ -424,8 +420,8 @@ class Renderer:
         """The Word file an entry's page, or a pack's print version, is made with: read
         through the page's view, so the preview remakes it when what it shows changes."""
         site_path = lambda src_uri: page_url(src_uri, directory_urls=self.directory_urls)  # noqa: E731
-        if "entry" in page.context:
-            entry = page.context["entry"]
+        entry, pack = page.context.entry, page.context.pack
+        if entry is not None:
             data = entry_document(
                 entry,
                 view,
@@ -434,8 +430,7 @@ class Renderer:
                 address=site_path(page.src_uri),
             )
             return ((Routes.document(page.src_uri), data),)
-        if page.template == "pack_print.html":
-            pack = page.context["pack"]
+        if page.template == "pack_print.html" and pack is not None:
             data = pack_document(
                 pack,
                 outline,
@@ -463,7 +458,7 @@ class Renderer:
         """
         template = self.env.get_template("_entry_item.html")
         digests = self.index.project.digests
-        cache = None if self.fragments is None or "entry" in page.context else self.fragments
+        cache = self.fragments if page.context.entry is None else None
 
         def render(entry: Any, show_org: bool) -> Markup:
             # Looked up through the view, so that the page notes what it read as before.

@@ -9,15 +9,8 @@ import yaml
 
 from generator.check import load_project
 from generator.index import build_index
-from generator.render import (
-    LISTING_PAGE_SIZE,
-    Listing,
-    Page,
-    Renderer,
-    Routes,
-    page_url,
-    plan_pages,
-)
+from generator.page_context import LISTING_PAGE_SIZE, Listing, PageContext
+from generator.render import Page, Renderer, Routes, page_url, plan_pages
 from tests.conftest import REPO, SAMPLE, site_name
 
 CASES = 230
@@ -105,7 +98,7 @@ def test_pager_stays_small_however_long_the_list() -> None:
         uris[29],
         "典型案例（第 30 页）",
         "kind.html",
-        {"kind": "case", "listing": Listing([], 30, uris, 6000)},
+        PageContext(kind="case", listing=Listing([], 30, uris, 6000)),
     )
     renderer = Renderer(REPO / "theme" / "kb", index, site_name=site_name(SAMPLE / "mkdocs.yml"))
     html = renderer.render(page).html
