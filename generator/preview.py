@@ -137,31 +137,7 @@ class Preview:
         self.framer = build_theme(config, site_dir=target, planned=planned)
         self._pages = Dependencies()
         if site is not None:
-            # Listing pages in this process, so that the list items they rendered are kept
-            # for the next edit; entry pages, most of the site, in worker processes.
-            listings = [page for page in site.pages if page.context.entry is None]
-            entries = [page for page in site.pages if page.context.entry is not None]
-            written = write_pages(site, self.framer, site_dir=target, pages=listings)
-            written += write_pages(
-                site, self.framer, site_dir=target, pages=entries, workers=options.workers
-            )
-            values = ReadValues(site.index)
-            for page, done in zip(listings + entries, written, strict=True):
-                self._pages.record(page, done.reads, values)
-            self._search = LiveSearchIndex(
-                site.index,
-                directory_urls=options.directory_urls,
-                emit=lambda path, data: write_if_changed(target / path, data),
-                discard=lambda path: (target / path).unlink(missing_ok=True),
-                segmenter=project_segmenter(site.index),
-                workers=options.workers,
-            )
-            self._form = LiveFormData(
-                site.index,
-                emit=lambda path, data: write_if_changed(target / path, data),
-                discard=lambda path: (target / path).unlink(missing_ok=True),
-                workers=options.workers,
-            )
+            self._write(site, target)
         self._rebuild_pending = False
         previous, self.site_dir = self.site_dir, target
         if previous != target:
@@ -174,6 +150,31 @@ class Preview:
         gc.collect()
         gc.freeze()
         return Outcome(full=True, problems=self.problems, seconds=time.monotonic() - started)
+
+    def _write(self, site: CompiledSite, target: Path) -> None:
+        """Write a full build's pages into ``target``, noting what each read, and start the
+        search index and the form's data that later edits keep current."""
+        workers = self.options.workers
+        # Listing pages in this process, so that the list items they rendered are kept for
+        # the next edit; entry pages, most of the site, in worker processes.
+        listings = [page for page in site.pages if page.context.entry is None]
+        entries = [page for page in site.pages if page.context.entry is not None]
+        written = write_pages(site, self.framer, site_dir=target, pages=listings)
+        written += write_pages(site, self.framer, site_dir=target, pages=entries, workers=workers)
+        values = ReadValues(site.index)
+        for page, done in zip(listings + entries, written, strict=True):
+            self._pages.record(page, done.reads, values)
+        emit = lambda path, data: write_if_changed(target / path, data)  # noqa: E731
+        discard = lambda path: (target / path).unlink(missing_ok=True)  # noqa: E731
+        self._search = LiveSearchIndex(
+            site.index,
+            directory_urls=self.options.directory_urls,
+            emit=emit,
+            discard=discard,
+            segmenter=project_segmenter(site.index),
+            workers=workers,
+        )
+        self._form = LiveFormData(site.index, emit=emit, discard=discard, workers=workers)
 
     def update(self, changed: set[Path]) -> Outcome:
         """Bring the site up to date after ``changed`` files were saved, created or removed."""
