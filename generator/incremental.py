@@ -20,17 +20,18 @@ from generator.page_context import FIELDS
 from generator.reads import Read, ReadValues
 from generator.render import Page
 
+_BESIDE_ENTRY = tuple(name for name in FIELDS if name != "entry")
+"""The context's fields an entry's page leaves empty: it is given its entry alone."""
+
 
 def describe_plan(page: Page, values: ReadValues) -> Any:
     """The page's plan as a plain, comparable value (entries by content digest)."""
-    return (
-        page.src_uri,
-        page.title,
-        page.template,
-        page.hide,
-        page.outline,
-        values.describe(page.context),
-    )
+    context, entry = page.context, page.context.entry
+    if entry is not None and all(getattr(context, name) is None for name in _BESIDE_ENTRY):
+        given: Any = (entry.id, values.entry_digests[entry.id])  # an entry's page: most of them
+    else:
+        given = values.describe(context)
+    return (page.src_uri, page.title, page.template, page.hide, page.outline, given)
 
 
 class Dependencies:
@@ -55,9 +56,14 @@ class Dependencies:
         self.plans[src_uri] = describe_plan(page, values)
         self.pages[src_uri] = page
         self.reads[src_uri] = reads
+        known, readers = self.values, self.readers
         for read in reads:
-            self.values[read] = values.value(read)
-            self.readers.setdefault(read, set()).add(src_uri)
+            known[read] = values.value(read)
+            pages = readers.get(read)
+            if pages is None:
+                readers[read] = {src_uri}
+            else:
+                pages.add(src_uri)
 
     def forget(self, src_uri: str) -> None:
         """Drop what is known of a page (it is gone, or about to be recorded again)."""

@@ -32,15 +32,20 @@ from generator.index import SiteIndex
 from generator.model import Entry, Question, Taxon
 
 
-# Reads are kept by the thousand and compared after every edit: slots keep them small, and
-# each is its own type, so reads of different kinds never compare equal (an entry whose id
-# is a table's name is still told apart from the table).
+# Reads are kept by the thousand, compared after every edit and sent back from worker
+# processes: slots keep them small, each pickles as a plain constructor call (with slots, a
+# dataclass otherwise pickles field by field, several times slower), and each is its own
+# type, so reads of different kinds never compare equal (an entry whose id is a table's
+# name is still told apart from the table).
 @dataclasses.dataclass(frozen=True, slots=True)
 class Lookup:
     """One key of one of the index's tables: a theme's entries, an entry's related entries."""
 
     table: str
     key: Hashable
+
+    def __reduce__(self) -> tuple[type[Lookup], tuple[str, Hashable]]:
+        return Lookup, (self.table, self.key)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,6 +54,9 @@ class WholeTable:
 
     table: str
 
+    def __reduce__(self) -> tuple[type[WholeTable], tuple[str]]:
+        return WholeTable, (self.table,)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EntryContent:
@@ -56,15 +64,24 @@ class EntryContent:
 
     id: str
 
+    def __reduce__(self) -> tuple[type[EntryContent], tuple[str]]:
+        return EntryContent, (self.id,)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EntrySet:
     """Which entries there are, read by a page looping over all of them."""
 
+    def __reduce__(self) -> str:
+        return "ENTRY_SET"  # the one instance, by its name in this module
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class TaxonomyRead:
     """The themes and organization types, their names and their order."""
+
+    def __reduce__(self) -> str:
+        return "TAXONOMY"  # the one instance, by its name in this module
 
 
 Read = Lookup | WholeTable | EntryContent | EntrySet | TaxonomyRead
@@ -272,9 +289,10 @@ class ReadValues:
 
     def value(self, read: Read) -> Any:
         """A plain, comparable value: equal values mean the page would read the same."""
-        if read not in self._known:
-            self._known[read] = self._value(read)
-        return self._known[read]
+        value = self._known.get(read, _MISSING)
+        if value is _MISSING:
+            value = self._known[read] = self._value(read)
+        return value
 
     def changed(
         self, known: Mapping[Read, Any], narrowed: Suspects | None = None
@@ -379,6 +397,8 @@ class ReadValues:
         """A plain, comparable stand-in for a value: entries by their id and, with
         ``content``, their content digest (index reads leave content to the entries' own
         reads; a page's plan shows its entries, so it includes their content)."""
+        if value is None:  # most fields of a page's context
+            return None
         if value is _MISSING:
             return "missing"
         if type(value) is list or type(value) is tuple:

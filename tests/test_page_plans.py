@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import typing
 from typing import Any
 
 import pytest
@@ -18,11 +19,12 @@ from generator.reads import (
     TAXONOMY,
     EntryContent,
     Lookup,
+    Read,
     ReadValues,
     WholeTable,
 )
-from generator.render import Page, plan_pages
-from tests.conftest import REPO
+from generator.render import Page, Renderer, plan_pages
+from tests.conftest import REPO, site_name
 
 INDEX = build_index(load_project(REPO / "content", root=REPO))
 PAGES = plan_pages(INDEX)
@@ -69,6 +71,15 @@ def test_planned_pages_reach_worker_processes_as_planned() -> None:
     (pages are pickled to the processes that render them) and compare equal there."""
     for page in PAGES:
         assert pickle.loads(pickle.dumps(page)) == page, page.src_uri
+
+
+def test_what_pages_read_comes_back_from_worker_processes_as_read() -> None:
+    """Every kind of read a page notes while it renders survives the trip back from the
+    worker process that rendered it (results are pickled), so the preview tracks it."""
+    renderer = Renderer(REPO / "theme" / "kb", INDEX, site_name=site_name(REPO / "mkdocs.yml"))
+    reads = {read for page in PAGES for read in renderer.render(page).reads}
+    assert {type(read) for read in reads} == set(typing.get_args(Read))
+    assert pickle.loads(pickle.dumps(reads)) == reads
 
 
 def test_reads_of_different_kinds_are_told_apart() -> None:
