@@ -37,18 +37,38 @@ def _probe(response) -> bool:
     return response.request.method == "HEAD" and response.url.endswith("/404.html")
 
 
+class _Failed:
+    """What a tab failed to get: a request that failed or an answer of 400 or more (except
+    those ``expected``). A request a navigation cut off (net::ERR_ABORTED: the browser asks
+    for a page's icon when it likes, and the next page may open first) counts only if the
+    file cannot be had when asked for again."""
+
+    def __init__(self, context, tab, expected) -> None:  # type: ignore[no-untyped-def]
+        self.context, self.urls, self.cut = context, [], []
+        tab.on("requestfailed", self._request_failed)
+        tab.on(
+            "response", lambda r: r.status >= 400 and not expected(r) and self.urls.append(r.url)
+        )
+
+    def _request_failed(self, request) -> None:  # type: ignore[no-untyped-def]
+        (self.cut if request.failure == "net::ERR_ABORTED" else self.urls).append(request.url)
+
+    def all(self) -> list[str]:
+        return self.urls + [url for url in self.cut if not self._can_be_had(url)]
+
+    def _can_be_had(self, url: str) -> bool:
+        if url.startswith("file:"):
+            return Path(unquote(urlsplit(url).path)).is_file()
+        return self.context.request.get(url).ok
+
+
 def _crawl(browser, start: str, missing: str) -> dict[str, object]:
     """Open every page reachable from ``start`` (and ``missing``); what failed on the way."""
     base = start.rsplit("/", 1)[0] + "/" if start.endswith(".html") else start
     context = browser.new_context(locale="zh-CN")
     tab = context.new_page()
-    failed: list[str] = []
+    failures = _Failed(context, tab, lambda r: r.url == missing or _probe(r))
     outside: list[str] = []
-    tab.on("requestfailed", lambda r: failed.append(r.url))
-    tab.on(
-        "response",
-        lambda r: r.status >= 400 and r.url != missing and not _probe(r) and failed.append(r.url),
-    )
 
     def note(request) -> None:
         if not request.url.startswith((base, "data:", "blob:")):
@@ -92,6 +112,7 @@ def _crawl(browser, start: str, missing: str) -> dict[str, object]:
                     queue.append(page)
                 elif not page.startswith((base, "data:", "mailto:", PREVIEW)):
                     outside.append(link)
+        failed = failures.all()
         failed += [link for link in sorted(downloads) if not _is_word_file(context, link)]
     finally:
         context.close()
@@ -144,9 +165,7 @@ def test_the_404_page_finds_its_site_in_a_subfolder_without_site_url(
     context = browser.new_context(locale="zh-CN")
     try:
         tab = context.new_page()
-        failed: list[str] = []
-        tab.on("requestfailed", lambda r: failed.append(r.url))
-        tab.on("response", lambda r: r.status >= 400 and not _probe(r) and failed.append(r.url))
+        failures = _Failed(context, tab, _probe)
         # Each page is complete before the next opens, so nothing it fetches late (the search
         # files, once the browser is idle) is cut off by the navigation and counted as failed.
         requests = Requests(tab)
@@ -177,6 +196,7 @@ def test_the_404_page_finds_its_site_in_a_subfolder_without_site_url(
             followed = follow_skip_link(tab, missing)
             expected = {"text": "跳到正文", "url": missing + "#kb-main", "focus": "kb-main"}
             assert followed == {**expected, "stayed": True}
+            failed = failures.all()
         # The browser reads ahead while the page looks for its folder and may fetch a few files
         # from the server's root, the page's first guess; nothing in /kb/ fails.
         root = kb.removesuffix("kb/")
