@@ -50,6 +50,7 @@ from generator.pipeline import BuildOptions
 from generator.render import Routes, site_nav
 from generator.site_settings import SettingsError, syntax_message
 from generator.tempdirs import DOCS, make_temp_dir
+from generator.template_cache import keep_compiled
 from generator.workers import worker_count
 
 BuilderError = MkDocsException
@@ -362,8 +363,10 @@ class ThemeHooks(BasePlugin):
         self.nav = nav
         return nav
 
+    # Last, so the cache of compiled templates knows every plugin's filters.
+    @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.env, self.files = add_theme_helpers(env), files
+        self.env, self.files = keep_compiled(add_theme_helpers(env)), files
         return env
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:

@@ -54,6 +54,7 @@ from generator.session_plan import (
     plan_rules,
 )
 from generator.study_record import TARGETS_SOURCE, record_rules
+from generator.template_cache import keep_compiled
 
 _ENTRY_LABELS = {kind.name: kind.label for kind in ENTRY_KINDS.values()}
 _CONTENT_LABELS = {kind.name: kind.label for kind in KINDS.values()}
@@ -319,7 +320,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["entry_source"] = entry_source
     env.globals["entry_file"] = entry_file
     env.filters["script_json"] = script_json
-    return env
+    return keep_compiled(env)
 
 
 def count_phrase(entries: int, packs: int) -> str:

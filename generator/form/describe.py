@@ -13,6 +13,7 @@ check`` words and quotes what it finds. Nothing here is restated in the browser.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from typing import Any
@@ -41,7 +42,7 @@ from generator.quiz import (
     TYPE_LABELS,
     WORDS,
 )
-from generator.quoting import MAX_QUOTE, char_name, spelled_as_code
+from generator.quoting import MAX_QUOTE, char_name, spelled_as_codes
 from generator.rules import (
     CHINESE_RANGES,
     HIDDEN_PATTERN,
@@ -251,11 +252,10 @@ def quoted_as_codes() -> str:
     """A character class of what ``kb check``'s messages spell as ``<U+XXXX>`` when they quote
     an editor's text (:func:`generator.quoting.visible`), for the browser's messages. Planes 0,
     1 and 14 hold every such character; the other planes are ideographs and private use."""
+    planes = itertools.chain(range(0x10000), range(0x10000, 0x20000), range(0xE0000, 0xF0000))
+    spelled = spelled_as_codes("".join(map(chr, planes))) - {"\n"}
     ranges: list[list[int]] = []
-    for code in [*range(0x10000), *range(0x10000, 0x20000), *range(0xE0000, 0xF0000)]:
-        char = chr(code)
-        if char == "\n" or not spelled_as_code(char):
-            continue
+    for code in sorted(map(ord, spelled)):
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
