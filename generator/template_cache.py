@@ -1,19 +1,22 @@
 """Compiled templates kept between runs, so that a build does not compile the theme's
 templates again when they have not changed (about a third of a small site's build).
 
-Jinja keeps each template's compiled code in a folder of the user's own in the system's
-temporary folder (``_jinja2-cache-<uid>``, made readable by the user alone), under the
-template's name and file and checked against its source before use. What else decides
-the compiled code (the Jinja version and the environment's syntax, extensions, filters
-and tests) is part of the files' names, so two configurations never share a file. The
-cache only saves time: a folder that cannot be made, a file that cannot be written or
-read back is passed over and the template is compiled as it would be without it.
+Jinja keeps each template's compiled code in the user's cache folder
+(``$XDG_CACHE_HOME/learning-party-kb/templates``, else ``~/.cache/...``; never in the
+temporary folder, which a preview leaves as it found it), under the template's name and
+file and checked against its source before use. What else decides the compiled code (the
+Jinja version and the environment's syntax, extensions, filters and tests) is part of the
+files' names, so two configurations never share a file. The cache only saves time: a
+folder that cannot be made, a file that cannot be written or read back is passed over and
+the template is compiled as it would be without it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -72,9 +75,32 @@ def fingerprint(env: jinja2.Environment) -> str:
     return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
 
 
+def cache_folder() -> Path:
+    """Where compiled templates are kept: the user's cache folder, as the XDG rules name it."""
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "learning-party-kb" / "templates"
+
+
+KEPT_AT_MOST = 1000
+"""Compiled templates kept before the folder is emptied: projects come and go (a copy of
+the theme elsewhere is another file), and a cache that only grows would fill a disk."""
+
+
+def _trim(folder: Path) -> None:
+    """Empty ``folder`` of compiled templates once it holds more than :data:`KEPT_AT_MOST`."""
+    kept = [entry.path for entry in os.scandir(folder) if entry.name.startswith("kb-")]
+    if len(kept) > KEPT_AT_MOST:
+        for path in kept:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+
+
 def keep_compiled(env: jinja2.Environment) -> jinja2.Environment:
     """Give ``env`` the cache of compiled templates, once its filters and tests are set."""
-    # Where no private temporary folder can be had, templates are compiled each time.
+    # Where no cache folder can be had, templates are compiled each time.
     with contextlib.suppress(OSError, RuntimeError):
-        env.bytecode_cache = _Cache(pattern=f"kb-{fingerprint(env)}-%s.cache")
+        folder = cache_folder()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _trim(folder)
+        env.bytecode_cache = _Cache(str(folder), pattern=f"kb-{fingerprint(env)}-%s.cache")
     return env

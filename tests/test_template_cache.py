@@ -10,17 +10,16 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator import template_cache
 from generator.render import make_environment
 from generator.template_cache import fingerprint, keep_compiled
 
 
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The system's temporary folder, for this test alone: where the cache folder is made."""
-    home = tmp_path / "tmp"
-    home.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(home))
-    return home
+    """The user's cache folder, for this test alone; the compiled templates' folder in it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "learning-party-kb" / "templates"
 
 
 def _templates(tmp_path: Path, text: str) -> Path:
@@ -49,7 +48,7 @@ def test_a_second_build_uses_the_compiled_templates(
     """The next build (a new environment, as in a new process) compiles nothing again."""
     folder = _templates(tmp_path, "<p>{{ title }}</p>")
     assert make_environment(folder).get_template("page.html").render(title="学习") == "<p>学习</p>"
-    assert list((cache_home / f"_jinja2-cache-{os.getuid()}").glob("kb-*.cache"))
+    assert list(cache_home.glob("kb-*.cache"))
     env = make_environment(folder)
     compiled = _compiles(env, monkeypatch)
     assert env.get_template("page.html").render(title="制度") == "<p>制度</p>"
@@ -70,7 +69,7 @@ def test_a_damaged_cache_is_passed_over(tmp_path: Path, cache_home: Path) -> Non
     """Cache files cut short or overwritten with rubbish: the template is compiled again."""
     folder = _templates(tmp_path, "<p>{{ title }}</p>")
     make_environment(folder).get_template("page.html").render(title="学习")
-    files = list((cache_home / f"_jinja2-cache-{os.getuid()}").glob("kb-*.cache"))
+    files = list(cache_home.glob("kb-*.cache"))
     assert files
     for number, path in enumerate(files):
         data = path.read_bytes()
@@ -81,14 +80,15 @@ def test_a_damaged_cache_is_passed_over(tmp_path: Path, cache_home: Path) -> Non
 def test_a_cache_that_cannot_be_had_or_written_is_passed_over(
     tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cache folder that is not a private folder, or a full disk: the build goes on."""
+    """A file where the cache folder should be, or a full disk: the build goes on."""
     folder = _templates(tmp_path, "<p>{{ title }}</p>")
-    (cache_home / f"_jinja2-cache-{os.getuid()}").write_text("不是文件夹", encoding="utf-8")
+    cache_home.parent.mkdir(parents=True)
+    cache_home.write_text("不是文件夹", encoding="utf-8")
     env = make_environment(folder)
     assert env.bytecode_cache is None
     assert env.get_template("page.html").render(title="学习") == "<p>学习</p>"
 
-    (cache_home / f"_jinja2-cache-{os.getuid()}").unlink()
+    cache_home.unlink()
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
@@ -117,3 +117,17 @@ def test_environments_that_compile_differently_never_share_files() -> None:
     prints = {fingerprint(env) for env in [plain, *others]}
     assert len(prints) == len(others) + 1
     assert keep_compiled(jinja2.Environment()).bytecode_cache is not None
+
+
+def test_the_cache_never_grows_without_bound(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its limit the folder is emptied, then fills again with what builds use."""
+    monkeypatch.setattr(template_cache, "KEPT_AT_MOST", 5)
+    for number in range(8):
+        folder = tmp_path / f"project-{number}"
+        folder.mkdir()
+        (folder / "page.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
+        make_environment(folder).get_template("page.html").render(title="学习")
+        assert len(list(cache_home.iterdir())) <= 6
+    assert list(cache_home.iterdir())
