@@ -32,7 +32,7 @@ class _Cache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):  # a full or read-only temporary folder
+        with contextlib.suppress(OSError):  # a full disk or a read-only cache folder
             super().dump_bytecode(bucket)
 
 
