@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -148,12 +149,63 @@ def pool_spy(monkeypatch: pytest.MonkeyPatch) -> PoolSpy:
     return spy
 
 
+class _SharedContext:
+    """One browser context for a test module's tabs, wiped between tests: a new context
+    costs the browser more than the page a test opens in it."""
+
+    def __init__(self, browser: object) -> None:
+        self.context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+        self.origins: set[str] = set()
+        self.context.on("request", lambda request: self.origins.add(_origin(request.url)))
+
+    def fresh_tab(self) -> object:
+        """A new tab, after clearing what any earlier page stored (local storage,
+        IndexedDB, cookies, caches) and the HTTP cache: as a fresh context would be. A tab
+        in a context that exists costs the browser half what a tab in a new context does."""
+        tab = self.context.new_page()
+        if self.origins:
+            session = self.context.new_cdp_session(tab)
+            for origin in sorted(self.origins - {""}):
+                session.send(
+                    "Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"}
+                )
+            session.send("Network.clearBrowserCache")
+            session.detach()
+            self.context.clear_cookies()
+            self.origins.clear()
+        return tab
+
+    def close_tabs(self) -> None:
+        """Close every tab a test opened (popups included), so nothing it started runs on."""
+        for tab in list(self.context.pages):
+            tab.close()
+
+
+def _origin(url: str) -> str:
+    """The storage origin a request's page belongs to; every file:// page shares one."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return "file://"
+    if parts.scheme in ("http", "https"):
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def shared_context(browser: object) -> Iterator[_SharedContext]:
+    """The module's browser context; ``page`` hands out a clean tab of it to each test."""
+    shared = _SharedContext(browser)
+    yield shared
+    shared.context.close()
+
+
 @pytest.fixture
-def page(browser: object, site_url: str) -> Iterator[object]:
-    """A fresh tab that records every request it makes."""
-    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
-    tab = context.new_page()
+def page(shared_context: _SharedContext, site_url: str) -> Iterator[object]:
+    """A fresh tab that records every request it makes, in a context with nothing stored."""
+    tab = shared_context.fresh_tab()
     tab.requests = []  # type: ignore[attr-defined]
     tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        shared_context.close_tabs()
