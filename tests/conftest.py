@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -149,6 +150,10 @@ def pool_spy(monkeypatch: pytest.MonkeyPatch) -> PoolSpy:
     return spy
 
 
+VIEWPORT = {"width": 1280, "height": 720}
+"""Playwright's default window size, which every tab of a shared context starts at."""
+
+
 class _SharedContext:
     """One browser context for a test module's tabs, wiped between tests: a new context
     costs the browser more than the page a test opens in it."""
@@ -156,6 +161,7 @@ class _SharedContext:
     def __init__(self, browser: object) -> None:
         self.context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
         self.origins: set[str] = set()
+        self.reused: object | None = None
         self.context.on("request", lambda request: self.origins.add(_origin(request.url)))
 
     def fresh_tab(self) -> object:
@@ -163,8 +169,28 @@ class _SharedContext:
         IndexedDB, cookies, caches) and the HTTP cache: as a fresh context would be. A tab
         in a context that exists costs the browser half what a tab in a new context does."""
         tab = self.context.new_page()
+        self._forget(tab)
+        return tab
+
+    def reused_tab(self) -> object:
+        """The module's one long-lived tab, on a blank page, at the default size, with
+        nothing stored, no routes and no emulated media: navigating a tab costs the browser
+        half what opening one does. Only for tests that add no listeners (``once`` is fine)
+        and no scripts to the tab, which would stay for the next test."""
+        if self.reused is None or self.reused.is_closed():  # type: ignore[attr-defined]
+            self.reused = _recording(self.context.new_page())
+        tab: Any = self.reused
+        tab.goto("about:blank")
+        tab.unroute_all()
+        tab.emulate_media(media="null")
+        tab.set_viewport_size(VIEWPORT)
+        tab.requests.clear()
+        self._forget(tab)
+        return tab
+
+    def _forget(self, tab: object) -> None:
         if self.origins:
-            session = self.context.new_cdp_session(tab)
+            session = self.context.new_cdp_session(tab)  # type: ignore[attr-defined]
             for origin in sorted(self.origins - {""}):
                 session.send(
                     "Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"}
@@ -173,12 +199,20 @@ class _SharedContext:
             session.detach()
             self.context.clear_cookies()
             self.origins.clear()
-        return tab
 
     def close_tabs(self) -> None:
-        """Close every tab a test opened (popups included), so nothing it started runs on."""
-        for tab in list(self.context.pages):
-            tab.close()
+        """Close every tab a test opened (popups included), so nothing it started runs on;
+        the reused tab stays."""
+        for tab in self.context.pages:
+            if tab is not self.reused:
+                tab.close()
+
+
+def _recording(tab: Any) -> Any:
+    """``tab`` with ``tab.requests``, the address of every request it makes."""
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    return tab
 
 
 def _origin(url: str) -> str:
@@ -200,11 +234,19 @@ def shared_context(browser: object) -> Iterator[_SharedContext]:
 
 
 @pytest.fixture
+def reading_tab(shared_context: _SharedContext) -> Iterator[object]:
+    """The module's reused tab, clean, recording its requests like ``page``, for a test that
+    loads pages and reads or works them (see _SharedContext.reused_tab)."""
+    try:
+        yield shared_context.reused_tab()
+    finally:
+        shared_context.close_tabs()
+
+
+@pytest.fixture
 def page(shared_context: _SharedContext, site_url: str) -> Iterator[object]:
     """A fresh tab that records every request it makes, in a context with nothing stored."""
-    tab = shared_context.fresh_tab()
-    tab.requests = []  # type: ignore[attr-defined]
-    tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
+    tab = _recording(shared_context.fresh_tab())
     try:
         yield tab
     finally:

@@ -5,7 +5,7 @@ and screenshots of every kind of page in test-results/pages/ to look at."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -41,13 +41,10 @@ def served(real_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def tab(browser) -> Iterator[object]:
-    """A fresh tab at desktop size."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": WIDTHS["desktop"], "height": HEIGHT}
-    )
-    yield context.new_page()
-    context.close()
+def tab(reading_tab) -> object:
+    """A clean tab at desktop size: the module's one tab, which each test loads afresh."""
+    reading_tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    return reading_tab
 
 
 def _open(tab, url: str) -> None:
@@ -78,28 +75,11 @@ def _axe(tab) -> list[dict]:
     ]
 
 
-@pytest.fixture(scope="module")
-def reading_tabs(browser) -> Iterator[Callable[[str], object]]:
-    """One tab per width, for checks that only read pages: opening a tab costs the browser
-    more than the page opened in it, and each check opens its page afresh."""
-    tabs: dict[str, object] = {}
-
-    def tab_at(width: str) -> object:
-        if width not in tabs:
-            viewport = {"width": WIDTHS[width], "height": HEIGHT}
-            tabs[width] = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
-        return tabs[width]
-
-    yield tab_at
-    for tab in tabs.values():
-        tab.context.close()  # type: ignore[attr-defined]
-
-
 @pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_violation(reading_tabs, served: str, name: str, width: str) -> None:
+def test_axe_finds_no_serious_violation(tab, served: str, name: str, width: str) -> None:
     """axe-core finds no serious or critical violation on each kind of page, desktop and phone."""
-    tab = reading_tabs(width)
+    tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
     _open(tab, served + PAGES[name])
     assert _axe(tab) == []
 

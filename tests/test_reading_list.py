@@ -22,6 +22,12 @@ NOT_A_LIST = sorted((HOSTILE / "unreadable").glob("*.txt"))
 """Saved values that are not a list at all."""
 
 
+@pytest.fixture
+def page(reading_tab):  # type: ignore[no-untyped-def]
+    """The module's one tab, clean for each test: these tests load pages and work them."""
+    return reading_tab
+
+
 def _entry_url(root: str, entry_id: str, *, offline: bool) -> str:
     folder = KINDS[PROJECT.entries[entry_id].kind].folder
     return f"{root}{folder}/{entry_id}.html" if offline else f"{root}{folder}/{entry_id}/"

@@ -25,7 +25,7 @@ from generator.study_record import (
 from tests.conftest import REPO
 from tests.pdf_pages import read_pdf, squeeze, write_png
 from tests.site_pages import HEIGHT, WIDTHS
-from tests.test_accessibility import AXE
+from tests.test_accessibility import _axe
 
 PROJECT = load_project(REPO / "content", root=REPO)
 CASE = PROJECT.entries["anhui-broadcast-network"]
@@ -33,6 +33,12 @@ PACK = PROJECT.packs["study-system-and-incentives"]
 FIXTURES = REPO / "tests" / "fixtures" / "study-record"
 OUT = REPO / "test-results" / "study-record"
 TYPED = "支部党课：学习型党组织建设"
+
+
+@pytest.fixture
+def page(reading_tab):  # type: ignore[no-untyped-def]
+    """The module's one tab, clean for each test: these tests load pages and work them."""
+    return reading_tab
 
 
 def _key(root: str) -> str:
@@ -319,25 +325,14 @@ def test_the_record_prints_as_a_register(page, site_url: str) -> None:
 
 
 @pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
-def test_the_record_page_with_records_passes_axe(browser, site_url: str, width: str) -> None:
+def test_the_record_page_with_records_passes_axe(page, site_url: str, width: str) -> None:
     """axe-core finds no serious or critical violation on the record page holding records,
     nor on an entry page with its form open, at desktop and phone width."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": WIDTHS[width], "height": HEIGHT}
-    )
-    tab = context.new_page()
-    try:
-        _record_from_page(tab, f"{site_url}cases/{CASE.id}/", "half-day")
-        tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        found = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        serious = [v["id"] for v in found["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == []
-        tab.goto(site_url + "study-record/")
-        _add_by_hand(tab, TYPED, 45, "2024-05-01")
-        assert tab.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
-        tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        found = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        serious = [v["id"] for v in found["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == []
-    finally:
-        context.close()
+    tab = page
+    tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
+    _record_from_page(tab, f"{site_url}cases/{CASE.id}/", "half-day")
+    assert _axe(tab) == []
+    tab.goto(site_url + "study-record/")
+    _add_by_hand(tab, TYPED, 45, "2024-05-01")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
+    assert _axe(tab) == []
