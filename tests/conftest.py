@@ -154,7 +154,7 @@ VIEWPORT = {"width": 1280, "height": 720}
 """Playwright's default window size, which every tab of a shared context starts at."""
 
 
-class _SharedContext:
+class SharedContext:
     """One browser context for a test module's tabs, wiped between tests: a new context
     costs the browser more than the page a test opens in it."""
 
@@ -226,17 +226,17 @@ def _origin(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def shared_context(browser: object) -> Iterator[_SharedContext]:
+def shared_context(browser: object) -> Iterator[SharedContext]:
     """The module's browser context; ``page`` hands out a clean tab of it to each test."""
-    shared = _SharedContext(browser)
+    shared = SharedContext(browser)
     yield shared
     shared.context.close()
 
 
 @pytest.fixture
-def reading_tab(shared_context: _SharedContext) -> Iterator[object]:
+def reading_tab(shared_context: SharedContext) -> Iterator[object]:
     """The module's reused tab, clean, recording its requests like ``page``, for a test that
-    loads pages and reads or works them (see _SharedContext.reused_tab)."""
+    loads pages and reads or works them (see SharedContext.reused_tab)."""
     try:
         yield shared_context.reused_tab()
     finally:
@@ -244,7 +244,7 @@ def reading_tab(shared_context: _SharedContext) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(shared_context: _SharedContext, site_url: str) -> Iterator[object]:
+def page(shared_context: SharedContext, site_url: str) -> Iterator[object]:
     """A fresh tab that records every request it makes, in a context with nothing stored."""
     tab = _recording(shared_context.fresh_tab())
     try:

@@ -9,11 +9,12 @@ what it is asked to say; one test checks what the real browser offers as it is.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
 from generator.check import load_project
-from tests.conftest import REPO
+from tests.conftest import REPO, SharedContext
 from tests.site_pages import HEIGHT, WIDTHS
 from tests.test_accessibility import AXE
 
@@ -40,24 +41,30 @@ passage being read, as an engine does when it has said it."""
 
 
 @pytest.fixture
-def tab(browser):  # type: ignore[no-untyped-def]
+def tab(reading_tab):  # type: ignore[no-untyped-def]
     """A desktop tab with no voice of its own besides the browser's."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": WIDTHS["desktop"], "height": HEIGHT}
-    )
-    yield context.new_page()
-    context.close()
+    reading_tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    return reading_tab
+
+
+@pytest.fixture(scope="module")
+def voiced_context(browser) -> Iterator[SharedContext]:
+    """A second browser context for the module, whose browser has a Chinese voice."""
+    shared = SharedContext(browser)
+    shared.context.add_init_script(FAKE_VOICE)
+    yield shared
+    shared.context.close()
 
 
 @pytest.fixture
-def voiced(browser):  # type: ignore[no-untyped-def]
-    """A desktop tab whose browser has a Chinese voice (:data:`FAKE_VOICE`)."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": WIDTHS["desktop"], "height": HEIGHT}
-    )
-    context.add_init_script(FAKE_VOICE)
-    yield context.new_page()
-    context.close()
+def voiced(voiced_context):  # type: ignore[no-untyped-def]
+    """A clean desktop tab whose browser has a Chinese voice (:data:`FAKE_VOICE`)."""
+    tab = voiced_context.reused_tab()
+    tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    try:
+        yield tab
+    finally:
+        voiced_context.close_tabs()
 
 
 def _size(tab, selector: str) -> float:  # type: ignore[no-untyped-def]
