@@ -17,17 +17,16 @@ PREVIEW = "http://127.0.0.1:8000/"
 
 @pytest.fixture(scope="module")
 def sites(
-    real_site: Path, tmp_path_factory: pytest.TempPathFactory
+    real_site: Path, offline_site: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, tuple[str, str]]]:
     """{variant: (start address, an address that does not exist)} for the three ways of hosting."""
     folder = tmp_path_factory.mktemp("crawl")
     subfolder = build_variant(folder / "kb", site_url="http://intranet.example/kb/")
-    offline = build_variant(folder / "offline", use_directory_urls=False)
     with serve(real_site) as root, serve(subfolder, prefix="/kb/") as kb:
         yield {
             "root": (root, root + "no/such/page/"),
             "subfolder": (kb, kb + "no/such/page/"),
-            "offline": (offline.as_uri() + "/index.html", offline.as_uri() + "/404.html"),
+            "offline": (offline_site + "index.html", offline_site + "404.html"),
         }
 
 
