@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from generator.model import (
     ENTRY_KINDS,
     BestPractice,
@@ -124,6 +122,10 @@ def _sort_key(kind: str, title: str, entry_id: str) -> tuple[int, tuple[str, ...
 @functools.cache
 def _pinyin(char: str) -> str:
     # Character by character, cached: thousands of titles share a few thousand characters.
+    # Imported here: loading the pinyin dictionaries takes longer than checking a small
+    # project, and only sorting needs them (kb check never sorts).
+    from pypinyin import lazy_pinyin
+
     return lazy_pinyin(char)[0]
 
 
