@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -256,6 +257,41 @@ def hide_content(config: MkDocsConfig) -> None:
     config.nav = [{title: src_uri} for title, src_uri in site_nav(guide=guide)]
 
 
+class _ThemeListing(jinja2.FileSystemLoader):
+    """The theme's template loader, listing its files without walking folders whose names
+    start with a dot. MkDocs publishes no file in such a folder (it filters out every path
+    with a part that starts with a dot), and Material keeps its fourteen thousand icons in
+    one (``.icons``, which its templates include, never publish): listing and filtering
+    them cost every build a twentieth of a second. Templates load as before."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for searchpath in self.searchpath:
+            for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                inside = Path(folder).relative_to(searchpath)
+                found.update((inside / name).as_posix() for name in names)
+        return sorted(found)
+
+
+def skip_unpublished_theme_folders(config: MkDocsConfig) -> None:
+    """Have MkDocs list the theme's files (which it copies into the site) through
+    :class:`_ThemeListing`: the same files, in a fraction of the time."""
+    theme = config.theme
+    if "get_env" in vars(theme):  # done already for this configuration
+        return
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        loader = env.loader
+        if type(loader) is jinja2.FileSystemLoader:
+            env.loader = _ThemeListing(loader.searchpath, loader.encoding, loader.followlinks)
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]  # this configuration's theme only
+
+
 def add_site_files(files: Files, config: MkDocsConfig, *, planned: set[str], root: Path) -> Files:
     """MkDocs's file list for the knowledge base: its navigation pages, the guide and its images.
 
@@ -401,6 +437,7 @@ class _ThemeParts(ThemeHooks):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         hide_content(config)
+        skip_unpublished_theme_folders(config)
         return config
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

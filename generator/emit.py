@@ -29,6 +29,7 @@ from generator.fields import field_specs
 from generator.model import KINDS
 from generator.parse import PLAIN_BOOLS, PLAIN_FLOAT, PLAIN_INT, PLAIN_NULLS, resolve_plain
 from generator.rules import INVISIBLE, WHITESPACE
+from generator.scaffold import SCHEMA_COMMENT
 
 INDENT = "  "
 
@@ -75,9 +76,6 @@ def entry_yaml(kind: str, data: Mapping[str, Any]) -> str:
 
 def schema_line(kind: str) -> str:
     """The first line of a file of ``kind``: where editors' tools find its schema."""
-    # Imported here: the scaffold module loads the pinyin dictionary, which only kb new needs.
-    from generator.scaffold import SCHEMA_COMMENT
-
     return SCHEMA_COMMENT.format(kind=kind)
 
 

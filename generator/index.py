@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from generator.model import (
     ENTRY_KINDS,
     BestPractice,
@@ -21,6 +19,7 @@ from generator.model import (
     StudyPack,
     Taxon,
 )
+from generator.pinyin import keep_readings, reading
 
 RELATED_LIMIT = 5
 """How many related entries an entry page shows."""
@@ -118,13 +117,8 @@ def entry_sort_key(entry: Entry) -> tuple[int, tuple[str, ...], str]:
 @functools.lru_cache(maxsize=1 << 17)
 def _sort_key(kind: str, title: str, entry_id: str) -> tuple[int, tuple[str, ...], str]:
     # Kept between a preview's updates: each sorts every entry again, few titles change.
-    return (_KIND_ORDER[kind], tuple(_pinyin(char) for char in title), entry_id)
-
-
-@functools.cache
-def _pinyin(char: str) -> str:
-    # Character by character, cached: thousands of titles share a few thousand characters.
-    return lazy_pinyin(char)[0]
+    # Character by character: thousands of titles share a few thousand characters.
+    return (_KIND_ORDER[kind], tuple(reading(char) for char in title), entry_id)
 
 
 def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteIndex:
@@ -162,9 +156,10 @@ def build_index(project: Project, *, previous: SiteIndex | None = None) -> SiteI
     packs = {
         pack.id: Pack.from_model(pack)
         for pack in sorted(
-            project.packs.values(), key=lambda p: ([_pinyin(c) for c in p.title], p.id)
+            project.packs.values(), key=lambda p: ([reading(c) for c in p.title], p.id)
         )
     }
+    keep_readings()
     packs_of: dict[str, list[Pack]] = {}
     for pack in packs.values():
         for entry_id in pack.entry_ids:

@@ -32,6 +32,7 @@ from generator.builder import (
     drop_sitemap,
     hide_content,
     options_from_config,
+    skip_unpublished_theme_folders,
 )
 from generator.errors import ContentError, ContentErrors
 from generator.pipeline import BuildOptions, CompiledSite, compile_site, write_site
@@ -87,6 +88,7 @@ class KnowledgeBasePlugin(ThemeHooks, BasePlugin[KnowledgeBaseConfig]):
             find_duplicates=self.serving or bool(config.strict),
         )
         hide_content(config)
+        skip_unpublished_theme_folders(config)
         if str(self.options.content_dir) not in config.watch:
             config.watch.append(str(self.options.content_dir))  # `mkdocs serve` reloads on edits
         return config

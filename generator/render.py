@@ -45,6 +45,7 @@ from generator.outline import (
 from generator.page_context import Cells, Listing, PageContext, group_starts, paginate
 from generator.quiz import TYPE_LABELS, choices, correct_options, locate
 from generator.reads import IndexView, Read
+from generator.report import count_phrase
 from generator.routes import Routes
 from generator.rules import SLUG_PATTERN
 from generator.session_plan import (
@@ -321,19 +322,6 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     env.globals["entry_file"] = entry_file
     env.filters["script_json"] = script_json
     return keep_compiled(env)
-
-
-def count_phrase(entries: int, packs: int) -> str:
-    """How many entries and study packs, as every count of them says it: "13 个条目、2 个学习专题".
-
-    A study pack is not an entry, so the two are never added up; a part that is zero is left
-    out (unless both are). The explorer's ``countPhrase`` (kb-search.js) is held to this one
-    by tests/test_counts.py.
-    """
-    parts = [f"{entries} 个条目"] if entries or not packs else []
-    if packs:
-        parts.append(f"{packs} 个{PACK.label}")
-    return "、".join(parts)
 
 
 def render_problems(

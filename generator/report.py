@@ -1,4 +1,5 @@
-"""Problem reports in the formats editors and CI systems read."""
+"""Problem reports in the formats editors and CI systems read, and how a count of what
+passed is said."""
 
 from __future__ import annotations
 
@@ -7,10 +8,24 @@ import json
 import re
 
 from generator.errors import LEGACY_CI_COMMAND, UNPRINTABLE, ContentError, format_report, printable
+from generator.model import PACK
 
 FORMATS = ("text", "json", "github", "gitlab")
 """``text`` for people; ``json`` for scripts; ``github`` workflow commands that annotate
 pull-request lines; ``gitlab`` a Code Quality report that GitLab shows on merge requests."""
+
+
+def count_phrase(entries: int, packs: int) -> str:
+    """How many entries and study packs, as every count of them says it: "13 个条目、2 个学习专题".
+
+    A study pack is not an entry, so the two are never added up; a part that is zero is left
+    out (unless both are). The explorer's ``countPhrase`` (kb-search.js) is held to this one
+    by tests/test_counts.py.
+    """
+    parts = [f"{entries} 个条目"] if entries or not packs else []
+    if packs:
+        parts.append(f"{packs} 个{PACK.label}")
+    return "、".join(parts)
 
 
 def render_report(

@@ -54,9 +54,7 @@ Windows cannot store as files (a site copied onto a Windows host would lose them
 # files spell them as JSON escapes).
 WHITESPACE = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 """Unicode's White_Space characters: what ``kb check`` strips from both ends of a text."""
-_STRIPPED = "".join(
-    chr(code) for code in range(0x3001) if re.fullmatch(f"[{WHITESPACE}]", chr(code))
-)
+_STRIPPED = "".join(re.findall(f"[{WHITESPACE}]", "".join(map(chr, range(0x3001)))))
 INVISIBLE = (
     r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
     r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"

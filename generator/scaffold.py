@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
-from pypinyin import lazy_pinyin
 
 from generator.fields import FieldSpec, field_specs
 from generator.model import KINDS
@@ -24,6 +23,10 @@ FALLBACK_SLUG = "entry"
 
 def slug_from_title(title: str) -> str:
     """A readable ASCII id from a Chinese title: pinyin of the part before any colon."""
+    # Imported here: the pinyin dictionaries take longer to load than the rest of kb new,
+    # which needs them only when no id is given.
+    from pypinyin import lazy_pinyin
+
     head = re.split(r"[：:]", title, maxsplit=1)[0].strip()
     if len(head) < 2:
         head = title

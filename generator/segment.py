@@ -135,6 +135,20 @@ def read_search_terms(content_dir: Path) -> list[str]:
     return terms
 
 
+_UNTOUCHED = [rjieba._DEFAULT_JIEBA]
+"""The dictionary rjieba makes when it is imported, for its module-level functions, which
+nothing here calls: the first segmenter of a process takes it rather than spend a tenth of
+a second making another, so nothing else may ever use it."""
+
+
+def _fresh_dictionary() -> rjieba.Jieba:
+    """rjieba's standard dictionary, in an instance no one else adds words to."""
+    try:
+        return _UNTOUCHED.pop()
+    except IndexError:
+        return rjieba.Jieba()
+
+
 class Segmenter:
     """rjieba with a dictionary of its own: the standard one plus one build's project terms.
 
@@ -147,7 +161,7 @@ class Segmenter:
     def __init__(self, terms: Iterable[str] = ()) -> None:
         self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
         """The project terms, first occurrence first, duplicates dropped."""
-        self._jieba = rjieba.Jieba()
+        self._jieba = _fresh_dictionary()
         for term in self.terms:
             self._jieba.add_word(term, _TERM_FREQUENCY, None)
 

@@ -75,10 +75,15 @@ def fingerprint(env: jinja2.Environment) -> str:
     return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
 
 
-def cache_folder() -> Path:
-    """Where compiled templates are kept: the user's cache folder, as the XDG rules name it."""
+def cache_home() -> Path:
+    """The tool's folder in the user's cache folder, as the XDG rules name it."""
     home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(home) / "learning-party-kb" / "templates"
+    return Path(home) / "learning-party-kb"
+
+
+def cache_folder() -> Path:
+    """Where compiled templates are kept."""
+    return cache_home() / "templates"
 
 
 KEPT_AT_MOST = 1000

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tokenize
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -94,41 +96,84 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
 
 
 QUIET_START = """
-import runpy, sys
+import os, runpy, sys
 sys.argv = ["kb", *sys.argv[1:]]
 try:
     runpy.run_module("generator", run_name="__main__")
 except SystemExit:
     pass
-loaded = sorted({m.split(".")[0] for m in sys.modules} & {"mkdocs", "material", "properdocs"})
-print("LOADED", loaded, file=sys.stderr)
+print("LOADED", sorted({m.split(".")[0] for m in sys.modules}), file=sys.stderr)
+print("THREADS", len(os.listdir("/proc/self/task")), file=sys.stderr)
 """
+COMMANDS = {
+    "check": ["check"],
+    "new": ["new", "case", "--title", "新的条目", "--id", "new-entry",
+            "--org-type", "urban-community", "--theme", "learning-forms"],
+    "import": ["import", "材料.txt", "--kind", "case"],
+}  # fmt: skip
+"""Commands that do not build, as an editor runs them in the sample project."""
+NOT_NEEDED = {
+    "check": {"docx", "jinja2", "pypinyin", "rjieba"},
+    "new": {"docx", "jinja2", "pypinyin", "rjieba"},
+}
+"""Libraries a command does not use, each slow to load: the Word writer, the page templates,
+the pinyin dictionaries (only sorting and an id made from a title need them) and the word
+segmenter (search and import)."""
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["check"],
-        ["new", "case", "--title", "新的条目", "--id", "new-entry", "--org-type", "rural",
-         "--theme", "learning-content"],
-        ["import", "材料.txt", "--kind", "case"],
-    ],
-    ids=lambda argv: argv[0],
-)  # fmt: skip
+class Started(NamedTuple):
+    packages: set[str]
+    """The top-level packages loaded by the time the command finished."""
+    threads: int
+    """The threads the process had then."""
+
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Started]:
+    """What each command had loaded and started when it finished, run once each, as from a
+    shell that sets no thread limits."""
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    found = {}
+    for name, command in COMMANDS.items():
+        project = tmp_path_factory.mktemp(name) / "project"
+        shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("site"))
+        (project / "材料.txt").write_text("一、背景\n\n支部每月集中学习两次。\n", encoding="utf-8")
+        ran = subprocess.run(
+            [sys.executable, "-c", QUIET_START, *command],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 0 and "Traceback" not in ran.stderr, ran.stderr
+        listed = re.search(r"^LOADED (\[.*\])\nTHREADS (\d+)$", ran.stderr, re.MULTILINE)
+        assert listed, ran.stderr
+        found[name] = Started(set(ast.literal_eval(listed.group(1))), int(listed.group(2)))
+    return found
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
 def test_commands_that_do_not_build_start_without_the_builder(
-    command: list[str], tmp_path: Path
+    command: str, started: dict[str, Started]
 ) -> None:
     """`kb check`, `kb new` and `kb import` do their work without loading MkDocs."""
-    shutil.copytree(SAMPLE, tmp_path / "project", ignore=shutil.ignore_patterns("site"))
-    project = tmp_path / "project"
-    (project / "材料.txt").write_text("一、背景\n\n支部每月集中学习两次。\n", encoding="utf-8")
-    ran = subprocess.run(
-        [sys.executable, "-c", QUIET_START, *command],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in ran.stderr, ran.stderr
-    assert "LOADED []" in ran.stderr, ran.stderr
+    assert started[command].packages & {"mkdocs", "material", "properdocs"} == set()
+
+
+@pytest.mark.parametrize("command", list(NOT_NEEDED))
+def test_commands_start_without_the_libraries_they_do_not_use(
+    command: str, started: dict[str, Started]
+) -> None:
+    """`kb check` and `kb new` with an id load neither the Word writer, the page templates,
+    the pinyin dictionaries nor the word segmenter, so they answer an editor sooner."""
+    assert started[command].packages & NOT_NEEDED[command] == set()
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_numpy_starts_no_pool_of_threads(command: str, started: dict[str, Started]) -> None:
+    """A command that loads numpy runs on one thread: no OpenBLAS pool is started, whose
+    threads would spin on CPU for matrix work the generator never has."""
+    assert "numpy" in started[command].packages
+    assert started[command].threads == 1

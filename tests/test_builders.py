@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLE
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -80,3 +80,23 @@ def test_only_the_builder_seam_imports_mkdocs() -> None:
             if any(name == "mkdocs" or name.startswith("mkdocs.") for name in names):
                 users.add(path.relative_to(REPO).as_posix())
     assert users == SEAM
+
+
+def test_theme_files_are_listed_without_walking_the_icons() -> None:
+    """A build copies the theme files MkDocs chooses, found without walking Material's icons."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.builder import skip_unpublished_theme_folders
+
+    config = load_config(str(SAMPLE / "mkdocs.yml"))
+    walked = Files([])
+    walked.add_files_from_theme(config.theme.get_env(), config)
+    skip_unpublished_theme_folders(config)
+    env = config.theme.get_env()
+    listed = Files([])
+    listed.add_files_from_theme(env, config)
+    assert not [name for name in env.list_templates() if name.startswith(".") or "/." in name]
+    assert len(walked) > 30
+    assert [f.src_uri for f in listed] == [f.src_uri for f in walked]
+    assert [f.abs_src_path for f in listed] == [f.abs_src_path for f in walked]

@@ -1,4 +1,4 @@
-"""Counts of entries and study packs: one definition (generator.render.count_phrase), said the
+"""Counts of entries and study packs: one definition (generator.report.count_phrase), said the
 same way on the home page, the overview, the explorer and the header's search."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from generator.check import load_project
-from generator.render import count_phrase
+from generator.report import count_phrase
 from generator.search import SEARCH_DIR
 from tests.conftest import REPO
 

@@ -10,6 +10,8 @@ import functools
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -623,6 +625,26 @@ def test_segmenters_keep_their_own_terms() -> None:
     without = Segmenter([]).word_tokens(text)
     assert "学习型党组织建设" in with_term and "学习型党组织建设" not in without
     assert "学习型党组织建设" not in Segmenter([]).word_tokens(text)
+
+
+FIRST_SEGMENTERS = """
+from generator.segment import Segmenter
+text = "推进学习型党组织建设工作"
+first = Segmenter(["学习型党组织建设"]).cut(text)
+print(first, Segmenter([]).cut(text), Segmenter(["党组织建设工作"]).cut(text), sep="\\n")
+"""
+
+
+def test_the_first_segmenter_of_a_process_keeps_its_terms_to_itself() -> None:
+    """The first segmenter of a process, which takes the dictionary rjieba made on import,
+    splits by its own terms and lends them to no segmenter made after it."""
+    ran = subprocess.run(
+        [sys.executable, "-c", FIRST_SEGMENTERS], capture_output=True, text=True, check=True
+    )
+    first, plain, other = ran.stdout.splitlines()
+    assert "'学习型党组织建设'" in first
+    assert "学习型党组织建设" not in plain and "党组织建设工作" not in plain
+    assert "学习型党组织建设" not in other and "'党组织建设工作'" in other
 
 
 # --- one ranking, in the browser ---------------------------------------------------------

@@ -9,6 +9,7 @@ import subprocess
 import typing
 from pathlib import Path
 from typing import Annotated, Any
+from unicodedata import category
 
 import jsonschema
 import pytest
@@ -21,6 +22,8 @@ from generator.commands import new as new_command
 from generator.errors import ContentError, ContentErrors
 from generator.fields import nested_model
 from generator.model import KINDS, Taxonomy
+from generator.quoting import spelled_as_code, spelled_as_codes, visible
+from generator.rules import INVISIBLE, VARIATION_SELECTORS
 from generator.schema import SCHEMA_DIR
 from tests.conftest import REPO
 
@@ -209,6 +212,19 @@ def test_invisible_character_in_a_title_is_named(write_project, char: str) -> No
     assert f"U+{ord(char):04X}" in errors[0].message
     node = _schema("case")["properties"]["title"]
     assert not jsonschema.Draft202012Validator(node).is_valid(f"河畔{char}社区")
+
+
+def test_messages_spell_exactly_the_unseen_characters_as_codes() -> None:
+    """A message quoting an editor's text spells as <U+XXXX> each control, format, surrogate,
+    separator and space character but the plain space, and each character the model refuses
+    as invisible; every other character stands as it is."""
+    coded = {"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"}
+    refused = re.compile(f"[{INVISIBLE}{VARIATION_SELECTORS}]")
+    text = "".join(map(chr, [*range(0x20000), *range(0xE0000, 0xF0000)]))
+    expected = {c for c in text if (category(c) in coded and c != " ") or refused.match(c)}
+    assert spelled_as_codes(text) == expected
+    assert {c for c in text[:0x3100] if spelled_as_code(c)} == {c for c in expected if c < "\u3100"}
+    assert visible("甲\u200b乙 丙\u3000丁") == "甲<U+200B>乙 丙<U+3000>丁"
 
 
 def test_title_of_fillers_is_empty(write_project) -> None:

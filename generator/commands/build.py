@@ -16,7 +16,7 @@ from generator.errors import ContentErrors
 from generator.pipeline import BuildOptions, CompiledSite, compile_site, write_site
 from generator.progress import Progress
 from generator.publish import WAITING, PublishError, SiteTarget, describe_os_error
-from generator.render import count_phrase
+from generator.report import count_phrase
 from generator.runs import WarningCounter, log
 
 

@@ -9,8 +9,7 @@ import click
 from generator.check import load_project
 from generator.commands import require_content_dir
 from generator.errors import ContentErrors
-from generator.render import count_phrase
-from generator.report import render_report
+from generator.report import count_phrase, render_report
 from generator.workers import worker_count
 
 

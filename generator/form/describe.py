@@ -59,7 +59,7 @@ from generator.rules import (
 )
 from generator.schema import build_schemas
 
-_PYTHON_SPACE = "".join(chr(c) for c in range(0x10000) if re.match(r"\s", chr(c)))
+_PYTHON_SPACE = "".join(re.findall(r"\s", "".join(map(chr, range(0x10000)))))
 """What Python's ``\\s`` matches (JavaScript's differs at a few control characters)."""
 _REFUSED = re.compile(f"[{INVISIBLE}{VARIATION_SELECTORS}{WHITESPACE}]")
 

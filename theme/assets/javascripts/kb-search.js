@@ -623,7 +623,7 @@
 
   /**
    * How many entries and study packs, as the site says it everywhere: "13 个条目、2 个学习专题"
-   * (generator.render.count_phrase; tests/test_counts.py holds the two to the same text).
+   * (generator.report.count_phrase; tests/test_counts.py holds the two to the same text).
    */
   function countPhrase(entries, packs, packLabel) {
     const parts = entries || !packs ? [entries + " 个条目"] : [];
