@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
+# The suite starts `kb` a few hundred times: with PYTHONDONTWRITEBYTECODE set (some shells
+# and containers set it) each would compile the generator's modules and pytest would
+# rewrite every test module again. Compiled files go to __pycache__ folders, which Git ignores.
+unset PYTHONDONTWRITEBYTECODE
 .venv/bin/ruff check generator tests bench
 .venv/bin/ruff format --check generator tests bench
 .venv/bin/mypy
