@@ -68,6 +68,8 @@ class KnowledgeBasePlugin(ThemeHooks, BasePlugin[KnowledgeBaseConfig]):
         self.options: BuildOptions | None = None
         self.site: CompiledSite | None = None
         self.problems: list[ContentError] = []
+        self._stopped = False
+        """Whether Ctrl+C or a stop signal ended the build before its site was published."""
         self.progress = Progress(log)
         self.env = None
         self.nav = None
@@ -164,7 +166,9 @@ class KnowledgeBasePlugin(ThemeHooks, BasePlugin[KnowledgeBaseConfig]):
 
     def on_shutdown(self) -> None:
         # Ctrl+C or a stop signal skips on_build_error
-        interrupted = self._target is not None and self._target.staging is not None
+        interrupted = self._stopped or (
+            self._target is not None and self._target.staging is not None
+        )
         self._release()
         if interrupted:
             raise Abort("已中断，未生成网站，原有网站保持不变。") from None
@@ -192,7 +196,10 @@ class KnowledgeBasePlugin(ThemeHooks, BasePlugin[KnowledgeBaseConfig]):
         except OSError as failure:
             self._release()
             raise PluginError(describe_os_error(failure, where=final.parent)) from None
-        except BaseException:
+        except BaseException as stopped:
+            # A stop while the staging folder was being made: nothing is left to tell
+            # on_shutdown of it but this.
+            self._stopped = isinstance(stopped, KeyboardInterrupt)
             self._release()
             raise
         self._config = config

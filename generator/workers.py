@@ -105,10 +105,14 @@ class _Pool:
         try:
             # A few chunks per worker in flight: workers never wait, and results do not pile
             # up in memory when the caller folds them in more slowly than workers make them.
-            pending: deque[Future[list[Any]]] = deque(
-                pool.submit(_run_chunk, chunk)
-                for chunk in itertools.islice(chunks, self.workers * _AHEAD)
-            )
+            # The first submission forks the workers. A stop signal that arrived during a
+            # fork would be raised inside the fork's own bookkeeping, which drops it, and
+            # the build would go on: stop signals wait until the workers exist.
+            with _stop_signals_held():
+                pending: deque[Future[list[Any]]] = deque(
+                    pool.submit(_run_chunk, chunk)
+                    for chunk in itertools.islice(chunks, self.workers * _AHEAD)
+                )
             done = 0
             while pending:
                 batch = pending.popleft().result()
@@ -125,6 +129,25 @@ class _Pool:
                 gc.unfreeze()
 
 
+_STOP_SIGNALS = {
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+}
+"""Ctrl+C, a service manager's stop and a closed terminal."""
+
+
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold back stop signals in this thread until the block ends; they arrive then."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _worker_start(parent: int, work: Callable[[Any], Any]) -> None:
     global _worker_work
     _worker_work = work
@@ -138,6 +161,9 @@ def _worker_start(parent: int, work: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    # Forked while the parent held stop signals back (_stop_signals_held): take them again.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -72,3 +74,42 @@ def test_objects_frozen_by_the_caller_stay_frozen(pool_spy: PoolSpy) -> None:
     finally:
         gc.unfreeze()
     assert pool_spy.submitted == 2 * -(-len(items) // workers._CHUNK)
+
+
+STOPPED_DURING_FORK = """
+import os, signal, sys
+from generator.workers import PARALLEL_THRESHOLD, map_in_workers
+
+sent = []
+
+
+def stop_once():
+    if not sent:  # Ctrl+C, just as the first worker is being forked
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+os.register_at_fork(before=stop_once)
+try:
+    map_in_workers(abs, list(range(PARALLEL_THRESHOLD)), workers=2)
+except KeyboardInterrupt:
+    print("stopped")
+    sys.exit(3)
+print("finished")
+"""
+
+
+def test_ctrl_c_while_the_workers_are_forked_stops_the_run(tmp_path: Path) -> None:
+    """Ctrl+C that lands while the build forks its workers stops it, instead of being lost
+    inside the fork's own bookkeeping while the build goes on to publish."""
+    script = tmp_path / "stop.py"
+    script.write_text(STOPPED_DURING_FORK, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stdout.strip()) == (3, "stopped"), result.stderr
