@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.commands.serve import HostNames, _Server
-from tests.conftest import REPO, SAMPLE
+from tests.projects import copy_sample
 from tests.test_preview import _get, _output, _start_preview, _stop
 
 
@@ -59,12 +59,7 @@ def preview(sample_project: Path) -> Iterator[tuple[str, Path]]:
 @pytest.fixture(scope="module")
 def shared_preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`kb serve` on a copy of the sample project, for the tests that only send requests."""
-    project = tmp_path_factory.mktemp("shared-preview")
-    shutil.copytree(SAMPLE / "content", project / "content")
-    config = (SAMPLE / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(
-        config.replace("../../../theme", str(REPO / "theme")), "utf-8"
-    )
+    project = copy_sample(tmp_path_factory.mktemp("shared-preview"))
     url, server = _start_preview(project)
     yield url, project
     _stop(server)
