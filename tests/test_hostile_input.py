@@ -343,9 +343,13 @@ def interrupt_mid_build(
     """Run a build of ``project`` and stop it with ``stop`` while it writes its staging
     folder: Ctrl+C (SIGINT to the terminal's whole process group), or a signal to the build.
 
-    The build is paused (SIGSTOP to its group) as soon as the staging folder appears, so it
-    cannot finish before the signal is sent however fast or slow the machine is; it resumes
-    with the signal pending. Returns the process with its stdout and stderr."""
+    The build is paused (SIGSTOP) as soon as the staging folder appears, so it cannot finish
+    before the signal is sent however fast or slow the machine is; it resumes with the signal
+    pending. Returns the process with its stdout and stderr.
+
+    Only the build's main process is paused: a plain `mkdocs build` starts its workers just
+    after it makes the staging folder, and a worker being forked when its group is stopped
+    and continued may get both signals at once and stay stopped, so the build never ends."""
     staging = project / "site.kb-building"
     build = subprocess.Popen(
         command,
@@ -358,13 +362,13 @@ def interrupt_mid_build(
     deadline = time.monotonic() + 300
     while not staging.exists() and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
-    os.killpg(build.pid, signal.SIGSTOP)
+    build.send_signal(signal.SIGSTOP)
     assert build.poll() is None and staging.exists(), "the build ended before it was stopped"
     if stop == signal.SIGINT:
         os.killpg(build.pid, stop)
     else:
         build.send_signal(stop)
-    os.killpg(build.pid, signal.SIGCONT)
+    build.send_signal(signal.SIGCONT)
     stdout, stderr = build.communicate(timeout=300)
     return build, stdout, stderr
 
