@@ -7,10 +7,11 @@ nothing readers get.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import pytest
 
@@ -21,13 +22,13 @@ def _tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
-def _build(tool: str, project: Path, site: Path) -> None:
-    executable = Path(sys.executable).with_name(tool)
+def _build_with_properdocs(site: Path, *options: str) -> None:
+    executable = Path(sys.executable).with_name("properdocs")
     if not executable.is_file():
-        pytest.fail(f"{tool} is not installed in this environment (it is a test dependency)")
+        pytest.fail("properdocs is not installed in this environment (it is a test dependency)")
     result = subprocess.run(
-        [str(executable), "build", "--strict", "-f", "mkdocs.yml", "-d", str(site)],
-        cwd=project,
+        [str(executable), "build", "--strict", "-f", "mkdocs.yml", "-d", str(site), *options],
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=600,
@@ -36,23 +37,18 @@ def _build(tool: str, project: Path, site: Path) -> None:
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["served", "offline"])
-def test_mkdocs_and_properdocs_build_the_same_site(tmp_path: Path, offline: bool) -> None:
+def test_mkdocs_and_properdocs_build_the_same_site(
+    request: pytest.FixtureRequest, tmp_path: Path, offline: bool
+) -> None:
     """Every file of the real site is byte for byte the same from both builders."""
-    project = tmp_path / "project"
-    shutil.copytree(
-        REPO, project, ignore=shutil.ignore_patterns(".git", ".venv", "site*", "test-results")
-    )
+    # MkDocs's builds of the real site, shared with the other tests, in strict mode
     if offline:
-        config = project / "mkdocs.yml"
-        config.write_text(
-            config.read_text(encoding="utf-8").replace(
-                "use_directory_urls: true", "use_directory_urls: false"
-            ),
-            encoding="utf-8",
-        )
-    _build("mkdocs", project, tmp_path / "mkdocs-site")
-    _build("properdocs", project, tmp_path / "properdocs-site")
-    mkdocs_files = _tree(tmp_path / "mkdocs-site")
+        mkdocs_site = Path(url2pathname(urlsplit(request.getfixturevalue("offline_site")).path))
+    else:
+        mkdocs_site = request.getfixturevalue("real_site")
+    options = ["--no-directory-urls"] if offline else []
+    _build_with_properdocs(tmp_path / "properdocs-site", *options)
+    mkdocs_files = _tree(mkdocs_site)
     page = "cases/wangcun-community" + (".html" if offline else "/index.html")
     assert len(mkdocs_files) > 30 and page in mkdocs_files
     assert _tree(tmp_path / "properdocs-site") == mkdocs_files

@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +19,8 @@ import pytest
 
 from generator.publish import STAMP_FILE, site_lock
 from tests.conftest import REPO, build_with_mkdocs
-
-KB = [sys.executable, "-m", "generator"]
-
-
-def _run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+from tests.kb_commands import KB, MKDOCS, run, run_here
+from tests.projects import copy_sample
 
 
 def _site_files(site: Path) -> set[str]:
@@ -45,12 +40,12 @@ def test_files_the_model_does_not_know_are_reported_and_never_published(
     (content / "raw.html").write_text("<script>leakhtml()</script>", encoding="utf-8")
     (content / "cases" / "材料.docx").write_bytes(b"PK\x03\x04 word")
     (content / ".gitkeep").write_text("", encoding="utf-8")
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 0, check.stderr  # warnings only
     for name in ["content/notes.md", "content/raw.html", "content/cases/材料.docx"]:
         assert f"{name}:1:1: 警告：这不是条目文件，不会发布到网站上。" in check.stderr
     assert ".gitkeep" not in check.stderr
-    build = _run([*KB, "build", "-d", "out"], sample_project)
+    build = run_here([*KB, "build", "-d", "out"], sample_project)
     assert build.returncode == 0, build.stderr
     published = _site_files(sample_project / "out")
     assert not {p for p in published if p.endswith((".md", ".yml")) or "raw" in p}
@@ -64,7 +59,7 @@ def test_files_the_model_does_not_know_are_reported_and_never_published(
     for path in published:
         text = (sample_project / "out" / path).read_text("utf-8", "ignore")
         assert "leakmd" not in text and "leakhtml" not in text, path
-    strict = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
+    strict = run_here([*KB, "build", "--strict", "-d", "out"], sample_project)
     assert strict.returncode == 1  # any warning fails a strict build
     _no_traceback(strict)
 
@@ -87,11 +82,11 @@ def test_an_entry_saved_under_a_wrong_name_is_reported_with_the_fix(
     (sample_project / "content" / "cases" / name).write_text(
         source.replace("id: river-community", "id: river-village"), encoding="utf-8"
     )
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 1
     assert f"content/cases/{name}:1:1: 文件名“{name}”看起来是一个条目文件" in check.stderr
     assert f"请把文件改名为“{fixed}”" in check.stderr
-    build = _run([*KB, "build", "-d", "out"], sample_project)
+    build = run_here([*KB, "build", "-d", "out"], sample_project)
     assert build.returncode == 1 and not (sample_project / "out").exists()
 
 
@@ -108,7 +103,8 @@ def test_entries_under_hidden_names_pipes_and_folders_named_as_entries_are_repor
     (cases / "folder.yml").mkdir()
     os.mkfifo(cases / "pipe.yml")
     (sample_project / "content" / ".gitkeep").write_text("", encoding="utf-8")
-    check = _run([*KB, "check"], sample_project, timeout=60)
+    # A real process: one that hung on the named pipe can be timed out.
+    check = run([*KB, "check"], sample_project, timeout=60)
     _no_traceback(check)
     assert check.returncode == 1
     errors = check.stderr
@@ -126,7 +122,7 @@ def test_a_null_character_is_named_where_it_is(sample_project: Path) -> None:
     lines = entry.read_text("utf-8").splitlines(keepends=True)
     lines[4] = lines[4][:6] + "\x00" + lines[4][6:]
     entry.write_text("".join(lines), encoding="utf-8")
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 1
     assert (
         "content/cases/river-community.yml:5:7: 这里有一个看不见的控制字符 U+0000" in check.stderr
@@ -138,7 +134,7 @@ def test_file_names_differing_only_in_case_are_refused(sample_project: Path) -> 
     """Two entry files that a Windows host would store as one are reported."""
     cases = sample_project / "content" / "cases"
     (cases / "River-Community.yml").write_bytes((cases / "river-community.yml").read_bytes())
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 1
     assert "只有大小写不同" in check.stderr
     _no_traceback(check)
@@ -161,7 +157,7 @@ def test_links_that_leave_the_project_or_loop_are_refused(
     inside.mkdir()
     (inside / "readme.txt").write_text("内部链接", encoding="utf-8")
     (content / "linked").symlink_to(inside, target_is_directory=True)
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 1
     report = check.stderr
     assert "content/cases/leak:1:1: 这是一个指向项目文件夹以外的链接" in report
@@ -172,7 +168,7 @@ def test_links_that_leave_the_project_or_loop_are_refused(
     for leaked in ["PRIVATE KEY", "MIIEvQ", "机密内容", str(secret)]:
         assert leaked not in report + check.stdout
     for command in (["build", "-d", "out"], ["build", "--offline", "-d", "out"]):
-        result = _run([*KB, *command], sample_project)
+        result = run_here([*KB, *command], sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "PRIVATE KEY" not in result.stderr and not (sample_project / "out").exists()
@@ -197,27 +193,27 @@ def test_a_folder_of_other_files_is_never_replaced(sample_project: Path) -> None
     (target / "photos" / "合影.jpg").write_bytes(b"\xff\xd8")
     before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     for command in ([*KB, "build", "-d", str(target)],):
-        result = _run(command, sample_project)
+        result = run_here(command, sample_project)
         assert result.returncode == 1 and "不是本工具生成的网站" in result.stderr
         _no_traceback(result)
     config = (sample_project / "mkdocs.yml").read_text(encoding="utf-8")
     (sample_project / "other.yml").write_text(config + "site_dir: 共享文件夹\n", encoding="utf-8")
-    result = _run([sys.executable, "-m", "mkdocs", "build", "-f", "other.yml"], sample_project)
+    result = run_here([*MKDOCS, "build", "-f", "other.yml"], sample_project)
     assert result.returncode == 1 and "不是本工具生成的网站" in result.stderr
     assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
 
 
 def test_a_built_site_with_files_added_by_hand_is_not_replaced(sample_project: Path) -> None:
     """A site this tool built is replaced only while it holds nothing but what it wrote."""
-    assert _run([*KB, "build", "-d", "out"], sample_project).returncode == 0
+    assert run_here([*KB, "build", "-d", "out"], sample_project).returncode == 0
     stamp = (sample_project / "out" / STAMP_FILE).read_text(encoding="utf-8")
     assert '"generated_by": "learning-party-kb"' in stamp and '"index.html"' in stamp
     (sample_project / "out" / "通知.docx").write_bytes(b"PK")
-    result = _run([*KB, "build", "-d", "out"], sample_project)
+    result = run_here([*KB, "build", "-d", "out"], sample_project)
     assert result.returncode == 1 and "1 个不是本工具生成的文件（通知.docx）" in result.stderr
     assert (sample_project / "out" / "通知.docx").read_bytes() == b"PK"
     (sample_project / "out" / "通知.docx").unlink()
-    assert _run([*KB, "build", "-d", "out"], sample_project).returncode == 0
+    assert run_here([*KB, "build", "-d", "out"], sample_project).returncode == 0
 
 
 def test_a_second_build_waits_for_the_first(sample_project: Path) -> None:
@@ -250,9 +246,9 @@ def test_simultaneous_builds_leave_a_complete_site(sample_project: Path) -> None
         )
         for _ in range(3)
     ]
-    for run in runs:
-        run.communicate(timeout=300)
-        assert run.returncode == 0
+    for build in runs:
+        build.communicate(timeout=300)
+        assert build.returncode == 0
     site = sample_project / "out"
     listed = _stamped(site)
     assert listed == _site_files(site) - {STAMP_FILE}
@@ -272,7 +268,7 @@ def test_plain_mkdocs_build_keeps_the_previous_site_on_bad_content(sample_projec
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     case = sample_project / "content" / "cases" / "river-community.yml"
     case.write_text(case.read_text(encoding="utf-8").replace("kind: case", "kind: cse"), "utf-8")
-    result = _run([sys.executable, "-m", "mkdocs", "build"], sample_project)
+    result = run_here([*MKDOCS, "build"], sample_project)
     assert result.returncode == 1 and "内容检查未通过" in result.stderr
     said = result.stdout + result.stderr  # MkDocs prints how a build ended on stdout
     assert "未生成网站，原有网站保持不变。" in said and "Aborted" not in said
@@ -302,9 +298,10 @@ def test_a_full_disk_is_told_in_chinese_and_keeps_the_old_site(
 ) -> None:
     """No space left: a Chinese message, no traceback, no staging folder, the old site intact."""
     with _tmpfs(tmp_path / "disk", "size=3m") as disk:
-        assert _run([*KB, "build", "-q", "-d", str(disk / "site")], sample_project).returncode == 0
+        site = str(disk / "site")
+        assert run_here([*KB, "build", "-q", "-d", site], sample_project).returncode == 0
         before = {p: p.read_bytes() for p in (disk / "site").rglob("*") if p.is_file()}
-        result = _run([*KB, "build", "-d", str(disk / "site")], sample_project)
+        result = run_here([*KB, "build", "-d", site], sample_project)
         assert result.returncode == 1
         assert "磁盘空间不足" in result.stderr and "原有网站保持不变" in result.stderr
         _no_traceback(result)
@@ -315,7 +312,7 @@ def test_a_full_disk_is_told_in_chinese_and_keeps_the_old_site(
 def test_a_read_only_folder_is_told_in_chinese(sample_project: Path, tmp_path: Path) -> None:
     """A site folder on a read-only disk: a Chinese message and no traceback."""
     with _tmpfs(tmp_path / "readonly", "ro,size=1m") as disk:
-        result = _run([*KB, "build", "-d", str(disk / "site")], sample_project)
+        result = run_here([*KB, "build", "-d", str(disk / "site")], sample_project)
         assert result.returncode == 1 and "只读" in result.stderr
         _no_traceback(result)
 
@@ -323,25 +320,20 @@ def test_a_read_only_folder_is_told_in_chinese(sample_project: Path, tmp_path: P
 @pytest.fixture(scope="module")
 def large_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with enough entries that a build writes its pages in worker processes for a
-    while (the interrupting tests pause it once its staging folder appears), with a built site."""
-    root = tmp_path_factory.mktemp("large")
-    sample = REPO / "tests" / "fixtures" / "sample"
-    subprocess.run(["cp", "-r", str(sample / "content"), str(root / "content")], check=True)
-    (root / "mkdocs.yml").write_text(
-        (sample / "mkdocs.yml")
-        .read_text(encoding="utf-8")
-        .replace("../../../theme", str(REPO / "theme")),
-        encoding="utf-8",
-    )
-    case = (sample / "content" / "cases" / "river-community.yml").read_text(encoding="utf-8")
-    for i in range(400):
+    while (the interrupting tests pause it once its staging folder appears), with a built site.
+    A few more than the worker pool's threshold: every entry beyond makes each build longer."""
+    from generator.workers import PARALLEL_THRESHOLD
+
+    root = copy_sample(tmp_path_factory.mktemp("large"))
+    case = (root / "content" / "cases" / "river-community.yml").read_text(encoding="utf-8")
+    for i in range(PARALLEL_THRESHOLD + 50):
         (root / "content" / "cases" / f"copy-{i:04d}.yml").write_text(
             case.replace("id: river-community", f"id: copy-{i:04d}")
             .replace("河畔社区：每月两次中心组学习", f"第{i}号社区：学习制度{i}")
             .replace("每月 2 次", f"每月 {i} 次"),
             encoding="utf-8",
         )
-    assert _run([*KB, "build", "-q"], root).returncode == 0
+    assert run_here([*KB, "build", "-q"], root).returncode == 0
     return root
 
 
@@ -351,9 +343,13 @@ def interrupt_mid_build(
     """Run a build of ``project`` and stop it with ``stop`` while it writes its staging
     folder: Ctrl+C (SIGINT to the terminal's whole process group), or a signal to the build.
 
-    The build is paused (SIGSTOP to its group) as soon as the staging folder appears, so it
-    cannot finish before the signal is sent however fast or slow the machine is; it resumes
-    with the signal pending. Returns the process with its stdout and stderr."""
+    The build is paused (SIGSTOP) as soon as the staging folder appears, so it cannot finish
+    before the signal is sent however fast or slow the machine is; it resumes with the signal
+    pending. Returns the process with its stdout and stderr.
+
+    Only the build's main process is paused: a plain `mkdocs build` starts its workers just
+    after it makes the staging folder, and a worker being forked when its group is stopped
+    and continued may get both signals at once and stay stopped, so the build never ends."""
     staging = project / "site.kb-building"
     build = subprocess.Popen(
         command,
@@ -366,13 +362,13 @@ def interrupt_mid_build(
     deadline = time.monotonic() + 300
     while not staging.exists() and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
-    os.killpg(build.pid, signal.SIGSTOP)
+    build.send_signal(signal.SIGSTOP)
     assert build.poll() is None and staging.exists(), "the build ended before it was stopped"
     if stop == signal.SIGINT:
         os.killpg(build.pid, stop)
     else:
         build.send_signal(stop)
-    os.killpg(build.pid, signal.SIGCONT)
+    build.send_signal(signal.SIGCONT)
     stdout, stderr = build.communicate(timeout=300)
     return build, stdout, stderr
 
@@ -386,7 +382,7 @@ def test_an_interrupted_build_leaves_no_staging_folder(large_project: Path, stop
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
     if stop == signal.SIGKILL:
         assert staging.exists()  # nothing runs after SIGKILL; the next build cleans up
-        assert _run([*KB, "build", "-q"], large_project).returncode == 0
+        assert run_here([*KB, "build", "-q"], large_project).returncode == 0
     else:
         assert build.returncode == 130, stderr
         assert "已中断，未生成网站，原有网站保持不变。" in stderr

@@ -13,6 +13,7 @@ from generator.preview import Preview
 from generator.publish import STAMP_FILE
 from generator.search import SEARCH_DIR
 from tests.conftest import build_with_mkdocs
+from tests.projects import copy_sample
 
 Edit = Callable[[Path], set[Path]]
 
@@ -99,17 +100,29 @@ def preview(sample_project: Path, tmp_path: Path):
     return built
 
 
+@pytest.fixture(scope="module")
+def clean_builds(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, bytes]]:
+    """The files a clean build gives after each edit of :data:`EDITS`, made in turn on a
+    copy of the sample project: what a preview given the same edits must equal."""
+    project = copy_sample(tmp_path_factory.mktemp("clean-builds"))
+    trees = []
+    for number, edit in enumerate(EDITS.values()):
+        edit(project)
+        clean = build_with_mkdocs(project / "mkdocs.yml", project.parent / f"clean-{number}")
+        trees.append(_tree(clean))
+        shutil.rmtree(clean)
+    return trees
+
+
 def test_each_edit_updates_only_what_it_touches_and_equals_a_clean_build(
-    preview: Preview, sample_project: Path, tmp_path: Path
+    preview: Preview, sample_project: Path, clean_builds: list[dict[str, bytes]]
 ) -> None:
     """After each kind of edit, the preview's files equal a fresh build's, byte for byte."""
     for number, (name, edit) in enumerate(EDITS.items()):
         outcome = preview.update(edit(sample_project))
         assert not outcome.full, name
         assert not [p for p in outcome.problems if p.severity == "error"], name
-        clean = build_with_mkdocs(sample_project / "mkdocs.yml", tmp_path / f"clean-{number}")
-        assert _tree(preview.site_dir) == _tree(clean), name
-        shutil.rmtree(clean)
+        assert _tree(preview.site_dir) == clean_builds[number], name
 
 
 def _break_case(project: Path) -> tuple[Path, str]:
@@ -246,7 +259,11 @@ the content: they read nothing else."""
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
-    template: str, sample_project: Path, tmp_path: Path, monkeypatch
+    template: str,
+    sample_project: Path,
+    tmp_path: Path,
+    clean_builds: list[dict[str, bytes]],
+    monkeypatch,
 ) -> None:
     """If the preview ignored what one kind of page read, some edit would leave it stale."""
     from generator.incremental import Dependencies
@@ -261,10 +278,8 @@ def test_ignoring_what_any_kind_of_page_read_leaves_it_stale(
     preview.build()
     for number, edit in enumerate(EDITS.values()):
         preview.update(edit(sample_project))
-        clean = build_with_mkdocs(sample_project / "mkdocs.yml", tmp_path / f"clean-{number}")
-        if _tree(preview.site_dir) != _tree(clean):
+        if _tree(preview.site_dir) != clean_builds[number]:
             return  # one edit left a page stale: the reads are what keeps it fresh
-        shutil.rmtree(clean)
     pytest.fail(f"no edit notices when what {template} pages read is ignored")
 
 

@@ -6,15 +6,13 @@ name, a wrong mkdocs.yml. Each ends in a Chinese message, with the old site inta
 from __future__ import annotations
 
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_hostile_input import KB, _no_traceback, _run, _tmpfs, interrupt_mid_build
+from tests.kb_commands import KB, MKDOCS, run_here
+from tests.test_hostile_input import _no_traceback, _tmpfs, interrupt_mid_build
 from tests.test_hostile_input import large_project as large_project  # a shared fixture
-
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 def _snapshot(site: Path) -> dict[Path, bytes]:
@@ -39,10 +37,10 @@ def test_plain_mkdocs_on_a_full_disk_keeps_the_old_site(
     """`mkdocs build` out of space: a Chinese message, no traceback, the old site intact."""
     with _tmpfs(tmp_path / "disk", "size=3m") as disk:
         site = disk / "site"
-        assert _run([*MKDOCS, "build", "-q", "-d", str(site)], sample_project).returncode == 0
+        assert run_here([*MKDOCS, "build", "-q", "-d", str(site)], sample_project).returncode == 0
         before = _snapshot(site)
         _add_entries(sample_project, 60)
-        result = _run([*MKDOCS, "build", "-d", str(site)], sample_project)
+        result = run_here([*MKDOCS, "build", "-d", str(site)], sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "磁盘空间不足" in result.stderr and "原有网站保持不变" in result.stdout
@@ -73,11 +71,11 @@ def test_folders_and_folder_links_added_to_a_site_are_refused_and_kept(
     photos = tmp_path / "photos"
     photos.mkdir()
     (photos / "合影.jpg").write_bytes(b"\xff\xd8")
-    assert _run([*KB, "build", "-q", "-d", "out"], sample_project).returncode == 0
+    assert run_here([*KB, "build", "-q", "-d", "out"], sample_project).returncode == 0
     (sample_project / "out" / "我的资料").mkdir()
     (sample_project / "out" / "照片").symlink_to(photos, target_is_directory=True)
     for command in ([*KB, "build", "-d", "out"], [*MKDOCS, "build", "-d", "out"]):
-        result = _run(command, sample_project)
+        result = run_here(command, sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "2 个不是本工具生成的文件或文件夹（我的资料/、照片/）" in result.stderr
@@ -95,7 +93,7 @@ def test_a_link_named_as_the_staging_folder_is_never_written_through(
     (elsewhere / "keep.txt").write_text("保留", encoding="utf-8")
     (sample_project / "out.kb-building").symlink_to(elsewhere, target_is_directory=True)
     for command in ([*KB, "build", "-d", "out"], [*MKDOCS, "build", "-d", "out"]):
-        result = _run(command, sample_project)
+        result = run_here(command, sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "已有同名的文件或文件夹" in result.stderr
@@ -105,7 +103,7 @@ def test_a_link_named_as_the_staging_folder_is_never_written_through(
 def test_a_too_long_folder_name_is_told_in_chinese(sample_project: Path) -> None:
     """A 300-character site folder name: a Chinese message from both commands, no traceback."""
     for command in ([*KB, "build"], [*MKDOCS, "build"]):
-        result = _run([*command, "-d", "x" * 300], sample_project)
+        result = run_here([*command, "-d", "x" * 300], sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "网站目录的名称或路径太长" in result.stderr
@@ -122,7 +120,7 @@ def test_the_operating_systems_refusal_is_told_in_chinese(
     sample_project: Path, target: str, reason: str
 ) -> None:
     """The system's reason is worded in Chinese; its English text never shows."""
-    result = _run([*KB, "build", "-d", target], sample_project)
+    result = run_here([*KB, "build", "-d", target], sample_project)
     assert result.returncode == 1 and reason in result.stderr
     assert "File exists" not in result.stderr and "No such file" not in result.stderr
 
@@ -142,7 +140,7 @@ def test_plain_mkdocs_with_the_project_as_site_folder_is_told_in_chinese(
     sample_project: Path, site_dir: str
 ) -> None:
     """`mkdocs build -d .` gives kb build's Chinese reason instead of MkDocs's English one."""
-    result = _run([*MKDOCS, "build", "-d", site_dir], sample_project)
+    result = run_here([*MKDOCS, "build", "-d", site_dir], sample_project)
     assert result.returncode == 1
     assert "相互包含，生成时会毁掉内容" in result.stderr
     assert "Config value 'site_dir'" not in result.stderr
@@ -160,9 +158,9 @@ def test_kb_check_reads_the_content_folder_the_build_reads(sample_project: Path)
         config.read_text(encoding="utf-8").replace("docs_dir: content", "docs_dir: ../outside"),
         encoding="utf-8",
     )
-    check = _run([*KB, "check"], sample_project)
+    check = run_here([*KB, "check"], sample_project)
     assert check.returncode == 1 and "cse" in check.stderr
-    assert _run([*KB, "build", "-d", "out"], sample_project).returncode == 1
+    assert run_here([*KB, "build", "-d", "out"], sample_project).returncode == 1
 
 
 def test_a_content_folder_linking_out_of_the_project_is_refused(
@@ -173,7 +171,7 @@ def test_a_content_folder_linking_out_of_the_project_is_refused(
     (sample_project / "content").rename(outside)
     (sample_project / "content").symlink_to(outside, target_is_directory=True)
     for command in ([*KB, "check"], [*KB, "build", "-d", "out"], [*MKDOCS, "build", "-d", "out"]):
-        result = _run(command, sample_project)
+        result = run_here(command, sample_project)
         assert result.returncode == 1
         _no_traceback(result)
         assert "是一个指向项目文件夹以外的链接" in result.stderr
@@ -186,7 +184,7 @@ def test_a_broken_mkdocs_yml_names_its_line(sample_project: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "extra: [\n", encoding="utf-8")
     lines = config.read_text(encoding="utf-8").count("\n")
     for command in (["check"], ["build"]):
-        result = _run([*KB, *command], sample_project)
+        result = run_here([*KB, *command], sample_project)
         assert result.returncode == 1
         assert f"第 {lines + 1} 行" in result.stderr or f"第 {lines} 行" in result.stderr
         assert "YAML 语法错误" in result.stderr
@@ -197,7 +195,7 @@ def test_a_content_file_instead_of_a_folder_is_told_as_such(sample_project: Path
     (sample_project / "content").rename(sample_project / "content.old")
     (sample_project / "content").write_text("不是文件夹", encoding="utf-8")
     for command in (["check"], ["build"]):
-        result = _run([*KB, *command], sample_project)
+        result = run_here([*KB, *command], sample_project)
         assert result.returncode == 1
         assert "是一个文件，不是文件夹" in result.stderr
         assert "--content" not in result.stderr

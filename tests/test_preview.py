@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.projects import copy_sample
 from tests.served import follow_skip_link
 
 
@@ -66,11 +67,15 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=10)
 
 
-@pytest.fixture
-def preview(sample_project: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
-    """`kb serve` running on the sample project."""
-    url, server = _start_preview(sample_project)
-    yield url, sample_project, server
+@pytest.fixture(scope="module")
+def preview(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """`kb serve` running on a copy of the sample project, shared by the module's tests:
+    a test that changes the content puts it back and waits until the preview shows it."""
+    project = copy_sample(tmp_path_factory.mktemp("preview"))
+    url, server = _start_preview(project)
+    yield url, project, server
     _stop(server)
 
 
@@ -82,28 +87,29 @@ def test_edits_show_up_and_bad_edits_are_reported(page, preview) -> None:
     page.goto(url + "cases/river-community/")
     assert page.inner_text("article h1") == "河畔社区：每月两次中心组学习"
 
-    entry.write_text(
-        original.replace("title: 河畔社区：每月两次中心组学习", "title: 河畔社区：改过的标题"),
-        encoding="utf-8",
-    )
-    started = time.monotonic()
-    page.wait_for_function(
-        "() => document.querySelector('article h1')?.textContent === '河畔社区：改过的标题'",
-        timeout=15_000,
-    )
-    assert time.monotonic() - started < 10
+    try:
+        entry.write_text(
+            original.replace("title: 河畔社区：每月两次中心组学习", "title: 河畔社区：改过的标题"),
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        page.wait_for_function(
+            "() => document.querySelector('article h1')?.textContent === '河畔社区：改过的标题'",
+            timeout=15_000,
+        )
+        assert time.monotonic() - started < 10
 
-    entry.write_text(
-        original.replace("org_type: urban-community", "org_type: town"), encoding="utf-8"
-    )
-    page.wait_for_selector(".kb-problems", timeout=15_000)
-    banner = page.inner_text(".kb-problems")
-    assert "content/cases/river-community.yml:5:11" in banner
-    assert "不存在编号为“town”的组织类型" in banner
-    assert page.inner_text("article h1") == "河畔社区：改过的标题"  # the last good content
-    assert server.poll() is None
-
-    entry.write_text(original, encoding="utf-8")
+        entry.write_text(
+            original.replace("org_type: urban-community", "org_type: town"), encoding="utf-8"
+        )
+        page.wait_for_selector(".kb-problems", timeout=15_000)
+        banner = page.inner_text(".kb-problems")
+        assert "content/cases/river-community.yml:5:11" in banner
+        assert "不存在编号为“town”的组织类型" in banner
+        assert page.inner_text("article h1") == "河畔社区：改过的标题"  # the last good content
+        assert server.poll() is None
+    finally:
+        entry.write_text(original, encoding="utf-8")
     page.wait_for_function(
         "() => !document.querySelector('.kb-problems') && "
         "document.querySelector('article h1')?.textContent === '河畔社区：每月两次中心组学习'",
@@ -339,15 +345,29 @@ def _wait_for_status(url: str, status: int) -> None:
 def test_a_deleted_entry_stops_being_served(preview) -> None:
     """Deleting an entry removes its page, also while the deletion leaves others in error."""
     url, project, server = preview
+    deleted = {
+        name: (project / "content" / f"{name}.yml").read_bytes()
+        for name in (
+            "materials/hill-school",
+            "packs/study-session",
+            "practices/twice-monthly-study",
+        )
+    }
     assert _get(url + "materials/hill-school/")[0] == 200
-    (project / "content/materials/hill-school.yml").unlink()  # still cited by the practice
-    _wait_for_status(url + "materials/hill-school/", 404)
-    assert "不存在编号为“hill-school”的条目" in _get(url)[1]
-    (project / "content/packs/study-session.yml").unlink()  # the sample pack lists it too
-    (project / "content/practices/twice-monthly-study.yml").unlink()  # the content is whole again
-    _wait_for_status(url + "practices/twice-monthly-study/", 404)
-    assert "kb-problems" not in _get(url)[1]
-    assert server.poll() is None
+    try:
+        (project / "content/materials/hill-school.yml").unlink()  # still cited by the practice
+        _wait_for_status(url + "materials/hill-school/", 404)
+        assert "不存在编号为“hill-school”的条目" in _get(url)[1]
+        (project / "content/packs/study-session.yml").unlink()  # the sample pack lists it too
+        (project / "content/practices/twice-monthly-study.yml").unlink()  # whole again
+        _wait_for_status(url + "practices/twice-monthly-study/", 404)
+        assert "kb-problems" not in _get(url)[1]
+        assert server.poll() is None
+    finally:
+        for name, data in deleted.items():
+            (project / "content" / f"{name}.yml").write_bytes(data)
+    for name in deleted:  # shown again, for the tests after this one
+        _wait_for_status(f"{url}{name}/", 200)
 
 
 def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, preview) -> None:
@@ -369,13 +389,22 @@ def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, pre
             return found(query)
 
     assert found("每月两次中心组学习") == ["cases/river-community/"]
-    entry.write_text(
-        original.replace("title: 河畔社区：每月两次中心组学习", "title: 河畔社区：夜校轮讲制度"),
-        encoding="utf-8",
-    )
+    try:
+        entry.write_text(
+            original.replace(
+                "title: 河畔社区：每月两次中心组学习", "title: 河畔社区：夜校轮讲制度"
+            ),
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + 20
+        while found("夜校轮讲") != ["cases/river-community/"]:
+            assert time.monotonic() < deadline, "the edit never became searchable"
+            time.sleep(0.3)
+        assert "cases/river-community/" not in found("每月两次中心组学习")
+        assert server.poll() is None
+    finally:
+        entry.write_text(original, encoding="utf-8")
     deadline = time.monotonic() + 20
-    while found("夜校轮讲") != ["cases/river-community/"]:
-        assert time.monotonic() < deadline, "the edit never became searchable"
+    while found("每月两次中心组学习") != ["cases/river-community/"]:  # for the tests after
+        assert time.monotonic() < deadline, "the preview never showed the entry as it was"
         time.sleep(0.3)
-    assert "cases/river-community/" not in found("每月两次中心组学习")
-    assert server.poll() is None

@@ -14,13 +14,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.commands.serve import HostNames, _Server
-from tests.conftest import REPO, SAMPLE
+from tests.projects import copy_sample
 from tests.test_preview import _get, _output, _start_preview, _stop
 
 
@@ -48,23 +48,11 @@ def _raw(port: int, request: bytes) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-@pytest.fixture
-def preview(sample_project: Path) -> Iterator[tuple[str, Path]]:
-    """`kb serve` running on the sample project."""
-    url, server = _start_preview(sample_project)
-    yield url, sample_project
-    _stop(server)
-
-
 @pytest.fixture(scope="module")
 def shared_preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """`kb serve` on a copy of the sample project, for the tests that only send requests."""
-    project = tmp_path_factory.mktemp("shared-preview")
-    shutil.copytree(SAMPLE / "content", project / "content")
-    config = (SAMPLE / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(
-        config.replace("../../../theme", str(REPO / "theme")), "utf-8"
-    )
+    """`kb serve` on a copy of the sample project, shared by the module's tests: one that
+    changes the content puts it back, and waits until the preview has logged that update."""
+    project = copy_sample(tmp_path_factory.mktemp("shared-preview"))
     url, server = _start_preview(project)
     yield url, project
     _stop(server)
@@ -236,45 +224,78 @@ def _wait_for(url: str, condition, what: str) -> str:  # type: ignore[no-untyped
         time.sleep(0.2)
 
 
-def _wait_for_log(project: Path, condition) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the preview's output meets ``condition`` (a whole update is logged once
-    it is done, its search index included)."""
+def _log_size(project: Path) -> int:
+    """Where the preview's output ends now: what a test's own edits make it say comes after."""
+    return (project / "preview.log").stat().st_size
+
+
+def _said_since(project: Path, start: int) -> str:
+    """What the shared preview has said since ``start`` (see :func:`_log_size`)."""
+    with (project / "preview.log").open("rb") as log:
+        log.seek(start)
+        return log.read().decode("utf-8", errors="replace")
+
+
+def _wait_for_log(project: Path, start: int, condition) -> None:  # type: ignore[no-untyped-def]
+    """Wait until what the preview said since ``start`` meets ``condition`` (a whole update
+    is logged once it is done, its search index included)."""
     deadline = time.monotonic() + 60
-    while not condition(_output(project)):
-        assert time.monotonic() < deadline, _output(project)
+    while not condition(_said_since(project, start)):
+        assert time.monotonic() < deadline, _said_since(project, start)
         time.sleep(0.1)
+
+
+def _put_back(project: Path, path: Path, text: str, url: str, shown: Callable[[str], bool]) -> None:
+    """Save ``text`` into ``path`` again, as an editor saves (a new file renamed over the
+    old), then wait until the page at ``url`` is ``shown`` so and the update is logged: the
+    next test finds the shared preview as it was, with nothing more to say."""
+    start = _log_size(project)
+    saved = path.with_name(f".{path.name}.tmp")
+    saved.write_text(text, encoding="utf-8")
+    os.replace(saved, path)
+    _wait_for(url, shown, f"{path.name} was put back but never shown")
+    _wait_for_log(project, start, lambda log: "预览已更新" in log)
 
 
 @pytest.mark.parametrize("how", ["deleted", "moved away"])
 def test_a_content_folder_that_disappears_is_shown_and_followed_when_it_is_back(
-    preview, tmp_path: Path, how: str
+    shared_preview, tmp_path: Path, how: str
 ) -> None:
     """While content/ is gone every page says so above the last pages; once it is back
     the preview is current again and follows edits as before."""
-    url, project = preview
+    url, project = shared_preview
+    start = _log_size(project)
     content, kept = project / "content", tmp_path / "kept-content"
-    if how == "deleted":
-        shutil.copytree(content, kept)
-        shutil.rmtree(content)
-    else:
-        content.rename(kept)
-    page = url + "cases/river-community/"
-    text = _wait_for(page, lambda t: "找不到内容目录 content/" in t, "no banner while it is gone")
-    assert "河畔社区：每月两次中心组学习" in text  # the last pages, with the banner
-    if how == "deleted":
-        shutil.copytree(kept, content)
-    else:
-        kept.rename(content)
-    _wait_for(page, lambda t: "kb-problems" not in t, "the banner stayed after it came back")
-    _wait_for_log(project, lambda log: "预览已更新：全部重新生成" in log)
-    updates = _output(project).count("预览已更新")
     entry = content / "cases" / "river-community.yml"
-    entry.write_text(
-        entry.read_text("utf-8").replace("每月两次中心组学习", "夜校轮讲制度", 1), "utf-8"
-    )
-    _wait_for(page, lambda t: "河畔社区：夜校轮讲制度" in t, "an edit after it came back")
-    _wait_for_log(project, lambda log: log.count("预览已更新") > updates)  # search index too
-    assert "Traceback" not in _output(project)
+    original = entry.read_text("utf-8")
+    page = url + "cases/river-community/"
+    try:
+        if how == "deleted":
+            shutil.copytree(content, kept)
+            shutil.rmtree(content)
+        else:
+            content.rename(kept)
+        text = _wait_for(
+            page, lambda t: "找不到内容目录 content/" in t, "no banner while it is gone"
+        )
+        assert "河畔社区：每月两次中心组学习" in text  # the last pages, with the banner
+        if how == "deleted":
+            shutil.copytree(kept, content)
+        else:
+            kept.rename(content)
+        _wait_for(page, lambda t: "kb-problems" not in t, "the banner stayed after it came back")
+        _wait_for_log(project, start, lambda log: "预览已更新：全部重新生成" in log)
+        updates = _said_since(project, start).count("预览已更新")
+        entry.write_text(original.replace("每月两次中心组学习", "夜校轮讲制度", 1), "utf-8")
+        _wait_for(page, lambda t: "河畔社区：夜校轮讲制度" in t, "an edit after it came back")
+        _wait_for_log(  # search index too
+            project, start, lambda log: log.count("预览已更新") > updates
+        )
+        assert "Traceback" not in _output(project)
+    finally:
+        if not content.exists():  # for the tests after this one
+            shutil.copytree(kept, content)
+    _put_back(project, entry, original, page, lambda t: "河畔社区：每月两次中心组学习" in t)
 
 
 def _own_temp_folders(temp: Path) -> set[str]:
@@ -316,17 +337,20 @@ def test_folders_left_by_a_killed_preview_are_removed_by_the_next(
 
 
 def test_saving_a_file_at_the_top_of_the_content_folder_is_not_taken_for_a_new_folder(
-    preview,
+    shared_preview,
 ) -> None:
     """An editor saving taxonomy.yml (a new file renamed over the old) changes the content
     folder's listing; the preview updates what changed, as for any edit, and rebuilds
     nothing else."""
-    url, project = preview
+    url, project = shared_preview
+    start = _log_size(project)
     taxonomy = project / "content" / "taxonomy.yml"
+    original = taxonomy.read_text("utf-8")
     saved = taxonomy.with_name(".taxonomy.yml.tmp")
-    saved.write_text(taxonomy.read_text("utf-8").replace("城市社区", "城市社区党组织", 1), "utf-8")
+    saved.write_text(original.replace("城市社区", "城市社区党组织", 1), "utf-8")
     os.replace(saved, taxonomy)
     _wait_for(url + "org-types/", lambda t: "城市社区党组织" in t, "the taxonomy edit never showed")
-    _wait_for_log(project, lambda log: "预览已更新" in log)  # logged once the update is done
-    updates = [line for line in _output(project).splitlines() if "预览已更新" in line]
+    _wait_for_log(project, start, lambda log: "预览已更新" in log)  # logged once it is done
+    updates = [line for line in _said_since(project, start).splitlines() if "预览已更新" in line]
     assert not [line for line in updates if "全部重新生成" in line], updates
+    _put_back(project, taxonomy, original, url + "org-types/", lambda t: "城市社区党组织" not in t)

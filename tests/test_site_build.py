@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,13 +14,8 @@ from generator.check import load_project
 from generator.model import ENTRY_KINDS, KINDS
 from generator.publish import replace_site
 from tests.conftest import REPO, build_with_mkdocs
+from tests.kb_commands import KB, MKDOCS, run, run_here
 from tests.search_files import iter_bucket_tokens
-
-KB = [sys.executable, "-m", "generator"]
-
-
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_real_site_has_a_page_per_entry_and_listing(real_site: Path) -> None:
@@ -98,7 +93,7 @@ def test_search_index_keeps_domain_terms_whole(real_site: Path) -> None:
 
 def test_kb_check_passes_on_bundled_content() -> None:
     """`kb check` accepts the bundled content and says so in Chinese."""
-    result = _run([*KB, "check"], REPO)
+    result = run([*KB, "check"], REPO)
     assert result.returncode == 0, result.stderr
     assert "检查通过" in result.stdout
 
@@ -112,7 +107,7 @@ def test_kb_check_fails_with_positions(write_project) -> None:
             ),
         }
     )
-    result = _run([*KB, "check"], root)
+    result = run([*KB, "check"], root)
     assert result.returncode == 1
     assert (
         "content/cases/river-community.yml:7:10: themes[0]: 不存在编号为“learning-form”的主题。"
@@ -123,11 +118,9 @@ def test_kb_check_fails_with_positions(write_project) -> None:
 
 def test_kb_build_matches_mkdocs_build(sample_project: Path) -> None:
     """`kb build` and plain `mkdocs build` on the same config give the same pages."""
-    kb = _run([*KB, "build", "-d", "kb-site", "--strict"], sample_project)
+    kb = run([*KB, "build", "-d", "kb-site", "--strict"], sample_project)
     assert kb.returncode == 0, kb.stderr
-    mk = _run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", "mk-site", "--strict"], sample_project
-    )
+    mk = run([*MKDOCS, "build", "-d", "mk-site", "--strict"], sample_project)
     assert mk.returncode == 0, mk.stderr
     kb_pages = {
         p.relative_to(sample_project / "kb-site")
@@ -146,7 +139,7 @@ def test_kb_build_matches_mkdocs_build(sample_project: Path) -> None:
 
 def test_failed_build_leaves_previous_site_and_content_untouched(sample_project: Path) -> None:
     """Bad content stops the build with a Chinese report; the old site and content/ stay as they were."""
-    assert _run([*KB, "build", "-d", "out"], sample_project).returncode == 0
+    assert run_here([*KB, "build", "-d", "out"], sample_project).returncode == 0
     marker = sample_project / "out" / "index.html"
     before = marker.read_bytes()
     content_before = sorted(
@@ -157,7 +150,7 @@ def test_failed_build_leaves_previous_site_and_content_untouched(sample_project:
         broken.read_text(encoding="utf-8").replace("org_type: urban-community", "org_type: town"),
         encoding="utf-8",
     )
-    result = _run([*KB, "build", "-d", "out"], sample_project)
+    result = run([*KB, "build", "-d", "out"], sample_project)  # the status CI sees
     assert result.returncode == 1
     assert "不存在编号为“town”的组织类型" in result.stderr
     assert "内容有错误，未生成网站，原有网站保持不变。" in result.stderr
@@ -176,7 +169,7 @@ def test_plain_mkdocs_build_reports_content_errors_without_traceback(sample_proj
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("key_points:", "keypoints:"), encoding="utf-8"
     )
-    result = _run([sys.executable, "-m", "mkdocs", "build", "-d", "out"], sample_project)
+    result = run_here([*MKDOCS, "build", "-d", "out"], sample_project)
     assert result.returncode == 1
     assert "content/materials/hill-school.yml" in result.stderr
     assert "不认识的字段“keypoints”" in result.stderr
@@ -185,11 +178,11 @@ def test_plain_mkdocs_build_reports_content_errors_without_traceback(sample_proj
 
 def test_help_texts_are_chinese() -> None:
     """Editors read `kb --help` and each command's help in Chinese."""
-    result = _run([*KB, "--help"], REPO)
+    result = run_here([*KB, "--help"], REPO)
     assert result.returncode == 0
     assert "用法：" in result.stdout and "命令" in result.stdout
     for command in ["check", "build", "serve"]:
-        sub = _run([*KB, command, "--help"], REPO)
+        sub = run_here([*KB, command, "--help"], REPO)
         assert sub.returncode == 0 and "用法：" in sub.stdout and "显示本帮助并退出" in sub.stdout
         assert "Show this message" not in sub.stdout
     assert "只检查内容，不生成网站" in result.stdout
@@ -216,12 +209,14 @@ def test_command_line_mistakes_are_told_in_chinese(tmp_path: Path) -> None:
         (["build", "-f", "无.yml"], "错误：选项 --config-file 给出的“无.yml”不存在。"),
         (["build", "-d", "说明.txt"], "给出的“说明.txt”是一个文件，这里需要目录。"),
     ]:
-        result = _run([*KB, *args], tmp_path)
+        result = run_here([*KB, *args], tmp_path)
         assert result.returncode == 2, args
         assert told in result.stderr, (args, result.stderr)
         assert "Error" not in result.stderr and "Traceback" not in result.stderr
-    bare = _run(KB, tmp_path)
+    bare = run_here(KB, tmp_path)
     assert "用法：" in bare.stderr and "命令" in bare.stderr and "Error" not in bare.stderr
+    real = run([*KB, "bild"], tmp_path)  # the status a shell or CI sees, from a real process
+    assert real.returncode == 2 and "没有“bild”这个命令" in real.stderr
 
 
 def test_internal_links_lead_to_pages(real_site: Path) -> None:
@@ -243,7 +238,7 @@ def test_internal_links_lead_to_pages(real_site: Path) -> None:
 
 def test_kb_build_offline_links_to_html_files(sample_project: Path) -> None:
     """`kb build --offline` writes pages that link to .html files, for opening from disk."""
-    result = _run([*KB, "build", "--offline", "-d", "offline"], sample_project)
+    result = run_here([*KB, "build", "--offline", "-d", "offline"], sample_project)
     assert result.returncode == 0, result.stderr
     cases = (sample_project / "offline" / "cases" / "index.html").read_text(encoding="utf-8")
     assert 'href="river-community.html"' in cases
@@ -251,11 +246,14 @@ def test_kb_build_offline_links_to_html_files(sample_project: Path) -> None:
     assert (sample_project / "offline" / "search" / "manifest.js").is_file()
 
 
-def test_shell_filled_pages_equal_full_renders(tmp_path: Path, monkeypatch) -> None:
+def test_shell_filled_pages_equal_full_renders(
+    real_site: Path, tmp_path: Path, monkeypatch
+) -> None:
     """Pages filled into a cached theme shell are byte for byte what a full theme render gives."""
     from generator.frame import Framer
 
-    fast = build_with_mkdocs(REPO / "mkdocs.yml", tmp_path / "fast")
+    fast = real_site  # built the same way, with shells
+    assert Framer.shells_enabled
     monkeypatch.setattr(Framer, "shells_enabled", False)
     full = build_with_mkdocs(REPO / "mkdocs.yml", tmp_path / "full")
     pages = sorted(p.relative_to(full) for p in full.rglob("*.html"))
@@ -289,27 +287,25 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_builds_are_reproducible(tmp_path: Path) -> None:
-    """Two builds of the same content, in processes with different hash seeds, are identical."""
-    import os
-
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run(
-            [*KB, "build", "-q", "-d", str(tmp_path / seed)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stderr
-    assert _tree(tmp_path / "1") == _tree(tmp_path / "2")
+def test_builds_are_reproducible(real_site: Path, tmp_path: Path) -> None:
+    """Two builds of the same content, in processes with different hash seeds, are identical:
+    `kb build` in a process of its own and the shared build made in this one."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    result = subprocess.run(
+        [*KB, "build", "-q", "-d", str(tmp_path / "site")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _tree(tmp_path / "site") == _tree(real_site)
 
 
 def test_rebuild_leaves_unchanged_files_alone(sample_project: Path) -> None:
     """After one entry changes, files whose bytes are the same keep their inode and mtime."""
-    assert _run([*KB, "build", "-q", "-d", "out"], sample_project).returncode == 0
+    assert run_here([*KB, "build", "-q", "-d", "out"], sample_project).returncode == 0
     site = sample_project / "out"
     untouched = site / "materials" / "hill-school" / "index.html"
     edited = site / "cases" / "river-community" / "index.html"
@@ -322,7 +318,7 @@ def test_rebuild_leaves_unchanged_files_alone(sample_project: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = _run([*KB, "build", "-q", "-d", "out"], sample_project)
+    result = run_here([*KB, "build", "-q", "-d", "out"], sample_project)
     assert result.returncode == 0, result.stderr
     assert (untouched.stat().st_ino, untouched.stat().st_mtime_ns) == before[untouched]
     assert edited.read_bytes() != old_bytes and "补充一句背景。" in edited.read_text(
@@ -333,7 +329,7 @@ def test_rebuild_leaves_unchanged_files_alone(sample_project: Path) -> None:
 
 def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
     """A build names each stage with its time and ends with a summary; --quiet keeps only that."""
-    loud = _run([*KB, "build", "-d", "out"], sample_project)
+    loud = run_here([*KB, "build", "-d", "out"], sample_project)
     assert loud.returncode == 0, loud.stderr
     for stage in ["读取并检查内容：完成", "生成页面：完成", "建立检索索引：完成"]:
         assert stage in loud.stderr, loud.stderr
@@ -343,7 +339,7 @@ def test_build_reports_stages_and_a_summary(sample_project: Path) -> None:
         r"生成完毕：3 个条目、1 个学习专题，\d+ 个页面，0 个警告，用时 [\d.]+ 秒", loud.stdout
     )
     assert re.search(r"知识库：3 个条目、1 个学习专题，\d+ 个页面。", loud.stderr)
-    quiet = _run([*KB, "build", "-q", "-d", "out"], sample_project)
+    quiet = run_here([*KB, "build", "-q", "-d", "out"], sample_project)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert quiet.stdout.startswith("生成完毕：")
 
@@ -358,7 +354,7 @@ def test_titles_from_content_cannot_inject_markup(sample_project: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = _run([*KB, "build", "-d", "out", "--strict"], sample_project)
+    result = run_here([*KB, "build", "-d", "out", "--strict"], sample_project)
     assert result.returncode == 0, result.stderr
     html = (sample_project / "out" / "cases" / "river-community" / "index.html").read_text(
         encoding="utf-8"
@@ -384,7 +380,7 @@ def test_build_refuses_a_folder_it_would_destroy(sample_project: Path) -> None:
         ("content/site", "相互包含"),
         ("notes", "不是本工具生成的网站"),
     ]:
-        result = _run([*KB, "build", "-d", target], sample_project)
+        result = run_here([*KB, "build", "-d", target], sample_project)
         assert result.returncode == 1, target
         assert reason in result.stderr, (target, result.stderr)
         assert "未生成网站。请用 -d 另选一个目录" in result.stderr
@@ -443,7 +439,7 @@ def test_kb_names_its_version() -> None:
     """`kb --version` answers with the installed version, in Chinese."""
     from importlib.metadata import version
 
-    result = _run([*KB, "--version"], REPO)
+    result = run([*KB, "--version"], REPO)
     assert result.returncode == 0
     assert result.stdout.strip() == f"kb（学习型党组织建设知识库）{version('learning-party-kb')}"
 
@@ -451,7 +447,8 @@ def test_kb_names_its_version() -> None:
 @pytest.mark.parametrize("command", [["check"], ["build"], ["serve"], ["new", "case"]])
 def test_outside_a_project_kb_says_where_to_go(tmp_path: Path, command: list[str]) -> None:
     """Run in a folder that is not a project, every command says to change into the project."""
-    result = _run([*KB, *command], tmp_path)
+    # A preview that failed to refuse would serve on: only a real process can be timed out.
+    result = (run if command == ["serve"] else run_here)([*KB, *command], tmp_path)
     assert result.returncode == 1
     assert "不是知识库项目" in result.stderr and "请先进入项目文件夹" in result.stderr
     assert "Traceback" not in result.stderr and "Config value" not in result.stderr
@@ -461,7 +458,7 @@ def test_a_missing_content_folder_is_told_in_chinese(sample_project: Path) -> No
     """A project whose content folder is gone gets a Chinese message, not MkDocs's English."""
     (sample_project / "content").rename(sample_project / "content-moved")
     for command in (["build"], ["check"]):
-        result = _run([*KB, *command], sample_project)
+        result = run_here([*KB, *command], sample_project)
         assert result.returncode == 1
         assert "content/" in result.stderr and "没有被移走或改名" in result.stderr, result.stderr
         assert "isn't an existing directory" not in result.stderr
@@ -477,17 +474,17 @@ def test_strict_build_fails_on_a_near_duplicate_until_it_is_acknowledged(
         "河畔社区：", "河畔村："
     )
     (cases / "river-village.yml").write_text(copy, encoding="utf-8")
-    plain = _run([*KB, "build", "-d", "out"], sample_project)
+    plain = run_here([*KB, "build", "-d", "out"], sample_project)
     assert plain.returncode == 0  # a warning does not stop a plain build
-    assert "高度相似" in _run([*KB, "check"], sample_project).stderr
-    strict = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
+    assert "高度相似" in run_here([*KB, "check"], sample_project).stderr
+    strict = run_here([*KB, "build", "--strict", "-d", "out"], sample_project)
     assert strict.returncode == 1 and "高度相似" in strict.stderr
-    mkdocs_strict = _run([sys.executable, "-m", "mkdocs", "build", "--strict"], sample_project)
+    mkdocs_strict = run_here([*MKDOCS, "build", "--strict"], sample_project)
     assert mkdocs_strict.returncode == 1
     (cases / "river-village.yml").write_text(
         copy.replace("sources:", "distinct_from: [river-community]\nsources:"), encoding="utf-8"
     )
-    settled = _run([*KB, "build", "--strict", "-d", "out"], sample_project)
+    settled = run_here([*KB, "build", "--strict", "-d", "out"], sample_project)
     assert settled.returncode == 0 and "高度相似" not in settled.stderr, settled.stderr
 
 

@@ -5,19 +5,16 @@ leaves the project, loops or points at nothing is refused and named, in `kb buil
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.kb_commands import KB, MKDOCS, run, run_here
 from tests.test_preview import _get, _output, _start_preview, _stop
 
 _SECRET = "TOP-SECRET-TOKEN-1234"
-KB = [sys.executable, "-m", "generator"]
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 @pytest.fixture
@@ -68,7 +65,7 @@ def test_links_in_the_theme_to_secrets_stop_the_build(
 ) -> None:
     """A build with a theme linking out of the project names each link and writes no site."""
     _leak_secrets(own_theme, tmp_path / "private")
-    result = subprocess.run(command, cwd=own_theme, capture_output=True, text=True)
+    result = run_here(command, own_theme)
     assert result.returncode == 1
     _refusal_named(result.stdout + result.stderr)
     assert not (own_theme / "out").exists()
@@ -78,8 +75,8 @@ def test_a_theme_with_links_inside_the_project_still_builds(own_theme: Path) -> 
     """A link in the theme to another file of the project is followed, as in the content."""
     (own_theme / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", "utf-8")
     (own_theme / "theme" / "assets" / "logo-link.svg").symlink_to(own_theme / "logo.svg")
-    result = subprocess.run([*KB, "build", "-q", "-d", "out"], cwd=own_theme, capture_output=True)
-    assert result.returncode == 0, result.stderr.decode()
+    result = run_here([*KB, "build", "-q", "-d", "out"], own_theme)
+    assert result.returncode == 0, result.stderr
     assert (own_theme / "out" / "assets" / "logo-link.svg").read_text("utf-8").startswith("<svg")
 
 
@@ -87,9 +84,7 @@ def test_a_guide_linking_out_of_the_project_is_refused(own_theme: Path, tmp_path
     """The editors' guide, published as a page, may not be a link to a file outside."""
     (tmp_path / "notes.md").write_text(_SECRET, encoding="utf-8")
     (own_theme / "CONTRIBUTING.md").symlink_to(tmp_path / "notes.md")
-    result = subprocess.run(
-        [*KB, "build", "-d", "out"], cwd=own_theme, capture_output=True, text=True
-    )
+    result = run_here([*KB, "build", "-d", "out"], own_theme)
     assert result.returncode == 1
     assert "CONTRIBUTING.md：这是一个指向项目文件夹以外的链接" in result.stderr
     assert _SECRET not in result.stdout + result.stderr
@@ -100,13 +95,8 @@ def test_the_preview_refuses_to_start_with_links_to_secrets(
 ) -> None:
     """`kb serve` with such a theme names the links and serves nothing."""
     _leak_secrets(own_theme, tmp_path / "private")
-    result = subprocess.run(
-        [*KB, "serve", "-a", "127.0.0.1:0"],
-        cwd=own_theme,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    # A real process: a preview that failed to refuse would serve on, and can be timed out.
+    result = run([*KB, "serve", "-a", "127.0.0.1:0"], own_theme, timeout=120)
     assert result.returncode == 1
     _refusal_named(result.stdout + result.stderr)
 
