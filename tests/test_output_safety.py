@@ -64,6 +64,31 @@ def test_an_interrupted_plain_mkdocs_build_keeps_the_old_site(
     assert not staging.exists()
 
 
+@pytest.mark.parametrize(("command", "status"), [(KB, 130), (MKDOCS, 1)], ids=["kb", "mkdocs"])
+def test_a_stop_while_the_staging_folder_is_made_is_told_in_chinese(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], status: int
+) -> None:
+    """Ctrl+C just as the build makes its staging folder: 已中断 in Chinese, no staging
+    folder left, the old site kept (not MkDocs's English "Aborted!")."""
+    from generator import publish
+
+    assert run_here([*command, "build", "-q"], sample_project).returncode == 0
+    site = sample_project / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    def made_then_stopped(final: Path) -> Path:
+        publish.staging_dir(final).mkdir()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "make_staging", made_then_stopped)
+    result = run_here([*command, "build"], sample_project)
+    assert result.returncode == status
+    assert "已中断，未生成网站，原有网站保持不变。" in result.stdout + result.stderr
+    assert "Aborted!" not in result.stdout + result.stderr
+    assert not (sample_project / "site.kb-building").exists()
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
 def test_folders_and_folder_links_added_to_a_site_are_refused_and_kept(
     sample_project: Path, tmp_path: Path
 ) -> None:
