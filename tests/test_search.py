@@ -719,6 +719,11 @@ def _answers(tab, base: str, queries: list[str]) -> list[list[str]]:
     """For each query, the URLs kbSearch.search ranks, best first ("(no entry)" for a number
     without one, which only a misread index gives)."""
     tab.goto(base + "index.html")
+    return _ranked(tab, queries)
+
+
+def _ranked(tab, queries: list[str]) -> list[list[str]]:
+    """_answers from the search folder's page the tab shows."""
     return tab.evaluate(
         """async queries => {
             const answers = [];
@@ -881,10 +886,12 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
     states = ["theme=results", "theme=aaa-new-theme", "q=" + quote("学习") + "&kind=case"]
 
     def look(address: str) -> tuple[list[list[str]], list[list[str]]]:
-        # One load of the folder's page: after the answers, the explorer goes from state to
-        # state by its hash (_explore), with the index files the page has loaded.
-        answers = _answers(reader, address, queries)
-        return answers, [_explore(reader, address, s, explorer="index.html") for s in states]
+        # One load of the folder's page, in the first state: the tab shows another page, so
+        # the page loads the files as they are now. _explore goes on to the other states by
+        # the address's hash; the answers come from the same page.
+        assert not reader.url.startswith(address), reader.url
+        lists = [_explore(reader, address, state, explorer="index.html") for state in states]
+        return _ranked(reader, queries), lists
 
     for step, (name, edit) in enumerate(edits):
         edit()
@@ -894,14 +901,14 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
         fresh = SearchFolder(folder / f"fresh-{step}")
         for path, data in _full_files(current, segmenter).items():
             fresh.emit(path, data)
+        expected, listed = look(f"{url}fresh-{step}/")
         # Read from disk the same files are, only by other means: checked once, at the end.
         last = step == len(edits) - 1
         for base in (url, live.root.parent.as_uri() + "/") if last else (url,):
-            expected, listed = look(f"{base}fresh-{step}/")
             answers, shown = look(f"{base}live/")
-            assert answers == expected, name
+            assert answers == expected, (name, base)
             for state, got, want in zip(states, shown, listed, strict=True):
-                assert got == want, (name, state)
+                assert got == want, (name, base, state)
     assert (live.root / SEARCH_DIR / "delta.js").is_file()
     # The new theme, listed first, shifted every theme's position: rows show the right names.
     theme_case = sorted((project / "content" / "cases").glob("*.yml"))[4].stem
