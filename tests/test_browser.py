@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import shared_tab
 from tests.conftest import REPO
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 SCREENSHOTS = REPO / "test-results"
 
@@ -36,58 +39,60 @@ def _search(page, site_url: str, query: str) -> list[str]:
     return [urlsplit(link).path.lstrip("/") for link in links]
 
 
-def test_home_page_leads_in_by_kind_theme_and_type(page, site_url: str) -> None:
+def test_home_page_leads_in_by_kind_theme_and_type(reader, site_url: str) -> None:
     """The home page explains the site and lists kinds, themes and organization types with counts."""
-    page.goto(site_url)
-    assert page.inner_text("article h1") == "学习型党组织建设知识库"
-    assert "共收录" in page.inner_text(".kb-stats")
+    reader.goto(site_url)
+    assert reader.inner_text("article h1") == "学习型党组织建设知识库"
+    assert "共收录" in reader.inner_text(".kb-stats")
     sections = {
-        h: page.locator(f"#{h} + ul.kb-cards > li").count()
+        h: reader.locator(f"#{h} + ul.kb-cards > li").count()
         for h in ["by-kind", "by-theme", "by-org-type"]
     }
     assert sections == {"by-kind": 3, "by-theme": 9, "by-org-type": 9}
-    counts = page.eval_on_selector_all(
+    counts = reader.eval_on_selector_all(
         "#by-kind + ul .kb-card__count", "els => els.map(e => e.textContent)"
     )
     assert all(c.endswith("个") and int(c.split()[0]) > 0 for c in counts)
-    _assert_stayed_local(page, site_url)
+    _assert_stayed_local(reader, site_url)
 
 
-def test_theme_page_lists_entries_and_leads_to_them(page, site_url: str) -> None:
+def test_theme_page_lists_entries_and_leads_to_them(reader, site_url: str) -> None:
     """A theme page lists entries with kind and summary; clicking one opens the entry."""
-    page.goto(site_url + "themes/learning-philosophy/")
-    items = page.locator("li.kb-entry")
+    reader.goto(site_url + "themes/learning-philosophy/")
+    items = reader.locator("li.kb-entry")
     assert items.count() >= 3
     first = items.first
     assert first.locator(".kb-badge").inner_text() in {"典型案例", "经验做法", "学习资料"}
     assert first.locator(".kb-entry__summary").inner_text().strip()
     title = first.locator("a.kb-entry__title").inner_text()
     first.locator("a.kb-entry__title").click()
-    page.wait_for_load_state()
-    assert page.inner_text("article h1") == title
-    _assert_stayed_local(page, site_url)
+    reader.wait_for_load_state()
+    assert reader.inner_text("article h1") == title
+    _assert_stayed_local(reader, site_url)
 
 
-def test_matrix_cells_lead_to_their_entries(page, site_url: str) -> None:
+def test_matrix_cells_lead_to_their_entries(reader, site_url: str) -> None:
     """Each non-empty matrix cell links to the theme page section of that organization type."""
-    page.goto(site_url + "matrix/")
-    cell = page.locator("a.kb-matrix__cell").first
+    reader.goto(site_url + "matrix/")
+    cell = reader.locator("a.kb-matrix__cell").first
     count = int(cell.inner_text())
     cell.click()
-    page.wait_for_load_state()
-    anchor = urlsplit(page.url).fragment
+    reader.wait_for_load_state()
+    anchor = urlsplit(reader.url).fragment
     assert anchor.startswith("org-")
-    assert page.locator(f"#{anchor} + ul.kb-entry-list > li").count() == count
+    assert reader.locator(f"#{anchor} + ul.kb-entry-list > li").count() == count
 
 
-def test_case_page_shows_its_structured_parts(page, site_url: str) -> None:
+def test_case_page_shows_its_structured_parts(reader, site_url: str) -> None:
     """A case page has the parts national case calls ask for, and its source."""
-    page.goto(site_url + "cases/anhui-broadcast-network/")
-    headings = page.eval_on_selector_all("article h2", "els => els.map(e => e.textContent.trim())")
+    reader.goto(site_url + "cases/anhui-broadcast-network/")
+    headings = reader.eval_on_selector_all(
+        "article h2", "els => els.map(e => e.textContent.trim())"
+    )
     for part in ["背景与起因", "做法与经过", "成效与反响", "经验启示", "来源"]:
         assert part in headings
-    assert page.locator("table.kb-figures tbody tr").count() >= 10
-    sources = page.inner_text("#sources + ul")
+    assert reader.locator("table.kb-figures tbody tr").count() >= 10
+    sources = reader.inner_text("#sources + ul")
     assert "《建设学习型政党工作计划》" in sources and "2022年7月20日" in sources
     assert "003_423ab4b469f58249.txt" not in sources  # the file name is for editors only
 
@@ -95,34 +100,34 @@ def test_case_page_shows_its_structured_parts(page, site_url: str) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"), SEARCH_EXAMPLES, ids=[q for q, _ in SEARCH_EXAMPLES]
 )
-def test_search_finds_chinese_terms(page, site_url: str, query: str, expected: list[str]) -> None:
+def test_search_finds_chinese_terms(reader, site_url: str, query: str, expected: list[str]) -> None:
     """Typing a Chinese term into the search box lists the entry that contains it."""
-    found = _search(page, site_url, query)
+    found = _search(reader, site_url, query)
     for path in expected:
         assert path in found, (query, found)
-    _assert_stayed_local(page, site_url)
+    _assert_stayed_local(reader, site_url)
 
 
-def test_search_for_lifelong_learning_finds_several_entries(page, site_url: str) -> None:
+def test_search_for_lifelong_learning_finds_several_entries(reader, site_url: str) -> None:
     """终身学习 appears in several entries and search lists several of them."""
-    found = {path for path in _search(page, site_url, "终身学习") if path.count("/") == 2}
+    found = {path for path in _search(reader, site_url, "终身学习") if path.count("/") == 2}
     assert len(found) >= 3, found
 
 
-def test_search_result_opens_the_entry(page, site_url: str) -> None:
+def test_search_result_opens_the_entry(reader, site_url: str) -> None:
     """Clicking a search result opens the matching entry page."""
-    _search(page, site_url, "零秒停播")
-    page.click("[data-search-result] >> nth=0")
-    page.wait_for_load_state()
-    assert urlsplit(page.url).path.startswith("/cases/anhui-broadcast-network/")
-    assert "零秒停播" in page.inner_text("article")
+    _search(reader, site_url, "零秒停播")
+    reader.click("[data-search-result] >> nth=0")
+    reader.wait_for_load_state()
+    assert urlsplit(reader.url).path.startswith("/cases/anhui-broadcast-network/")
+    assert "零秒停播" in reader.inner_text("article")
 
 
-def test_chinese_typography_uses_system_fonts(page, site_url: str) -> None:
+def test_chinese_typography_uses_system_fonts(reader, site_url: str) -> None:
     """Body text uses the Chinese system font stack with generous line height; screenshot kept."""
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(site_url + "cases/wangcun-community/")
-    style = page.evaluate(
+    reader.set_viewport_size({"width": 1280, "height": 900})
+    reader.goto(site_url + "cases/wangcun-community/")
+    style = reader.evaluate(
         """() => {
             const p = document.querySelector('article p:not(.kb-breadcrumb)');
             const s = getComputedStyle(p);
@@ -133,30 +138,30 @@ def test_chinese_typography_uses_system_fonts(page, site_url: str) -> None:
     assert style["font"].startswith('"Microsoft YaHei"') and "Noto Sans CJK SC" in style["font"]
     assert style["line"] / style["size"] >= 1.7
     assert style["width"] / style["size"] <= 41  # about 40 Chinese characters per line
-    fonts = page.evaluate("() => [...document.fonts].map(f => f.family)")
+    fonts = reader.evaluate("() => [...document.fonts].map(f => f.family)")
     assert fonts == []  # no web fonts at all
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "case-page.png"), full_page=False)
-    _assert_stayed_local(page, site_url)
+    reader.screenshot(path=str(SCREENSHOTS / "case-page.png"), full_page=False)
+    _assert_stayed_local(reader, site_url)
 
 
 @pytest.mark.parametrize(
     "path", ["", "cases/anhui-broadcast-network/", "matrix/", "themes/institutions/"]
 )
-def test_pages_fit_a_phone_screen(page, site_url: str, path: str) -> None:
+def test_pages_fit_a_phone_screen(reader, site_url: str, path: str) -> None:
     """On a 390-pixel phone screen no page scrolls sideways; wide tables scroll inside themselves."""
-    page.set_viewport_size({"width": 390, "height": 800})
-    page.goto(site_url + path)
-    widths = page.evaluate(
+    reader.set_viewport_size({"width": 390, "height": 800})
+    reader.goto(site_url + path)
+    widths = reader.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], widths
 
 
-def test_figures_table_keeps_labels_readable(page, site_url: str) -> None:
+def test_figures_table_keeps_labels_readable(reader, site_url: str) -> None:
     """Figure labels keep at least a third of the table's width instead of one character a line."""
-    page.goto(site_url + "cases/wangcun-community/")
-    ratios = page.eval_on_selector_all(
+    reader.goto(site_url + "cases/wangcun-community/")
+    ratios = reader.eval_on_selector_all(
         "table.kb-figures tbody tr",
         """rows => rows.map(r => r.cells[0].getBoundingClientRect().width /
                                r.getBoundingClientRect().width)""",

@@ -10,7 +10,10 @@ from urllib.parse import quote
 from generator.check import load_project
 from generator.report import count_phrase
 from generator.search import SEARCH_DIR
+from tests import shared_tab
 from tests.conftest import REPO
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 ENTRIES, PACKS = len(PROJECT.entries), len(PROJECT.packs)
@@ -31,17 +34,17 @@ def test_the_sample_content_has_entries_and_packs() -> None:
     assert ENTRIES > 0 and PACKS > 0
 
 
-def test_pages_count_entries_and_packs_apart(page, site_url: str) -> None:
+def test_pages_count_entries_and_packs_apart(reader, site_url: str) -> None:
     """The home page and the overview give the entries and the study packs, never their sum."""
     said = count_phrase(ENTRIES, PACKS)
     assert said == f"{ENTRIES} 个条目、{PACKS} 个学习专题"
-    page.goto(site_url)
-    assert page.inner_text(".kb-stats").startswith(f"共收录 {said}。")
-    page.goto(site_url + "overview/")
-    assert f"共收录 {said}。" in page.inner_text(".kb-page--overview .kb-lead")
+    reader.goto(site_url)
+    assert reader.inner_text(".kb-stats").startswith(f"共收录 {said}。")
+    reader.goto(site_url + "overview/")
+    assert f"共收录 {said}。" in reader.inner_text(".kb-page--overview .kb-lead")
 
 
-def test_the_explorer_counts_as_the_home_page_does(page, site_url: str) -> None:
+def test_the_explorer_counts_as_the_home_page_does(reader, site_url: str) -> None:
     """Browsing everything, only packs or only cases, the explorer's count reads as the home
     page's: "13 个条目、2 个学习专题", "2 个学习专题", "2 个条目"."""
     cases = sum(1 for e in PROJECT.entries.values() if e.kind == "case")
@@ -50,32 +53,32 @@ def test_the_explorer_counts_as_the_home_page_does(page, site_url: str) -> None:
         ("kind=pack", 0, PACKS),
         ("kind=case", cases, 0),
     ]:
-        page.goto("about:blank")
-        page.goto(f"{site_url}explorer/#{state}")
-        assert _status(page, ".kb-explorer__body") == "共 " + count_phrase(entries, packs), state
+        reader.goto("about:blank")
+        reader.goto(f"{site_url}explorer/#{state}")
+        assert _status(reader, ".kb-explorer__body") == "共 " + count_phrase(entries, packs), state
 
 
-def test_a_query_counts_its_entries_and_packs_apart(page, site_url: str, real_site: Path) -> None:
+def test_a_query_counts_its_entries_and_packs_apart(reader, site_url: str, real_site: Path) -> None:
     """The header's search says how many entries and packs it found, without loading the facet
     table: the manifest lists which numbers are packs."""
     manifest = (real_site / SEARCH_DIR / "manifest.js").read_text(encoding="utf-8")
     packs = set(json.loads(manifest[manifest.index(",") + 1 : manifest.rindex(")")])["packs"])
-    page.goto(site_url)
-    found = set(page.evaluate("q => kbSearch.search(q)", "学习"))
+    reader.goto(site_url)
+    found = set(reader.evaluate("q => kbSearch.search(q)", "学习"))
     assert found & packs and found - packs  # the query finds both
-    page.fill("header input[type=search]", "学习")
+    reader.fill("header input[type=search]", "学习")
     said = count_phrase(len(found - packs), len(found & packs))
-    assert _status(page, "header") == "找到 " + said
-    assert not any(url.endswith("/search/facets.js") for url in page.requests)
-    page.goto(f"{site_url}explorer/#q={quote('学习')}")
-    assert _status(page, ".kb-explorer__body") == "找到 " + said
+    assert _status(reader, "header") == "找到 " + said
+    assert not any(url.endswith("/search/facets.js") for url in reader.requests)
+    reader.goto(f"{site_url}explorer/#q={quote('学习')}")
+    assert _status(reader, ".kb-explorer__body") == "找到 " + said
 
 
-def test_the_browser_phrase_is_the_python_one(page, site_url: str) -> None:
+def test_the_browser_phrase_is_the_python_one(reader, site_url: str) -> None:
     """kb-search.js words every combination of counts exactly as count_phrase does."""
     pairs = [(0, 0), (1, 0), (0, 1), (13, 2), (1, 1), (100_000, 3), (0, 25)]
-    page.goto(site_url)
-    said = page.evaluate(
+    reader.goto(site_url)
+    said = reader.evaluate(
         "pairs => Promise.all(pairs.map(p => kbSearch.countPhrase(p[0], p[1])))", pairs
     )
     assert said == [count_phrase(e, p) for e, p in pairs]

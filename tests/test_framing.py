@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import shared_tab
 from tests.served import serve
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 
 def _framed(page, address: str, folder: Path):  # type: ignore[no-untyped-def]
@@ -32,18 +35,18 @@ def _framed(page, address: str, folder: Path):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("path", ["cases/anhui-broadcast-network/", "reading-list/"])
 def test_a_page_framed_by_another_site_refuses_to_act(
-    page, site_url: str, tmp_path: Path, path: str
+    reader, site_url: str, tmp_path: Path, path: str
 ) -> None:
     """Framed by another site, an entry page shows no list button and the reading list no
     buttons and loads nothing; a Chinese notice offers to open the page in its own window."""
     if path == "reading-list/":
-        page.goto(site_url + path)
-        page.evaluate(
+        reader.goto(site_url + path)
+        reader.evaluate(
             "root => localStorage.setItem('kb-reading-list:' + root, JSON.stringify([{id: 'fixed-study-day',"
             " title: '固定学习日', kind: '经验做法', path: 'practices/fixed-study-day/'}]))",
             site_url,
         )
-    frame = _framed(page, site_url + path, tmp_path)
+    frame = _framed(reader, site_url + path, tmp_path)
     notice = frame.locator("[data-kb-framed]")
     assert notice.count() == 1
     assert "学习清单和打印功能已停用" in notice.inner_text()
@@ -54,10 +57,10 @@ def test_a_page_framed_by_another_site_refuses_to_act(
 
 
 @pytest.mark.parametrize("path", ["cases/anhui-broadcast-network/", "study-record/"])
-def test_framed_study_tools_stay_hidden(page, site_url: str, tmp_path: Path, path: str) -> None:
+def test_framed_study_tools_stay_hidden(reader, site_url: str, tmp_path: Path, path: str) -> None:
     """Framed by another site, the study record's forms and buttons (on its page and the
     entry page's 记入学习记录) stay hidden: no click can add, clear or import records."""
-    frame = _framed(page, site_url + path, tmp_path)
+    frame = _framed(reader, site_url + path, tmp_path)
     assert frame.locator("[data-kb-framed]").count() == 1
     tools = frame.locator("[data-kb-record-add], [data-kb-record-tools]")
     assert tools.count() == 1 and tools.first.is_hidden()

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from generator.check import load_project
+from tests import shared_tab
 from tests.conftest import REPO
 from tests.served import serve
 from tests.site_pages import HEIGHT, PAGES, WIDTHS
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 
@@ -33,12 +36,10 @@ def served(real_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def tab(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": WIDTHS["desktop"], "height": HEIGHT}
-    )
-    yield context.new_page()
-    context.close()
+def tab(reader):  # type: ignore[no-untyped-def]
+    """The module's shared tab, as wide as an office desktop."""
+    reader.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    return reader
 
 
 def test_no_chinese_text_is_slanted(tab, served: str) -> None:

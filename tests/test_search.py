@@ -27,7 +27,10 @@ from generator.search.files import FACETS, META_CHUNK
 from generator.search.postings import ALPHABET, token_bucket
 from generator.search.tokens import TITLE
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
+from tests import shared_tab
 from tests.conftest import REPO
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PHRASES_PER_ENTRY = 3
 
@@ -180,7 +183,21 @@ RECALL = _recall_set()
 
 def _explore(page, base: str, state: str, *, explorer: str = "explorer/") -> list[str]:
     """Open the explorer with a URL state; the site paths of every result, all pages shown."""
-    page.goto(f"{base}{explorer}#{state}")
+    address = f"{base}{explorer}"
+    if page.url.split("#")[0] == address:
+        # Going to the address the tab shows would only change its hash, and until the explorer
+        # answers the new state its list may still name the same query: marked as answering
+        # none, the list is waited for below only once it answers the new state.
+        page.evaluate(
+            """state => {
+                if (location.hash.slice(1) === state) return;  // shown already
+                document.querySelector('ol.kb-results').dataset.query = '\\u0000';
+                location.hash = state;
+            }""",
+            state,
+        )
+    else:
+        page.goto(f"{address}#{state}")
     query = dict(p.split("=", 1) for p in state.split("&") if p).get("q", "")
     page.wait_for_function(
         "q => document.querySelector('ol.kb-results')?.dataset.query === q",
@@ -207,59 +224,59 @@ def test_recall_set_is_large_enough() -> None:
     assert all(2 <= len(phrase) <= 8 for phrase, _ in RECALL)
 
 
-def test_every_recall_phrase_finds_its_entry(page, site_url: str) -> None:
+def test_every_recall_phrase_finds_its_entry(reader, site_url: str) -> None:
     """Each phrase copied from an entry's text finds that entry, whatever words it spans."""
     missed = []
     for phrase, url in RECALL:
-        found = _explore(page, site_url, "q=" + quote(phrase))
+        found = _explore(reader, site_url, "q=" + quote(phrase))
         if url not in found:
             missed.append((phrase, url, found))
     assert missed == []
 
 
-def test_title_matches_rank_first_and_are_highlighted(page, site_url: str) -> None:
+def test_title_matches_rank_first_and_are_highlighted(reader, site_url: str) -> None:
     """For 中心组, entries with it in the title come before entries with it only in the text."""
-    _explore(page, site_url, "q=" + quote("中心组"))
-    titles = page.eval_on_selector_all(
+    _explore(reader, site_url, "q=" + quote("中心组"))
+    titles = reader.eval_on_selector_all(
         "[data-search-result] .kb-result__title", "els => els.map(e => e.textContent)"
     )
     in_title = [("中心组" in title) for title in titles]
     assert in_title[0] and in_title == sorted(in_title, reverse=True), titles
-    assert page.locator(".kb-result__title mark").first.inner_text() == "中心组"
+    assert reader.locator(".kb-result__title mark").first.inner_text() == "中心组"
 
 
-def test_body_matches_show_a_highlighted_snippet(page, site_url: str) -> None:
+def test_body_matches_show_a_highlighted_snippet(reader, site_url: str) -> None:
     """A phrase found only in the text appears highlighted in a snippet under the result."""
-    found = _explore(page, site_url, "q=" + quote("磨刀不误砍柴工"))
+    found = _explore(reader, site_url, "q=" + quote("磨刀不误砍柴工"))
     assert found == ["practices/work-learning-integration/"]
-    page.wait_for_selector(".kb-result__snippet mark")
-    assert page.inner_text(".kb-result__snippet mark") == "磨刀不误砍柴工"
+    reader.wait_for_selector(".kb-result__snippet mark")
+    assert reader.inner_text(".kb-result__snippet mark") == "磨刀不误砍柴工"
 
 
-def test_filters_combine_and_the_url_keeps_them(page, site_url: str) -> None:
+def test_filters_combine_and_the_url_keeps_them(reader, site_url: str) -> None:
     """Within a facet choices add up; across facets they narrow; the URL restores the state."""
-    everything = _explore(page, site_url, "q=" + quote("学习"))
-    practices = _explore(page, site_url, "q=" + quote("学习") + "&kind=practice")
+    everything = _explore(reader, site_url, "q=" + quote("学习"))
+    practices = _explore(reader, site_url, "q=" + quote("学习") + "&kind=practice")
     assert practices and all(p.startswith("practices/") for p in practices)
-    both = _explore(page, site_url, "q=" + quote("学习") + "&kind=practice,material")
+    both = _explore(reader, site_url, "q=" + quote("学习") + "&kind=practice,material")
     assert set(practices) < set(both) <= set(everything)
     assert all(p.startswith(("practices/", "materials/")) for p in both)
 
-    page.click("button[data-facet=org][data-value=government-agency]")
-    page.wait_for_function("() => location.hash.includes('org=government-agency')")
-    page.wait_for_function(
+    reader.click("button[data-facet=org][data-value=government-agency]")
+    reader.wait_for_function("() => location.hash.includes('org=government-agency')")
+    reader.wait_for_function(
         "n => document.querySelectorAll('[data-search-result]').length < n", arg=len(both)
     )
     narrowed = [
         _site_path(h, site_url)
-        for h in page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
+        for h in reader.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
     ]
     assert narrowed and set(narrowed) < set(both)
     for path in narrowed:
         assert re.search(r"^(practices|materials)/", path)
     counts = {
         e["value"]: int(e["count"])
-        for e in page.eval_on_selector_all(
+        for e in reader.eval_on_selector_all(
             "button[data-facet=kind]",
             "els => els.map(b => ({value: b.dataset.value,"
             " count: b.querySelector('.kb-facet__count').textContent}))",
@@ -267,77 +284,77 @@ def test_filters_combine_and_the_url_keeps_them(page, site_url: str) -> None:
     }
     assert counts.get("practice", 0) + counts.get("material", 0) == len(narrowed)
 
-    shared = page.url
-    page.goto("about:blank")
-    page.goto(shared)
-    page.wait_for_selector("[data-search-result]")
-    assert page.input_value("input.kb-explorer__input") == "学习"
-    pressed = page.eval_on_selector_all(
+    shared = reader.url
+    reader.goto("about:blank")
+    reader.goto(shared)
+    reader.wait_for_selector("[data-search-result]")
+    assert reader.input_value("input.kb-explorer__input") == "学习"
+    pressed = reader.eval_on_selector_all(
         "button[aria-pressed=true]", "els => els.map(b => b.dataset.value).sort()"
     )
     assert pressed == ["government-agency", "material", "practice"]
 
 
-def test_browsing_without_a_query_lists_and_filters_everything(page, site_url: str) -> None:
+def test_browsing_without_a_query_lists_and_filters_everything(reader, site_url: str) -> None:
     """With no query the explorer lists every entry and study pack; a theme filter keeps that
     theme's entries."""
     project = load_project(REPO / "content", root=REPO)
-    assert len(_explore(page, site_url, "")) == len(project.entries) + len(project.packs)
-    culture = _explore(page, site_url, "theme=learning-culture")
+    assert len(_explore(reader, site_url, "")) == len(project.entries) + len(project.packs)
+    culture = _explore(reader, site_url, "theme=learning-culture")
     expected = [e for e in project.entries.values() if "learning-culture" in e.themes]
     assert len(culture) == len(expected) >= 1
 
 
-def test_search_results_are_links_with_kind_type_and_themes(page, site_url: str) -> None:
+def test_search_results_are_links_with_kind_type_and_themes(reader, site_url: str) -> None:
     """Each result is a link marked data-search-result showing kind, organization type, themes."""
-    _explore(page, site_url, "q=" + quote("零秒停播"))
-    result = page.locator("a[data-search-result]").first
+    _explore(reader, site_url, "q=" + quote("零秒停播"))
+    result = reader.locator("a[data-search-result]").first
     assert result.locator(".kb-badge").inner_text() == "典型案例"
     assert result.locator(".kb-result__org").inner_text() == "事业单位"
     assert "创建成效" in result.locator(".kb-result__themes").inner_text()
 
 
-def test_a_study_pack_is_found_by_its_title_and_its_questions(page, site_url: str) -> None:
+def test_a_study_pack_is_found_by_its_title_and_its_questions(reader, site_url: str) -> None:
     """Searching a pack's title lists the pack's page first, marked 学习专题 without an
     organization type; words of a discussion question find it too; 学习专题 filters to packs."""
     project = load_project(REPO / "content", root=REPO)
     pack = project.packs["central-group-study-session"]
-    found = _explore(page, site_url, "q=" + quote(pack.title))
+    found = _explore(reader, site_url, "q=" + quote(pack.title))
     assert found[0] == f"packs/{pack.id}/", found
-    first = page.locator("a[data-search-result]").first
+    first = reader.locator("a[data-search-result]").first
     assert first.locator(".kb-badge").inner_text() == "学习专题"
     assert first.locator(".kb-result__org, .kb-result__themes").count() == 0
-    assert f"packs/{pack.id}/" in _explore(page, site_url, "q=" + quote("中断过的原因"))
-    packs = _explore(page, site_url, "kind=pack")
+    assert f"packs/{pack.id}/" in _explore(reader, site_url, "q=" + quote("中断过的原因"))
+    packs = _explore(reader, site_url, "kind=pack")
     assert sorted(packs) == sorted(f"packs/{pack_id}/" for pack_id in project.packs)
-    option = page.locator("button[data-facet=kind][data-value=pack]")
+    option = reader.locator("button[data-facet=kind][data-value=pack]")
     assert option.locator(".kb-facet__name").inner_text() == "学习专题"
 
 
 # --- opened from disk ------------------------------------------------------------------
 
 
-def test_offline_search_works_from_disk(page, offline_site: str) -> None:
+def test_offline_search_works_from_disk(reader, offline_site: str) -> None:
     """Opened from disk, the header search lists results and a result opens its page."""
-    page.goto(offline_site + "index.html")
-    page.fill("header input[type=search]", "零秒停播")
-    page.wait_for_selector("[data-search-result]")
-    page.click("[data-search-result] >> nth=0")
-    page.wait_for_load_state()
-    assert page.url == offline_site + "cases/anhui-broadcast-network.html"
-    assert "零秒停播" in page.inner_text("article")
-    assert all(url.startswith("file://") for url in page.requests), page.requests
+    reader.goto(offline_site + "index.html")
+    reader.fill("header input[type=search]", "零秒停播")
+    reader.wait_for_selector("[data-search-result]")
+    reader.click("[data-search-result] >> nth=0")
+    reader.wait_for_load_state()
+    assert reader.url == offline_site + "cases/anhui-broadcast-network.html"
+    assert "零秒停播" in reader.inner_text("article")
+    assert all(url.startswith("file://") for url in reader.requests), reader.requests
 
 
-def test_offline_explorer_filters_from_disk(page, offline_site: str) -> None:
+def test_offline_explorer_filters_from_disk(reader, offline_site: str) -> None:
     """From disk, the explorer reads and writes its URL state and filters the results."""
     found = _explore(
-        page, offline_site, "q=" + quote("学习") + "&kind=case", explorer="explorer.html"
+        reader, offline_site, "q=" + quote("学习") + "&kind=case", explorer="explorer.html"
     )
     assert found and all(p.startswith("cases/") and p.endswith(".html") for p in found)
-    page.click("button[data-facet=kind][data-value=practice]")
-    page.wait_for_function("() => location.hash.includes('kind=case,practice')")
-    assert all(url.startswith("file://") for url in page.requests), page.requests
+    reader.click("button[data-facet=kind][data-value=practice]")
+    reader.wait_for_function("() => location.hash.includes('kind=case,practice')")
+    assert all(url.startswith("file://") for url in reader.requests), reader.requests
 
 
 def test_offline_links_open_html_files(offline_site: str) -> None:
@@ -356,10 +373,10 @@ def test_offline_links_open_html_files(offline_site: str) -> None:
     assert broken == []
 
 
-def test_search_api_for_integrations(page, site_url: str) -> None:
+def test_search_api_for_integrations(reader, site_url: str) -> None:
     """kbSearch.search gives matching entry numbers, best first; kbSearch.entries their pages."""
-    page.goto(site_url)
-    urls = page.evaluate(
+    reader.goto(site_url)
+    urls = reader.evaluate(
         """async () => {
             const numbers = await kbSearch.search("零秒停播");
             const entries = await kbSearch.entries(numbers);
@@ -367,25 +384,25 @@ def test_search_api_for_integrations(page, site_url: str) -> None:
         }"""
     )
     assert urls == ["cases/anhui-broadcast-network/"]
-    assert page.evaluate("() => kbSearch.search('不存在的词语组合甲乙丙')") == []
+    assert reader.evaluate("() => kbSearch.search('不存在的词语组合甲乙丙')") == []
 
 
-def test_header_search_filters_on_demand(page, site_url: str) -> None:
+def test_header_search_filters_on_demand(reader, site_url: str) -> None:
     """A plain query loads no facet table; opening the filters loads it and narrows the list."""
-    page.goto(site_url)
-    page.fill("header input[type=search]", "学习")
-    page.wait_for_selector("[data-search-result]")
-    assert not any(url.endswith("/search/facets.js") for url in page.requests)
-    page.click(".kb-search__filters > summary")
-    page.click("button[data-facet=kind][data-value=case]")
-    page.wait_for_function(
+    reader.goto(site_url)
+    reader.fill("header input[type=search]", "学习")
+    reader.wait_for_selector("[data-search-result]")
+    assert not any(url.endswith("/search/facets.js") for url in reader.requests)
+    reader.click(".kb-search__filters > summary")
+    reader.click("button[data-facet=kind][data-value=case]")
+    reader.wait_for_function(
         "() => [...document.querySelectorAll('[data-search-result]')]"
         ".every(a => a.getAttribute('href').includes('cases/'))"
     )
-    assert any(url.endswith("/search/facets.js") for url in page.requests)
-    share = page.get_attribute(".kb-search__share", "href")
+    assert any(url.endswith("/search/facets.js") for url in reader.requests)
+    share = reader.get_attribute(".kb-search__share", "href")
     assert share.endswith("explorer/#q=%E5%AD%A6%E4%B9%A0&kind=case")
-    _assert_local(page, site_url)
+    _assert_local(reader, site_url)
 
 
 def _assert_local(page, site_url: str) -> None:
@@ -393,51 +410,53 @@ def _assert_local(page, site_url: str) -> None:
     assert all(urlsplit(url).netloc == origin for url in page.requests), page.requests
 
 
-def test_a_slow_earlier_query_never_replaces_a_later_answer(page, site_url: str) -> None:
+def test_a_slow_earlier_query_never_replaces_a_later_answer(reader, site_url: str) -> None:
     """Results of a query whose entries arrive late are dropped once the reader typed on."""
     held: list = []
 
     def hold(route) -> None:
         held.append(route)
 
-    page.route("**/search/m/*.js", hold)
-    page.goto(site_url)
+    reader.route("**/search/m/*.js", hold)
+    reader.goto(site_url)
     box = "header input[type=search]"
-    with page.expect_request("**/search/m/*.js"):
-        page.fill(box, "零秒停播")
+    with reader.expect_request("**/search/m/*.js"):
+        reader.fill(box, "零秒停播")
     while not held:  # the route handler runs as Playwright takes in the page's events
-        page.evaluate("0")
+        reader.evaluate("0")
     # Known when every held script has run (or failed), whenever the page gets them.
-    page.evaluate(
+    reader.evaluate(
         """() => { window.heldScriptsDone = Promise.all(
             [...document.querySelectorAll('script[src*="/search/m/"]')].map(s => new Promise(
                 done => { s.addEventListener('load', done); s.addEventListener('error', done); })));
         }"""
     )
     later = "不存在的词语组合甲乙丙"
-    page.fill(box, later)
-    page.wait_for_function(
+    reader.fill(box, later)
+    reader.wait_for_function(
         "q => document.querySelector('ol.kb-results')?.dataset.query === q", arg=later
     )
     for route in held:
         route.continue_()
     # The held scripts have run, and then every callback they set off (a task runs after them).
-    page.evaluate("() => window.heldScriptsDone.then(() => new Promise(done => setTimeout(done)))")
-    assert page.evaluate("() => document.querySelector('ol.kb-results').dataset.query") == later
-    assert page.locator("[data-search-result]").count() == 0
-    assert "没有找到" in page.inner_text("header .kb-search__status")
+    reader.evaluate(
+        "() => window.heldScriptsDone.then(() => new Promise(done => setTimeout(done)))"
+    )
+    assert reader.evaluate("() => document.querySelector('ol.kb-results').dataset.query") == later
+    assert reader.locator("[data-search-result]").count() == 0
+    assert "没有找到" in reader.inner_text("header .kb-search__status")
 
 
-def test_a_broken_link_state_still_opens_the_explorer(page, site_url: str) -> None:
+def test_a_broken_link_state_still_opens_the_explorer(reader, site_url: str) -> None:
     """A hand-edited link such as #q=100% shows its text as the query instead of a dead page."""
-    page.goto(site_url + "explorer/#q=100%&kind=case")
-    page.wait_for_function(
+    reader.goto(site_url + "explorer/#q=100%&kind=case")
+    reader.wait_for_function(
         "() => document.querySelector('ol.kb-results')?.dataset.query === '100%'"
     )
-    assert page.input_value("input.kb-explorer__input") == "100%"
-    page.evaluate("() => { location.hash = 'q=' + encodeURIComponent('零秒停播'); }")
-    page.wait_for_selector("[data-search-result]")
-    hrefs = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
+    assert reader.input_value("input.kb-explorer__input") == "100%"
+    reader.evaluate("() => { location.hash = 'q=' + encodeURIComponent('零秒停播'); }")
+    reader.wait_for_selector("[data-search-result]")
+    hrefs = reader.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
     assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]
 
 
@@ -454,64 +473,60 @@ def _explorer_notice(page) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("key", ["__proto__", "constructor", "toString", "hasOwnProperty"])
-def test_link_keys_named_like_object_members_are_ignored(page, site_url: str, key: str) -> None:
+def test_link_keys_named_like_object_members_are_ignored(reader, site_url: str, key: str) -> None:
     """#__proto__=x and the like list everything, with a note that the key was not understood,
     instead of stopping the page."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    everything = _explore(page, site_url, f"{key}=x")
+    everything = _explore(reader, site_url, f"{key}=x")
     project = load_project(REPO / "content", root=REPO)
     assert len(everything) == len(project.entries) + len(project.packs)
-    assert errors == []
-    assert f"网址中有检索页不认识的条件，已忽略：“{key}”" in _explorer_notice(page)
+    assert reader.errors == []
+    assert f"网址中有检索页不认识的条件，已忽略：“{key}”" in _explorer_notice(reader)
 
 
-def test_an_unknown_filter_value_is_dropped_with_a_notice(page, site_url: str) -> None:
+def test_an_unknown_filter_value_is_dropped_with_a_notice(reader, site_url: str) -> None:
     """A link filtering on a value the site does not have (#org=nonexistent) drops it and says
     so, instead of showing nothing with no filter to undo."""
-    cases = _explore(page, site_url, "kind=case")
-    page.goto("about:blank")
-    assert _explore(page, site_url, "kind=case&org=nonexistent,rural-x&year=1900") == cases
-    notice = _explorer_notice(page)
+    cases = _explore(reader, site_url, "kind=case")
+    reader.goto("about:blank")
+    assert _explore(reader, site_url, "kind=case&org=nonexistent,rural-x&year=1900") == cases
+    notice = _explorer_notice(reader)
     assert "网址中的筛选条件在本站没有，已去掉" in notice
     for shown in ["组织类型“nonexistent”", "组织类型“rural-x”", "年份“1900”"]:
         assert shown in notice
-    page.wait_for_function("() => location.hash === '#kind=case'")
-    page.click("button[data-facet=kind][data-value=case]")  # the next change clears the note
-    page.wait_for_function("() => !location.hash")
-    assert _explorer_notice(page) == ""
+    reader.wait_for_function("() => location.hash === '#kind=case'")
+    reader.click("button[data-facet=kind][data-value=case]")  # the next change clears the note
+    reader.wait_for_function("() => !location.hash")
+    assert _explorer_notice(reader) == ""
 
 
-def test_a_very_long_query_is_cut_to_the_searched_length(page, site_url: str) -> None:
+def test_a_very_long_query_is_cut_to_the_searched_length(reader, site_url: str) -> None:
     """A 10,000-character query searches its first MAX_QUERY characters only (each character
     loads posting files), says so, and keeps the address short."""
     text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(10_000))
-    page.goto(f"{site_url}explorer/#q={quote(text)}")
-    page.wait_for_function(
+    reader.goto(f"{site_url}explorer/#q={quote(text)}")
+    reader.wait_for_function(
         "q => document.querySelector('ol.kb-results')?.dataset.query === q", arg=text[:MAX_QUERY]
     )
-    assert f"检索词最多 {MAX_QUERY} 个字" in _explorer_notice(page)
-    assert unquote(urlsplit(page.url).fragment) == "q=" + text[:MAX_QUERY]
-    postings = {u for u in page.requests if "/search/p/" in u}
+    assert f"检索词最多 {MAX_QUERY} 个字" in _explorer_notice(reader)
+    assert unquote(urlsplit(reader.url).fragment) == "q=" + text[:MAX_QUERY]
+    postings = {u for u in reader.requests if "/search/p/" in u}
     assert len(postings) <= 2 * MAX_QUERY
 
 
-def test_a_lone_surrogate_in_the_query_does_not_stop_the_search(page, site_url: str) -> None:
+def test_a_lone_surrogate_in_the_query_does_not_stop_the_search(reader, site_url: str) -> None:
     """Half of a character pasted from a damaged document is searched as a replacement
     character; the page keeps answering and the address stays valid."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    _explore(page, site_url, "")
-    page.evaluate(
+    _explore(reader, site_url, "")
+    reader.evaluate(
         """() => { const box = document.querySelector('input.kb-explorer__input');
                    box.value = '零秒\ud800停播'; box.dispatchEvent(new Event('input')); }"""
     )
-    page.wait_for_function(
+    reader.wait_for_function(
         "() => document.querySelector('ol.kb-results')?.dataset.query === '零秒\ufffd停播'"
     )
-    assert urlsplit(page.url).fragment == "q=" + quote("零秒\ufffd停播")
-    assert errors == []
-    hrefs = page.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
+    assert urlsplit(reader.url).fragment == "q=" + quote("零秒\ufffd停播")
+    assert reader.errors == []
+    hrefs = reader.eval_on_selector_all("[data-search-result]", "els => els.map(a => a.href)")
     assert [_site_path(h, site_url) for h in hrefs] == ["cases/anhui-broadcast-network/"]
 
 
@@ -722,18 +737,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     server.server_close()
 
 
-@pytest.fixture
-def tab(browser) -> Iterator[object]:
-    """A fresh browser tab."""
-    context = browser.new_context(locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
 def _answers(tab, base: str, queries: list[str]) -> list[list[str]]:
     """For each query, the URLs kbSearch.search ranks, best first ("(no entry)" for a number
     without one, which only a misread index gives)."""
     tab.goto(base + "index.html")
+    return _ranked(tab, queries)
+
+
+def _ranked(tab, queries: list[str]) -> list[list[str]]:
+    """_answers from the search folder's page the tab shows."""
     return tab.evaluate(
         """async queries => {
             const answers = [];
@@ -759,7 +771,7 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def test_title_matches_rank_above_summary_above_body(project: Path, served, tab) -> None:
+def test_title_matches_rank_above_summary_above_body(project: Path, served, reader) -> None:
     """A phrase in the title ranks first, then in the summary, then in the body (often, then once)."""
     cases = sorted((project / "content" / "cases").glob("*.yml"))
     phrase = "甲乙丙丁戊"
@@ -772,32 +784,36 @@ def test_title_matches_rank_above_summary_above_body(project: Path, served, tab)
     for path, data in _full_files(_site_index(project)).items():
         site.emit(path, data)
     expected = [f"cases/{cases[n].stem}/" for n in (3, 7, 1, 5)]
-    assert _answers(tab, url + "ranking/", [phrase]) == [expected]
-    tab.goto(url + f"ranking/index.html#q={quote(phrase)}")
-    tab.wait_for_selector("[data-search-result]")
-    assert _shown(tab) == expected  # the explorer shows the one ranking as it is
+    assert _answers(reader, url + "ranking/", [phrase]) == [expected]
+    reader.goto(url + f"ranking/index.html#q={quote(phrase)}")
+    reader.wait_for_selector("[data-search-result]")
+    assert _shown(reader) == expected  # the explorer shows the one ranking as it is
 
 
-def test_showing_more_only_appends(project: Path, served, tab) -> None:
+def test_showing_more_only_appends(project: Path, served, reader) -> None:
     """Pressing 显示更多 adds results below; the ones shown before stay, in the same order."""
     folder, url = served
     site = SearchFolder(folder / "more")
     for path, data in _full_files(_site_index(project)).items():
         site.emit(path, data)
-    ranked = _answers(tab, url + "more/", ["学习"])[0]
+    ranked = _answers(reader, url + "more/", ["学习"])[0]
     assert len(ranked) > 10
-    tab.goto(url + "more/index.html#q=" + quote("学习"))
-    tab.wait_for_function("() => document.querySelector('ol.kb-results')?.dataset.query === '学习'")
-    first = _shown(tab)
+    reader.goto(url + "more/index.html#q=" + quote("学习"))
+    reader.wait_for_function(
+        "() => document.querySelector('ol.kb-results')?.dataset.query === '学习'"
+    )
+    first = _shown(reader)
     assert first == ranked[:10]
-    tab.evaluate("() => document.querySelectorAll('.kb-result').forEach(li => li.kbShown = true)")
-    tab.click("button.kb-results__more")
-    tab.wait_for_function(
+    reader.evaluate(
+        "() => document.querySelectorAll('.kb-result').forEach(li => li.kbShown = true)"
+    )
+    reader.click("button.kb-results__more")
+    reader.wait_for_function(
         "n => document.querySelectorAll('[data-search-result]').length > n", arg=10
     )
-    after = _shown(tab)
+    after = _shown(reader)
     assert after[:10] == first and after == ranked[: len(after)]
-    kept = tab.evaluate(
+    kept = reader.evaluate(
         "() => [...document.querySelectorAll('.kb-result')].map(li => !!li.kbShown)"
     )
     assert kept == [True] * 10 + [False] * (len(after) - 10)
@@ -880,7 +896,7 @@ def test_live_index_starts_as_a_full_build(project: Path) -> None:
     assert files == _full_files(index)
 
 
-def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, served, tab) -> None:
+def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, served, reader) -> None:
     """After each kind of edit, every query finds the same entries in the same order as a full build."""
 
     folder, url = served
@@ -889,6 +905,16 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
     segmenter = Segmenter()
     index = live.live_index(project, segmenter)
     edits = _live_edits(project)
+    states = ["theme=results", "theme=aaa-new-theme", "q=" + quote("学习") + "&kind=case"]
+
+    def look(address: str) -> tuple[list[list[str]], list[list[str]]]:
+        # One load of the folder's page, in the first state: the tab shows another page, so
+        # the page loads the files as they are now. _explore goes on to the other states by
+        # the address's hash; the answers come from the same page.
+        assert not reader.url.startswith(address), reader.url
+        lists = [_explore(reader, address, state, explorer="index.html") for state in states]
+        return _ranked(reader, queries), lists
+
     for step, (name, edit) in enumerate(edits):
         edit()
         current = _site_index(project)
@@ -897,24 +923,23 @@ def test_live_index_answers_as_a_fresh_build_after_each_edit(project: Path, serv
         fresh = SearchFolder(folder / f"fresh-{step}")
         for path, data in _full_files(current, segmenter).items():
             fresh.emit(path, data)
+        expected, listed = look(f"{url}fresh-{step}/")
         # Read from disk the same files are, only by other means: checked once, at the end.
         last = step == len(edits) - 1
         for base in (url, live.root.parent.as_uri() + "/") if last else (url,):
-            expected = _answers(tab, f"{base}fresh-{step}/", queries)
-            assert _answers(tab, f"{base}live/", queries) == expected, name
-            states = ["theme=results", "theme=aaa-new-theme", "q=" + quote("学习") + "&kind=case"]
-            for state in states:
-                want = _explore(tab, f"{base}fresh-{step}/", state, explorer="index.html")
-                assert _explore(tab, f"{base}live/", state, explorer="index.html") == want, name
+            answers, shown = look(f"{base}live/")
+            assert answers == expected, (name, base)
+            for state, got, want in zip(states, shown, listed, strict=True):
+                assert got == want, (name, base, state)
     assert (live.root / SEARCH_DIR / "delta.js").is_file()
     # The new theme, listed first, shifted every theme's position: rows show the right names.
     theme_case = sorted((project / "content" / "cases").glob("*.yml"))[4].stem
-    found = _explore(tab, url + "live/", "theme=aaa-new-theme", explorer="index.html")
+    found = _explore(reader, url + "live/", "theme=aaa-new-theme", explorer="index.html")
     assert found == [f"cases/{theme_case}/"]
-    assert "新主题" in tab.inner_text(".kb-result__themes")
+    assert "新主题" in reader.inner_text(".kb-result__themes")
 
 
-def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None:
+def test_live_index_follows_study_pack_edits(project: Path, served, reader) -> None:
     """A study pack added, reworded and deleted during a preview is found, found by its new
     words, and gone, as a fresh build would answer; each edit tokenises only the pack."""
 
@@ -951,13 +976,13 @@ def test_live_index_follows_study_pack_edits(project: Path, served, tab) -> None
         fresh = SearchFolder(folder / f"fresh-packs-{step}")
         for path, data in _full_files(current, segmenter).items():
             fresh.emit(path, data)
-        expected = _answers(tab, f"{url}fresh-packs-{step}/", queries)
-        assert _answers(tab, f"{url}live-packs/", queries) == expected, name
+        expected = _answers(reader, f"{url}fresh-packs-{step}/", queries)
+        assert _answers(reader, f"{url}live-packs/", queries) == expected, name
         found = {"new": [0, 1, 2], "title": [1, 2, 3], "deleted": []}[name]
         assert [n for n, urls in enumerate(expected) if "packs/corpus-pack/" in urls] == found
 
 
-def test_live_answers_depend_on_the_overlay(project: Path, served, browser) -> None:
+def test_live_answers_depend_on_the_overlay(project: Path, served, reader) -> None:
     """Without its overlay the live folder would miss an edit and keep a deleted entry: it is read."""
     from generator.search import LiveSearchIndex
 
@@ -972,20 +997,14 @@ def test_live_answers_depend_on_the_overlay(project: Path, served, browser) -> N
     edits["deleted"]()
     index.update(_site_index(project))
     queries = ["标题改动子丑寅", "学习"]
-
-    def answers() -> list[list[str]]:
-        context = browser.new_context()  # nothing cached from an earlier look
-        try:
-            return _answers(context.new_page(), url + "overlay/", queries)
-        finally:
-            context.close()
-
-    with_overlay = answers()
+    # A page loaded again holds nothing of the first look, and the folder is served with
+    # no-store (see served): the second look reads the changed manifest.
+    with_overlay = _answers(reader, url + "overlay/", queries)
     manifest = live.root / SEARCH_DIR / "manifest.js"
     text = manifest.read_text(encoding="utf-8")
     assert ',"delta":true' in text
     manifest.write_text(text.replace(',"delta":true', ""), encoding="utf-8")
-    without = answers()
+    without = _answers(reader, url + "overlay/", queries)
     assert with_overlay[0] and not without[0]
     assert deleted not in with_overlay[1] and "(no entry)" not in with_overlay[1]
     assert "(no entry)" in without[1]  # the deleted entry's number, its row gone
@@ -1011,7 +1030,9 @@ def test_one_edit_writes_a_few_small_files(project: Path) -> None:
     assert index.update(_site_index(project)).written == 0  # nothing changed, nothing written
 
 
-def test_a_large_overlay_is_folded_into_the_base(project: Path, monkeypatch, served, tab) -> None:
+def test_a_large_overlay_is_folded_into_the_base(
+    project: Path, monkeypatch, served, reader
+) -> None:
     """Past its size limit the overlay goes into new base postings: right, and answering as before."""
     from generator.search import live
 
@@ -1043,7 +1064,9 @@ def test_a_large_overlay_is_folded_into_the_base(project: Path, monkeypatch, ser
     for path, data in _full_files(current).items():
         fresh.emit(path, data)
     queries = _queries(project)
-    assert _answers(tab, url + "folded/", queries) == _answers(tab, url + "folded-fresh/", queries)
+    assert _answers(reader, url + "folded/", queries) == _answers(
+        reader, url + "folded-fresh/", queries
+    )
 
 
 def test_new_search_terms_rebuild_the_live_index(project: Path) -> None:

@@ -27,8 +27,9 @@ from generator.search.documents import NO_VALUE, SearchDoc
 from generator.search.files import FACETS, SEARCH_DIR, script, tokeniser_file
 from generator.search.tokens import GRADE, HEADING, SUMMARY, TITLE, token_weights
 from generator.segment import CJK_RANGES, LATIN_RANGES, MIN_WORD, normalize, query_terms
+from tests import shared_tab
 from tests.conftest import REPO
-from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, served, tab)
+from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, served)
     SearchFolder,
     _edit,
     _explore,
@@ -38,9 +39,10 @@ from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, serve
     corpus,
     project,
     served,
-    tab,
 )
 from tests.test_search import _answers as _search_answers
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 CASES_FILE = REPO / "tests" / "fixtures" / "tokeniser-cases.json"
 SCRIPT = REPO / "theme" / "assets" / "javascripts" / "kb-search.js"
@@ -144,14 +146,14 @@ def test_index_holds_every_query_token_of_its_text(case: dict[str, Any], field: 
     assert needed <= stored.keys(), sorted(needed - stored.keys())
 
 
-def _tokeniser_page(browser: Any, rules: bytes | None) -> Any:
-    """A blank page with kb-search.js and, when given, a tokeniser file as the site carries it."""
-    page = browser.new_context().new_page()
+def _tokeniser_page(page: Any, rules: bytes | None) -> None:
+    """A blank page in ``page`` with kb-search.js and, when given, a tokeniser file as the site
+    carries it."""
     page.goto("about:blank")
+    assert page.evaluate("() => typeof kbSearch") == "undefined"  # nothing from an earlier page
     page.add_script_tag(path=str(SCRIPT))
     if rules is not None:
         page.add_script_tag(content=rules.decode())
-    return page
 
 
 def _answers(page: Any, texts: list[str]) -> list[dict[str, Any]]:
@@ -163,14 +165,11 @@ def _answers(page: Any, texts: list[str]) -> list[dict[str, Any]]:
     )
 
 
-def test_browser_normalises_and_tokenises_as_the_contract_says(browser: Any) -> None:
+def test_browser_normalises_and_tokenises_as_the_contract_says(reader: Any) -> None:
     """kb-search.js in headless Chromium, reading the tokeniser file the build writes, gives
     each case's normalised text and query terms."""
-    page = _tokeniser_page(browser, tokeniser_file()[1])
-    try:
-        answers = _answers(page, [case["text"] for case in CASES])
-    finally:
-        page.context.close()
+    _tokeniser_page(reader, tokeniser_file()[1])
+    answers = _answers(reader, [case["text"] for case in CASES])
     expected = [{"normalized": c["normalized"], "terms": c["terms"]} for c in CASES]
     wrong = [
         (case["name"], got, want)
@@ -195,7 +194,7 @@ def test_the_site_carries_the_python_tokeniser_rules(real_site: Path) -> None:
     assert rules["minWord"] == MIN_WORD
 
 
-def test_the_browser_reads_text_by_the_rules_the_site_gives(browser: Any) -> None:
+def test_the_browser_reads_text_by_the_rules_the_site_gives(reader: Any) -> None:
     """Where the site's tokeniser file says otherwise (〇 not Chinese, digits not Latin, words
     from two characters), the browser tokenises that way: it keeps no ranges of its own."""
     texts = ["二〇二〇年", "abc123", "学习"]
@@ -208,26 +207,20 @@ def test_the_browser_reads_text_by_the_rules_the_site_gives(browser: Any) -> Non
     rules["cjk"] = [r for r in rules["cjk"] if r != [0x3007, 0x3007]]
     rules["latin"] = [r for r in rules["latin"] if r != [0x30, 0x39]]
     rules["minWord"] = 2
-    page = _tokeniser_page(browser, script("tokeniser", rules))
-    try:
-        answers = _answers(page, texts)
-    finally:
-        page.context.close()
+    _tokeniser_page(reader, script("tokeniser", rules))
+    answers = _answers(reader, texts)
     terms = [[t["text"] for t in answer["terms"]] for answer in answers]
     assert terms == [["二", "二", "年"], ["abc"], ["学习"]]
     assert answers[2]["terms"][0]["word"] == "学习"
 
 
-def test_the_browser_reads_no_query_before_the_rules_load(browser: Any) -> None:
+def test_the_browser_reads_no_query_before_the_rules_load(reader: Any) -> None:
     """Without the site's tokeniser file kb-search.js reads no query at all (no guessed
     rules): it says the search data has not loaded."""
-    page = _tokeniser_page(browser, None)
-    try:
-        error = page.evaluate(
-            "() => { try { kbSearch.parse('学习'); return ''; } catch (e) { return e.message; } }"
-        )
-    finally:
-        page.context.close()
+    _tokeniser_page(reader, None)
+    error = reader.evaluate(
+        "() => { try { kbSearch.parse('学习'); return ''; } catch (e) { return e.message; } }"
+    )
     assert error == "检索数据尚未加载：tokeniser"
 
 
@@ -243,7 +236,11 @@ def test_the_manifest_carries_the_python_weight_bits_and_pack_kind(real_site: Pa
     assert manifest["packKind"] == PACK.name
 
 
-def test_the_browser_ranks_by_the_weight_bits_of_the_manifest(project: Path, served, tab) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_browser_ranks_by_the_weight_bits_of_the_manifest(  # type: ignore[no-untyped-def]
+    project: Path,  # noqa: F811
+    served,  # noqa: F811
+    reader,
+) -> None:
     """A title match ranks above a summary match; with the manifest's title and summary bits
     swapped (postings unchanged), the browser ranks the summary match first."""
     cases = sorted((project / "content" / "cases").glob("*.yml"))
@@ -256,11 +253,11 @@ def test_the_browser_ranks_by_the_weight_bits_of_the_manifest(project: Path, ser
     for path, data in files.items():
         site.emit(path, data)
     in_title, in_summary = (f"cases/{cases[n].stem}/" for n in (3, 7))
-    assert _search_answers(tab, url + "weights/", [phrase]) == [[in_title, in_summary]]
+    assert _search_answers(reader, url + "weights/", [phrase]) == [[in_title, in_summary]]
     manifest = _data(files[f"{SEARCH_DIR}/manifest.js"])
     manifest["weights"] |= {"title": SUMMARY, "summary": TITLE}
     site.emit(f"{SEARCH_DIR}/manifest.js", script("manifest", manifest))
-    assert _search_answers(tab, url + "weights/", [phrase]) == [[in_summary, in_title]]
+    assert _search_answers(reader, url + "weights/", [phrase]) == [[in_summary, in_title]]
 
 
 def _serve_changed(page: Any, pattern: str, change: Callable[[str], str]) -> None:
@@ -286,15 +283,17 @@ def _serve_manifest_changed(page: Any, change: Callable[[dict[str, Any]], None])
     _serve_changed(page, "**/search/manifest.js", changed)
 
 
-def test_the_browser_names_study_packs_by_the_kind_the_manifest_gives(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_browser_names_study_packs_by_the_kind_the_manifest_gives(
+    reader, site_url: str
+) -> None:  # type: ignore[no-untyped-def]
     """Counts name study packs by the label of the manifest's pack kind: were it "case", the
     browser would count 典型案例 instead."""
     said = "p => kbSearch.countPhrase(p[0], p[1])"
-    page.goto(site_url)
-    assert page.evaluate(said, [1, 2]) == "1 个条目、2 个学习专题"
-    _serve_manifest_changed(page, lambda manifest: manifest.update(packKind="case"))
-    page.goto(site_url)
-    assert page.evaluate(said, [1, 2]) == "1 个条目、2 个典型案例"
+    reader.goto(site_url)
+    assert reader.evaluate(said, [1, 2]) == "1 个条目、2 个学习专题"
+    _serve_manifest_changed(reader, lambda manifest: manifest.update(packKind="case"))
+    reader.goto(site_url)
+    assert reader.evaluate(said, [1, 2]) == "1 个条目、2 个典型案例"
 
 
 def test_every_page_carries_the_python_facet_keys(real_site: Path) -> None:
@@ -315,18 +314,18 @@ def _without_year(manifest: dict[str, Any]) -> None:
     del manifest["facets"]["year"]
 
 
-def test_the_explorer_reads_links_by_the_facet_keys_of_the_page(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_explorer_reads_links_by_the_facet_keys_of_the_page(reader, site_url: str) -> None:  # type: ignore[no-untyped-def]
     """#year=1900 asks for a year the site does not have; on a site built without the "year"
     facet (pages and manifest), the explorer does not know the key at all."""
-    _explore(page, site_url, "year=1900")
-    assert "已去掉：发布年份“1900”" in _explorer_notice(page)
+    _explore(reader, site_url, "year=1900")
+    assert "已去掉：发布年份“1900”" in _explorer_notice(reader)
     keys = FACET_KEYS.replace(" year", "")
-    _serve_changed(page, "**/explorer/", lambda html: html.replace(FACET_KEYS, keys))
-    _serve_manifest_changed(page, _without_year)
-    page.goto("about:blank")  # the same address again would only change the hash
-    _explore(page, site_url, "year=1900")
-    assert "不认识的条件，已忽略：“year”" in _explorer_notice(page)
-    assert "发布年份" not in page.inner_text(".kb-explorer__filters")
+    _serve_changed(reader, "**/explorer/", lambda html: html.replace(FACET_KEYS, keys))
+    _serve_manifest_changed(reader, _without_year)
+    reader.goto("about:blank")  # the same address again would only change the hash
+    _explore(reader, site_url, "year=1900")
+    assert "不认识的条件，已忽略：“year”" in _explorer_notice(reader)
+    assert "发布年份" not in reader.inner_text(".kb-explorer__filters")
 
 
 FORBIDDEN = {

@@ -14,8 +14,11 @@ from generator.search.documents import search_document
 from generator.search.files import FACETS
 from generator.segment import folded_characters, normalize
 from generator.t2s import converter
+from tests import shared_tab
 from tests.conftest import REPO
 from tests.test_search import _explore
+
+module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 
@@ -43,23 +46,23 @@ def test_the_site_carries_the_table_opencc_gives(real_site: Path) -> None:
     assert converter().convert("\n".join(sources)).split("\n") == list(targets)
 
 
-def test_a_traditional_query_finds_the_simplified_text(page, site_url: str) -> None:
+def test_a_traditional_query_finds_the_simplified_text(reader, site_url: str) -> None:
     """學習型黨組織 finds every entry 学习型党组织 finds, in the same order, and marks the
     Simplified words it matched."""
-    simplified = _explore(page, site_url, "q=" + quote("学习型党组织"))
-    traditional = _explore(page, site_url, "q=" + quote("學習型黨組織"))
+    simplified = _explore(reader, site_url, "q=" + quote("学习型党组织"))
+    traditional = _explore(reader, site_url, "q=" + quote("學習型黨組織"))
     assert len(simplified) >= 5 and traditional == simplified
-    assert page.locator(".kb-result__title mark").first.inner_text() == "学习型党组织"
+    assert reader.locator(".kb-result__title mark").first.inner_text() == "学习型党组织"
 
 
-def test_a_traditional_query_works_from_disk_in_the_header(page, offline_site: str) -> None:
+def test_a_traditional_query_works_from_disk_in_the_header(reader, offline_site: str) -> None:
     """From the offline copy, 安徽广电传输发射 typed in Traditional in the header box finds the case."""
-    page.goto(offline_site + "index.html")
-    page.fill("header input[type=search]", "安徽廣電傳輸發射")
-    page.wait_for_selector("[data-search-result]")
-    first = page.locator("[data-search-result]").first.get_attribute("href")
+    reader.goto(offline_site + "index.html")
+    reader.fill("header input[type=search]", "安徽廣電傳輸發射")
+    reader.wait_for_selector("[data-search-result]")
+    first = reader.locator("[data-search-result]").first.get_attribute("href")
     assert first is not None and first.endswith("cases/anhui-broadcast-network.html")
-    assert all(url.startswith("file://") for url in page.requests), page.requests
+    assert all(url.startswith("file://") for url in reader.requests), reader.requests
 
 
 def test_traditional_text_in_an_entry_is_found_by_a_simplified_query() -> None:
