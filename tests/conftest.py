@@ -181,10 +181,11 @@ class SharedContext:
             self.reused = _recording(self.context.new_page())
         tab: Any = self.reused
         tab.goto("about:blank")
-        tab.unroute_all()
+        tab.unroute_all(behavior="ignoreErrors")
         tab.emulate_media(media="null")
         tab.set_viewport_size(VIEWPORT)
         tab.requests.clear()
+        tab.errors.clear()
         self._forget(tab)
         return tab
 
@@ -209,9 +210,12 @@ class SharedContext:
 
 
 def _recording(tab: Any) -> Any:
-    """``tab`` with ``tab.requests``, the address of every request it makes."""
+    """``tab`` with ``tab.requests``, the address of every request it makes, and
+    ``tab.errors``, every error its pages' scripts throw."""
     tab.requests = []
+    tab.errors = []
     tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
     return tab
 
 
@@ -234,7 +238,7 @@ def shared_context(browser: object) -> Iterator[SharedContext]:
 
 
 @pytest.fixture
-def reading_tab(shared_context: SharedContext) -> Iterator[object]:
+def reader(shared_context: SharedContext) -> Iterator[object]:
     """The module's reused tab, clean, recording its requests like ``page``, for a test that
     loads pages and reads or works them (see SharedContext.reused_tab)."""
     try:

@@ -41,10 +41,10 @@ def served(real_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def tab(reading_tab) -> object:
+def tab(reader) -> object:
     """A clean tab at desktop size: the module's one tab, which each test loads afresh."""
-    reading_tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
-    return reading_tab
+    reader.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    return reader
 
 
 def _open(tab, url: str) -> None:

@@ -6,10 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests import shared_tab
 from tests.conftest import REPO
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 SCREENSHOTS = REPO / "test-results"
 

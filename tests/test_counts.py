@@ -10,10 +10,7 @@ from urllib.parse import quote
 from generator.check import load_project
 from generator.report import count_phrase
 from generator.search import SEARCH_DIR
-from tests import shared_tab
 from tests.conftest import REPO
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 ENTRIES, PACKS = len(PROJECT.entries), len(PROJECT.packs)

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import shared_tab
 from tests.served import serve
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 
 def _framed(page, address: str, folder: Path):  # type: ignore[no-untyped-def]

@@ -96,10 +96,10 @@ def _assert_cites_sources(text: str, entry) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def print_page(reading_tab):  # type: ignore[no-untyped-def]
+def print_page(reader):  # type: ignore[no-untyped-def]
     """A tab that prints as the reader's browser does (print media, A4 from the page's CSS):
     the module's one tab, clean for each test."""
-    return reading_tab
+    return reader
 
 
 def test_a_printed_case_keeps_its_table_rows_whole_and_says_what_it_is(

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.check import load_project
-from tests import shared_tab
 from tests.conftest import REPO
 from tests.served import serve
 from tests.site_pages import HEIGHT, PAGES, WIDTHS
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 

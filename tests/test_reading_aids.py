@@ -41,10 +41,10 @@ passage being read, as an engine does when it has said it."""
 
 
 @pytest.fixture
-def tab(reading_tab):  # type: ignore[no-untyped-def]
+def tab(reader):  # type: ignore[no-untyped-def]
     """A desktop tab with no voice of its own besides the browser's."""
-    reading_tab.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
-    return reading_tab
+    reader.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    return reader
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,9 @@ NOT_A_LIST = sorted((HOSTILE / "unreadable").glob("*.txt"))
 
 
 @pytest.fixture
-def page(reading_tab):  # type: ignore[no-untyped-def]
+def page(reader):  # type: ignore[no-untyped-def]
     """The module's one tab, clean for each test: these tests load pages and work them."""
-    return reading_tab
+    return reader
 
 
 def _entry_url(root: str, entry_id: str, *, offline: bool) -> str:

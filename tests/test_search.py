@@ -27,10 +27,7 @@ from generator.search.files import FACETS, META_CHUNK
 from generator.search.postings import ALPHABET, token_bucket
 from generator.search.tokens import TITLE
 from generator.segment import CJK_RUN, Segmenter, normalize, read_search_terms
-from tests import shared_tab
 from tests.conftest import REPO
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PHRASES_PER_ENTRY = 3
 

@@ -27,9 +27,9 @@ WRONG = (2, 7)
 
 
 @pytest.fixture
-def page(reading_tab):  # type: ignore[no-untyped-def]
+def page(reader):  # type: ignore[no-untyped-def]
     """The module's one tab, clean for each test: these tests load pages and work them."""
-    return reading_tab
+    return reader
 
 
 def _quiz(root: str, pack_id: str, *, offline: bool) -> str:

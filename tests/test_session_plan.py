@@ -31,9 +31,9 @@ ANSWERS = {"place": "党员活动室", "host": "王书记", "expected": "18", "r
 
 
 @pytest.fixture
-def page(reading_tab):  # type: ignore[no-untyped-def]
+def page(reader):  # type: ignore[no-untyped-def]
     """The module's one tab, clean for each test: these tests load pages and work them."""
-    return reading_tab
+    return reader
 
 
 def _planner(root: str, pack_id: str, *, offline: bool) -> str:

@@ -36,9 +36,9 @@ TYPED = "支部党课：学习型党组织建设"
 
 
 @pytest.fixture
-def page(reading_tab):  # type: ignore[no-untyped-def]
+def page(reader):  # type: ignore[no-untyped-def]
     """The module's one tab, clean for each test: these tests load pages and work them."""
-    return reading_tab
+    return reader
 
 
 def _key(root: str) -> str:

@@ -27,7 +27,6 @@ from generator.search.documents import NO_VALUE, SearchDoc
 from generator.search.files import FACETS, SEARCH_DIR, script, tokeniser_file
 from generator.search.tokens import GRADE, HEADING, SUMMARY, TITLE, token_weights
 from generator.segment import CJK_RANGES, LATIN_RANGES, MIN_WORD, normalize, query_terms
-from tests import shared_tab
 from tests.conftest import REPO
 from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, served)
     SearchFolder,
@@ -41,8 +40,6 @@ from tests.test_search import (  # noqa: F401  (fixtures: corpus, project, serve
     served,
 )
 from tests.test_search import _answers as _search_answers
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 CASES_FILE = REPO / "tests" / "fixtures" / "tokeniser-cases.json"
 SCRIPT = REPO / "theme" / "assets" / "javascripts" / "kb-search.js"

@@ -14,11 +14,8 @@ from generator.search.documents import search_document
 from generator.search.files import FACETS
 from generator.segment import folded_characters, normalize
 from generator.t2s import converter
-from tests import shared_tab
 from tests.conftest import REPO
 from tests.test_search import _explore
-
-module_tab, reader = shared_tab.module_tab, shared_tab.reader  # fixtures: the shared tab
 
 PROJECT = load_project(REPO / "content", root=REPO)
 
