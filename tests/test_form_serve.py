@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +22,8 @@ from generator.check import load_project
 from generator.emit import entry_yaml
 from generator.form.imports import IMPORT_PATH
 from generator.form.save import MAX_BODY, SAVE_PATH
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLE
+from tests.shared_preview import SharedPreview, running
 from tests.site_pages import WIDTHS
 from tests.test_accessibility import _axe
 from tests.test_form_browser import (
@@ -33,7 +35,7 @@ from tests.test_form_browser import (
     _settled,
     _type_into,
 )
-from tests.test_preview import _start_preview, _stop, _with_navigation
+from tests.test_preview import _with_navigation
 
 NEW_CASE = {
     "id": "form-saved-case",
@@ -53,12 +55,23 @@ NEW_CASE = {
 }
 
 
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedPreview]:
+    """`kb serve` on a copy of the sample content set up as the real project is (its
+    mkdocs.yml, theme and guide, as axe-core should see the pages), started once."""
+    project = tmp_path_factory.mktemp("form-serve") / "project"
+    shutil.copytree(SAMPLE / "content", project / "content")
+    with running(_with_navigation(project)) as preview:
+        yield preview
+
+
 @pytest.fixture
-def preview(sample_project: Path) -> Iterator[tuple[str, Path]]:
-    """`kb serve` running on a copy of the sample project."""
-    url, server = _start_preview(sample_project)
-    yield url, sample_project
-    _stop(server)
+def preview(served: SharedPreview, shared_context: Any) -> Iterator[tuple[str, Path]]:
+    """The module's `kb serve`, on the sample content; what the test changed in it is undone."""
+    try:
+        yield served.url, served.project
+    finally:
+        served.reset(shared_context.context)
 
 
 def _token(url: str) -> str:
@@ -303,21 +316,12 @@ def _marked(tab: Any) -> dict[str, str]:
     )
 
 
-@pytest.fixture
-def real_preview(sample_project: Path) -> Iterator[tuple[str, Path]]:
-    """`kb serve` on the sample content set up as the real project is (its mkdocs.yml, theme
-    and guide), as axe-core should see the pages."""
-    url, server = _start_preview(_with_navigation(sample_project))
-    yield url, sample_project
-    _stop(server)
-
-
-def test_a_dropped_document_opens_as_a_draft_with_its_report(page, real_preview) -> None:
+def test_a_dropped_document_opens_as_a_draft_with_its_report(page, preview) -> None:
     """A text file dropped on the form becomes the draft kb import makes of it: the report beside
     the form (above it on a phone, and axe-core finds nothing serious either way), every field
     the import left as 【待填写】 marked as kb check would mark it, the file not written
     anywhere; a reload finds the draft and its report again."""
-    url, project = real_preview
+    url, project = preview
     before = _files(project)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(url + "form/")
