@@ -21,7 +21,6 @@ from generator.errors import ContentError, ContentErrors
 from generator.model import KINDS
 from generator.rules import RESERVED_IDS, SLUG_PATTERN
 from tests.conftest import REPO
-from tests.served import serve
 from tests.test_form_contract import content_entries
 
 AGREEMENT = REPO / "tests" / "fixtures" / "form" / "agreement.json"
@@ -106,15 +105,13 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def form(browser, real_site: Path) -> Iterator[Any]:
+def form(shared_context: Any, site_url: str) -> Iterator[Any]:
     """The form page of the real site, served, its checker ready."""
-    with serve(real_site) as url:
-        context = browser.new_context(locale="zh-CN")
-        tab = context.new_page()
-        tab.goto(url + "form/")
-        tab.wait_for_function("() => window.kbForm")
-        yield tab
-        context.close()
+    tab = shared_context.fresh_tab()
+    tab.goto(site_url + "form/")
+    tab.wait_for_function("() => window.kbForm")
+    yield tab
+    tab.close()
 
 
 @pytest.fixture(scope="module")

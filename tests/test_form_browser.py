@@ -18,6 +18,7 @@ from generator.check import load_project
 from generator.emit import entry_yaml
 from generator.errors import ContentErrors
 from tests.conftest import REPO, SAMPLE, build_with_mkdocs
+from tests.kept_tab import KeptTab
 from tests.served import serve
 from tests.site_pages import HEIGHT, WIDTHS
 from tests.test_accessibility import _axe
@@ -117,31 +118,33 @@ def hosts(real_site: Path, offline_site: str) -> Iterator[dict[str, str]]:
         }
 
 
+@pytest.fixture(scope="module")
+def kept_tab(shared_context: Any) -> KeptTab:
+    """The module's desktop tab, in its context (taking downloads) allowed the clipboard."""
+    shared_context.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    return KeptTab(shared_context, {"width": WIDTHS["desktop"], "height": HEIGHT})
+
+
 @pytest.fixture
-def tab(browser) -> Iterator[Any]:
-    """A desktop tab that may use the clipboard and download files, recording every request."""
-    context = browser.new_context(
-        locale="zh-CN",
-        viewport={"width": WIDTHS["desktop"], "height": HEIGHT},
-        accept_downloads=True,
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    assert page.errors == []
-    context.close()
+def tab(kept_tab: KeptTab) -> Iterator[Any]:
+    """A desktop tab with nothing stored that may use the clipboard and download files,
+    recording every request; no script on it may fail."""
+    page = kept_tab.take()
+    try:
+        yield page
+        assert page.errors == []
+    finally:
+        kept_tab.put_back()
 
 
 def _fill_case_by_keyboard(tab: Any) -> None:
-    """Every required field of a case, and a second lesson added with its button."""
+    """Every required field of a case after its id and title, in the form's order (never
+    round the whole page by Tab), and a second lesson added with its button."""
+    _type_into(tab, "summary", CASE["summary"])
     _choose(tab, "org_type", "urban-community")
     _choose(tab, "themes[0]", "learning-forms")
     for place, text in CASE.items():
-        if place not in {"id", "title"}:
+        if place not in {"id", "title", "summary"}:
             _type_into(tab, place, text)
     _press(tab, _control("lessons"))  # 添加一条：经验启示, which puts the focus in the new item
     assert tab.evaluate("() => document.activeElement.id") == _control("lessons[1]")[1:]
@@ -208,11 +211,9 @@ def test_copied_file_is_the_downloaded_one(
     tab: Any, hosts: dict[str, str], host: str, tmp_path: Path
 ) -> None:
     """复制内容 puts exactly the file's text on the clipboard, and says where it goes; kb check
-    passes on it."""
+    passes on it. The case comes from a draft: typing it is the keyboard test's."""
     _open_form(tab, hosts[host])
-    _type_into(tab, "id", CASE["id"])
-    _type_into(tab, "title", CASE["title"])
-    _fill_case_by_keyboard(tab)
+    _load_draft(tab, tmp_path, "case", _sample_case())
     _press(tab, ".kb-output__copy")
     tab.wait_for_function(
         "() => /已复制/.test(document.querySelector('.kb-output__status').textContent)"
@@ -259,25 +260,23 @@ def test_an_existing_practice_is_corrected_and_its_changes_are_shown(
 
 @pytest.mark.parametrize("host", ["root", "subfolder", "disk"])
 def test_a_draft_survives_a_reload_a_closed_tab_and_another_computer(
-    browser, hosts: dict[str, str], host: str, tmp_path: Path
+    browser, tab: Any, hosts: dict[str, str], host: str, tmp_path: Path
 ) -> None:
     """Half a form comes back after a reload and in a new tab; exported, it loads on a browser
     that has never seen it; cleared, it is gone."""
-    context = browser.new_context(locale="zh-CN", accept_downloads=True)
-    first = context.new_page()
-    _open_form(first, hosts[host])
-    first.fill("#kb-f-id", CASE["id"])
-    first.fill("#kb-f-title", CASE["title"])
-    first.fill(_control("background"), CASE["background"])
-    first.wait_for_function(
+    _open_form(tab, hosts[host])
+    tab.fill("#kb-f-id", CASE["id"])
+    tab.fill("#kb-f-title", CASE["title"])
+    tab.fill(_control("background"), CASE["background"])
+    tab.wait_for_function(
         "() => /已自动保存/.test(document.querySelector('.kb-drafts__saved').textContent)"
     )
-    first.reload()
-    first.wait_for_selector("#kb-f-id")
-    assert first.input_value("#kb-f-title") == CASE["title"]
-    assert "已恢复上次未完成的填写" in first.inner_text(".kb-form__status")
-    first.close()
-    second = context.new_page()
+    tab.reload()
+    tab.wait_for_selector("#kb-f-id")
+    assert tab.input_value("#kb-f-title") == CASE["title"]
+    assert "已恢复上次未完成的填写" in tab.inner_text(".kb-form__status")
+    tab.close()
+    second = tab.context.new_page()  # the same browser, the stored draft kept
     _open_form(second, hosts[host])
     assert second.input_value(_control("background")) == CASE["background"]
     with second.expect_download() as download:
@@ -291,8 +290,7 @@ def test_a_draft_survives_a_reload_a_closed_tab_and_another_computer(
     second.reload()
     second.wait_for_selector("#kb-f-id")
     assert second.input_value("#kb-f-title") == ""
-    context.close()
-    elsewhere = browser.new_context(locale="zh-CN")
+    elsewhere = browser.new_context(locale="zh-CN")  # another computer: a context of its own
     third = elsewhere.new_page()
     _open_form(third, hosts[host])
     third.set_input_files(".kb-drafts__actions input[type=file]", str(draft))
@@ -401,20 +399,24 @@ def repository_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _host_page(tab: Any) -> None:
-    """The Git host, which tests cannot reach: its pages answer with a stand-in."""
-    tab.context.route(
-        f"{REPOSITORY}/**",
-        lambda route: route.fulfill(body="<title>host</title>", content_type="text/html"),
-    )
+@pytest.fixture
+def host_page(tab: Any) -> Iterator[Any]:
+    """The tab, and the Git host, which tests cannot reach, a stand-in in every tab."""
+
+    def stand_in(route: Any) -> None:
+        route.fulfill(body="<title>host</title>", content_type="text/html")
+
+    tab.context.route(f"{REPOSITORY}/**", stand_in)
+    yield tab
+    tab.context.unroute(f"{REPOSITORY}/**", stand_in)
 
 
 def test_a_new_entry_goes_to_the_hosts_new_file_page(
-    tab: Any, repository_site: str, tmp_path: Path
+    host_page: Any, repository_site: str, tmp_path: Path
 ) -> None:
     """提交到代码仓库 opens the host's new-file page in the entry's folder, with its name and
     its text in the address, for the editor to commit with their own account."""
-    _host_page(tab)
+    tab = host_page
     _open_form(tab, repository_site + "form/")
     draft = {
         "app": "kb-form-draft",
@@ -451,11 +453,11 @@ def test_a_new_entry_goes_to_the_hosts_new_file_page(
 
 
 def test_a_correction_goes_to_the_hosts_edit_page_with_the_text_copied(
-    tab: Any, repository_site: str, tmp_path: Path
+    host_page: Any, repository_site: str, tmp_path: Path
 ) -> None:
     """For an existing entry the host's edit page of its file opens, and the new text is on the
     clipboard to paste over the old, as the status says; kb check passes on it."""
-    _host_page(tab)
+    tab = host_page
     tab.goto(repository_site + "cases/river-community/")
     tab.click("a.kb-edit-link__link")
     tab.wait_for_selector(".kb-form__heading")
@@ -656,12 +658,11 @@ def _shoot(tab: Any, selector: str, name: str, *, height: int = 0) -> None:
 
 
 def test_the_guides_pictures_are_of_the_real_form(
-    browser, hosts: dict[str, str], repository_site: str, tmp_path: Path
+    tab: Any, hosts: dict[str, str], repository_site: str, tmp_path: Path
 ) -> None:
     """The form as the guide's 用表单投稿 shows it: new, with errors, ready to take out, and a
     correction's changes; each picture the guide names exists."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
-    tab = context.new_page()
+    tab.set_viewport_size({"width": 1100, "height": 900})
     _open_form(tab, hosts["root"])
     tab.fill("#kb-f-id", CASE["id"])
     tab.fill("#kb-f-title", CASE["title"])
@@ -686,7 +687,6 @@ def test_the_guides_pictures_are_of_the_real_form(
     tab.click(".kb-output__check")
     tab.wait_for_selector(".kb-diff__item")
     _shoot(tab, ".kb-diff", "form-changes")
-    context.close()
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     named = {
         line.split("](", 1)[1].rstrip(")")

@@ -70,17 +70,16 @@ def contract_cases() -> list[tuple[str, dict[str, Any]]]:
 
 
 @pytest.fixture(scope="module")
-def tab(browser) -> Iterator[Any]:
+def tab(shared_context: Any) -> Iterator[Any]:
     """A blank page with the form's scripts and the description of the repository's model."""
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
+    page = shared_context.fresh_tab()
     page.set_content("<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>")
     for name in ("vendor/ajv2020.min.js", "kb-form-text.js", "kb-form-check.js"):
         page.add_script_tag(content=(SCRIPTS / name).read_text(encoding="utf-8"))
     taxonomy = load_taxonomy(REPO / "content", root=REPO)
     page.evaluate("(d) => { window.description = d; }", form_description(taxonomy))
     yield page
-    context.close()
+    page.close()
 
 
 def test_browser_writes_the_same_bytes_as_python(tab) -> None:
