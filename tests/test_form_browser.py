@@ -18,7 +18,6 @@ from generator.check import load_project
 from generator.emit import entry_yaml
 from generator.errors import ContentErrors
 from tests.conftest import REPO, SAMPLE, build_with_mkdocs
-from tests.kept_tab import KeptTab
 from tests.served import serve
 from tests.site_pages import HEIGHT, WIDTHS
 from tests.test_accessibility import _axe
@@ -118,23 +117,14 @@ def hosts(real_site: Path, offline_site: str) -> Iterator[dict[str, str]]:
         }
 
 
-@pytest.fixture(scope="module")
-def kept_tab(shared_context: Any) -> KeptTab:
-    """The module's desktop tab, in its context (taking downloads) allowed the clipboard."""
-    shared_context.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    return KeptTab(shared_context, {"width": WIDTHS["desktop"], "height": HEIGHT})
-
-
 @pytest.fixture
-def tab(kept_tab: KeptTab) -> Iterator[Any]:
+def tab(shared_context: Any, reader: Any) -> Iterator[Any]:
     """A desktop tab with nothing stored that may use the clipboard and download files,
     recording every request; no script on it may fail."""
-    page = kept_tab.take()
-    try:
-        yield page
-        assert page.errors == []
-    finally:
-        kept_tab.put_back()
+    shared_context.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    reader.set_viewport_size({"width": WIDTHS["desktop"], "height": HEIGHT})
+    yield reader
+    assert reader.errors == []
 
 
 def _fill_case_by_keyboard(tab: Any) -> None:
