@@ -182,19 +182,11 @@ def _explore(page, base: str, state: str, *, explorer: str = "explorer/") -> lis
     """Open the explorer with a URL state; the site paths of every result, all pages shown."""
     address = f"{base}{explorer}"
     if page.url.split("#")[0] == address:
-        # Going to the address the tab shows would only change its hash, and until the explorer
-        # answers the new state its list may still name the same query: marked as answering
-        # none, the list is waited for below only once it answers the new state.
-        page.evaluate(
-            """state => {
-                if (location.hash.slice(1) === state) return;  // shown already
-                document.querySelector('ol.kb-results').dataset.query = '\\u0000';
-                location.hash = state;
-            }""",
-            state,
-        )
-    else:
-        page.goto(f"{address}#{state}")
+        # Going to the address the tab shows would only change its hash: the list the
+        # explorer showed before may still name the same query while it answers the new
+        # state (and may be drawn again once it rewrites the hash), so the page is loaded anew.
+        page.goto("about:blank")
+    page.goto(f"{address}#{state}")
     query = dict(p.split("=", 1) for p in state.split("&") if p).get("q", "")
     page.wait_for_function(
         "q => document.querySelector('ol.kb-results')?.dataset.query === q",
