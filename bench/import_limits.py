@@ -201,6 +201,17 @@ def export(ref: str, into: Path) -> Path:
     return into
 
 
+def versions(before: str, after: str | None, work: Path) -> list[tuple[str, Path]]:
+    """[(name, folder holding ``generator``)] for the code before (unless ``before`` is
+    empty) and after (``after``, or this working tree), each exported into ``work``; the
+    refs compared are printed first."""
+    compared = [("after", export(after, work / "after") if after else REPO)]
+    if before:
+        compared.insert(0, ("before", export(before, work / "before")))
+    print(f"before: {before or '-'}; after: {after or 'working tree'}")
+    return compared
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument(
@@ -215,10 +226,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-import-limits-") as temporary:
         work = Path(temporary)
-        runs = [("after", export(args.after, work / "after") if args.after else REPO)]
-        if args.before:
-            runs.insert(0, ("before", export(args.before, work / "before")))
-        print(f"before: {args.before or '-'}; after: {args.after or 'working tree'}")
+        runs = versions(args.before, args.after, work)
         header = ["case"] + [f"{name}: {what}" for name, _ in runs for what in TABLE_COLUMNS]
         print("| " + " | ".join(header) + " |")
         print("|---|" + "---:|---:|---|" * len(runs))

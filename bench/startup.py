@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.import_limits import export
+from bench.import_limits import versions
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = {
@@ -69,23 +69,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-startup-") as temporary:
         work = Path(temporary)
-        versions = [("after", export(args.after, work / "after") if args.after else REPO)]
-        if args.before:
-            versions.insert(0, ("before", export(args.before, work / "before")))
-        print(f"before: {args.before or '-'}; after: {args.after or 'working tree'}")
-        columns = [f"{name}: {what}" for name, _ in versions for what in ("wall", "user", "sys")]
+        compared = versions(args.before, args.after, work)
+        columns = [f"{name}: {what}" for name, _ in compared for what in ("wall", "user", "sys")]
         print("| command | " + " | ".join(columns) + " |")
         print("|---|" + "---:|" * len(columns))
         for label, arguments in COMMANDS.items():
-            times: dict[str, list[tuple[float, ...]]] = {name: [] for name, _ in versions}
+            times: dict[str, list[tuple[float, ...]]] = {name: [] for name, _ in compared}
             for number in range(args.runs + 1):
-                for name, code in versions:
+                for name, code in compared:
                     measured = run_once(code, arguments, work, cold=args.cold)
                     if number:  # the first writes the bytecode
                         times[name].append(measured)
             cells = [
                 f"{statistics.median(column):.2f} s"
-                for name, _ in versions
+                for name, _ in compared
                 for column in zip(*times[name], strict=True)
             ]
             print(f"| {label} | " + " | ".join(cells) + " |", flush=True)

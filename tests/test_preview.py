@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.commands.serve import WAIT_PATH
 from tests.projects import copy_sample
 from tests.served import follow_skip_link
 
@@ -370,17 +372,26 @@ def test_a_deleted_entry_stops_being_served(preview) -> None:
         _wait_for_status(f"{url}{name}/", 200)
 
 
+def _wait_past(url: str, version: int) -> None:
+    """Return once the preview has published an update after ``version`` (its own wait
+    address answers then, or after its time limit, when the caller looks again)."""
+    urllib.request.urlopen(f"{url}{WAIT_PATH[1:]}?since={version}", timeout=60).close()
+
+
 def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, preview) -> None:
     """After saving an edit, the preview's search finds the new words, not the old ones."""
     url, project, server = preview
     entry = project / "content/cases/river-community.yml"
     original = entry.read_text(encoding="utf-8")
 
+    shown = [0]  # the preview's update the page last opened was served in
+
     def found(query: str) -> list[str]:
         from playwright.sync_api import Error
 
         try:
             page.goto(url)
+            shown[0] = int(re.search(r"var seen = ([0-9]+);", page.content()).group(1))
             return page.evaluate(
                 "async q => (await kbSearch.entries(await kbSearch.search(q))).map(e => e.url)",
                 query,
@@ -399,7 +410,7 @@ def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, pre
         deadline = time.monotonic() + 20
         while found("夜校轮讲") != ["cases/river-community/"]:
             assert time.monotonic() < deadline, "the edit never became searchable"
-            time.sleep(0.3)
+            _wait_past(url, shown[0])
         assert "cases/river-community/" not in found("每月两次中心组学习")
         assert server.poll() is None
     finally:
@@ -407,4 +418,4 @@ def test_the_preview_search_finds_an_edit_and_forgets_what_was_removed(page, pre
     deadline = time.monotonic() + 20
     while found("每月两次中心组学习") != ["cases/river-community/"]:  # for the tests after
         assert time.monotonic() < deadline, "the preview never showed the entry as it was"
-        time.sleep(0.3)
+        _wait_past(url, shown[0])
