@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,13 @@ from tests.chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # Started as a shell's background job (`bash .ci/run &`), the suite inherits Ctrl+C
+    # ignored, and so would every command it starts: the tests that press Ctrl+C in a
+    # build would see nothing happen. A handler of our own is reset to the default in a
+    # started program, so they get Ctrl+C as an editor's terminal gives it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def site_name(config_file: Path) -> str:

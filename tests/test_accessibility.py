@@ -7,6 +7,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -75,13 +76,40 @@ def _axe(tab) -> list[dict]:
     ]
 
 
+class _Visit(NamedTuple):
+    """What one load of a kind of page at one width showed."""
+
+    path: str
+    """The address's path the tab ended on."""
+    screenshot: Path
+    violations: list[dict]
+
+
+@pytest.fixture(scope="module")
+def visits(served: str) -> dict[tuple[str, str], _Visit]:
+    """Each kind of page at each width is loaded once for the module: photographed as it
+    opened, then checked by axe-core; the tests of either read what that load showed."""
+    return {}
+
+
+def _visit(
+    visits: dict[tuple[str, str], _Visit], tab, served: str, name: str, width: str
+) -> _Visit:
+    if (name, width) not in visits:
+        tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
+        _open(tab, served + PAGES[name])
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{name}-{width}.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        visits[name, width] = _Visit(urlsplit(tab.url).path, shot, _axe(tab))
+    return visits[name, width]
+
+
 @pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_violation(tab, served: str, name: str, width: str) -> None:
+def test_axe_finds_no_serious_violation(tab, served: str, visits, name: str, width: str) -> None:
     """axe-core finds no serious or critical violation on each kind of page, desktop and phone."""
-    tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
-    _open(tab, served + PAGES[name])
-    assert _axe(tab) == []
+    assert _visit(visits, tab, served, name, width).violations == []
 
 
 def test_axe_catches_poor_contrast(tab, served: str) -> None:
@@ -407,13 +435,9 @@ def test_an_empty_listing_says_where_to_look(tab, served: str) -> None:
 
 
 @pytest.mark.parametrize("width", list(WIDTHS), ids=list(WIDTHS))
-def test_screenshots_of_every_kind_of_page(tab, served: str, width: str) -> None:
+def test_screenshots_of_every_kind_of_page(tab, served: str, visits, width: str) -> None:
     """Each kind of page is photographed at desktop and phone width into test-results/pages/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
     for name, address in PAGES.items():
-        _open(tab, served + address)
-        assert urlsplit(tab.url).path == urlsplit(served + address).path
-        shot = SCREENSHOTS / f"{name}-{width}.png"
-        tab.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000, shot
+        visit = _visit(visits, tab, served, name, width)
+        assert visit.path == urlsplit(served + address).path
+        assert visit.screenshot.stat().st_size > 10_000, visit.screenshot
