@@ -16,8 +16,10 @@ unset PYTHONDONTWRITEBYTECODE
 # otherwise have its files deleted under it. Removed afterwards unless a test failed.
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/kb-tests.XXXXXX")"
 status=0
-# One test process per core (pytest-xdist); each test file runs whole in one process, so a
-# file's shared built site or browser is made once.
-.venv/bin/pytest -n auto --dist loadfile --basetemp "$scratch/tmp" "$@" || status=$?
+# One test process per core and one more (pytest-xdist): a process waiting for its browser
+# or for a command it started leaves its core to the others. Each test file runs whole in
+# one process, so a file's shared built site or browser is made once.
+workers=$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1))
+.venv/bin/pytest -n "$workers" --dist loadfile --basetemp "$scratch/tmp" "$@" || status=$?
 if [ "$status" -eq 0 ]; then rm -rf "$scratch"; else echo "测试的临时文件保留在 $scratch" >&2; fi
 exit "$status"
