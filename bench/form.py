@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import write_projects
+from generator.local_server import LocalHTTPServer
 from tests.chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,9 +85,7 @@ class Served:
 def _serve(site: Path) -> Served:
     sent: list[tuple[str, int, int]] = []
     handler = type("Handler", (_Handler,), {"sent": sent})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
-    )
+    server = LocalHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Served(f"http://127.0.0.1:{server.server_address[1]}/", sent)
 

@@ -50,6 +50,7 @@ import psutil
 
 from bench.corpus import body_text, write_corpus, write_markdown_corpus
 from bench.preview import preview_at_scale
+from generator.local_server import LocalHTTPServer
 from tests.chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parent.parent
@@ -255,9 +256,7 @@ class Server:
 def serve_folder(folder: Path) -> Server:
     counter: dict[str, int] = {}
     handler = type("Handler", (_CountingHandler,), {"counter": counter})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
-    )
+    server = LocalHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Server(f"http://127.0.0.1:{server.server_address[1]}/", counter)
 

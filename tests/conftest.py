@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.chromium import launch_chromium
+from tests.served import _QuietServer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
@@ -101,13 +102,6 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> str:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a browser dropping a connection it no longer needs is not a failure
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.local_server import LocalHTTPServer
+
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Files of one folder under ``prefix``; anything else gets the site's 404.html, as nginx's
@@ -42,9 +44,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
+class _QuietServer(LocalHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # a browser dropping a connection it no longer needs is not a failure
 

@@ -187,6 +187,35 @@ def test_connections_past_the_limit_are_closed_until_one_ends(small_server: int)
             assert time.monotonic() < deadline, "the server never took requests again"
 
 
+def test_connections_a_busy_server_has_not_taken_yet_wait_for_it(tmp_path: Path) -> None:
+    """A browser asks for a page's files over many connections at once. While the server is
+    too busy to take them (here: not taking any yet), they wait in the system's queue and are
+    all answered, instead of being dropped for the browser to try again seconds later."""
+    server = _folder_server(tmp_path)
+    port = server.server_address[1]
+    waiting = []
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        for _ in range(40):  # the files of a few pages
+            # Connected at once while the server is not taking connections: queued.
+            waiting.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        serving.start()
+        for sock in waiting:
+            sock.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in waiting:
+            sock.settimeout(30)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.0 200") and answer.endswith(b"ok"), answer
+    finally:
+        for sock in waiting:
+            sock.close()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
+
+
 def test_a_stop_signal_while_a_connection_is_taken_still_stops_the_server(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

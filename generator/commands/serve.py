@@ -51,6 +51,7 @@ from generator.form.save import (
     with_token,
 )
 from generator.frame import with_banner
+from generator.local_server import LocalHTTPServer
 from generator.preview import Preview, environment_says_poll, run_safely
 from generator.runs import log, stop_signals_interrupt
 from generator.search import SEARCH_DIR
@@ -170,10 +171,9 @@ def _is_ip_address(name: str) -> bool:
     return True
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    """Stopping does not wait for open connections (a page's reload request is answered
-    only after the next change or 25 seconds)."""
+class _Server(LocalHTTPServer):
+    # daemon_threads: stopping does not wait for open connections (a page's reload request
+    # is answered only after the next change or 25 seconds).
     max_connections = 64
     """Connections held at once, a thread each; more are closed at once until one ends."""
     idle_seconds = 30.0
