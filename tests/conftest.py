@@ -69,14 +69,11 @@ def write_project(tmp_path: Path) -> Callable[[dict[str, object]], Path]:
 
 
 @pytest.fixture
-def sample_project(write_project) -> Path:
+def sample_project(tmp_path: Path) -> Path:
     """A copy of the sample project with a mkdocs.yml that uses the repository's theme."""
-    root = write_project({})
-    config = (SAMPLE / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        config.replace("../../../theme", str(REPO / "theme")), encoding="utf-8"
-    )
-    return root
+    from tests.projects import copy_sample  # which takes REPO and SAMPLE from here
+
+    return copy_sample(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
